@@ -1,0 +1,57 @@
+# SPDX-License-Identifier: GPL-2.0-only
+#
+# Out-of-tree zram.  Everyday targets:
+#   make                  build zram.ko for KVER (default: running kernel
+#                         if its headers exist, else the newest supported)
+#   make all-kernels      build for every supported kernel into build/KVER/
+#   make check            build for every kernel, run the guest tests
+#   make demo             build, boot a guest, use zram as swap, print stats
+#   make style            checkpatch on every source file
+#   make sparse           sparse (C=2) build
+#   make W1               warning check with W=1
+
+SUPPORTED_RE := ^6\.(1|12)\.[0-9.+a-z-]*-amd64$$
+KVERS ?= $(shell ls -1 /lib/modules 2>/dev/null | grep -E '$(SUPPORTED_RE)' | \
+	   while read k; do [ -e /lib/modules/$$k/build/Makefile ] && echo $$k; done | sort -V)
+KVER ?= $(shell k=$$(uname -r); [ -e /lib/modules/$$k/build/Makefile ] && echo $$k || \
+	  echo $(lastword $(KVERS)))
+KDIR ?= /lib/modules/$(KVER)/build
+PWD := $(shell pwd)
+CHECKPATCH ?= $(PWD)/scripts/checkpatch.sh
+
+SRCS := $(wildcard *.c *.h)
+
+.PHONY: module all-kernels clean check demo style sparse W1 deps
+
+module:
+	$(MAKE) -C $(KDIR) M=$(PWD) modules
+
+all-kernels:
+	@set -e; for k in $(KVERS); do \
+		echo "== building for $$k"; \
+		$(MAKE) -s -C /lib/modules/$$k/build M=$(PWD) clean; \
+		$(MAKE) -C /lib/modules/$$k/build M=$(PWD) W=1 modules; \
+		mkdir -p build/$$k; cp zram.ko build/$$k/zram.ko; \
+	done
+
+W1:
+	$(MAKE) -C $(KDIR) M=$(PWD) W=1 modules
+
+sparse:
+	$(MAKE) -C $(KDIR) M=$(PWD) C=2 modules
+
+style:
+	$(CHECKPATCH) $(SRCS)
+
+deps:
+	scripts/install-deps.sh
+
+check:
+	scripts/check.sh
+
+demo:
+	scripts/demo.sh
+
+clean:
+	$(MAKE) -C $(KDIR) M=$(PWD) clean
+	rm -rf build

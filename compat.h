@@ -1,0 +1,193 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * compat.h - the one place where kernel-version differences live.
+ *
+ * Force-included into every object by Kbuild.  Each difference is gated
+ * on a HAVE_* macro that Kbuild sets by probing the target kernel's
+ * headers (see the probes in Kbuild), never on LINUX_VERSION_CODE.  The
+ * rest of the tree uses only the names defined here or the newest
+ * kernel API.
+ */
+#ifndef _ZRAM_OOT_COMPAT_H
+#define _ZRAM_OOT_COMPAT_H
+
+#include <linux/version.h>
+
+#if LINUX_VERSION_CODE < KERNEL_VERSION(6, 1, 0)
+#error "zram-oot supports Linux 6.1 and newer"
+#endif
+
+#include <linux/blkdev.h>
+#include <linux/device/class.h>
+#include <linux/shrinker.h>
+#include <linux/slab.h>
+
+/*
+ * Class attribute callbacks take const pointers from 6.4 on.  Use
+ * ZRAM_CLASS_CONST in their prototypes.
+ */
+#ifdef HAVE_CONST_CLASS_ATTR
+#define ZRAM_CLASS_CONST const
+#else
+#define ZRAM_CLASS_CONST
+#endif
+
+/*
+ * block_device_operations.open: (struct gendisk *, blk_mode_t) from 6.5
+ * on, (struct block_device *, fmode_t) before.  ZRAM_DEFINE_BDOPS_OPEN
+ * wraps a driver function "int fn(struct gendisk *disk)" in whichever
+ * prototype the kernel wants, under the name fn##_bdops.
+ */
+#ifdef HAVE_BDOPS_OPEN_GENDISK
+#define ZRAM_DEFINE_BDOPS_OPEN(fn)					\
+static int fn##_bdops(struct gendisk *disk, blk_mode_t mode)		\
+{									\
+	return fn(disk);						\
+}
+#else
+#define ZRAM_DEFINE_BDOPS_OPEN(fn)					\
+static int fn##_bdops(struct block_device *bdev, fmode_t mode)		\
+{									\
+	return fn(bdev->bd_disk);					\
+}
+#endif
+
+/*
+ * Queue set-up.  The driver describes its queue once in a
+ * struct zram_queue_cfg; zram_compat_alloc_disk() turns it into queue
+ * limits (6.9+, passed to blk_alloc_disk()) or into the old setter
+ * calls.
+ */
+struct zram_queue_cfg {
+	unsigned int logical_block_size;
+	unsigned int physical_block_size;
+	unsigned int io_min;
+	unsigned int io_opt;
+	unsigned int discard_granularity;
+	unsigned int max_discard_sectors;
+	unsigned int max_write_zeroes_sectors;
+	bool synchronous;	/* completes I/O in the submitter's context */
+	bool stable_writes;	/* pages must not change while written */
+};
+
+#ifdef HAVE_BLK_ALLOC_DISK_LIM
+static inline struct gendisk *
+zram_compat_alloc_disk(const struct zram_queue_cfg *cfg, int node)
+{
+	struct queue_limits lim = {
+		.logical_block_size = cfg->logical_block_size,
+		.physical_block_size = cfg->physical_block_size,
+		.io_min = cfg->io_min,
+		.io_opt = cfg->io_opt,
+		.discard_granularity = cfg->discard_granularity,
+		.max_hw_discard_sectors = cfg->max_discard_sectors,
+		.max_write_zeroes_sectors = cfg->max_write_zeroes_sectors,
+	};
+
+	if (cfg->synchronous)
+		lim.features |= BLK_FEAT_SYNCHRONOUS;
+	if (cfg->stable_writes)
+		lim.features |= BLK_FEAT_STABLE_WRITES;
+	return blk_alloc_disk(&lim, node);
+}
+#else
+static inline struct gendisk *
+zram_compat_alloc_disk(const struct zram_queue_cfg *cfg, int node)
+{
+	struct gendisk *disk = blk_alloc_disk(node);
+	struct request_queue *q;
+
+	if (!disk)
+		return ERR_PTR(-ENOMEM);
+	q = disk->queue;
+	blk_queue_logical_block_size(q, cfg->logical_block_size);
+	blk_queue_physical_block_size(q, cfg->physical_block_size);
+	blk_queue_io_min(q, cfg->io_min);
+	blk_queue_io_opt(q, cfg->io_opt);
+	q->limits.discard_granularity = cfg->discard_granularity;
+	blk_queue_max_discard_sectors(q, cfg->max_discard_sectors);
+	blk_queue_max_write_zeroes_sectors(q, cfg->max_write_zeroes_sectors);
+	blk_queue_flag_set(QUEUE_FLAG_NONROT, q);
+	blk_queue_flag_clear(QUEUE_FLAG_ADD_RANDOM, q);
+	if (cfg->stable_writes)
+		blk_queue_flag_set(QUEUE_FLAG_STABLE_WRITES, q);
+	/* 6.1 has no synchronous-queue flag: swap keys it on ->rw_page. */
+	return disk;
+}
+#endif
+
+/*
+ * Shrinkers: allocated and registered in two steps with a private_data
+ * pointer from 6.7 on; embedded and registered in one step before.
+ * zram_shrinker_create() returns a registered shrinker or NULL.
+ */
+typedef unsigned long (*zram_shrink_fn)(struct shrinker *,
+					struct shrink_control *);
+
+#ifdef HAVE_SHRINKER_ALLOC
+static inline struct shrinker *
+zram_shrinker_create(const char *name, zram_shrink_fn count,
+		     zram_shrink_fn scan, void *private)
+{
+	struct shrinker *s = shrinker_alloc(0, "%s", name);
+
+	if (!s)
+		return NULL;
+	s->count_objects = count;
+	s->scan_objects = scan;
+	s->batch = 0;
+	s->seeks = DEFAULT_SEEKS;
+	s->private_data = private;
+	shrinker_register(s);
+	return s;
+}
+
+static inline void *zram_shrinker_private(struct shrinker *s)
+{
+	return s->private_data;
+}
+
+static inline void zram_shrinker_destroy(struct shrinker *s)
+{
+	shrinker_free(s);
+}
+#else
+struct zram_compat_shrinker {
+	struct shrinker shrinker;
+	void *private;
+};
+
+static inline struct shrinker *
+zram_shrinker_create(const char *name, zram_shrink_fn count,
+		     zram_shrink_fn scan, void *private)
+{
+	struct zram_compat_shrinker *cs = kzalloc(sizeof(*cs), GFP_KERNEL);
+
+	if (!cs)
+		return NULL;
+	cs->shrinker.count_objects = count;
+	cs->shrinker.scan_objects = scan;
+	cs->shrinker.seeks = DEFAULT_SEEKS;
+	cs->private = private;
+	if (register_shrinker(&cs->shrinker, "%s", name)) {
+		kfree(cs);
+		return NULL;
+	}
+	return &cs->shrinker;
+}
+
+static inline void *zram_shrinker_private(struct shrinker *s)
+{
+	return container_of(s, struct zram_compat_shrinker, shrinker)->private;
+}
+
+static inline void zram_shrinker_destroy(struct shrinker *s)
+{
+	if (!s)
+		return;
+	unregister_shrinker(s);
+	kfree(container_of(s, struct zram_compat_shrinker, shrinker));
+}
+#endif
+
+#endif /* _ZRAM_OOT_COMPAT_H */

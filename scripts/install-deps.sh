@@ -1,0 +1,51 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-only
+#
+# Install everything the build, the guests and the tests need on a fresh
+# Debian 12 machine: both target kernels with their headers, QEMU, busybox,
+# the userspace tools run inside guests, and the style/static checkers.
+# Idempotent: a second run only re-checks.
+set -euo pipefail
+
+[ "$(id -u)" = 0 ] || { echo "install-deps: run as root" >&2; exit 1; }
+export DEBIAN_FRONTEND=noninteractive
+
+stamp=/var/lib/zram-oot-deps.stamp
+want_rev=3
+
+# Enable bookworm-backports on the mirror the machine already uses.
+bp=/etc/apt/sources.list.d/zram-oot-backports.list
+if ! grep -rqs 'bookworm-backports' /etc/apt/sources.list /etc/apt/sources.list.d/; then
+	mirror=$(grep -rhoE '^(deb |URIs: )\s*[a-z]+://[^ ]+/debian/?(\s|$)' \
+		/etc/apt/sources.list /etc/apt/sources.list.d/ 2>/dev/null |
+		awk '{print $2}' | head -n1 || true)
+	[ -n "$mirror" ] || { echo "install-deps: no Debian mirror found" >&2; exit 1; }
+	echo "deb ${mirror%/} bookworm-backports main" >"$bp"
+	rm -f "$stamp"
+fi
+
+if [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$want_rev" ]; then
+	exit 0
+fi
+
+apt-get update -qq
+
+base_pkgs=(
+	build-essential bc bison flex libelf-dev libssl-dev dwarves kmod cpio
+	xz-utils zstd gzip rsync
+	qemu-system-x86 busybox-static
+	util-linux e2fsprogs fio python3 sparse dkms
+	linux-image-amd64 linux-headers-amd64 linux-source-6.1
+)
+apt-get install -y -qq --no-install-recommends "${base_pkgs[@]}"
+
+# 6.12 from backports: pick the newest unsigned image ABI available.
+bp_img=$(apt-cache search --names-only '^linux-image-6\.12\.[0-9.+~a-z-]*-amd64-unsigned$' |
+	awk '{print $1}' | grep -Ev -- '-(rt|cloud)-amd64' | sort -V | tail -n1 || true)
+[ -n "$bp_img" ] || { echo "install-deps: no 6.12 image in backports" >&2; exit 1; }
+abi=${bp_img#linux-image-}
+abi=${abi%-unsigned}
+apt-get install -y -qq --no-install-recommends -t bookworm-backports \
+	"$bp_img" "linux-headers-$abi"
+
+echo "$want_rev" >"$stamp"
