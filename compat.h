@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
- * compat.h - the one place where kernel-version differences live.
+ * The one place where kernel-version differences live.
  *
  * Force-included into every object by Kbuild.  Each difference is gated
  * on a HAVE_* macro that Kbuild sets by probing the target kernel's
@@ -11,14 +11,17 @@
 #ifndef _ZRAM_OOT_COMPAT_H
 #define _ZRAM_OOT_COMPAT_H
 
-#include <linux/version.h>
+/* Every message of the module carries its name (this header comes first). */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
-#if LINUX_VERSION_CODE < KERNEL_VERSION(6, 1, 0)
+/* disk_openers() arrived in 6.0: older kernels are not supported. */
+#ifndef HAVE_DISK_OPENERS
 #error "zram-oot supports Linux 6.1 and newer"
 #endif
 
 #include <linux/blkdev.h>
 #include <linux/device/class.h>
+#include <linux/pagemap.h>
 #include <linux/shrinker.h>
 #include <linux/slab.h>
 
@@ -113,6 +116,27 @@ zram_compat_alloc_disk(const struct zram_queue_cfg *cfg, int node)
 		blk_queue_flag_set(QUEUE_FLAG_STABLE_WRITES, q);
 	/* 6.1 has no synchronous-queue flag: swap keys it on ->rw_page. */
 	return disk;
+}
+#endif
+
+/*
+ * ->rw_page (gone in 6.3): where it exists, swap does synchronous
+ * single-page I/O through it instead of bios.  ZRAM_BDOPS_RW_PAGE(fn)
+ * is a block_device_operations initialiser line, empty where the field
+ * is gone; zram_compat_page_endio() completes a page it handled.
+ */
+#ifdef HAVE_BDOPS_RW_PAGE
+#define ZRAM_BDOPS_RW_PAGE(fn)	.rw_page = (fn),
+static inline void zram_compat_page_endio(struct page *page, bool write,
+					  int err)
+{
+	page_endio(page, write, err);
+}
+#else
+#define ZRAM_BDOPS_RW_PAGE(fn)
+static inline void zram_compat_page_endio(struct page *page, bool write,
+					  int err)
+{
 }
 #endif
 

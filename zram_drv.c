@@ -1,0 +1,1186 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * Compressed RAM block device.
+ *
+ * Each PAGE_SIZE page written to /dev/zramN is compressed by a per-CPU
+ * stream (zcomp) and kept in a size-class pool (zsmalloc).  Pages made
+ * of one repeated machine word keep only that word; pages that do not
+ * compress below the pool's huge threshold are stored raw.
+ *
+ * The user interface is the kernel zram ABI: the same sysfs attribute
+ * names, value formats and errors, under /sys/block/zramN/ and
+ * /sys/class/zram-control/.
+ */
+
+#include <linux/bio.h>
+#include <linux/bit_spinlock.h>
+#include <linux/blkdev.h>
+#include <linux/ctype.h>
+#include <linux/device.h>
+#include <linux/highmem.h>
+#include <linux/idr.h>
+#include <linux/module.h>
+#include <linux/mutex.h>
+#include <linux/sched.h>
+#include <linux/string.h>
+#include <linux/sysfs.h>
+#include <linux/vmalloc.h>
+
+#include "zram_drv.h"
+#include "zsmalloc.h"
+
+#define ZRAM_MAX_DEVICES	1024U
+
+static DEFINE_IDR(zram_index_idr);
+/* Serialises device creation and removal. */
+static DEFINE_MUTEX(zram_index_mutex);
+static int zram_major;
+
+static unsigned int num_devices = 1;
+module_param(num_devices, uint, 0444);
+MODULE_PARM_DESC(num_devices, "Number of zram devices created at load (default 1, at most 1024)");
+
+static inline struct zram *dev_to_zram(struct device *dev)
+{
+	return dev_to_disk(dev)->private_data;
+}
+
+/* ---- slot helpers ---- */
+
+static void zram_slot_lock(struct zram *zram, u32 index)
+	__acquires(&zram->slots[index])
+{
+	bit_spin_lock(ZRAM_SLOT_LOCK, &zram->slots[index].flags);
+}
+
+/*
+ * The trylock nets out its own context change so that sparse sees the
+ * acquisition in the caller, through __cond_lock(), only when it worked.
+ */
+static bool __zram_slot_trylock(struct zram *zram, u32 index)
+{
+	if (!bit_spin_trylock(ZRAM_SLOT_LOCK, &zram->slots[index].flags))
+		return false;
+	__release(&zram->slots[index]);
+	return true;
+}
+
+#define zram_slot_trylock(zram, index)					\
+	__cond_lock(&(zram)->slots[index], __zram_slot_trylock(zram, index))
+
+static void zram_slot_unlock(struct zram *zram, u32 index)
+	__releases(&zram->slots[index])
+{
+	bit_spin_unlock(ZRAM_SLOT_LOCK, &zram->slots[index].flags);
+}
+
+static bool zram_test_flag(struct zram *zram, u32 index,
+			   enum zram_slot_flag flag)
+{
+	return zram->slots[index].flags & BIT(flag);
+}
+
+static void zram_set_flag(struct zram *zram, u32 index,
+			  enum zram_slot_flag flag)
+{
+	zram->slots[index].flags |= BIT(flag);
+}
+
+static unsigned int zram_get_obj_size(struct zram *zram, u32 index)
+{
+	return zram->slots[index].flags & (BIT(ZRAM_FLAG_SHIFT) - 1);
+}
+
+static void zram_set_obj_size(struct zram *zram, u32 index, unsigned int size)
+{
+	unsigned long flags = zram->slots[index].flags;
+
+	flags &= ~(BIT(ZRAM_FLAG_SHIFT) - 1);
+	zram->slots[index].flags = flags | size;
+}
+
+static bool zram_slot_allocated(struct zram *zram, u32 index)
+{
+	return zram->slots[index].handle ||
+	       zram_test_flag(zram, index, ZRAM_SAME);
+}
+
+/*
+ * Release whatever slot @index holds and make it empty.  Called with the
+ * slot locked (or with the device torn down, see zram_drv.h).
+ */
+static void zram_free_slot(struct zram *zram, u32 index)
+{
+	struct zram_slot *slot = &zram->slots[index];
+	struct zram_stats *st = &zram->stats;
+
+	if (!zram_slot_allocated(zram, index))
+		return;
+
+	if (zram_test_flag(zram, index, ZRAM_SAME)) {
+		atomic64_dec(&st->same_pages);
+	} else {
+		if (zram_test_flag(zram, index, ZRAM_HUGE))
+			atomic64_dec(&st->huge_pages);
+		atomic64_sub(zram_get_obj_size(zram, index),
+			     &st->compr_data_size);
+		zsm_free(zram->pool, slot->handle);
+	}
+	atomic64_dec(&st->pages_stored);
+	slot->handle = 0;
+	/* Keep only the lock bit. */
+	slot->flags &= BIT(ZRAM_SLOT_LOCK);
+}
+
+/* ---- page-level data path ---- */
+
+static bool page_same_filled(const void *mem, unsigned long *word)
+{
+	const unsigned long *p = mem;
+	unsigned long first = p[0];
+	unsigned int i;
+
+	/* The last word differs most often in real data: look there first. */
+	if (p[PAGE_SIZE / sizeof(*p) - 1] != first)
+		return false;
+	for (i = 1; i < PAGE_SIZE / sizeof(*p) - 1; i++)
+		if (p[i] != first)
+			return false;
+	*word = first;
+	return true;
+}
+
+static void zram_update_used_max(struct zram *zram, unsigned long pages)
+{
+	long old = atomic_long_read(&zram->stats.max_used_pages);
+
+	while ((long)pages > old) {
+		if (atomic_long_try_cmpxchg(&zram->stats.max_used_pages,
+					    &old, pages))
+			break;
+	}
+}
+
+/* Fill @page from slot @index; the slot must be locked. */
+static int zram_read_slot_locked(struct zram *zram, u32 index,
+				 struct page *page)
+{
+	struct zram_slot *slot = &zram->slots[index];
+	struct zcomp_strm *zstrm;
+	unsigned int size;
+	const void *src;
+	void *dst;
+	int ret = 0;
+
+	dst = kmap_local_page(page);
+	if (!zram_slot_allocated(zram, index)) {
+		memset(dst, 0, PAGE_SIZE);
+		goto out;
+	}
+	if (zram_test_flag(zram, index, ZRAM_SAME)) {
+		memset_l(dst, slot->handle, PAGE_SIZE / sizeof(unsigned long));
+		goto out;
+	}
+
+	size = zram_get_obj_size(zram, index);
+	zstrm = zcomp_stream_get(zram->comp);
+	src = zsm_read_begin(zram->pool, slot->handle, zstrm->local_copy);
+	if (size == PAGE_SIZE)
+		memcpy(dst, src, PAGE_SIZE);
+	else
+		ret = zcomp_decompress(zram->comp, zstrm, src, size, dst);
+	zsm_read_end(zram->pool, slot->handle, src);
+	zcomp_stream_put(zram->comp);
+out:
+	kunmap_local(dst);
+	flush_dcache_page(page);
+	return ret;
+}
+
+static int zram_read_page(struct zram *zram, struct page *page, u32 index)
+{
+	int ret;
+
+	zram_slot_lock(zram, index);
+	ret = zram_read_slot_locked(zram, index, page);
+	zram_slot_unlock(zram, index);
+	if (ret)
+		pr_err_ratelimited("zram%d: decompression of page %u failed: %d\n",
+				   zram->id, index, ret);
+	return ret;
+}
+
+static void zram_store_same(struct zram *zram, u32 index, unsigned long word)
+{
+	zram_slot_lock(zram, index);
+	zram_free_slot(zram, index);
+	zram_set_flag(zram, index, ZRAM_SAME);
+	zram->slots[index].handle = word;
+	zram_slot_unlock(zram, index);
+
+	atomic64_inc(&zram->stats.same_pages);
+	atomic64_inc(&zram->stats.pages_stored);
+}
+
+static int zram_write_page(struct zram *zram, struct page *page, u32 index)
+{
+	unsigned long handle = 0, word, pool_pages;
+	unsigned int comp_len, handle_len = 0;
+	struct zcomp_strm *zstrm;
+	bool huge;
+	void *mem;
+	int ret;
+
+	mem = kmap_local_page(page);
+	huge = page_same_filled(mem, &word);
+	kunmap_local(mem);
+	if (huge) {
+		zram_store_same(zram, index, word);
+		return 0;
+	}
+
+again:
+	zstrm = zcomp_stream_get(zram->comp);
+	mem = kmap_local_page(page);
+	ret = zcomp_compress(zram->comp, zstrm, mem, &comp_len);
+	kunmap_local(mem);
+	if (unlikely(ret)) {
+		zcomp_stream_put(zram->comp);
+		pr_err_ratelimited("zram%d: compression failed: %d\n",
+				   zram->id, ret);
+		goto err_free;
+	}
+
+	huge = comp_len >= zram->huge_class_size;
+	if (huge)
+		comp_len = PAGE_SIZE;
+
+	if (handle && comp_len != handle_len) {
+		/* Cannot happen with a deterministic backend; be safe. */
+		zsm_free(zram->pool, handle);
+		handle = 0;
+	}
+	if (!handle) {
+		ret = zsm_malloc(zram->pool, comp_len,
+				 GFP_NOWAIT | __GFP_NOWARN, &handle);
+		if (ret) {
+			/*
+			 * No memory without sleeping: give the stream back,
+			 * allocate the slow way, and compress again since
+			 * another writer may have used the stream meanwhile.
+			 */
+			zcomp_stream_put(zram->comp);
+			atomic64_inc(&zram->stats.writestall);
+			ret = zsm_malloc(zram->pool, comp_len,
+					 GFP_NOIO | __GFP_NOWARN, &handle);
+			if (ret)
+				return ret;
+			handle_len = comp_len;
+			goto again;
+		}
+	}
+
+	pool_pages = zsm_get_total_pages(zram->pool);
+	zram_update_used_max(zram, pool_pages);
+	if (zram->limit_pages && pool_pages > zram->limit_pages) {
+		zcomp_stream_put(zram->comp);
+		ret = -ENOMEM;
+		goto err_free;
+	}
+
+	if (huge) {
+		mem = kmap_local_page(page);
+		zsm_write(zram->pool, handle, mem, PAGE_SIZE);
+		kunmap_local(mem);
+	} else {
+		zsm_write(zram->pool, handle, zstrm->buffer, comp_len);
+	}
+	zcomp_stream_put(zram->comp);
+
+	zram_slot_lock(zram, index);
+	zram_free_slot(zram, index);
+	zram->slots[index].handle = handle;
+	zram_set_obj_size(zram, index, comp_len);
+	if (huge)
+		zram_set_flag(zram, index, ZRAM_HUGE);
+	zram_slot_unlock(zram, index);
+
+	if (huge) {
+		atomic64_inc(&zram->stats.huge_pages);
+		atomic64_inc(&zram->stats.huge_pages_since);
+	}
+	atomic64_add(comp_len, &zram->stats.compr_data_size);
+	atomic64_inc(&zram->stats.pages_stored);
+	return 0;
+
+err_free:
+	if (handle)
+		zsm_free(zram->pool, handle);
+	return ret;
+}
+
+/*
+ * Read or write @len bytes at byte @off of device page @index, from or
+ * to @page at @page_off.  A whole page goes straight through; a part of
+ * a page is a read-modify-write through a bounce page.
+ */
+static int zram_rw_part(struct zram *zram, struct page *page,
+			unsigned int page_off, unsigned int len,
+			u32 index, unsigned int off, bool write)
+{
+	struct page *bounce;
+	void *dst, *src;
+	int ret;
+
+	if (len == PAGE_SIZE)
+		return write ? zram_write_page(zram, page, index) :
+			       zram_read_page(zram, page, index);
+
+	bounce = alloc_page(GFP_NOIO);
+	if (!bounce)
+		return -ENOMEM;
+	ret = zram_read_page(zram, bounce, index);
+	if (ret)
+		goto out;
+
+	if (write) {
+		src = kmap_local_page(page);
+		dst = kmap_local_page(bounce);
+		memcpy(dst + off, src + page_off, len);
+		kunmap_local(dst);
+		kunmap_local(src);
+		ret = zram_write_page(zram, bounce, index);
+	} else {
+		src = kmap_local_page(bounce);
+		dst = kmap_local_page(page);
+		memcpy(dst + page_off, src + off, len);
+		kunmap_local(dst);
+		kunmap_local(src);
+		flush_dcache_page(page);
+	}
+out:
+	__free_page(bounce);
+	return ret;
+}
+
+static bool zram_io_valid(struct zram *zram, sector_t sector,
+			  unsigned int size)
+{
+	u64 start = (u64)sector << SECTOR_SHIFT;
+
+	if (!IS_ALIGNED(start, ZRAM_LOGICAL_BLOCK_SIZE) ||
+	    !IS_ALIGNED(size, ZRAM_LOGICAL_BLOCK_SIZE))
+		return false;
+	return start <= zram->disksize && size <= zram->disksize - start;
+}
+
+static int zram_bio_rw(struct zram *zram, struct bio *bio, bool write)
+{
+	struct bvec_iter iter;
+	struct bio_vec bv;
+
+	bio_for_each_segment(bv, bio, iter) {
+		unsigned int done = 0;
+
+		while (done < bv.bv_len) {
+			u64 pos = ((u64)iter.bi_sector << SECTOR_SHIFT) + done;
+			u32 index = pos >> PAGE_SHIFT;
+			unsigned int off = offset_in_page(pos);
+			unsigned int len = min_t(unsigned int,
+						 bv.bv_len - done,
+						 PAGE_SIZE - off);
+			int ret;
+
+			ret = zram_rw_part(zram, bv.bv_page,
+					   bv.bv_offset + done, len,
+					   index, off, write);
+			if (ret) {
+				atomic64_inc(write ? &zram->stats.failed_writes :
+						     &zram->stats.failed_reads);
+				return ret;
+			}
+			done += len;
+		}
+		cond_resched();
+	}
+	return 0;
+}
+
+/*
+ * DISCARD frees the whole pages in the range and leaves partial ones
+ * alone (discarded data reads back as anything).  WRITE_ZEROES must
+ * read back as zeros, so its partial pages are zeroed in place.
+ */
+static int zram_bio_discard(struct zram *zram, struct bio *bio, bool zeroes)
+{
+	u64 pos = (u64)bio->bi_iter.bi_sector << SECTOR_SHIFT;
+	u64 end = pos + bio->bi_iter.bi_size;
+	struct page *zero = ZERO_PAGE(0);
+
+	while (pos < end) {
+		u32 index = pos >> PAGE_SHIFT;
+		unsigned int off = offset_in_page(pos);
+		unsigned int len = min_t(u64, end - pos, PAGE_SIZE - off);
+
+		if (len == PAGE_SIZE) {
+			zram_slot_lock(zram, index);
+			if (zram_slot_allocated(zram, index)) {
+				zram_free_slot(zram, index);
+				atomic64_inc(&zram->stats.notify_free);
+			}
+			zram_slot_unlock(zram, index);
+		} else if (zeroes) {
+			int ret = zram_rw_part(zram, zero, 0, len, index, off,
+					       true);
+
+			if (ret) {
+				atomic64_inc(&zram->stats.failed_writes);
+				return ret;
+			}
+		}
+		pos += len;
+		cond_resched();
+	}
+	return 0;
+}
+
+static void zram_submit_bio(struct bio *bio)
+{
+	struct zram *zram = bio->bi_bdev->bd_disk->private_data;
+	unsigned long start;
+	int ret = 0;
+
+	if (bio_op(bio) == REQ_OP_FLUSH) {
+		bio_endio(bio);
+		return;
+	}
+	if (!zram_io_valid(zram, bio->bi_iter.bi_sector,
+			   bio->bi_iter.bi_size)) {
+		atomic64_inc(&zram->stats.invalid_io);
+		bio_io_error(bio);
+		return;
+	}
+
+	start = bio_start_io_acct(bio);
+	switch (bio_op(bio)) {
+	case REQ_OP_READ:
+		ret = zram_bio_rw(zram, bio, false);
+		break;
+	case REQ_OP_WRITE:
+		ret = zram_bio_rw(zram, bio, true);
+		break;
+	case REQ_OP_DISCARD:
+		ret = zram_bio_discard(zram, bio, false);
+		break;
+	case REQ_OP_WRITE_ZEROES:
+		ret = zram_bio_discard(zram, bio, true);
+		break;
+	default:
+		ret = -EOPNOTSUPP;
+		break;
+	}
+	bio_end_io_acct(bio, start);
+
+	if (ret)
+		bio->bi_status = errno_to_blk_status(ret);
+	bio_endio(bio);
+}
+
+static void zram_slot_free_notify(struct block_device *bdev,
+				  unsigned long index)
+{
+	struct zram *zram = bdev->bd_disk->private_data;
+
+	/* Called under the swap device's spinlock: never spin here. */
+	if (!zram_slot_trylock(zram, index)) {
+		atomic64_inc(&zram->stats.miss_free);
+		return;
+	}
+	if (zram_slot_allocated(zram, index)) {
+		zram_free_slot(zram, index);
+		atomic64_inc(&zram->stats.notify_free);
+	}
+	zram_slot_unlock(zram, index);
+}
+
+/*
+ * Synchronous single-page I/O for kernels that still have ->rw_page
+ * (swap then skips the bio path).  An error makes the caller fall back
+ * to a bio, so only success completes the page here.
+ */
+static int __maybe_unused zram_rw_page(struct block_device *bdev,
+				       sector_t sector, struct page *page,
+				       enum req_op op)
+{
+	struct zram *zram = bdev->bd_disk->private_data;
+	bool write = op_is_write(op);
+	u32 index;
+	int ret;
+
+	if (PageTransHuge(page) ||
+	    !zram_io_valid(zram, sector, PAGE_SIZE) ||
+	    !IS_ALIGNED(sector, ZRAM_SECTORS_PER_PAGE)) {
+		atomic64_inc(&zram->stats.invalid_io);
+		return -EINVAL;
+	}
+	index = sector >> ZRAM_SECTORS_PER_PAGE_SHIFT;
+	ret = write ? zram_write_page(zram, page, index) :
+		      zram_read_page(zram, page, index);
+	if (ret) {
+		atomic64_inc(write ? &zram->stats.failed_writes :
+				     &zram->stats.failed_reads);
+		return ret;
+	}
+	zram_compat_page_endio(page, write, 0);
+	return 0;
+}
+
+static int zram_open(struct gendisk *disk)
+{
+	struct zram *zram = disk->private_data;
+
+	/* disk->open_mutex is held: claim cannot change under us. */
+	return zram->claim ? -EBUSY : 0;
+}
+ZRAM_DEFINE_BDOPS_OPEN(zram_open)
+
+static const struct block_device_operations zram_fops = {
+	.owner = THIS_MODULE,
+	.open = zram_open_bdops,
+	.submit_bio = zram_submit_bio,
+	.swap_slot_free_notify = zram_slot_free_notify,
+	ZRAM_BDOPS_RW_PAGE(zram_rw_page)
+};
+
+/* ---- set-up and tear-down ---- */
+
+static void zram_free_all(struct zram *zram)
+{
+	unsigned long nr_pages = zram->disksize >> PAGE_SHIFT;
+	unsigned long i;
+
+	if (zram->slots) {
+		for (i = 0; i < nr_pages; i++) {
+			zram_free_slot(zram, i);
+			if (!(i % 1024))
+				cond_resched();
+		}
+		vfree(zram->slots);
+		zram->slots = NULL;
+	}
+	if (zram->comp) {
+		zcomp_destroy(zram->comp);
+		zram->comp = NULL;
+	}
+	if (zram->pool) {
+		zsm_destroy_pool(zram->pool);
+		zram->pool = NULL;
+	}
+}
+
+/* Bring the device back to its state after creation. */
+static void zram_reset_device(struct zram *zram)
+{
+	down_write(&zram->init_lock);
+	set_capacity_and_notify(zram->disk, 0);
+	zram_free_all(zram);
+	zram->init_done = false;
+	zram->disksize = 0;
+	zram->limit_pages = 0;
+	zram->huge_class_size = 0;
+	memset(&zram->stats, 0, sizeof(zram->stats));
+	strscpy(zram->compressor, ZRAM_DEFAULT_COMP, sizeof(zram->compressor));
+	up_write(&zram->init_lock);
+}
+
+static int zram_setup(struct zram *zram, u64 disksize)
+{
+	unsigned long nr_pages = disksize >> PAGE_SHIFT;
+	char name[16];
+	int ret;
+
+	snprintf(name, sizeof(name), "zram%d", zram->id);
+	zram->slots = __vmalloc(array_size(nr_pages, sizeof(*zram->slots)),
+				GFP_KERNEL | __GFP_ZERO | __GFP_NOWARN);
+	if (!zram->slots)
+		return -ENOMEM;
+	zram->pool = zsm_create_pool(name);
+	if (!zram->pool) {
+		ret = -ENOMEM;
+		goto err;
+	}
+	zram->huge_class_size = zsm_huge_class_size(zram->pool);
+
+	zram->comp_params.level = ZCOMP_PARAM_NO_LEVEL;
+	zram->comp = zcomp_create(zram->compressor, &zram->comp_params);
+	if (IS_ERR(zram->comp)) {
+		ret = PTR_ERR(zram->comp);
+		zram->comp = NULL;
+		pr_err("zram%d: cannot set up %s: %d\n", zram->id,
+		       zram->compressor, ret);
+		goto err;
+	}
+	zram->disksize = disksize;
+	return 0;
+err:
+	zram_free_all(zram);
+	return ret;
+}
+
+/* ---- input parsing ---- */
+
+/* True if @s holds nothing but white space (a trailing newline, say). */
+static bool only_space(const char *s, size_t len)
+{
+	while (len && isspace(*s)) {
+		s++;
+		len--;
+	}
+	return !len;
+}
+
+/*
+ * Parse "<digits>[KMGTPE]" (case-insensitive, optional trailing white
+ * space) into bytes; -EINVAL for anything else or on overflow.
+ */
+static int zram_parse_size(const char *buf, size_t len, u64 *out)
+{
+	static const char suffixes[] = "kmgtpe";
+	char digits[24];
+	unsigned int shift = 0;
+	const char *p;
+	size_t n = 0;
+	u64 val;
+
+	while (n < len && isdigit(buf[n]))
+		n++;
+	if (!n || n >= sizeof(digits))
+		return -EINVAL;
+	memcpy(digits, buf, n);
+	digits[n] = '\0';
+	if (kstrtou64(digits, 10, &val))
+		return -EINVAL;
+
+	if (n < len && buf[n]) {
+		p = strchr(suffixes, tolower(buf[n]));
+		if (p && *p) {
+			shift = 10 * (p - suffixes + 1);
+			n++;
+		}
+	}
+	if (!only_space(buf + n, len - n))
+		return -EINVAL;
+	if (shift && val > (U64_MAX >> shift))
+		return -EINVAL;
+	*out = val << shift;
+	return 0;
+}
+
+/* Copy an algorithm name, minus the trailing newline, into @name. */
+static int zram_parse_name(const char *buf, size_t len, char *name,
+			   size_t size)
+{
+	while (len && isspace(buf[len - 1]))
+		len--;
+	if (!len || len >= size)
+		return -EINVAL;
+	memcpy(name, buf, len);
+	name[len] = '\0';
+	return 0;
+}
+
+/* ---- sysfs: /sys/block/zramN/ ---- */
+
+static ssize_t disksize_show(struct device *dev,
+			     struct device_attribute *attr, char *buf)
+{
+	struct zram *zram = dev_to_zram(dev);
+	u64 val;
+
+	down_read(&zram->init_lock);
+	val = zram->disksize;
+	up_read(&zram->init_lock);
+	return sysfs_emit(buf, "%llu\n", val);
+}
+
+static ssize_t disksize_store(struct device *dev,
+			      struct device_attribute *attr,
+			      const char *buf, size_t len)
+{
+	struct zram *zram = dev_to_zram(dev);
+	u64 disksize;
+	int ret;
+
+	ret = zram_parse_size(buf, len, &disksize);
+	if (ret)
+		return ret;
+	if (disksize > U64_MAX - PAGE_SIZE)
+		return -EINVAL;
+	disksize = PAGE_ALIGN(disksize);
+	/* Page indices are 32-bit. */
+	if (!disksize || (disksize >> PAGE_SHIFT) > U32_MAX)
+		return -EINVAL;
+
+	down_write(&zram->init_lock);
+	if (zram->init_done) {
+		ret = -EBUSY;
+		goto out;
+	}
+	ret = zram_setup(zram, disksize);
+	if (ret)
+		goto out;
+	zram->init_done = true;
+	set_capacity_and_notify(zram->disk, disksize >> SECTOR_SHIFT);
+out:
+	up_write(&zram->init_lock);
+	return ret ? ret : len;
+}
+
+static ssize_t initstate_show(struct device *dev,
+			      struct device_attribute *attr, char *buf)
+{
+	struct zram *zram = dev_to_zram(dev);
+	bool val;
+
+	down_read(&zram->init_lock);
+	val = zram->init_done;
+	up_read(&zram->init_lock);
+	return sysfs_emit(buf, "%u\n", val);
+}
+
+/*
+ * Mark the device busy for reset or removal: refused while anybody has
+ * it open.  New opens fail with -EBUSY until zram_unclaim().
+ */
+static int zram_claim(struct zram *zram)
+{
+	struct gendisk *disk = zram->disk;
+	int ret = 0;
+
+	mutex_lock(&disk->open_mutex);
+	if (disk_openers(disk) || zram->claim)
+		ret = -EBUSY;
+	else
+		zram->claim = true;
+	mutex_unlock(&disk->open_mutex);
+	return ret;
+}
+
+static void zram_unclaim(struct zram *zram)
+{
+	mutex_lock(&zram->disk->open_mutex);
+	zram->claim = false;
+	mutex_unlock(&zram->disk->open_mutex);
+}
+
+static ssize_t reset_store(struct device *dev, struct device_attribute *attr,
+			   const char *buf, size_t len)
+{
+	struct zram *zram = dev_to_zram(dev);
+	unsigned long val;
+	int ret;
+
+	if (kstrtoul(buf, 10, &val) || !val)
+		return -EINVAL;
+	ret = zram_claim(zram);
+	if (ret)
+		return ret;
+	zram_reset_device(zram);
+	zram_unclaim(zram);
+	return len;
+}
+
+static ssize_t comp_algorithm_show(struct device *dev,
+				   struct device_attribute *attr, char *buf)
+{
+	struct zram *zram = dev_to_zram(dev);
+	ssize_t ret;
+
+	down_read(&zram->init_lock);
+	ret = zcomp_available_show(zram->compressor, buf, 0);
+	up_read(&zram->init_lock);
+	return ret;
+}
+
+static ssize_t comp_algorithm_store(struct device *dev,
+				    struct device_attribute *attr,
+				    const char *buf, size_t len)
+{
+	struct zram *zram = dev_to_zram(dev);
+	char name[ZRAM_MAX_ALG_NAME];
+	int ret;
+
+	ret = zram_parse_name(buf, len, name, sizeof(name));
+	if (ret)
+		return ret;
+	if (!zcomp_available_algorithm(name))
+		return -EINVAL;
+
+	down_write(&zram->init_lock);
+	if (zram->init_done)
+		ret = -EBUSY;
+	else
+		strscpy(zram->compressor, name, sizeof(zram->compressor));
+	up_write(&zram->init_lock);
+	return ret ? ret : len;
+}
+
+static ssize_t max_comp_streams_show(struct device *dev,
+				     struct device_attribute *attr, char *buf)
+{
+	return sysfs_emit(buf, "%d\n", num_online_cpus());
+}
+
+/*
+ * Streams are per CPU and not tunable; the attribute is kept for tools
+ * that write it (zramctl --streams), which get a checked, ignored write.
+ */
+static ssize_t max_comp_streams_store(struct device *dev,
+				      struct device_attribute *attr,
+				      const char *buf, size_t len)
+{
+	unsigned int val;
+
+	if (kstrtouint(buf, 10, &val) || !val)
+		return -EINVAL;
+	return len;
+}
+
+static ssize_t mem_limit_store(struct device *dev,
+			       struct device_attribute *attr,
+			       const char *buf, size_t len)
+{
+	struct zram *zram = dev_to_zram(dev);
+	u64 limit;
+	int ret;
+
+	ret = zram_parse_size(buf, len, &limit);
+	if (ret)
+		return ret;
+	if (limit > U64_MAX - PAGE_SIZE)
+		return -EINVAL;
+
+	down_write(&zram->init_lock);
+	WRITE_ONCE(zram->limit_pages, PAGE_ALIGN(limit) >> PAGE_SHIFT);
+	up_write(&zram->init_lock);
+	return len;
+}
+
+static ssize_t mem_used_max_store(struct device *dev,
+				  struct device_attribute *attr,
+				  const char *buf, size_t len)
+{
+	struct zram *zram = dev_to_zram(dev);
+	unsigned long val;
+
+	if (kstrtoul(buf, 10, &val) || val)
+		return -EINVAL;
+
+	down_read(&zram->init_lock);
+	if (zram->init_done)
+		atomic_long_set(&zram->stats.max_used_pages,
+				zsm_get_total_pages(zram->pool));
+	up_read(&zram->init_lock);
+	return len;
+}
+
+static ssize_t compact_store(struct device *dev,
+			     struct device_attribute *attr,
+			     const char *buf, size_t len)
+{
+	struct zram *zram = dev_to_zram(dev);
+	int ret = 0;
+
+	down_read(&zram->init_lock);
+	if (zram->init_done)
+		zsm_compact(zram->pool);
+	else
+		ret = -EINVAL;
+	up_read(&zram->init_lock);
+	return ret ? ret : len;
+}
+
+static ssize_t mm_stat_show(struct device *dev,
+			    struct device_attribute *attr, char *buf)
+{
+	struct zram *zram = dev_to_zram(dev);
+	struct zram_stats *st = &zram->stats;
+	unsigned long used = 0, compacted = 0;
+	ssize_t ret;
+
+	down_read(&zram->init_lock);
+	if (zram->init_done) {
+		used = zsm_get_total_pages(zram->pool);
+		compacted = zsm_pages_compacted(zram->pool);
+	}
+	ret = sysfs_emit(buf,
+			 "%8llu %8llu %8llu %8llu %8llu %8llu %8lu %8llu %8llu\n",
+			 (u64)atomic64_read(&st->pages_stored) << PAGE_SHIFT,
+			 (u64)atomic64_read(&st->compr_data_size),
+			 (u64)used << PAGE_SHIFT,
+			 (u64)zram->limit_pages << PAGE_SHIFT,
+			 (u64)atomic_long_read(&st->max_used_pages) << PAGE_SHIFT,
+			 (u64)atomic64_read(&st->same_pages),
+			 compacted,
+			 (u64)atomic64_read(&st->huge_pages),
+			 (u64)atomic64_read(&st->huge_pages_since));
+	up_read(&zram->init_lock);
+	return ret;
+}
+
+static ssize_t io_stat_show(struct device *dev,
+			    struct device_attribute *attr, char *buf)
+{
+	struct zram_stats *st = &dev_to_zram(dev)->stats;
+
+	return sysfs_emit(buf, "%8llu %8llu %8llu %8llu\n",
+			  (u64)atomic64_read(&st->failed_reads),
+			  (u64)atomic64_read(&st->failed_writes),
+			  (u64)atomic64_read(&st->invalid_io),
+			  (u64)atomic64_read(&st->notify_free));
+}
+
+static ssize_t debug_stat_show(struct device *dev,
+			       struct device_attribute *attr, char *buf)
+{
+	struct zram_stats *st = &dev_to_zram(dev)->stats;
+
+	return sysfs_emit(buf, "version: %d\n%8llu %8llu\n", 1,
+			  (u64)atomic64_read(&st->writestall),
+			  (u64)atomic64_read(&st->miss_free));
+}
+
+static DEVICE_ATTR_RW(disksize);
+static DEVICE_ATTR_RO(initstate);
+static DEVICE_ATTR_WO(reset);
+static DEVICE_ATTR_RW(comp_algorithm);
+static DEVICE_ATTR_RW(max_comp_streams);
+static DEVICE_ATTR_WO(mem_limit);
+static DEVICE_ATTR_WO(mem_used_max);
+static DEVICE_ATTR_WO(compact);
+static DEVICE_ATTR_RO(mm_stat);
+static DEVICE_ATTR_RO(io_stat);
+static DEVICE_ATTR_RO(debug_stat);
+
+static struct attribute *zram_disk_attrs[] = {
+	&dev_attr_disksize.attr,
+	&dev_attr_initstate.attr,
+	&dev_attr_reset.attr,
+	&dev_attr_comp_algorithm.attr,
+	&dev_attr_max_comp_streams.attr,
+	&dev_attr_mem_limit.attr,
+	&dev_attr_mem_used_max.attr,
+	&dev_attr_compact.attr,
+	&dev_attr_mm_stat.attr,
+	&dev_attr_io_stat.attr,
+	&dev_attr_debug_stat.attr,
+	NULL,
+};
+ATTRIBUTE_GROUPS(zram_disk);
+
+/* ---- device creation and removal ---- */
+
+static const struct zram_queue_cfg zram_queue_cfg = {
+	.logical_block_size = ZRAM_LOGICAL_BLOCK_SIZE,
+	.physical_block_size = PAGE_SIZE,
+	.io_min = PAGE_SIZE,
+	.io_opt = PAGE_SIZE,
+	.discard_granularity = PAGE_SIZE,
+	.max_discard_sectors = UINT_MAX,
+	.max_write_zeroes_sectors = UINT_MAX,
+	.synchronous = true,
+	.stable_writes = true,
+};
+
+/* Create a device; returns its id or a negative errno. */
+static int zram_add(void)
+{
+	struct zram *zram;
+	int ret;
+
+	zram = kzalloc(sizeof(*zram), GFP_KERNEL);
+	if (!zram)
+		return -ENOMEM;
+	init_rwsem(&zram->init_lock);
+	strscpy(zram->compressor, ZRAM_DEFAULT_COMP, sizeof(zram->compressor));
+
+	ret = idr_alloc(&zram_index_idr, zram, 0, ZRAM_MAX_DEVICES, GFP_KERNEL);
+	if (ret < 0)
+		goto err_free;
+	zram->id = ret;
+
+	zram->disk = zram_compat_alloc_disk(&zram_queue_cfg, NUMA_NO_NODE);
+	if (IS_ERR(zram->disk)) {
+		ret = PTR_ERR(zram->disk);
+		goto err_idr;
+	}
+	zram->disk->major = zram_major;
+	zram->disk->first_minor = zram->id;
+	zram->disk->minors = 1;
+	zram->disk->flags |= GENHD_FL_NO_PART;
+	zram->disk->fops = &zram_fops;
+	zram->disk->private_data = zram;
+	snprintf(zram->disk->disk_name, DISK_NAME_LEN, "zram%d", zram->id);
+	set_capacity(zram->disk, 0);
+
+	ret = device_add_disk(NULL, zram->disk, zram_disk_groups);
+	if (ret)
+		goto err_disk;
+	pr_info("added device zram%d\n", zram->id);
+	return zram->id;
+
+err_disk:
+	put_disk(zram->disk);
+err_idr:
+	idr_remove(&zram_index_idr, zram->id);
+err_free:
+	kfree(zram);
+	return ret;
+}
+
+/* Remove a device; with @force (module exit) the open check is skipped. */
+static int zram_remove(struct zram *zram, bool force)
+{
+	int ret = zram_claim(zram);
+
+	if (ret && !force)
+		return ret;
+	del_gendisk(zram->disk);
+	/* No opener and no more I/O: tear down without the slot locks. */
+	zram_reset_device(zram);
+	put_disk(zram->disk);
+	pr_info("removed device zram%d\n", zram->id);
+	kfree(zram);
+	return 0;
+}
+
+/* ---- /sys/class/zram-control ---- */
+
+static ssize_t hot_add_show(ZRAM_CLASS_CONST struct class *class,
+			    ZRAM_CLASS_CONST struct class_attribute *attr,
+			    char *buf)
+{
+	int ret;
+
+	mutex_lock(&zram_index_mutex);
+	ret = zram_add();
+	mutex_unlock(&zram_index_mutex);
+	if (ret < 0)
+		return ret;
+	return sysfs_emit(buf, "%d\n", ret);
+}
+/* Reading creates a device: keep it from casual readers (mode 0400). */
+static struct class_attribute class_attr_hot_add =
+	__ATTR(hot_add, 0400, hot_add_show, NULL);
+
+static ssize_t hot_remove_store(ZRAM_CLASS_CONST struct class *class,
+				ZRAM_CLASS_CONST struct class_attribute *attr,
+				const char *buf, size_t count)
+{
+	struct zram *zram;
+	int ret, id;
+
+	ret = kstrtoint(buf, 10, &id);
+	if (ret)
+		return ret;
+	if (id < 0)
+		return -EINVAL;
+
+	mutex_lock(&zram_index_mutex);
+	zram = idr_find(&zram_index_idr, id);
+	if (!zram) {
+		ret = -ENODEV;
+	} else {
+		ret = zram_remove(zram, false);
+		if (!ret)
+			idr_remove(&zram_index_idr, id);
+	}
+	mutex_unlock(&zram_index_mutex);
+	return ret ? ret : count;
+}
+static CLASS_ATTR_WO(hot_remove);
+
+static struct attribute *zram_control_class_attrs[] = {
+	&class_attr_hot_add.attr,
+	&class_attr_hot_remove.attr,
+	NULL,
+};
+ATTRIBUTE_GROUPS(zram_control_class);
+
+static struct class zram_control_class = {
+	.name = "zram-control",
+	.class_groups = zram_control_class_groups,
+};
+
+/* ---- module ---- */
+
+static int zram_remove_cb(int id, void *ptr, void *data)
+{
+	WARN_ON_ONCE(zram_remove(ptr, true));
+	return 0;
+}
+
+static void zram_destroy_devices(void)
+{
+	mutex_lock(&zram_index_mutex);
+	idr_for_each(&zram_index_idr, zram_remove_cb, NULL);
+	idr_destroy(&zram_index_idr);
+	mutex_unlock(&zram_index_mutex);
+}
+
+static int __init zram_init(void)
+{
+	unsigned int i;
+	int ret;
+
+	if (num_devices > ZRAM_MAX_DEVICES) {
+		pr_err("num_devices %u exceeds %u\n", num_devices,
+		       ZRAM_MAX_DEVICES);
+		return -EINVAL;
+	}
+
+	ret = zcomp_init();
+	if (ret)
+		return ret;
+	ret = class_register(&zram_control_class);
+	if (ret)
+		goto err_zcomp;
+	zram_major = register_blkdev(0, "zram");
+	if (zram_major <= 0) {
+		ret = zram_major ? zram_major : -EBUSY;
+		goto err_class;
+	}
+
+	for (i = 0; i < num_devices; i++) {
+		mutex_lock(&zram_index_mutex);
+		ret = zram_add();
+		mutex_unlock(&zram_index_mutex);
+		if (ret < 0)
+			goto err_devices;
+	}
+	return 0;
+
+err_devices:
+	zram_destroy_devices();
+	unregister_blkdev(zram_major, "zram");
+err_class:
+	class_unregister(&zram_control_class);
+err_zcomp:
+	zcomp_exit();
+	return ret;
+}
+
+static void __exit zram_exit(void)
+{
+	/* No new devices from hot_add once the class is gone. */
+	class_unregister(&zram_control_class);
+	zram_destroy_devices();
+	unregister_blkdev(zram_major, "zram");
+	zcomp_exit();
+}
+
+module_init(zram_init);
+module_exit(zram_exit);
+
+MODULE_LICENSE("GPL");
+MODULE_DESCRIPTION("Compressed RAM block device (out-of-tree)");

@@ -1,0 +1,98 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * Compressed RAM block device: per-device state.
+ */
+#ifndef _ZRAM_OOT_DRV_H
+#define _ZRAM_OOT_DRV_H
+
+#include <linux/atomic.h>
+#include <linux/bits.h>
+#include <linux/rwsem.h>
+#include <linux/types.h>
+
+#include "zcomp.h"
+
+#define ZRAM_SECTORS_PER_PAGE_SHIFT	(PAGE_SHIFT - SECTOR_SHIFT)
+#define ZRAM_SECTORS_PER_PAGE		BIT(ZRAM_SECTORS_PER_PAGE_SHIFT)
+#define ZRAM_LOGICAL_BLOCK_SIZE		4096U
+#define ZRAM_DEFAULT_COMP		"lzo-rle"
+#define ZRAM_MAX_ALG_NAME		32
+
+/*
+ * A slot describes one PAGE_SIZE page of the device.
+ *
+ * ->flags: the low ZRAM_FLAG_SHIFT bits hold the stored object's size in
+ * bytes (PAGE_SIZE for a page stored raw); the bits above are
+ * enum zram_slot_flag.  ->handle is the zsmalloc handle of the object,
+ * or, for a ZRAM_SAME slot, the machine word that fills the page.  A
+ * slot with neither a handle nor ZRAM_SAME is empty and reads as zeros.
+ *
+ * Slot lock rules:
+ *  1. Every read or change of a slot's handle, size or flags happens
+ *     under its ZRAM_SLOT_LOCK bit spinlock, except when the device is
+ *     being set up or torn down under init_lock held for writing with
+ *     no opener.
+ *  2. The slot lock is taken before a compression stream and before any
+ *     zsmalloc lock; a path holding a stream never waits for a slot lock
+ *     (the write path puts its stream before it locks the slot).
+ *  3. Nothing under a slot lock sleeps.
+ */
+#define ZRAM_FLAG_SHIFT		(PAGE_SHIFT + 1)
+
+enum zram_slot_flag {
+	ZRAM_SLOT_LOCK = ZRAM_FLAG_SHIFT,	/* bit spinlock */
+	ZRAM_SAME,		/* page filled with one word, no object */
+	ZRAM_HUGE,		/* stored raw: did not compress enough */
+	__NR_ZRAM_SLOT_FLAGS,
+};
+
+struct zram_slot {
+	unsigned long handle;
+	unsigned long flags;
+};
+
+struct zram_stats {
+	atomic64_t compr_data_size;	/* bytes of stored objects */
+	atomic64_t pages_stored;	/* slots holding data (incl. same) */
+	atomic64_t same_pages;		/* slots filled with one word */
+	atomic64_t huge_pages;		/* slots stored raw */
+	atomic64_t huge_pages_since;	/* raw stores since set-up */
+	atomic64_t failed_reads;
+	atomic64_t failed_writes;
+	atomic64_t invalid_io;		/* requests refused by the driver */
+	atomic64_t notify_free;		/* slots freed by swap or discard */
+	atomic64_t miss_free;		/* swap frees skipped: slot busy */
+	atomic64_t writestall;		/* writes that had to sleep for memory */
+	atomic_long_t max_used_pages;	/* peak pool size, in pages */
+};
+
+struct zram {
+	struct gendisk *disk;
+	int id;
+
+	/*
+	 * init_lock guards the set-up state below: writers are disksize
+	 * set-up and reset; readers are sysfs handlers that touch the
+	 * pool or streams.  The I/O path does not take it: I/O can only
+	 * reach an initialized device (capacity is 0 otherwise) and reset
+	 * is refused while the device is open.
+	 */
+	struct rw_semaphore init_lock;
+	bool init_done;
+	u64 disksize;			/* bytes; 0 until set up */
+	unsigned long limit_pages;	/* mem_limit in pages; 0: none */
+	char compressor[ZRAM_MAX_ALG_NAME];
+
+	struct zram_slot *slots;	/* disksize >> PAGE_SHIFT entries */
+	struct zsm_pool *pool;
+	struct zcomp *comp;
+	struct zcomp_params comp_params;
+	size_t huge_class_size;		/* objects this big are stored raw */
+
+	/* Set (under disk->open_mutex) while reset or removal runs. */
+	bool claim;
+
+	struct zram_stats stats;
+};
+
+#endif /* _ZRAM_OOT_DRV_H */
