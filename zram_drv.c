@@ -226,15 +226,16 @@ static int zram_write_page(struct zram *zram, struct page *page, u32 index)
 {
 	unsigned long handle = 0, word, pool_pages;
 	unsigned int comp_len, handle_len = 0;
+	unsigned long limit = READ_ONCE(zram->limit_pages);
 	struct zcomp_strm *zstrm;
-	bool huge;
+	bool same, huge;
 	void *mem;
 	int ret;
 
 	mem = kmap_local_page(page);
-	huge = page_same_filled(mem, &word);
+	same = page_same_filled(mem, &word);
 	kunmap_local(mem);
-	if (huge) {
+	if (same) {
 		zram_store_same(zram, index, word);
 		return 0;
 	}
@@ -282,7 +283,7 @@ again:
 
 	pool_pages = zsm_get_total_pages(zram->pool);
 	zram_update_used_max(zram, pool_pages);
-	if (zram->limit_pages && pool_pages > zram->limit_pages) {
+	if (limit && pool_pages > limit) {
 		zcomp_stream_put(zram->comp);
 		ret = -ENOMEM;
 		goto err_free;
