@@ -1,0 +1,1012 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * Size-class object pool for compressed pages (interface: zsmalloc.h).
+ *
+ * Layout
+ * ------
+ * Objects live in "slots" of a fixed size per class.  A class owns
+ * zspages: 1..ZSM_MAX_PAGES_PER_ZSPAGE order-0 pages treated as one
+ * linear byte range of ppz * PAGE_SIZE bytes cut into objs slots, so a
+ * slot may cross from one page into the next.  Every zspage has a small
+ * descriptor (struct zsm_zspage, from a slab cache) that lists its pages;
+ * the first page's ->private points back at the descriptor.
+ *
+ * Slot header
+ * -----------
+ * In classes with more than one slot per zspage, the first word of every
+ * slot is a header: for a live object it holds the handle (a slab pointer,
+ * so bit 0 is clear), for a free slot the index of the next free slot,
+ * shifted left once with bit 0 set.  The caller's bytes follow the header.
+ * Slot sizes are multiples of 16, so a header never crosses a page.
+ * Classes with one slot per zspage (the "huge" class that stores whole
+ * pages) have no header: the descriptor keeps the handle instead.
+ * Slots of a fresh zspage are handed out in order (->fresh counts them)
+ * before the free list is used, so a new zspage needs no initialising.
+ *
+ * Handles
+ * -------
+ * A handle is the address of a word from a slab cache.  The word encodes
+ * the object's location: the PFN of the zspage's first page and the slot
+ * index.  Compaction moves an object by copying it and rewriting that
+ * word; the handle itself never changes.
+ *
+ * Lists
+ * -----
+ * Each class keeps its zspages on ZSM_NR_PARTIAL + 1 lists bucketed by
+ * fullness (the last one holds full zspages).  Allocation takes a slot
+ * from the fullest non-full zspage; compaction empties the emptiest one.
+ * A zspage whose last object is freed is released at once.
+ *
+ * Locking (outermost first)
+ * -------------------------
+ *   1. pool->move_lock (rwlock)
+ *        read:  zsm_read_begin() .. zsm_read_end(), zsm_write(), and
+ *               zsm_free() while it decodes the handle;
+ *        write: compaction, while it moves objects and rewrites handle
+ *               words.  Holding it for reading pins every object in place.
+ *   2. class->lock (spinlock)
+ *        the class's lists and counters, each zspage's free list, slot
+ *        headers, and handle words of objects being allocated or freed.
+ *   (global) zsm_global_mutex: slab caches and debugfs root, taken only in
+ *        zsm_create_pool()/zsm_destroy_pool(), never with 1. or 2. held.
+ *
+ * zsm_malloc() takes only 2.  zsm_free() takes 1 (read) then 2, and drops
+ * 1 as soon as 2 is held.  Nothing allocates memory or sleeps with 1. or
+ * 2. held, so callers may use every function except zsm_create_pool(),
+ * zsm_destroy_pool() and zsm_compact() under their own spinlocks, bit
+ * locks or per-CPU local locks (zsm_malloc() then with a non-blocking
+ * gfp).  Compaction holds 1. and 2. only while it empties a single
+ * zspage (at most ZSM_MAX_PAGES_PER_ZSPAGE pages of copying).
+ */
+#include <linux/atomic.h>
+#include <linux/debugfs.h>
+#include <linux/gfp.h>
+#include <linux/highmem.h>
+#include <linux/kernel.h>
+#include <linux/list.h>
+#include <linux/log2.h>
+#include <linux/mm.h>
+#include <linux/module.h>
+#include <linux/mutex.h>
+#include <linux/sched.h>
+#include <linux/seq_file.h>
+#include <linux/shrinker.h>
+#include <linux/slab.h>
+#include <linux/spinlock.h>
+#include <linux/string.h>
+
+#include "zsmalloc.h"
+
+/* Smallest slot: header word plus a little payload. */
+#define ZSM_MIN_SLOT		32U
+/* Slot sizes grow in these steps (16 bytes with 4K pages). */
+#define ZSM_SLOT_STEP		(PAGE_SIZE >> 8 < 16 ? 16U : \
+				 (unsigned int)(PAGE_SIZE >> 8))
+#define ZSM_NR_SLOT_SIZES	((unsigned int)((PAGE_SIZE - ZSM_MIN_SLOT) / \
+						ZSM_SLOT_STEP + 1))
+#define ZSM_HDR_SIZE		((unsigned int)sizeof(unsigned long))
+#define ZSM_ZSPAGE_BYTES	(ZSM_MAX_PAGES_PER_ZSPAGE * PAGE_SIZE)
+#define ZSM_MAX_OBJS		((unsigned int)(ZSM_ZSPAGE_BYTES / ZSM_MIN_SLOT))
+
+/* Slot index bits in a handle word; the PFN takes the rest. */
+#define ZSM_IDX_BITS		(ilog2(ZSM_MAX_OBJS) + 1)
+#define ZSM_IDX_MASK		((1UL << ZSM_IDX_BITS) - 1)
+
+/* End of a zspage's free list. */
+#define ZSM_NO_SLOT		((unsigned int)ZSM_IDX_MASK)
+
+/* Partial-fullness buckets; bucket ZSM_NR_PARTIAL holds full zspages. */
+#define ZSM_NR_PARTIAL		8
+#define ZSM_FULL		ZSM_NR_PARTIAL
+#define ZSM_NR_LISTS		(ZSM_NR_PARTIAL + 1)
+#define ZSM_UNLISTED		0xff
+
+struct zsm_class {
+	spinlock_t lock;		/* lists, counters, slot headers */
+	struct list_head lists[ZSM_NR_LISTS];
+	unsigned long inuse;		/* live objects */
+	unsigned long zspages;		/* zspages owned */
+	unsigned int size;		/* slot size, header included */
+	unsigned int hdr;		/* header bytes: 0 or ZSM_HDR_SIZE */
+	unsigned int ppz;		/* pages per zspage */
+	unsigned int objs;		/* slots per zspage */
+	unsigned int index;		/* position in pool->classes[] */
+} ____cacheline_aligned_in_smp;
+
+struct zsm_zspage {
+	struct list_head node;		/* on one of class->lists[] */
+	struct zsm_class *class;
+	struct page *pages[ZSM_MAX_PAGES_PER_ZSPAGE];
+	unsigned long huge_handle;	/* handle of the object, hdr == 0 */
+	unsigned int inuse;		/* live objects */
+	unsigned int fresh;		/* slots ever handed out */
+	unsigned int free_head;		/* first free slot below ->fresh */
+	unsigned int bucket;		/* list index or ZSM_UNLISTED */
+};
+
+struct zsm_pool {
+	rwlock_t move_lock;		/* pins objects; see "Locking" */
+	atomic_long_t pages;		/* pages held by all zspages */
+	atomic_long_t compacted;	/* pages freed by compaction */
+	unsigned int nr_classes;
+	size_t huge_size;
+	struct shrinker *shrinker;
+	struct dentry *debug_dir;
+	const char *name;
+	/* Class serving each slot size MIN + i * STEP (merged ones repeat). */
+	struct zsm_class *slot_class[ZSM_NR_SLOT_SIZES];
+	/* Distinct classes by ascending size. */
+	struct zsm_class *classes[ZSM_NR_SLOT_SIZES];
+};
+
+/* Shared by every pool: created with the first, destroyed with the last. */
+static DEFINE_MUTEX(zsm_global_mutex);
+static unsigned int zsm_nr_pools;
+static struct kmem_cache *zsm_handle_cache;
+static struct kmem_cache *zsm_zspage_cache;
+static struct dentry *zsm_debug_root;
+
+/* ---- location encoding ---- */
+
+static unsigned long zsm_encode(const struct zsm_zspage *zspage,
+				unsigned int idx)
+{
+	return (page_to_pfn(zspage->pages[0]) << ZSM_IDX_BITS) | idx;
+}
+
+static struct zsm_zspage *zsm_decode(unsigned long word, unsigned int *idx)
+{
+	struct page *first = pfn_to_page(word >> ZSM_IDX_BITS);
+
+	*idx = word & ZSM_IDX_MASK;
+	return (struct zsm_zspage *)page_private(first);
+}
+
+/*
+ * Handle word of a live object.  Stable under move_lock (read), or under
+ * the class lock once the object's class is known.
+ */
+static unsigned long zsm_handle_word(unsigned long handle)
+{
+	return READ_ONCE(*(unsigned long *)handle);
+}
+
+static void zsm_set_handle_word(unsigned long handle, unsigned long word)
+{
+	WRITE_ONCE(*(unsigned long *)handle, word);
+}
+
+/* ---- byte access inside a zspage ---- */
+
+static unsigned long zsm_slot_offset(const struct zsm_class *class,
+				     unsigned int idx)
+{
+	return (unsigned long)idx * class->size;
+}
+
+/* Copy @len bytes at byte @off of @zspage out to @dst. */
+static void zsm_copy_from(const struct zsm_zspage *zspage, unsigned long off,
+			  void *dst, unsigned int len)
+{
+	while (len) {
+		unsigned int poff = offset_in_page(off);
+		unsigned int chunk = min_t(unsigned int, len,
+					   PAGE_SIZE - poff);
+		void *src = kmap_local_page(zspage->pages[off >> PAGE_SHIFT]);
+
+		memcpy(dst, src + poff, chunk);
+		kunmap_local(src);
+		dst += chunk;
+		off += chunk;
+		len -= chunk;
+	}
+}
+
+/* Copy @len bytes from @src into @zspage at byte @off. */
+static void zsm_copy_to(struct zsm_zspage *zspage, unsigned long off,
+			const void *src, unsigned int len)
+{
+	while (len) {
+		unsigned int poff = offset_in_page(off);
+		unsigned int chunk = min_t(unsigned int, len,
+					   PAGE_SIZE - poff);
+		void *dst = kmap_local_page(zspage->pages[off >> PAGE_SHIFT]);
+
+		memcpy(dst + poff, src, chunk);
+		kunmap_local(dst);
+		src += chunk;
+		off += chunk;
+		len -= chunk;
+	}
+}
+
+/* Copy @len bytes between two zspages, page piece by page piece. */
+static void zsm_copy_between(struct zsm_zspage *dz, unsigned long doff,
+			     const struct zsm_zspage *sz, unsigned long soff,
+			     unsigned int len)
+{
+	while (len) {
+		unsigned int dpo = offset_in_page(doff);
+		unsigned int spo = offset_in_page(soff);
+		unsigned int chunk = min3(len, (unsigned int)PAGE_SIZE - dpo,
+					  (unsigned int)PAGE_SIZE - spo);
+		const void *s = kmap_local_page(sz->pages[soff >> PAGE_SHIFT]);
+		void *d = kmap_local_page(dz->pages[doff >> PAGE_SHIFT]);
+
+		memcpy(d + dpo, s + spo, chunk);
+		kunmap_local(d);
+		kunmap_local(s);
+		doff += chunk;
+		soff += chunk;
+		len -= chunk;
+	}
+}
+
+static unsigned long zsm_read_hdr(const struct zsm_class *class,
+				  const struct zsm_zspage *zspage,
+				  unsigned int idx)
+{
+	unsigned long off = zsm_slot_offset(class, idx);
+	unsigned long *p = kmap_local_page(zspage->pages[off >> PAGE_SHIFT]);
+	unsigned long val = p[offset_in_page(off) / ZSM_HDR_SIZE];
+
+	kunmap_local(p);
+	return val;
+}
+
+static void zsm_write_hdr(const struct zsm_class *class,
+			  struct zsm_zspage *zspage, unsigned int idx,
+			  unsigned long val)
+{
+	unsigned long off = zsm_slot_offset(class, idx);
+	unsigned long *p = kmap_local_page(zspage->pages[off >> PAGE_SHIFT]);
+
+	p[offset_in_page(off) / ZSM_HDR_SIZE] = val;
+	kunmap_local(p);
+}
+
+static unsigned long zsm_free_link(unsigned int next)
+{
+	return ((unsigned long)next << 1) | 1;
+}
+
+/* ---- class lists (class->lock held) ---- */
+
+static unsigned int zsm_bucket_of(const struct zsm_class *class,
+				  unsigned int inuse)
+{
+	if (inuse >= class->objs)
+		return ZSM_FULL;
+	return inuse * ZSM_NR_PARTIAL / class->objs;
+}
+
+static void zsm_relink(struct zsm_class *class, struct zsm_zspage *zspage)
+{
+	unsigned int b = zsm_bucket_of(class, zspage->inuse);
+
+	if (b == zspage->bucket)
+		return;
+	if (zspage->bucket == ZSM_UNLISTED)
+		list_add(&zspage->node, &class->lists[b]);
+	else
+		list_move(&zspage->node, &class->lists[b]);
+	zspage->bucket = b;
+}
+
+static void zsm_unlink(struct zsm_zspage *zspage)
+{
+	list_del_init(&zspage->node);
+	zspage->bucket = ZSM_UNLISTED;
+}
+
+/* The fullest zspage that still has a free slot, or NULL. */
+static struct zsm_zspage *zsm_fullest_partial(struct zsm_class *class)
+{
+	int b;
+
+	for (b = ZSM_NR_PARTIAL - 1; b >= 0; b--)
+		if (!list_empty(&class->lists[b]))
+			return list_first_entry(&class->lists[b],
+						struct zsm_zspage, node);
+	return NULL;
+}
+
+/* The emptiest zspage (approximately), or NULL when all are full. */
+static struct zsm_zspage *zsm_emptiest_partial(struct zsm_class *class)
+{
+	int b;
+
+	for (b = 0; b < ZSM_NR_PARTIAL; b++)
+		if (!list_empty(&class->lists[b]))
+			return list_first_entry(&class->lists[b],
+						struct zsm_zspage, node);
+	return NULL;
+}
+
+/* Exact under class->lock; a clamped estimate without it. */
+static unsigned long zsm_class_free_slots(const struct zsm_class *class)
+{
+	unsigned long slots = READ_ONCE(class->zspages) * class->objs;
+	unsigned long inuse = READ_ONCE(class->inuse);
+
+	return slots > inuse ? slots - inuse : 0;
+}
+
+/* Put @handle into a free slot of @zspage; returns the slot index. */
+static unsigned int zsm_slot_take(struct zsm_class *class,
+				  struct zsm_zspage *zspage,
+				  unsigned long handle)
+{
+	unsigned int idx;
+
+	if (!class->hdr) {
+		idx = 0;
+		zspage->huge_handle = handle;
+		zspage->fresh = 1;
+	} else if (zspage->free_head != ZSM_NO_SLOT) {
+		idx = zspage->free_head;
+		zspage->free_head = zsm_read_hdr(class, zspage, idx) >> 1;
+		zsm_write_hdr(class, zspage, idx, handle);
+	} else {
+		idx = zspage->fresh++;
+		zsm_write_hdr(class, zspage, idx, handle);
+	}
+	zspage->inuse++;
+	class->inuse++;
+	return idx;
+}
+
+static void zsm_slot_release(struct zsm_class *class,
+			     struct zsm_zspage *zspage, unsigned int idx)
+{
+	if (!class->hdr) {
+		zspage->huge_handle = 0;
+	} else {
+		zsm_write_hdr(class, zspage, idx,
+			      zsm_free_link(zspage->free_head));
+		zspage->free_head = idx;
+	}
+	zspage->inuse--;
+	class->inuse--;
+}
+
+/* Live object handle in slot @idx, or 0 when the slot is free. */
+static unsigned long zsm_slot_handle(const struct zsm_class *class,
+				     const struct zsm_zspage *zspage,
+				     unsigned int idx)
+{
+	unsigned long val;
+
+	if (!class->hdr)
+		return zspage->huge_handle;
+	if (idx >= zspage->fresh)
+		return 0;
+	val = zsm_read_hdr(class, zspage, idx);
+	return (val & 1) ? 0 : val;
+}
+
+/* ---- zspages ---- */
+
+static struct zsm_zspage *zsm_zspage_alloc(struct zsm_pool *pool,
+					   struct zsm_class *class, gfp_t gfp)
+{
+	struct zsm_zspage *zspage;
+	unsigned int i;
+
+	zspage = kmem_cache_zalloc(zsm_zspage_cache, gfp);
+	if (!zspage)
+		return NULL;
+	for (i = 0; i < class->ppz; i++) {
+		zspage->pages[i] = alloc_page(gfp);
+		if (!zspage->pages[i])
+			goto fail;
+	}
+	set_page_private(zspage->pages[0], (unsigned long)zspage);
+	INIT_LIST_HEAD(&zspage->node);
+	zspage->class = class;
+	zspage->free_head = ZSM_NO_SLOT;
+	zspage->bucket = ZSM_UNLISTED;
+	atomic_long_add(class->ppz, &pool->pages);
+	return zspage;
+
+fail:
+	while (i--)
+		__free_page(zspage->pages[i]);
+	kmem_cache_free(zsm_zspage_cache, zspage);
+	return NULL;
+}
+
+/* Release an unlisted zspage; no lock needed, nobody can reach it. */
+static void zsm_zspage_free(struct zsm_pool *pool, struct zsm_zspage *zspage)
+{
+	unsigned int ppz = zspage->class->ppz;
+	unsigned int i;
+
+	set_page_private(zspage->pages[0], 0);
+	for (i = 0; i < ppz; i++)
+		__free_page(zspage->pages[i]);
+	kmem_cache_free(zsm_zspage_cache, zspage);
+	atomic_long_sub(ppz, &pool->pages);
+}
+
+/* ---- allocation ---- */
+
+static struct zsm_class *zsm_size_class(struct zsm_pool *pool, size_t size)
+{
+	size_t need = size + ZSM_HDR_SIZE;
+	size_t i = 0;
+
+	if (need > ZSM_MIN_SLOT)
+		i = DIV_ROUND_UP(need - ZSM_MIN_SLOT, ZSM_SLOT_STEP);
+	if (i >= ZSM_NR_SLOT_SIZES)
+		i = ZSM_NR_SLOT_SIZES - 1;
+	return pool->slot_class[i];
+}
+
+int zsm_malloc(struct zsm_pool *pool, size_t size, gfp_t gfp,
+	       unsigned long *handle)
+{
+	struct zsm_class *class;
+	struct zsm_zspage *zspage;
+	unsigned long *h;
+	unsigned int idx;
+
+	if (unlikely(!size || size > PAGE_SIZE || !handle))
+		return -EINVAL;
+
+	gfp &= ~(__GFP_HIGHMEM | __GFP_MOVABLE);
+	might_sleep_if(gfpflags_allow_blocking(gfp));
+	class = zsm_size_class(pool, size);
+
+	h = kmem_cache_alloc(zsm_handle_cache, gfp);
+	if (!h)
+		return -ENOMEM;
+
+	spin_lock(&class->lock);
+	zspage = zsm_fullest_partial(class);
+	if (likely(zspage)) {
+		idx = zsm_slot_take(class, zspage, (unsigned long)h);
+		zsm_relink(class, zspage);
+		*h = zsm_encode(zspage, idx);
+		spin_unlock(&class->lock);
+		*handle = (unsigned long)h;
+		return 0;
+	}
+	spin_unlock(&class->lock);
+
+	zspage = zsm_zspage_alloc(pool, class, gfp);
+	if (!zspage) {
+		kmem_cache_free(zsm_handle_cache, h);
+		return -ENOMEM;
+	}
+
+	spin_lock(&class->lock);
+	class->zspages++;
+	idx = zsm_slot_take(class, zspage, (unsigned long)h);
+	zsm_relink(class, zspage);
+	*h = zsm_encode(zspage, idx);
+	spin_unlock(&class->lock);
+	*handle = (unsigned long)h;
+	return 0;
+}
+
+void zsm_free(struct zsm_pool *pool, unsigned long handle)
+{
+	struct zsm_zspage *zspage;
+	struct zsm_class *class;
+	unsigned int idx;
+	bool empty;
+
+	if (unlikely(!handle))
+		return;
+
+	read_lock(&pool->move_lock);
+	zspage = zsm_decode(zsm_handle_word(handle), &idx);
+	class = zspage->class;
+	spin_lock(&class->lock);
+	/* The object cannot move any more: compaction needs class->lock. */
+	read_unlock(&pool->move_lock);
+
+	zsm_slot_release(class, zspage, idx);
+	empty = !zspage->inuse;
+	if (empty) {
+		zsm_unlink(zspage);
+		class->zspages--;
+	} else {
+		zsm_relink(class, zspage);
+	}
+	spin_unlock(&class->lock);
+
+	if (empty)
+		zsm_zspage_free(pool, zspage);
+	kmem_cache_free(zsm_handle_cache, (void *)handle);
+}
+
+size_t zsm_huge_class_size(struct zsm_pool *pool)
+{
+	return pool->huge_size;
+}
+
+/* ---- object access ---- */
+
+/*
+ * Where the object's bytes are: zspage byte offset and length.  Returns
+ * true when they lie within one page.
+ */
+static bool zsm_locate(unsigned long handle, struct zsm_zspage **zspagep,
+		       unsigned long *offp, unsigned int *lenp)
+{
+	struct zsm_zspage *zspage;
+	struct zsm_class *class;
+	unsigned int idx;
+
+	zspage = zsm_decode(zsm_handle_word(handle), &idx);
+	class = zspage->class;
+	*zspagep = zspage;
+	*offp = zsm_slot_offset(class, idx) + class->hdr;
+	*lenp = class->size - class->hdr;
+	return offset_in_page(*offp) + *lenp <= PAGE_SIZE;
+}
+
+const void *zsm_read_begin(struct zsm_pool *pool, unsigned long handle,
+			   void *local_copy)
+	__acquires(&pool->move_lock)
+{
+	struct zsm_zspage *zspage;
+	unsigned long off;
+	unsigned int len;
+	void *addr;
+
+	read_lock(&pool->move_lock);
+	if (zsm_locate(handle, &zspage, &off, &len)) {
+		addr = kmap_local_page(zspage->pages[off >> PAGE_SHIFT]);
+		return addr + offset_in_page(off);
+	}
+	zsm_copy_from(zspage, off, local_copy, len);
+	return local_copy;
+}
+
+void zsm_read_end(struct zsm_pool *pool, unsigned long handle,
+		  const void *mem)
+	__releases(&pool->move_lock)
+{
+	struct zsm_zspage *zspage;
+	unsigned long off;
+	unsigned int len;
+
+	/* Still pinned by the read lock, so the answer is the same. */
+	if (zsm_locate(handle, &zspage, &off, &len))
+		kunmap_local(mem);
+	read_unlock(&pool->move_lock);
+}
+
+void zsm_write(struct zsm_pool *pool, unsigned long handle,
+	       const void *src, size_t len)
+{
+	struct zsm_zspage *zspage;
+	unsigned long off;
+	unsigned int room;
+
+	read_lock(&pool->move_lock);
+	zsm_locate(handle, &zspage, &off, &room);
+	if (WARN_ON_ONCE(len > room))
+		len = room;
+	zsm_copy_to(zspage, off, src, len);
+	read_unlock(&pool->move_lock);
+}
+
+/* ---- statistics ---- */
+
+unsigned long zsm_get_total_pages(struct zsm_pool *pool)
+{
+	return atomic_long_read(&pool->pages);
+}
+
+unsigned long zsm_pages_compacted(struct zsm_pool *pool)
+{
+	return atomic_long_read(&pool->compacted);
+}
+
+unsigned int zsm_class_count(struct zsm_pool *pool)
+{
+	return pool->nr_classes;
+}
+
+int zsm_class_stat(struct zsm_pool *pool, unsigned int idx,
+		   struct zsm_class_stat *st)
+{
+	struct zsm_class *class;
+
+	if (idx >= pool->nr_classes || !st)
+		return -EINVAL;
+	class = pool->classes[idx];
+	st->size = class->size - class->hdr;
+	st->pages_per_zspage = class->ppz;
+	st->objs_per_zspage = class->objs;
+	spin_lock(&class->lock);
+	st->objs_inuse = class->inuse;
+	st->zspages = class->zspages;
+	spin_unlock(&class->lock);
+	st->objs_allocated = st->zspages * class->objs;
+	st->pages = st->zspages * class->ppz;
+	return 0;
+}
+
+/* ---- compaction ---- */
+
+/* Pages that compacting @class could give back, judged without locks. */
+static unsigned long zsm_class_freeable(const struct zsm_class *class)
+{
+	if (!class->hdr)
+		return 0;
+	return zsm_class_free_slots(class) / class->objs * class->ppz;
+}
+
+/*
+ * Move every object out of @src (unlisted) into other zspages of the
+ * class.  Both locks held.  Returns false, with @src relisted, when room
+ * ran out (cannot happen while free slots >= objs, checked by the caller).
+ */
+static bool zsm_drain(struct zsm_class *class, struct zsm_zspage *src)
+{
+	unsigned int i, len = class->size - class->hdr;
+
+	for (i = 0; i < src->fresh && src->inuse; i++) {
+		unsigned long handle = zsm_slot_handle(class, src, i);
+		struct zsm_zspage *dst;
+		unsigned int j;
+
+		if (!handle)
+			continue;
+		dst = zsm_fullest_partial(class);
+		if (WARN_ON_ONCE(!dst)) {
+			zsm_relink(class, src);
+			return false;
+		}
+		j = zsm_slot_take(class, dst, handle);
+		zsm_copy_between(dst, zsm_slot_offset(class, j) + class->hdr,
+				 src, zsm_slot_offset(class, i) + class->hdr,
+				 len);
+		zsm_set_handle_word(handle, zsm_encode(dst, j));
+		zsm_relink(class, dst);
+		zsm_slot_release(class, src, i);
+	}
+	return true;
+}
+
+static unsigned long zsm_compact_class(struct zsm_pool *pool,
+				       struct zsm_class *class)
+{
+	unsigned long freed = 0;
+
+	while (zsm_class_freeable(class)) {
+		struct zsm_zspage *src;
+		bool drained = false;
+
+		write_lock(&pool->move_lock);
+		spin_lock(&class->lock);
+		src = NULL;
+		if (zsm_class_free_slots(class) >= class->objs)
+			src = zsm_emptiest_partial(class);
+		if (src) {
+			zsm_unlink(src);
+			drained = zsm_drain(class, src);
+			if (drained)
+				class->zspages--;
+		}
+		spin_unlock(&class->lock);
+		write_unlock(&pool->move_lock);
+
+		if (!drained)
+			break;
+		zsm_zspage_free(pool, src);
+		freed += class->ppz;
+		cond_resched();
+	}
+	return freed;
+}
+
+unsigned long zsm_compact(struct zsm_pool *pool)
+{
+	unsigned long freed = 0;
+	unsigned int i;
+
+	for (i = 0; i < pool->nr_classes; i++) {
+		freed += zsm_compact_class(pool, pool->classes[i]);
+		cond_resched();
+	}
+	atomic_long_add(freed, &pool->compacted);
+	return freed;
+}
+
+static unsigned long zsm_shrink_count(struct shrinker *shrinker,
+				      struct shrink_control *sc)
+{
+	struct zsm_pool *pool = zram_shrinker_private(shrinker);
+	unsigned long pages = 0;
+	unsigned int i;
+
+	for (i = 0; i < pool->nr_classes; i++)
+		pages += zsm_class_freeable(pool->classes[i]);
+	return pages;
+}
+
+static unsigned long zsm_shrink_scan(struct shrinker *shrinker,
+				     struct shrink_control *sc)
+{
+	struct zsm_pool *pool = zram_shrinker_private(shrinker);
+	unsigned long freed = zsm_compact(pool);
+
+	return freed ? freed : SHRINK_STOP;
+}
+
+/* ---- debugfs ---- */
+
+static int zsm_classes_show(struct seq_file *m, void *unused)
+{
+	struct zsm_pool *pool = m->private;
+	unsigned long t_inuse = 0, t_alloc = 0, t_pages = 0, t_free = 0;
+	unsigned int i;
+
+	seq_printf(m, "%5s %6s %6s %4s %5s %10s %10s %10s %10s %10s\n",
+		   "class", "size", "slot", "ppz", "objs", "inuse",
+		   "allocated", "zspages", "pages", "freeable");
+	for (i = 0; i < pool->nr_classes; i++) {
+		struct zsm_class *class = pool->classes[i];
+		unsigned long inuse, zspages, freeable;
+
+		spin_lock(&class->lock);
+		inuse = class->inuse;
+		zspages = class->zspages;
+		spin_unlock(&class->lock);
+		freeable = class->hdr ? (zspages * class->objs - inuse) /
+					class->objs * class->ppz : 0;
+		seq_printf(m, "%5u %6u %6u %4u %5u %10lu %10lu %10lu %10lu %10lu\n",
+			   i, class->size - class->hdr, class->size,
+			   class->ppz, class->objs, inuse,
+			   zspages * class->objs, zspages,
+			   zspages * class->ppz, freeable);
+		t_inuse += inuse;
+		t_alloc += zspages * class->objs;
+		t_pages += zspages * class->ppz;
+		t_free += freeable;
+	}
+	seq_printf(m, "%5s %6s %6s %4s %5s %10lu %10lu %10s %10lu %10lu\n",
+		   "total", "", "", "", "", t_inuse, t_alloc, "", t_pages,
+		   t_free);
+	seq_printf(m, "compacted %lu\n", zsm_pages_compacted(pool));
+	return 0;
+}
+DEFINE_SHOW_ATTRIBUTE(zsm_classes);
+
+static void zsm_debugfs_add(struct zsm_pool *pool)
+{
+	struct dentry *dir;
+
+	if (IS_ERR_OR_NULL(zsm_debug_root))
+		return;
+	dir = debugfs_create_dir(pool->name, zsm_debug_root);
+	if (IS_ERR_OR_NULL(dir))
+		return;
+	debugfs_create_file("classes", 0444, dir, pool, &zsm_classes_fops);
+	pool->debug_dir = dir;
+}
+
+/* ---- pool set-up ---- */
+
+static int zsm_global_get(void)
+{
+	int ret = 0;
+
+	mutex_lock(&zsm_global_mutex);
+	if (!zsm_nr_pools) {
+		zsm_handle_cache = kmem_cache_create("zsm_oot_handle",
+						     sizeof(unsigned long),
+						     0, 0, NULL);
+		zsm_zspage_cache = kmem_cache_create("zsm_oot_zspage",
+						     sizeof(struct zsm_zspage),
+						     0, 0, NULL);
+		if (!zsm_handle_cache || !zsm_zspage_cache) {
+			kmem_cache_destroy(zsm_handle_cache);
+			kmem_cache_destroy(zsm_zspage_cache);
+			zsm_handle_cache = NULL;
+			zsm_zspage_cache = NULL;
+			ret = -ENOMEM;
+			goto out;
+		}
+		zsm_debug_root = debugfs_create_dir("zsmalloc-oot", NULL);
+	}
+	zsm_nr_pools++;
+out:
+	mutex_unlock(&zsm_global_mutex);
+	return ret;
+}
+
+static void zsm_global_put(void)
+{
+	mutex_lock(&zsm_global_mutex);
+	if (!--zsm_nr_pools) {
+		debugfs_remove_recursive(zsm_debug_root);
+		zsm_debug_root = NULL;
+		kmem_cache_destroy(zsm_handle_cache);
+		kmem_cache_destroy(zsm_zspage_cache);
+		zsm_handle_cache = NULL;
+		zsm_zspage_cache = NULL;
+	}
+	mutex_unlock(&zsm_global_mutex);
+}
+
+/*
+ * Pages per zspage for a slot size: the count wasting the smallest share
+ * of its bytes, the smaller count on a tie.
+ */
+static unsigned int zsm_best_ppz(unsigned int size)
+{
+	unsigned int best = 1, best_waste = PAGE_SIZE % size, n;
+
+	for (n = 2; n <= ZSM_MAX_PAGES_PER_ZSPAGE; n++) {
+		unsigned int waste = (n * PAGE_SIZE) % size;
+
+		/* waste / n < best_waste / best */
+		if (waste * best < best_waste * n) {
+			best = n;
+			best_waste = waste;
+		}
+	}
+	return best;
+}
+
+static int zsm_init_classes(struct zsm_pool *pool)
+{
+	struct zsm_class *upper = NULL;
+	unsigned int i, n = 0;
+	size_t size;
+
+	/* Top down, so a slot size can reuse the class just above it. */
+	for (i = ZSM_NR_SLOT_SIZES; i-- > 0; ) {
+		unsigned int slot = ZSM_MIN_SLOT + i * ZSM_SLOT_STEP;
+		unsigned int ppz = zsm_best_ppz(slot);
+		unsigned int objs = ppz * PAGE_SIZE / slot;
+		struct zsm_class *class;
+		int b;
+
+		if (upper && upper->ppz == ppz && upper->objs == objs) {
+			pool->slot_class[i] = upper;
+			continue;
+		}
+		class = kzalloc(sizeof(*class), GFP_KERNEL);
+		if (!class)
+			return -ENOMEM;
+		spin_lock_init(&class->lock);
+		for (b = 0; b < ZSM_NR_LISTS; b++)
+			INIT_LIST_HEAD(&class->lists[b]);
+		class->size = slot;
+		class->ppz = ppz;
+		class->objs = objs;
+		/* One object per zspage: the descriptor holds the handle. */
+		class->hdr = objs > 1 ? ZSM_HDR_SIZE : 0;
+		pool->classes[n++] = class;
+		pool->slot_class[i] = class;
+		upper = class;
+	}
+	pool->nr_classes = n;
+
+	/* Ascending order for the statistics interface. */
+	for (i = 0; i < n / 2; i++)
+		swap(pool->classes[i], pool->classes[n - 1 - i]);
+	for (i = 0; i < n; i++)
+		pool->classes[i]->index = i;
+
+	pool->huge_size = PAGE_SIZE;
+	for (size = 1; size <= PAGE_SIZE; size++) {
+		const struct zsm_class *class = zsm_size_class(pool, size);
+
+		if (class->objs == 1 && class->ppz == 1) {
+			pool->huge_size = size;
+			break;
+		}
+	}
+	return 0;
+}
+
+static void zsm_release_all(struct zsm_pool *pool, struct zsm_class *class)
+{
+	struct zsm_zspage *zspage, *tmp;
+	unsigned int b, i;
+
+	for (b = 0; b < ZSM_NR_LISTS; b++) {
+		list_for_each_entry_safe(zspage, tmp, &class->lists[b], node) {
+			for (i = 0; i < class->objs; i++) {
+				unsigned long h = zsm_slot_handle(class,
+								  zspage, i);
+
+				if (h)
+					kmem_cache_free(zsm_handle_cache,
+							(void *)h);
+			}
+			zsm_unlink(zspage);
+			zsm_zspage_free(pool, zspage);
+		}
+	}
+	class->zspages = 0;
+	class->inuse = 0;
+}
+
+static void zsm_free_classes(struct zsm_pool *pool)
+{
+	unsigned int i;
+
+	for (i = 0; i < pool->nr_classes; i++) {
+		zsm_release_all(pool, pool->classes[i]);
+		kfree(pool->classes[i]);
+	}
+}
+
+struct zsm_pool *zsm_create_pool(const char *name)
+{
+	struct zsm_pool *pool;
+	char *sname;
+
+	BUILD_BUG_ON(ZSM_MIN_SLOT % ZSM_SLOT_STEP);
+	BUILD_BUG_ON(PAGE_SIZE % ZSM_SLOT_STEP);
+	BUILD_BUG_ON(ZSM_SLOT_STEP % (2 * ZSM_HDR_SIZE));
+	BUILD_BUG_ON(ZSM_MAX_OBJS > ZSM_IDX_MASK);
+	/* PFN (up to 52 physical address bits) and index in one word. */
+	BUILD_BUG_ON(IS_ENABLED(CONFIG_64BIT) &&
+		     52 - PAGE_SHIFT + ZSM_IDX_BITS > BITS_PER_LONG);
+
+	if (!name)
+		return NULL;
+	pool = kzalloc(sizeof(*pool), GFP_KERNEL);
+	if (!pool)
+		return NULL;
+	rwlock_init(&pool->move_lock);
+	atomic_long_set(&pool->pages, 0);
+	atomic_long_set(&pool->compacted, 0);
+	pool->name = kstrdup(name, GFP_KERNEL);
+	if (!pool->name)
+		goto err_pool;
+	if (zsm_global_get())
+		goto err_name;
+	if (zsm_init_classes(pool))
+		goto err_classes;
+
+	sname = kasprintf(GFP_KERNEL, "zsmalloc-oot-%s", name);
+	if (sname) {
+		pool->shrinker = zram_shrinker_create(sname, zsm_shrink_count,
+						      zsm_shrink_scan, pool);
+		kfree(sname);
+	}
+	/* Only compaction depends on it: run without if need be. */
+	if (!pool->shrinker)
+		pr_warn("pool %s: no shrinker, compaction only on demand\n",
+			name);
+
+	mutex_lock(&zsm_global_mutex);
+	zsm_debugfs_add(pool);
+	mutex_unlock(&zsm_global_mutex);
+	return pool;
+
+err_classes:
+	zsm_free_classes(pool);
+	zsm_global_put();
+err_name:
+	kfree(pool->name);
+err_pool:
+	kfree(pool);
+	return NULL;
+}
+
+void zsm_destroy_pool(struct zsm_pool *pool)
+{
+	if (!pool)
+		return;
+	if (pool->shrinker)
+		zram_shrinker_destroy(pool->shrinker);
+	debugfs_remove_recursive(pool->debug_dir);
+	zsm_free_classes(pool);
+	WARN_ON_ONCE(atomic_long_read(&pool->pages));
+	zsm_global_put();
+	kfree(pool->name);
+	kfree(pool);
+}
