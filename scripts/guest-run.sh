@@ -1,0 +1,371 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-only
+#
+# Run a command inside a throw-away QEMU guest with zram loaded.
+#
+# Usage: scripts/guest-run.sh -k KVER [-m PATH/zram.ko | --stock] [-M MEM_MB]
+#        [-s SMP] [-t TIMEOUT_S] [-p "module params"] [-l LOGFILE]
+#        [-e VAR=VALUE]... [--tap] [--panic-on-warn] -- CMD [ARGS...]
+#
+#   -k KVER     kernel to boot (/boot/vmlinuz-KVER, modules from /lib/modules)
+#   -m KO       our module (default: <tree>/build/KVER/zram.ko)
+#   --stock     Debian's own zram (modprobe zram) instead of ours
+#   -M, -s      guest memory in MiB (1024) and CPUs (2)
+#   -t SECS     limit for CMD inside the guest (300); the host allows boot and
+#               teardown on top and kills a guest that never reports
+#   -p PARAMS   module parameters, e.g. "num_devices=3"
+#   -l FILE     full console log (kernel + runner + CMD output); printed on
+#               failure.  Default: a run directory that is deleted on success.
+#   -e VAR=VAL  extra environment for CMD (repeatable)
+#   --tap       also report the harness checks (module unload, kernel log) as
+#               TAP lines "ok - harness: ..." after CMD's own output
+#   --panic-on-warn  boot with panic_on_warn=1 (a WARN kills the guest at once)
+#
+# How it works: the script builds (once, cached under
+# ${ZRAM_OOT_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/zram-oot}/, keyed by KVER
+# and a hash of the init script) a busybox initramfs with the 9p/overlay
+# modules.  Its /init mounts the host root read-only over virtio-9p, puts a
+# tmpfs upper layer over it with overlayfs and switch_root's into it, running
+# this very script with --guest-runner.  The runner loads the compression
+# libraries the module depends on and the module, runs CMD with a controlled
+# environment (cwd = TREE; ZRAM_TEST_KVER, ZRAM_TEST_STOCK=0/1,
+# ZRAM_TEST_MODULE, ZRAM_TEST_PARAMS, TREE), unloads the module, scans the
+# kernel log and writes "GUEST-RESULT rc=N" to the third serial port, which
+# nothing else writes to.  Ports: ttyS0 console, ttyS1 CMD output (streamed
+# to our stdout), ttyS2 verdict.
+#
+# Kernel command line: quiet loglevel=4 panic=-1 oops=panic softlockup_panic=1
+# with -no-reboot: an oops or panic ends the guest at once and, as no verdict
+# was written, the run fails.  A WARN does not stop the guest by default (so
+# CMD finishes and says which case triggered it) but the kernel log scan
+# turns it into a failure; --panic-on-warn makes it fatal instead.
+#
+# Exit status: CMD's status when the guest reported and CMD failed;
+# otherwise 0, or 70 module load failed, 71 rmmod failed, 72 kernel log shows
+# BUG/WARNING/Oops/..., 124 CMD timed out (inside the guest),
+# 97 bad usage/setup on the host, 98 guest did not report (crash, hang or
+# host timeout).
+set -euo pipefail
+
+prog=guest-run
+script=$(readlink -f "${BASH_SOURCE[0]}")
+script_dir=$(dirname "$script")
+tree=$(dirname "$script_dir")
+
+# Kernel log lines that fail a run (extended regex).
+BAD_LOG_RE='BUG:|WARNING:|Oops|Call Trace|KASAN|UBSAN|lockdep|possible recursive locking|circular locking|general protection|kernel BUG|Kernel panic|blocked for more than|soft lockup|hard LOCKUP|list_add corruption|list_del corruption|refcount_t:|kmemleak|double free|use-after-free'
+
+# ---------------------------------------------------------------- guest side
+
+runner_out=/dev/ttyS1
+runner_verdict=/dev/ttyS2
+
+guest_say() {
+	echo "$prog: $*" >"$runner_out"
+	echo "$prog: $*" >/dev/console
+}
+
+guest_finish() {
+	local rc=$1
+
+	sync
+	stty -F "$runner_verdict" raw -echo 2>/dev/null || true
+	printf 'GUEST-RESULT rc=%d\n' "$rc" >"$runner_verdict"
+	sync
+	echo 1 >/proc/sys/kernel/sysrq
+	echo o >/proc/sysrq-trigger
+	sleep 5
+	echo b >/proc/sysrq-trigger
+	sleep 60
+	exit "$rc"
+}
+
+guest_load_module() {
+	local dep deps
+
+	if [ "$STOCK" = 1 ]; then
+		# shellcheck disable=SC2086
+		modprobe zram $PARAMS
+		return
+	fi
+	deps=$(modinfo -F depends "$MODULE" 2>/dev/null || true)
+	for dep in ${deps//,/ }; do
+		modprobe "$dep" || { guest_say "modprobe $dep failed"; return 1; }
+	done
+	# shellcheck disable=SC2086
+	insmod "$MODULE" $PARAMS
+}
+
+guest_runner() {
+	local job=$1 rc=0 final=0 lines
+
+	# shellcheck source=/dev/null
+	. "$job"
+	export PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
+
+	mount -t tmpfs -o mode=1777 tmpfs /tmp
+	mount -t tmpfs -o mode=755 tmpfs /run
+	mkdir -p /dev/pts /dev/shm
+	mount -t devpts devpts /dev/pts 2>/dev/null || true
+	mount -t tmpfs tmpfs /dev/shm
+	mount -t cgroup2 cgroup2 /sys/fs/cgroup
+	echo "+memory" >/sys/fs/cgroup/cgroup.subtree_control 2>/dev/null || true
+	hostname zram-guest
+	stty -F "$runner_out" raw -echo 2>/dev/null || true
+
+	if ! guest_load_module >"$runner_out" 2>&1; then
+		guest_say "loading the module failed"
+		dmesg | tail -n 30 >"$runner_out"
+		guest_finish 70
+	fi
+
+	cd "$TREE"
+	set +e
+	env -i PATH="$PATH" HOME=/root LANG=C.UTF-8 LC_ALL=C.UTF-8 TERM=dumb \
+		TREE="$TREE" ZRAM_TEST_KVER="$KVER" ZRAM_TEST_STOCK="$STOCK" \
+		ZRAM_TEST_MODULE="$MODULE" ZRAM_TEST_PARAMS="$PARAMS" \
+		"${EXTRA_ENV[@]}" \
+		timeout -k 10 "$TIMEOUT" "${CMD[@]}" </dev/null 2>&1 |
+		tee /dev/console >"$runner_out"
+	rc=${PIPESTATUS[0]}
+	set -e
+	[ "$rc" = 124 ] && guest_say "command timed out after ${TIMEOUT}s"
+	final=$rc
+
+	if [ -d /sys/module/zram ]; then
+		if rmmod zram >"$runner_out" 2>&1; then
+			[ "$TAP" = 1 ] && echo "ok - harness: rmmod zram" >"$runner_out"
+		else
+			[ "$TAP" = 1 ] && echo "not ok - harness: rmmod zram" >"$runner_out"
+			guest_say "rmmod zram failed; swaps and mounts:"
+			cat /proc/swaps >"$runner_out"
+			grep zram /proc/mounts >"$runner_out"
+			[ "$final" = 0 ] && final=71
+		fi
+	fi
+
+	# The command line itself mentions panic/oops options: skip it.
+	lines=$(dmesg | grep -Eiv 'command line' | grep -E "$BAD_LOG_RE" || true)
+	if [ -n "$lines" ]; then
+		[ "$TAP" = 1 ] && echo "not ok - harness: kernel log clean" >"$runner_out"
+		guest_say "kernel log shows problems:"
+		dmesg | grep -Eiv 'command line' | grep -E -B3 -A25 "$BAD_LOG_RE" |
+			head -n 150 >"$runner_out"
+		[ "$final" = 0 ] && final=72
+	else
+		[ "$TAP" = 1 ] && echo "ok - harness: kernel log clean" >"$runner_out"
+	fi
+	guest_finish "$final"
+}
+
+if [ "${1:-}" = --guest-runner ]; then
+	guest_runner "$2"
+	exit 1	# not reached
+fi
+
+# ----------------------------------------------------------------- host side
+
+die() { echo "$prog: error: $*" >&2; exit 97; }
+usage() { sed -n '3,46p' "$script" | sed 's/^# \{0,1\}//'; exit "${1:-97}"; }
+
+# shellcheck source=lib-common.sh
+. "$script_dir/lib-common.sh"
+
+kver='' module='' stock=0 mem=1024 smp=2 timeout_s=300 params='' logfile=''
+tap=0 pow=0
+extra_env=()
+while [ $# -gt 0 ]; do
+	case "$1" in
+	-k) kver=$2; shift 2 ;;
+	-m) module=$2; shift 2 ;;
+	--stock) stock=1; shift ;;
+	-M) mem=$2; shift 2 ;;
+	-s) smp=$2; shift 2 ;;
+	-t) timeout_s=$2; shift 2 ;;
+	-p) params=$2; shift 2 ;;
+	-l) logfile=$2; shift 2 ;;
+	-e) extra_env+=("$2"); shift 2 ;;
+	--tap) tap=1; shift ;;
+	--panic-on-warn) pow=1; shift ;;
+	-h|--help) usage 0 ;;
+	--) shift; break ;;
+	*) die "unknown argument '$1' (try --help)" ;;
+	esac
+done
+[ $# -gt 0 ] || die "no command given (… -- CMD [ARGS...])"
+[ -n "$kver" ] || die "-k KVER is required"
+kernel=/boot/vmlinuz-$kver
+[ -r "$kernel" ] || die "$kernel not readable"
+[ -d "/lib/modules/$kver" ] || die "/lib/modules/$kver missing"
+[[ "$mem" =~ ^[0-9]+$ && "$smp" =~ ^[0-9]+$ && "$timeout_s" =~ ^[0-9]+$ ]] ||
+	die "-M, -s and -t take numbers"
+if [ "$stock" = 0 ]; then
+	[ -n "$module" ] || module=$tree/build/$kver/zram.ko
+	[ -r "$module" ] || die "module $module not found (build it: make all-kernels)"
+	module=$(readlink -f "$module")
+	ver=$(modinfo -F vermagic "$module" | awk '{print $1}')
+	[ "$ver" = "$kver" ] || die "$module is built for '$ver', not $kver"
+fi
+command -v qemu-system-x86_64 >/dev/null || die "qemu-system-x86_64 missing (scripts/install-deps.sh)"
+[ -x /bin/busybox ] || die "/bin/busybox missing (busybox-static)"
+
+cache=$(zoot_cache_dir)
+
+# The initramfs /init.  Parameters arrive on the kernel command line
+# (zoot_runner=, zoot_job=) which the kernel hands to init as environment.
+read -r -d '' init_script <<'EOF' || true
+#!/bin/busybox sh
+/bin/busybox --install -s /bin
+export PATH=/bin
+fail() {
+	echo "init: $*" >/dev/console
+	echo "init: $*" >/dev/ttyS1
+	echo 1 >/proc/sys/kernel/sysrq
+	echo o >/proc/sysrq-trigger
+	sleep 30
+}
+mkdir -p /proc /sys /dev /lower /upper /newroot
+mount -t proc proc /proc
+mount -t sysfs sysfs /sys
+mount -t devtmpfs devtmpfs /dev
+for m in $(cat /modules.list); do
+	insmod "/mod/$m.ko" || fail "insmod $m failed"
+done
+job=$zoot_job runner=$zoot_runner
+[ -n "$job" ] || fail "no zoot_job= on the command line"
+mount -t 9p -o trans=virtio,version=9p2000.L,ro,msize=262144,cache=loose \
+	hostroot /lower || fail "9p mount of the host root failed"
+mount -t tmpfs -o mode=755 tmpfs /upper
+mkdir -p /upper/u /upper/w
+mount -t overlay overlay -o lowerdir=/lower,upperdir=/upper/u,workdir=/upper/w \
+	/newroot || fail "overlay mount failed"
+mount --move /proc /newroot/proc
+mount --move /sys /newroot/sys
+mount --move /dev /newroot/dev
+exec switch_root /newroot /bin/bash "$runner" --guest-runner "$job"
+fail "switch_root failed"
+EOF
+
+# Modules the initramfs needs, dependencies first; builtins are skipped.
+initrd_mods=()
+add_mod() {
+	local m=$1 f dep
+
+	m=${m//-/_}
+	for dep in "${initrd_mods[@]}"; do
+		[ "${dep%%=*}" = "$m" ] && return 0
+	done
+	f=$(modinfo -k "$kver" -F filename "$m" 2>/dev/null) || return 0
+	[ "$f" = "(builtin)" ] && return 0
+	for dep in $(modinfo -k "$kver" -F depends "$m" | tr , ' '); do
+		add_mod "$dep"
+	done
+	initrd_mods+=("$m=$f")
+}
+for m in virtio_pci netfs fscache 9pnet 9pnet_virtio 9p overlay; do
+	add_mod "$m"
+done
+
+key=$( { echo "$init_script"; printf '%s\n' "${initrd_mods[@]}"; echo rev1; } |
+	sha256sum | cut -c1-16)
+initrd=$cache/initramfs-$kver-$key.cpio.gz
+if [ ! -s "$initrd" ]; then
+	stage=$(mktemp -d "$cache/initrd-stage.XXXXXX")
+	mkdir -p "$stage/bin" "$stage/mod"
+	cp /bin/busybox "$stage/bin/busybox"
+	printf '%s\n' "$init_script" >"$stage/init"
+	chmod 755 "$stage/init"
+	for ent in "${initrd_mods[@]}"; do
+		name=${ent%%=*} f=${ent#*=}
+		case "$f" in
+		*.ko.xz) xz -dc "$f" >"$stage/mod/$name.ko" ;;
+		*.ko.zst) zstd -qdc "$f" >"$stage/mod/$name.ko" ;;
+		*.ko.gz) gzip -dc "$f" >"$stage/mod/$name.ko" ;;
+		*) cp "$f" "$stage/mod/$name.ko" ;;
+		esac
+		echo "$name" >>"$stage/modules.list"
+	done
+	(cd "$stage" && find . | cpio -o -H newc --quiet | gzip -1) >"$initrd.tmp.$$"
+	mv -f "$initrd.tmp.$$" "$initrd"
+	rm -rf "$stage"
+fi
+
+mkdir -p "$cache/runs"
+rundir=$(mktemp -d "$cache/runs/run.XXXXXX")
+job=$rundir/job.sh
+{
+	printf 'KVER=%q\nSTOCK=%q\nMODULE=%q\nPARAMS=%q\nTIMEOUT=%q\nTREE=%q\nTAP=%q\n' \
+		"$kver" "$stock" "${module:-}" "$params" "$timeout_s" "$tree" "$tap"
+	printf 'CMD=('; printf '%q ' "$@"; printf ')\n'
+	printf 'EXTRA_ENV=('
+	[ ${#extra_env[@]} -gt 0 ] && printf '%q ' "${extra_env[@]}"
+	printf ')\n'
+} >"$job"
+
+console=$rundir/console.log out=$rundir/out.log verdict=$rundir/verdict.log
+: >"$console"; : >"$out"; : >"$verdict"
+append="console=ttyS0 quiet loglevel=4 panic=-1 oops=panic softlockup_panic=1"
+append+=" mitigations=off rdinit=/init zoot_job=$job zoot_runner=$script"
+[ "$pow" = 1 ] && append+=" panic_on_warn=1"
+host_limit=$((timeout_s + 180))
+
+qemu_cmd=(qemu-system-x86_64 -accel tcg,thread=multi -cpu max
+	-m "$mem" -smp "$smp" -nodefaults -no-reboot -display none
+	-kernel "$kernel" -initrd "$initrd" -append "$append"
+	-virtfs local,path=/,mount_tag=hostroot,security_model=none,readonly=on,multidevs=remap
+	-serial "file:$console" -serial "file:$out" -serial "file:$verdict")
+
+start=$(date +%s)
+timeout -s KILL "$host_limit" "${qemu_cmd[@]}" </dev/null >"$rundir/qemu.log" 2>&1 &
+qpid=$!
+tail -n +1 -f --pid="$qpid" "$out" 2>/dev/null | tr -d '\r' &
+tpid=$!
+set +e
+wait "$qpid"
+qrc=$?
+wait "$tpid"
+set -e
+elapsed=$(($(date +%s) - start))
+
+save_log() {
+	[ -n "$logfile" ] || return 0
+	{
+		tr -d '\r' <"$console"
+		echo "==== qemu stderr/stdout"
+		cat "$rundir/qemu.log"
+		echo "==== verdict port"
+		tr -d '\r' <"$verdict"
+	} >"$logfile"
+}
+
+line=$(tr -d '\r' <"$verdict" | grep -E '^GUEST-RESULT rc=[0-9]+$' | tail -n1 || true)
+if [ -z "$line" ]; then
+	save_log
+	if [ "$qrc" = 137 ]; then
+		why="host timeout after ${elapsed}s (limit ${host_limit}s): guest hung"
+	else
+		why="guest ended without a verdict after ${elapsed}s (qemu rc=$qrc): crash/panic?"
+	fi
+	echo "$prog: FAIL: $why" >&2
+	echo "$prog: ---- console ($kver) ----" >&2
+	tr -d '\r' <"$console" | tail -n 200 | sed 's/^/console| /' >&2
+	echo "$prog: ---- qemu ----" >&2
+	tail -n 20 "$rundir/qemu.log" >&2
+	echo "$prog: run directory kept: $rundir" >&2
+	exit 98
+fi
+rc=${line#GUEST-RESULT rc=}
+save_log
+if [ "$rc" != 0 ]; then
+	echo "$prog: FAIL: guest reported rc=$rc after ${elapsed}s ($kver)" >&2
+	echo "$prog: ---- console ($kver) ----" >&2
+	tr -d '\r' <"$console" | tail -n 200 | sed 's/^/console| /' >&2
+	if [ -z "$logfile" ]; then
+		echo "$prog: run directory kept: $rundir" >&2
+	else
+		echo "$prog: full console log: $logfile" >&2
+	fi
+	exit "$rc"
+fi
+rm -rf "$rundir"
+exit 0
