@@ -214,4 +214,67 @@ static inline void zram_shrinker_destroy(struct shrinker *s)
 }
 #endif
 
+/*
+ * zstd dictionaries: zstd_create_cdict_byreference() and its friends are
+ * exported by newer kernels only (6.12 has them, 6.1 does not).
+ * ZRAM_HAVE_ZSTD_DICT says whether they exist; where they do not, stubs
+ * that always fail let backend_zstd.c compile unchanged, and it refuses
+ * a dictionary before reaching them.
+ */
+#include <linux/zstd.h>
+
+#ifdef HAVE_ZSTD_DICT
+#define ZRAM_HAVE_ZSTD_DICT	true
+#else
+#define ZRAM_HAVE_ZSTD_DICT	false
+
+/* Type names as newer kernels spell them. */
+#define zstd_custom_mem	ZSTD_customMem
+#define zstd_cdict	ZSTD_CDict
+#define zstd_ddict	ZSTD_DDict
+
+static inline zstd_cdict *
+zstd_create_cdict_byreference(const void *dict, size_t dict_size,
+			      zstd_compression_parameters cparams,
+			      zstd_custom_mem custom_mem)
+{
+	return NULL;
+}
+
+static inline size_t zstd_free_cdict(zstd_cdict *cdict)
+{
+	return 0;
+}
+
+static inline size_t zstd_compress_using_cdict(zstd_cctx *cctx, void *dst,
+					       size_t dst_capacity,
+					       const void *src,
+					       size_t src_size,
+					       const zstd_cdict *cdict)
+{
+	return -(size_t)ZSTD_error_GENERIC;
+}
+
+static inline zstd_ddict *
+zstd_create_ddict_byreference(const void *dict, size_t dict_size,
+			      zstd_custom_mem custom_mem)
+{
+	return NULL;
+}
+
+static inline size_t zstd_free_ddict(zstd_ddict *ddict)
+{
+	return 0;
+}
+
+static inline size_t zstd_decompress_using_ddict(zstd_dctx *dctx, void *dst,
+						 size_t dst_capacity,
+						 const void *src,
+						 size_t src_size,
+						 const zstd_ddict *ddict)
+{
+	return -(size_t)ZSTD_error_GENERIC;
+}
+#endif
+
 #endif /* _ZRAM_OOT_COMPAT_H */
