@@ -1,0 +1,107 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * LZO1X and its run-length variant LZO-RLE.
+ *
+ * Both share one decompressor (lzo1x_decompress_safe() recognises the
+ * RLE stream version) and the same work memory; only the compressor
+ * differs.  LZO has no levels: like the kernel's zram, a level is
+ * accepted and ignored.  A dictionary is refused.
+ */
+
+#include <linux/errno.h>
+#include <linux/lzo.h>
+#include <linux/mm.h>
+#include <linux/slab.h>
+
+#include "backend.h"
+
+static int lzo_be_setup_params(struct zcomp_params *params)
+{
+	if (params->dict || params->dict_sz)
+		return -EINVAL;
+	return 0;
+}
+
+static void lzo_be_release_params(struct zcomp_params *params)
+{
+}
+
+static int lzo_be_create_ctx(struct zcomp_params *params,
+			     struct zcomp_ctx *ctx)
+{
+	ctx->context = kvmalloc(LZO1X_MEM_COMPRESS, GFP_KERNEL);
+	return ctx->context ? 0 : -ENOMEM;
+}
+
+static void lzo_be_destroy_ctx(struct zcomp_ctx *ctx)
+{
+	kvfree(ctx->context);
+	ctx->context = NULL;
+}
+
+static int lzo_be_compress(struct zcomp_params *params, struct zcomp_ctx *ctx,
+			   struct zcomp_req *req)
+{
+	size_t out = req->dst_len;
+	int ret;
+
+	/* The fast compressor trusts the output room: make sure it is. */
+	if (out < lzo1x_worst_compress(req->src_len))
+		return -ENOSPC;
+	ret = lzo1x_1_compress(req->src, req->src_len, req->dst, &out,
+			       ctx->context);
+	if (ret != LZO_E_OK)
+		return -EINVAL;
+	req->dst_len = out;
+	return 0;
+}
+
+static int lzorle_be_compress(struct zcomp_params *params,
+			      struct zcomp_ctx *ctx, struct zcomp_req *req)
+{
+	size_t out = req->dst_len;
+	int ret;
+
+	if (out < lzo1x_worst_compress(req->src_len))
+		return -ENOSPC;
+	ret = lzorle1x_1_compress(req->src, req->src_len, req->dst, &out,
+				  ctx->context);
+	if (ret != LZO_E_OK)
+		return -EINVAL;
+	req->dst_len = out;
+	return 0;
+}
+
+static int lzo_be_decompress(struct zcomp_params *params,
+			     struct zcomp_ctx *ctx, struct zcomp_req *req)
+{
+	size_t out = req->dst_len;
+	int ret;
+
+	/* Bounded by @out; fails on overruns and on unused input. */
+	ret = lzo1x_decompress_safe(req->src, req->src_len, req->dst, &out);
+	if (ret != LZO_E_OK)
+		return -EINVAL;
+	req->dst_len = out;
+	return 0;
+}
+
+const struct zcomp_ops zcomp_lzo_ops = {
+	.name		= "lzo",
+	.setup_params	= lzo_be_setup_params,
+	.release_params	= lzo_be_release_params,
+	.create_ctx	= lzo_be_create_ctx,
+	.destroy_ctx	= lzo_be_destroy_ctx,
+	.compress	= lzo_be_compress,
+	.decompress	= lzo_be_decompress,
+};
+
+const struct zcomp_ops zcomp_lzorle_ops = {
+	.name		= "lzo-rle",
+	.setup_params	= lzo_be_setup_params,
+	.release_params	= lzo_be_release_params,
+	.create_ctx	= lzo_be_create_ctx,
+	.destroy_ctx	= lzo_be_destroy_ctx,
+	.compress	= lzorle_be_compress,
+	.decompress	= lzo_be_decompress,
+};

@@ -1,0 +1,245 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * Per-CPU compression streams over pluggable backends.
+ *
+ * Every zcomp instance is one instance of a single, module-wide, dynamic
+ * multi-instance CPU-hotplug state.  The state's prepare callback gives a
+ * CPU its stream of the instance (output buffer, scratch page, backend
+ * context) before the CPU runs anything; the teardown callback frees it
+ * after the CPU is dead.  Adding the instance sets up every CPU already
+ * online; removing it frees them all.
+ *
+ * A stream is only touched by the CPU that owns it, with preemption off
+ * (stream->lock is a local lock), so the hot paths take no shared lock
+ * and allocate nothing.
+ */
+
+#include <linux/cpuhotplug.h>
+#include <linux/err.h>
+#include <linux/kernel.h>
+#include <linux/mm.h>
+#include <linux/percpu.h>
+#include <linux/slab.h>
+#include <linux/string.h>
+#include <linux/sysfs.h>
+#include <linux/topology.h>
+
+#include "zcomp.h"
+#include "backend.h"
+
+/* Room for compressed output: worst cases of all backends fit easily. */
+#define ZCOMP_BUFFER_SIZE	(2 * PAGE_SIZE)
+
+/* Every backend, in the order comp_algorithm lists them. */
+static const struct zcomp_ops *const zcomp_backends[] = {
+	&zcomp_lzo_ops,
+	&zcomp_lzorle_ops,
+	&zcomp_lz4_ops,
+	&zcomp_lz4hc_ops,
+	&zcomp_zstd_ops,
+	&zcomp_deflate_ops,
+};
+
+/* Number returned by cpuhp_setup_state_multi(); 0 while not set up. */
+static enum cpuhp_state zcomp_cpuhp_state;
+
+const struct zcomp_ops *zcomp_lookup(const char *name)
+{
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(zcomp_backends); i++)
+		if (!strcmp(name, zcomp_backends[i]->name))
+			return zcomp_backends[i];
+	return NULL;
+}
+
+bool zcomp_available_algorithm(const char *name)
+{
+	return zcomp_lookup(name);
+}
+
+ssize_t zcomp_available_show(const char *cur, char *buf, ssize_t at)
+{
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(zcomp_backends); i++) {
+		const char *name = zcomp_backends[i]->name;
+		const char *sep = i ? " " : "";
+
+		if (cur && !strcmp(name, cur))
+			at += sysfs_emit_at(buf, at, "%s[%s]", sep, name);
+		else
+			at += sysfs_emit_at(buf, at, "%s%s", sep, name);
+	}
+	at += sysfs_emit_at(buf, at, "\n");
+	return at;
+}
+
+/* Free whatever part of @zstrm exists; safe on a zeroed stream. */
+static void zcomp_strm_release(struct zcomp *comp, struct zcomp_strm *zstrm)
+{
+	if (zstrm->ctx.context)
+		comp->ops->destroy_ctx(&zstrm->ctx);
+	zstrm->ctx.context = NULL;
+	kvfree(zstrm->buffer);
+	zstrm->buffer = NULL;
+	kvfree(zstrm->local_copy);
+	zstrm->local_copy = NULL;
+}
+
+/* CPUHP prepare callback: runs in process context before @cpu starts. */
+static int zcomp_cpu_up_prepare(unsigned int cpu, struct hlist_node *node)
+{
+	struct zcomp *comp = hlist_entry(node, struct zcomp, node);
+	struct zcomp_strm *zstrm = per_cpu_ptr(comp->stream, cpu);
+	int nid = cpu_to_node(cpu);
+	int ret;
+
+	local_lock_init(&zstrm->lock);
+	zstrm->buffer = kvmalloc_node(ZCOMP_BUFFER_SIZE, GFP_KERNEL, nid);
+	zstrm->local_copy = kvmalloc_node(PAGE_SIZE, GFP_KERNEL, nid);
+	if (!zstrm->buffer || !zstrm->local_copy) {
+		ret = -ENOMEM;
+		goto err;
+	}
+	ret = comp->ops->create_ctx(comp->params, &zstrm->ctx);
+	if (ret) {
+		zstrm->ctx.context = NULL;
+		goto err;
+	}
+	return 0;
+err:
+	zcomp_strm_release(comp, zstrm);
+	return ret;
+}
+
+/* CPUHP teardown callback: @cpu is dead, or the instance goes away. */
+static int zcomp_cpu_dead(unsigned int cpu, struct hlist_node *node)
+{
+	struct zcomp *comp = hlist_entry(node, struct zcomp, node);
+
+	zcomp_strm_release(comp, per_cpu_ptr(comp->stream, cpu));
+	return 0;
+}
+
+struct zcomp *zcomp_create(const char *name, struct zcomp_params *params)
+{
+	const struct zcomp_ops *ops = zcomp_lookup(name);
+	struct zcomp *comp;
+	int ret;
+
+	if (!ops)
+		return ERR_PTR(-EINVAL);
+	if (WARN_ON_ONCE(!zcomp_cpuhp_state))
+		return ERR_PTR(-ENODEV);
+
+	comp = kzalloc(sizeof(*comp), GFP_KERNEL);
+	if (!comp)
+		return ERR_PTR(-ENOMEM);
+	comp->ops = ops;
+	comp->params = params;
+
+	params->drv_data = NULL;
+	ret = ops->setup_params(params);
+	if (ret)
+		goto err_free;
+
+	comp->stream = alloc_percpu(struct zcomp_strm);
+	if (!comp->stream) {
+		ret = -ENOMEM;
+		goto err_params;
+	}
+
+	/* Sets up every online CPU; undoes the ones done if one fails. */
+	ret = cpuhp_state_add_instance(zcomp_cpuhp_state, &comp->node);
+	if (ret)
+		goto err_stream;
+	return comp;
+
+err_stream:
+	free_percpu(comp->stream);
+err_params:
+	ops->release_params(params);
+err_free:
+	kfree(comp);
+	return ERR_PTR(ret);
+}
+
+void zcomp_destroy(struct zcomp *comp)
+{
+	if (IS_ERR_OR_NULL(comp))
+		return;
+	cpuhp_state_remove_instance(zcomp_cpuhp_state, &comp->node);
+	free_percpu(comp->stream);
+	comp->ops->release_params(comp->params);
+	kfree(comp);
+}
+
+struct zcomp_strm *zcomp_stream_get(struct zcomp *comp)
+{
+	local_lock(&comp->stream->lock);
+	return this_cpu_ptr(comp->stream);
+}
+
+void zcomp_stream_put(struct zcomp *comp)
+{
+	local_unlock(&comp->stream->lock);
+}
+
+int zcomp_compress(struct zcomp *comp, struct zcomp_strm *zstrm,
+		   const void *src, unsigned int *dst_len)
+{
+	struct zcomp_req req = {
+		.src = src,
+		.src_len = PAGE_SIZE,
+		.dst = zstrm->buffer,
+		.dst_len = ZCOMP_BUFFER_SIZE,
+	};
+	int ret;
+
+	ret = comp->ops->compress(comp->params, &zstrm->ctx, &req);
+	if (ret)
+		return ret;
+	if (WARN_ON_ONCE(!req.dst_len || req.dst_len > ZCOMP_BUFFER_SIZE))
+		return -EINVAL;
+	*dst_len = req.dst_len;
+	return 0;
+}
+
+int zcomp_decompress(struct zcomp *comp, struct zcomp_strm *zstrm,
+		     const void *src, unsigned int src_len, void *dst)
+{
+	struct zcomp_req req = {
+		.src = src,
+		.src_len = src_len,
+		.dst = dst,
+		.dst_len = PAGE_SIZE,
+	};
+	int ret;
+
+	ret = comp->ops->decompress(comp->params, &zstrm->ctx, &req);
+	if (ret)
+		return ret;
+	/* A short page is as corrupt as a bad bit stream. */
+	return req.dst_len == PAGE_SIZE ? 0 : -EINVAL;
+}
+
+int zcomp_init(void)
+{
+	int ret;
+
+	ret = cpuhp_setup_state_multi(CPUHP_BP_PREPARE_DYN,
+				      "block/zram-oot:prepare",
+				      zcomp_cpu_up_prepare, zcomp_cpu_dead);
+	if (ret < 0)
+		return ret;
+	zcomp_cpuhp_state = ret;
+	return 0;
+}
+
+void zcomp_exit(void)
+{
+	if (zcomp_cpuhp_state)
+		cpuhp_remove_multi_state(zcomp_cpuhp_state);
+	zcomp_cpuhp_state = 0;
+}
