@@ -26,12 +26,14 @@ SRCS := $(wildcard *.c *.h)
 module:
 	$(MAKE) -C $(KDIR) M=$(PWD) modules
 
+# Each kernel builds in its own shadow directory build/KVER/ (symlinks to
+# the sources), so builds are incremental and never clean each other.
 all-kernels:
 	@set -e; for k in $(KVERS); do \
 		echo "== building for $$k"; \
-		$(MAKE) -s -C /lib/modules/$$k/build M=$(PWD) clean; \
-		$(MAKE) -C /lib/modules/$$k/build M=$(PWD) W=1 modules; \
-		mkdir -p build/$$k; cp zram.ko build/$$k/zram.ko; \
+		d=build/$$k; mkdir -p $$d; \
+		for f in Kbuild $(SRCS); do ln -sfn ../../$$f $$d/$$f; done; \
+		$(MAKE) -C /lib/modules/$$k/build M=$(PWD)/$$d W=1 modules; \
 	done
 
 W1:
