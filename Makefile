@@ -19,7 +19,7 @@ KDIR ?= /lib/modules/$(KVER)/build
 PWD := $(shell pwd)
 CHECKPATCH ?= $(PWD)/scripts/checkpatch.sh
 
-SRCS := $(wildcard *.c *.h)
+SRCS := $(filter-out %.mod.c,$(wildcard *.c *.h))
 
 .PHONY: module all-kernels clean check demo style sparse W1 deps
 
