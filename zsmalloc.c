@@ -677,9 +677,11 @@ static bool zsm_drain(struct zsm_class *class, struct zsm_zspage *src)
 static unsigned long zsm_compact_class(struct zsm_pool *pool,
 				       struct zsm_class *class)
 {
+	/* Bounded even if frees keep making room meanwhile. */
+	unsigned long budget = READ_ONCE(class->zspages);
 	unsigned long freed = 0;
 
-	while (zsm_class_freeable(class)) {
+	while (budget-- && zsm_class_freeable(class)) {
 		struct zsm_zspage *src;
 		bool drained = false;
 
