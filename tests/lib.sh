@@ -1,0 +1,253 @@
+# SPDX-License-Identifier: GPL-2.0-only
+#
+# Helpers for the integration tests.  The tests run INSIDE a guest booted by
+# scripts/guest-run.sh, as root, with zram already loaded; each file is one
+# guest boot.  Output is TAP-like:
+#   ok N - description
+#   not ok N - description
+#   ok N - description # SKIP reason
+#   not ok N - description # TODO stock: reason   (known stock difference)
+# followed by the plan "1..N".  A file exits non-zero iff a case failed.
+#
+# Environment from the harness: ZRAM_TEST_KVER, ZRAM_TEST_STOCK (0/1),
+# ZRAM_TEST_MODULE (path of our zram.ko, empty for stock), ZRAM_TEST_PARAMS,
+# TREE, optionally ZRAM_TEST_HOG (memhog binary built on the host).
+
+set -u
+export LC_ALL=C.UTF-8
+
+T_NUM=0
+T_FAILED=0
+T_TODO=''
+PAGE=4096
+ZRAM_TEST_STOCK=${ZRAM_TEST_STOCK:-0}
+TREE=${TREE:-$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)}
+SCRATCH=$(mktemp -d /tmp/zram-test.XXXXXX)
+
+# ---------------------------------------------------------------- reporting
+
+diag() { printf '# %s\n' "$*"; }
+
+# Mark the NEXT case as a known difference of the stock module: when running
+# against stock, its failure is reported as TODO (not counted as a failure).
+stock_differs() { [ "$ZRAM_TEST_STOCK" = 1 ] && T_TODO=$*; return 0; }
+
+ok() {
+	T_NUM=$((T_NUM + 1))
+	if [ -n "$T_TODO" ]; then
+		echo "ok $T_NUM - $* # TODO stock: $T_TODO (passed anyway)"
+	else
+		echo "ok $T_NUM - $*"
+	fi
+	T_TODO=''
+}
+
+not_ok() {
+	T_NUM=$((T_NUM + 1))
+	if [ -n "$T_TODO" ]; then
+		echo "not ok $T_NUM - $* # TODO stock: $T_TODO"
+	else
+		echo "not ok $T_NUM - $*"
+		T_FAILED=$((T_FAILED + 1))
+	fi
+	T_TODO=''
+}
+
+skip() {
+	local desc=$1
+
+	shift
+	T_NUM=$((T_NUM + 1))
+	echo "ok $T_NUM - $desc # SKIP $*"
+	T_TODO=''
+}
+
+# check "desc" cmd [args...]: passes when cmd exits 0.
+check() {
+	local desc=$1 out rc
+
+	shift
+	out=$("$@" 2>&1)
+	rc=$?
+	if [ "$rc" = 0 ]; then
+		ok "$desc"
+	else
+		not_ok "$desc"
+		diag "command: $* -> rc=$rc"
+		[ -n "$out" ] && printf '%s\n' "$out" | head -n 20 | sed 's/^/#   /'
+	fi
+	return "$rc"
+}
+
+# check_eq "desc" expected actual
+check_eq() {
+	if [ "$2" = "$3" ]; then
+		ok "$1"
+		return 0
+	fi
+	not_ok "$1"
+	diag "expected: '$2'"
+	diag "  actual: '$3'"
+	return 1
+}
+
+# check_ge "desc" minimum actual (integers)
+check_ge() {
+	if [[ "$3" =~ ^-?[0-9]+$ ]] && [ "$3" -ge "$2" ]; then
+		ok "$1"
+		return 0
+	fi
+	not_ok "$1"
+	diag "expected >= $2, actual: '$3'"
+	return 1
+}
+
+# Map a strerror() text to its errno name.
+errno_name() {
+	case "$1" in
+	*"Invalid argument"*) echo EINVAL ;;
+	*"Device or resource busy"*) echo EBUSY ;;
+	*"No such device or address"*) echo ENXIO ;;
+	*"No such device"*) echo ENODEV ;;
+	*"No such file or directory"*) echo ENOENT ;;
+	*"Cannot allocate memory"*) echo ENOMEM ;;
+	*"Permission denied"*) echo EACCES ;;
+	*"Operation not permitted"*) echo EPERM ;;
+	*"Numerical result out of range"*) echo ERANGE ;;
+	*"Input/output error"*) echo EIO ;;
+	*"No space left on device"*) echo ENOSPC ;;
+	*"File exists"*) echo EEXIST ;;
+	*"Operation not supported"*) echo EOPNOTSUPP ;;
+	*"Read-only file system"*) echo EROFS ;;
+	*"Bad address"*) echo EFAULT ;;
+	'') echo OK ;;
+	*) echo "UNKNOWN($1)" ;;
+	esac
+}
+
+# write_errno FILE VALUE: one write(2) of "VALUE\n" (like echo); prints the
+# errno name or OK.
+write_errno() {
+	local out
+
+	out=$( { echo "$2" >"$1"; } 2>&1)
+	errno_name "$out"
+}
+
+# expect_errno "desc" ERRNO FILE VALUE  (ERRNO may be OK for success)
+expect_errno() {
+	local got
+
+	got=$(write_errno "$3" "$4")
+	check_eq "$1" "$2" "$got"
+}
+
+# ---------------------------------------------------------------- zram
+
+zdev() { echo "/sys/block/zram$1"; }
+zattr() { cat "/sys/block/zram$1/$2"; }
+# zcol N FILE COL: column COL (1-based) of mm_stat/io_stat/...
+zcol() { awk -v c="$3" '{print $c}' "/sys/block/zram$1/$2"; }
+zwrite() { echo "$3" >"/sys/block/zram$1/$2"; }
+
+zram_load() {
+	local dep
+
+	if [ "$ZRAM_TEST_STOCK" = 1 ]; then
+		# shellcheck disable=SC2068
+		modprobe zram $@
+	else
+		for dep in $(modinfo -F depends "$ZRAM_TEST_MODULE" | tr , ' '); do
+			modprobe "$dep" || return 1
+		done
+		# shellcheck disable=SC2068
+		insmod "$ZRAM_TEST_MODULE" $@
+	fi
+	udevadm settle 2>/dev/null || true
+}
+
+zram_unload() {
+	[ -d /sys/module/zram ] || return 0
+	rmmod zram
+}
+
+# zram_reload [params...]: reload the module with other parameters.
+zram_reload() {
+	zram_unload && zram_load "$@"
+}
+
+# zram_setup N SIZE [ALG]: reset device N, pick ALG, set disksize.
+zram_setup() {
+	echo 1 >"/sys/block/zram$1/reset" || return 1
+	if [ -n "${3:-}" ]; then
+		echo "$3" >"/sys/block/zram$1/comp_algorithm" || return 1
+	fi
+	echo "$2" >"/sys/block/zram$1/disksize"
+}
+
+zram_reset() { echo 1 >"/sys/block/zram$1/reset"; }
+
+# Algorithms of OUR contract; on stock only those it lists.
+zram_algorithms() {
+	local all="lzo lzo-rle lz4 lz4hc zstd deflate" a
+
+	if [ "$ZRAM_TEST_STOCK" = 1 ]; then
+		for a in $all; do
+			grep -qw -- "$a" "/sys/block/zram${1:-0}/comp_algorithm" &&
+				echo "$a"
+		done
+	else
+		printf '%s\n' $all
+	fi
+}
+
+# Fill a file with COUNT pages of a given kind: zero, byte, word, random.
+gen_pages() {
+	local kind=$1 count=$2 out=$3
+
+	case "$kind" in
+	zero) head -c $((count * PAGE)) /dev/zero >"$out" ;;
+	byte) head -c $((count * PAGE)) /dev/zero | tr '\0' '\245' >"$out" ;;
+	word)
+		python3 -c 'import sys; sys.stdout.buffer.write(
+			b"\x12\x34\x56\x78\x9a\xbc\xde\xf0" * (512 * int(sys.argv[1])))' \
+			"$count" >"$out" ;;
+	random) head -c $((count * PAGE)) /dev/urandom >"$out" ;;
+	*) return 1 ;;
+	esac
+}
+
+# ---------------------------------------------------------------- teardown
+
+# Tests register cleanup with "at_exit cmd"; run in reverse order.
+T_CLEANUP=()
+at_exit() { T_CLEANUP=("$*" "${T_CLEANUP[@]}"); }
+
+t_finish() {
+	local c
+
+	for c in "${T_CLEANUP[@]}"; do
+		eval "$c" >/dev/null 2>&1 || true
+	done
+	rm -rf "$SCRATCH"
+	echo "1..$T_NUM"
+	[ "$T_FAILED" = 0 ]
+}
+
+# done_testing: call at the end of every test file.
+done_testing() {
+	trap - EXIT
+	t_finish
+	exit $?
+}
+
+# A file that stops before done_testing (set -e, a crash of bash, exit in
+# the middle) reports that as a failure of its own.
+t_abort() {
+	local rc=$1
+
+	not_ok "test file ended early (exit status $rc) after case $T_NUM"
+	t_finish
+	exit 1
+}
+trap 't_abort $?' EXIT
