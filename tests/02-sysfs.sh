@@ -1,0 +1,117 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-only
+#
+# Per-device sysfs attributes: disksize, initstate, reset, comp_algorithm,
+# max_comp_streams, mem_limit, mem_used_max, compact, mm_stat, io_stat,
+# debug_stat.  Every bad write must return a clear errno and change nothing.
+. "$(dirname "$0")/lib.sh"
+
+z=$(zdev 0)
+ncols() { awk '{print NF}' "$z/$1"; }
+
+# --- fresh device
+check_eq "initstate of a fresh device is 0" 0 "$(zattr 0 initstate)"
+check_eq "disksize of a fresh device is 0" 0 "$(zattr 0 disksize)"
+check_eq "mm_stat has exactly 9 columns" 9 "$(ncols mm_stat)"
+check_eq "mm_stat of a fresh device is all zeros" "0 0 0 0 0 0 0 0 0" \
+	"$(xargs <"$z/mm_stat")"
+check_eq "io_stat has exactly 4 columns" 4 "$(ncols io_stat)"
+check "debug_stat exists and is readable" cat "$z/debug_stat"
+check_eq "initstate is read-only" EACCES "$(write_errno "$z/initstate" 1)"
+
+# --- comp_algorithm
+algs=$(zattr 0 comp_algorithm)
+check "comp_algorithm brackets exactly one algorithm" \
+	test "$(grep -o '\[[a-z0-9-]*\]' <<<"$algs" | wc -l)" = 1
+stock_differs "lists only the compressors its build/crypto API offers"
+check_eq "comp_algorithm lists our six algorithms" "deflate lz4 lz4hc lzo lzo-rle zstd" \
+	"$(tr -d '[]' <<<"$algs" | xargs -n1 | sort | xargs)"
+for a in lzo lzo-rle lz4 lz4hc zstd deflate; do
+	grep -qw -- "$a" "$z/comp_algorithm" || stock_differs "no $a"
+	if expect_errno "comp_algorithm accepts $a before init" OK "$z/comp_algorithm" "$a"; then
+		grep -q "\[$a\]" "$z/comp_algorithm" || stock_differs "no $a"
+		check "comp_algorithm shows [$a] after selecting it" grep -q "\[$a\]" "$z/comp_algorithm"
+	fi
+done
+first=$(zram_algorithms | head -n1)
+echo "$first" >"$z/comp_algorithm"
+expect_errno "unknown algorithm: EINVAL" EINVAL "$z/comp_algorithm" nosuchalg
+check "failed write left the algorithm unchanged" grep -q "\[$first\]" "$z/comp_algorithm"
+
+# --- disksize
+expect_errno "disksize 0: EINVAL" EINVAL "$z/disksize" 0
+expect_errno "disksize garbage: EINVAL" EINVAL "$z/disksize" foo
+expect_errno "disksize negative: EINVAL" EINVAL "$z/disksize" -5
+check_eq "bad disksize writes left it at 0" "0 0" "$(zattr 0 disksize) $(zattr 0 initstate)"
+for pair in 1048576:1048576 64K:65536 3m:3145728 2M:2097152 1G:1073741824 12345:16384; do
+	in=${pair%%:*} want=${pair#*:}
+	zram_reset 0
+	if expect_errno "disksize accepts $in" OK "$z/disksize" "$in"; then
+		check_eq "disksize $in reads back as $want bytes" "$want" "$(zattr 0 disksize)"
+	fi
+done
+check_eq "initstate is 1 once disksize is set" 1 "$(zattr 0 initstate)"
+check_eq "block device size matches disksize" 16384 "$(blockdev --getsize64 /dev/zram0)"
+expect_errno "disksize on an initialized device: EBUSY" EBUSY "$z/disksize" 1G
+check_eq "refused disksize left it unchanged" 16384 "$(zattr 0 disksize)"
+expect_errno "comp_algorithm after init: EBUSY" EBUSY "$z/comp_algorithm" lz4hc
+check "comp_algorithm still shows the chosen one" grep -q "\[$first\]" "$z/comp_algorithm"
+
+# --- reset
+zram_reset 0
+second=$(zram_algorithms | sed -n 2p)
+echo "$second" >"$z/comp_algorithm"
+zwrite 0 disksize 64M
+check "comp_algorithm after init shows the chosen one bracketed" \
+	grep -q "\[$second\]" "$z/comp_algorithm"
+dd if=/dev/urandom of=/dev/zram0 bs=64K count=32 oflag=direct status=none
+check "data written makes mm_stat non-zero" test "$(zcol 0 mm_stat 1)" -gt 0
+expect_errno "reset 0: EINVAL" EINVAL "$z/reset" 0
+expect_errno "reset garbage: EINVAL" EINVAL "$z/reset" foo
+check_eq "refused reset kept the device" 67108864 "$(zattr 0 disksize)"
+exec 3</dev/zram0
+expect_errno "reset while open: EBUSY" EBUSY "$z/reset" 1
+exec 3<&-
+check_eq "refused reset kept the data" 2097152 "$(zcol 0 mm_stat 1)"
+expect_errno "reset 1 on an idle device" OK "$z/reset" 1
+check_eq "reset brings disksize back to 0" 0 "$(zattr 0 disksize)"
+check_eq "reset brings initstate back to 0" 0 "$(zattr 0 initstate)"
+check_eq "reset frees everything: mm_stat all zeros" "0 0 0 0 0 0 0 0 0" \
+	"$(xargs <"$z/mm_stat")"
+check_eq "reset zeroes io_stat" "0 0 0 0" "$(xargs <"$z/io_stat")"
+check_eq "block device size is 0 after reset" 0 "$(blockdev --getsize64 /dev/zram0)"
+expect_errno "reset of an uninitialized device is fine" OK "$z/reset" 1
+
+# --- max_comp_streams, mem_limit, mem_used_max, compact
+zwrite 0 disksize 64M
+check "max_comp_streams reads a number" grep -qE '^[0-9]+$' "$z/max_comp_streams"
+expect_errno "max_comp_streams accepts a write" OK "$z/max_comp_streams" 4
+check "max_comp_streams still reads a number" grep -qE '^[0-9]+$' "$z/max_comp_streams"
+
+check_eq "mem_limit is write-only" "--w-------" "$(stat -c %A "$z/mem_limit")"
+expect_errno "mem_limit 2M" OK "$z/mem_limit" 2M
+check_eq "mm_stat mem_limit column shows 2M" 2097152 "$(zcol 0 mm_stat 4)"
+expect_errno "mem_limit garbage: EINVAL" EINVAL "$z/mem_limit" foo
+check_eq "bad mem_limit left the limit unchanged" 2097152 "$(zcol 0 mm_stat 4)"
+expect_errno "mem_limit in bytes" OK "$z/mem_limit" 8388608
+check_eq "mem_limit bytes reads back in mm_stat" 8388608 "$(zcol 0 mm_stat 4)"
+expect_errno "mem_limit 0 (unlimited)" OK "$z/mem_limit" 0
+check_eq "mem_limit 0 shows as 0" 0 "$(zcol 0 mm_stat 4)"
+
+dd if=/dev/urandom of=/dev/zram0 bs=64K count=16 oflag=direct status=none
+check "mem_used_max is non-zero after writes" test "$(zcol 0 mm_stat 5)" -gt 0
+expect_errno "mem_used_max 1: EINVAL" EINVAL "$z/mem_used_max" 1
+expect_errno "mem_used_max garbage: EINVAL" EINVAL "$z/mem_used_max" foo
+expect_errno "mem_used_max 0 resets it" OK "$z/mem_used_max" 0
+check "mem_used_max after reset equals current usage" \
+	test "$(zcol 0 mm_stat 5)" -le "$(zcol 0 mm_stat 3)"
+
+expect_errno "compact on an initialized device" OK "$z/compact" 1
+check "mm_stat pages_compacted is a number" grep -qE '^ *([0-9]+ +){6}[0-9]+' "$z/mm_stat"
+check_eq "mm_stat still has 9 columns" 9 "$(ncols mm_stat)"
+check_eq "io_stat still has 4 columns" 4 "$(ncols io_stat)"
+check "debug_stat readable on an initialized device" cat "$z/debug_stat"
+check_eq "stat has at least 11 columns" 1 "$(awk '{print (NF >= 11)}' "$z/stat")"
+zram_reset 0
+
+done_testing
