@@ -802,10 +802,11 @@ static int zsm_global_get(void)
 
 	mutex_lock(&zsm_global_mutex);
 	if (!zsm_nr_pools) {
-		zsm_handle_cache = kmem_cache_create("zsm_oot_handle",
+		/* Named per module: unmergeable caches need unique names. */
+		zsm_handle_cache = kmem_cache_create(KBUILD_MODNAME "_zsm_handle",
 						     sizeof(unsigned long),
 						     0, 0, NULL);
-		zsm_zspage_cache = kmem_cache_create("zsm_oot_zspage",
+		zsm_zspage_cache = kmem_cache_create(KBUILD_MODNAME "_zsm_zspage",
 						     sizeof(struct zsm_zspage),
 						     0, 0, NULL);
 		if (!zsm_handle_cache || !zsm_zspage_cache) {
