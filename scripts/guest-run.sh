@@ -108,6 +108,10 @@ guest_runner() {
 	mkdir -p /dev/pts /dev/shm
 	mount -t devpts devpts /dev/pts 2>/dev/null || true
 	mount -t tmpfs tmpfs /dev/shm
+	ln -sfn /proc/self/fd /dev/fd
+	ln -sfn /proc/self/fd/0 /dev/stdin
+	ln -sfn /proc/self/fd/1 /dev/stdout
+	ln -sfn /proc/self/fd/2 /dev/stderr
 	mount -t cgroup2 cgroup2 /sys/fs/cgroup
 	echo "+memory" >/sys/fs/cgroup/cgroup.subtree_control 2>/dev/null || true
 	hostname zram-guest

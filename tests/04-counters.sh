@@ -1,0 +1,91 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-only
+#
+# Exact mm_stat/io_stat accounting, discard, and I/O beyond the device end.
+# Semantics (as the kernel's zram reports them, verified on stock 6.1/6.12):
+#  - same-filled pages (all one machine word) are counted in same_pages AND in
+#    orig_data_size, and use no compressed memory;
+#  - incompressible pages are stored whole: huge_pages, huge_pages_since, and
+#    PAGE_SIZE each in compr_data_size;
+#  - overwriting/discarding a page drops its counters; huge_pages_since never
+#    goes down; notify_free counts discarded pages.
+. "$(dirname "$0")/lib.sh"
+
+z=$(zdev 0)
+mm() { zcol 0 mm_stat "$1"; }
+dio_write() {	# dio_write FILE SEEK_PAGES
+	dd if="$1" of=/dev/zram0 bs=4096 seek="$2" oflag=direct status=none
+}
+
+zram_setup 0 64M
+N=10 B=6 W=4 K=7
+gen_pages zero $N "$SCRATCH/zero"
+gen_pages byte $B "$SCRATCH/byte"
+gen_pages word $W "$SCRATCH/word"
+gen_pages random $K "$SCRATCH/rand"
+check "write $N zero pages" dio_write "$SCRATCH/zero" 0
+check "write $B repeated-byte pages" dio_write "$SCRATCH/byte" $N
+check "write $W repeated-word pages" dio_write "$SCRATCH/word" $((N + B))
+check "write $K random pages" dio_write "$SCRATCH/rand" 100
+S=$((N + B + W))
+check_eq "same_pages == zero+byte+word pages" $S "$(mm 6)"
+check_eq "orig_data_size counts same and random pages" $(((S + K) * PAGE)) "$(mm 1)"
+check_eq "huge_pages == random pages" $K "$(mm 8)"
+check_eq "huge_pages_since == random pages" $K "$(mm 9)"
+check_eq "compr_data_size == one page per huge page" $((K * PAGE)) "$(mm 2)"
+check "mem_used_total > 0" test "$(mm 3)" -gt 0
+check_eq "pages_compacted starts at 0" 0 "$(mm 7)"
+check_eq "io_stat all zero so far" "0 0 0 0" "$(xargs <"$z/io_stat")"
+check "random pages read back" bash -c \
+	"dd if=/dev/zram0 bs=4096 skip=100 count=$K iflag=direct status=none | cmp - '$SCRATCH/rand'"
+check "same-filled pages read back" bash -c \
+	"dd if=/dev/zram0 bs=4096 count=$S iflag=direct status=none |
+	 cmp - <(cat '$SCRATCH/zero' '$SCRATCH/byte' '$SCRATCH/word')"
+check "never-written pages read as zeros" bash -c \
+	"dd if=/dev/zram0 bs=4096 skip=200 count=8 iflag=direct status=none |
+	 cmp - <(head -c 32768 /dev/zero)"
+check_eq "reads do not change orig_data_size" $(((S + K) * PAGE)) "$(mm 1)"
+
+gen_pages zero $K "$SCRATCH/zk"
+check "overwrite the random pages with zeros" dio_write "$SCRATCH/zk" 100
+check_eq "huge_pages drops to 0" 0 "$(mm 8)"
+check_eq "huge_pages_since stays $K" $K "$(mm 9)"
+check_eq "same_pages grows by $K" $((S + K)) "$(mm 6)"
+check_eq "compr_data_size back to 0" 0 "$(mm 2)"
+check_eq "orig_data_size unchanged by overwrite" $(((S + K) * PAGE)) "$(mm 1)"
+
+# discard
+check "blkdiscard the $N zero pages" blkdiscard -o 0 -l $((N * PAGE)) /dev/zram0
+check_eq "discard drops orig_data_size exactly" $(((S + K - N) * PAGE)) "$(mm 1)"
+check_eq "discard drops same_pages exactly" $((S + K - N)) "$(mm 6)"
+check_eq "notify_free counts the discarded pages" $N "$(zcol 0 io_stat 4)"
+check "write 5 random pages at 300" dio_write <(head -c $((5 * PAGE)) /dev/urandom) 300
+check_eq "5 new huge pages" 5 "$(mm 8)"
+check "blkdiscard them" blkdiscard -o $((300 * PAGE)) -l $((5 * PAGE)) /dev/zram0
+check_eq "huge_pages back to 0 after discard" 0 "$(mm 8)"
+check_eq "compr_data_size back to 0 after discard" 0 "$(mm 2)"
+check_eq "notify_free grew by 5" $((N + 5)) "$(zcol 0 io_stat 4)"
+check "discarded range reads as zeros" bash -c \
+	"dd if=/dev/zram0 bs=4096 skip=300 count=5 iflag=direct status=none |
+	 cmp - <(head -c $((5 * PAGE)) /dev/zero)"
+check "byte pages after the discarded range intact" bash -c \
+	"dd if=/dev/zram0 bs=4096 skip=$N count=$B iflag=direct status=none | cmp - '$SCRATCH/byte'"
+
+# beyond the end (the block layer refuses these before the driver sees them,
+# so invalid_io is not asserted)
+pages=$((64 << 20 >> 12))
+check "last page is writable" dd if="$SCRATCH/byte" of=/dev/zram0 bs=4096 \
+	seek=$((pages - 1)) count=1 oflag=direct status=none
+out=$(dd if="$SCRATCH/byte" of=/dev/zram0 bs=4096 seek=$pages count=1 oflag=direct 2>&1)
+check "O_DIRECT write past the end fails" test $? -ne 0
+check "... with ENOSPC" grep -q "No space left on device" <<<"$out"
+check_eq "read past the end returns no data" 0 \
+	"$(dd if=/dev/zram0 bs=4096 skip=$pages count=1 iflag=direct status=none | wc -c)"
+check_eq "no failed reads/writes recorded" "0 0" "$(zcol 0 io_stat 1) $(zcol 0 io_stat 2)"
+
+expect_errno "compact" OK "$z/compact" 1
+check "pages_compacted readable after compact" test "$(mm 7)" -ge 0
+zram_reset 0
+check_eq "reset clears everything" "0 0 0 0 0 0 0 0 0" "$(xargs <"$z/mm_stat")"
+
+done_testing
