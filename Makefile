@@ -9,6 +9,7 @@
 #   make style            checkpatch on every source file
 #   make sparse           sparse (C=2) build
 #   make W1               warning check with W=1
+#   make bench            ours vs Debian's zram.ko, same kernel and guest
 
 SUPPORTED_RE := ^6\.(1|12)\.[0-9.+a-z-]*-amd64$$
 KVERS ?= $(shell ls -1 /lib/modules 2>/dev/null | grep -E '$(SUPPORTED_RE)' | \
@@ -21,7 +22,7 @@ CHECKPATCH ?= $(PWD)/scripts/checkpatch.sh
 
 SRCS := $(filter-out %.mod.c,$(wildcard *.c *.h))
 
-.PHONY: module all-kernels clean check demo style sparse W1 deps
+.PHONY: module all-kernels clean check demo style sparse W1 deps bench
 
 module:
 	$(MAKE) -C $(KDIR) M=$(PWD) modules
@@ -53,6 +54,15 @@ check:
 
 demo:
 	scripts/demo.sh
+
+bench:
+	bench/run.sh
+
+# KUnit suites (kunit/) in the debug guest kernel: builds or reuses that
+# kernel, builds zram_kunit.ko in build/kunit/, boots it, judges the KTAP.
+.PHONY: kunit
+kunit:
+	scripts/kunit.sh
 
 clean:
 	$(MAKE) -C $(KDIR) M=$(PWD) clean

@@ -26,7 +26,7 @@
 struct zsm_pool;
 
 /* Largest number of pages one zspage may chain. */
-#define ZSM_MAX_PAGES_PER_ZSPAGE	4
+#define ZSM_MAX_PAGES_PER_ZSPAGE	8
 
 struct zsm_class_stat {
 	unsigned int size;		/* object size served by this class */
