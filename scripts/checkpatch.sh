@@ -6,7 +6,8 @@
 # Usage: scripts/checkpatch.sh FILE...
 # Extracts scripts/checkpatch.pl, spelling.txt and const_structs.checkpatch
 # from /usr/src/linux-source-6.1.tar.xz into the cache once, then runs
-# "checkpatch.pl --no-tree -f" on each file.  Exit 1 if any file has an
+# "checkpatch.pl --no-tree --strict -f" on each file (generated *.mod.c are
+# skipped).  Exit 1 if any file has an
 # error or a warning (CHECKs are shown but do not fail).
 set -euo pipefail
 

@@ -1,0 +1,97 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-only
+#
+# "make demo": build zram.ko, boot a guest, use zram as swap the way a user
+# would, push a memory-limited cgroup into it, and show the statistics.
+#
+# Usage: scripts/demo.sh [-k KVER] [--stock] [--no-deps]
+#   KVER defaults to the running kernel if supported, else the 6.12 one.
+#   --stock shows Debian's zram instead (no build).  Exit 0 iff all went well.
+set -euo pipefail
+
+script_dir=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+tree=$(dirname "$script_dir")
+# shellcheck source=lib-common.sh
+. "$script_dir/lib-common.sh"
+
+kver='' stock=0 deps=1
+while [ $# -gt 0 ]; do
+	case "$1" in
+	-k) kver=$2; shift 2 ;;
+	--stock) stock=1; shift ;;
+	--no-deps) deps=0; shift ;;
+	-h|--help) sed -n '3,9p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+	*) echo "demo: unknown argument '$1'" >&2; exit 2 ;;
+	esac
+done
+
+if [ "$deps" = 1 ]; then
+	if [ "$(id -u)" = 0 ]; then
+		"$script_dir/install-deps.sh"
+	else
+		sudo -n "$script_dir/install-deps.sh"
+	fi
+fi
+if [ -z "$kver" ]; then
+	kernels=$(zoot_kernels)
+	if grep -qxF "$(uname -r)" <<<"$kernels"; then
+		kver=$(uname -r)
+	else
+		kver=$(grep -E '^6\.12\.' <<<"$kernels" | tail -n1)
+		[ -n "$kver" ] || kver=$(tail -n1 <<<"$kernels")
+	fi
+fi
+[ -n "$kver" ] || { echo "demo: no supported kernel installed" >&2; exit 2; }
+
+args=(-k "$kver" -M 768 -t 400)
+if [ "$stock" = 1 ]; then
+	args+=(--stock)
+else
+	echo "== building zram.ko for $kver"
+	make -C "/lib/modules/$kver/build" M="$tree" modules >/dev/null
+	mkdir -p "$tree/build/$kver"
+	cp "$tree/zram.ko" "$tree/build/$kver/zram.ko"
+	args+=(-m "$tree/build/$kver/zram.ko")
+fi
+hog=$(zoot_build_hog "$tree")
+args+=(-e "ZRAM_DEMO_HOG=$hog")
+
+echo "== booting $kver under QEMU (TCG; takes a minute)"
+exec "$script_dir/guest-run.sh" "${args[@]}" -- bash -c '
+set -euo pipefail
+step() { printf "\n\$ %s\n" "$*"; "$@"; }
+dev=$(zramctl --find --size 512M --algorithm zstd)
+echo "\$ zramctl --find --size 512M --algorithm zstd"; echo "$dev"
+step mkswap "$dev"
+step swapon -p 100 "$dev"
+cg=/sys/fs/cgroup/demo
+mkdir $cg
+echo 64M >$cg/memory.max
+echo max >$cg/memory.swap.max
+echo; echo "== memory hog: 256 MiB of verifiable data in a cgroup limited to 64 MiB"
+mkfifo /tmp/go
+exec 4<>/tmp/go
+bash -c "echo \$\$ >$cg/cgroup.procs; exec $ZRAM_DEMO_HOG 256" </tmp/go >/tmp/hog.out 2>&1 &
+pid=$!
+until grep -q verified /tmp/hog.out; do
+	kill -0 $pid 2>/dev/null || { cat /tmp/hog.out; exit 1; }
+	sleep 1
+done
+cat /tmp/hog.out
+step zramctl
+step cat /proc/swaps
+n=${dev#/dev/zram}
+echo; echo "\$ cat /sys/block/zram$n/mm_stat"
+echo "orig_data_size compr_data_size mem_used_total mem_limit mem_used_max same_pages pages_compacted huge_pages huge_pages_since"
+cat /sys/block/zram$n/mm_stat
+read -r orig compr _ < /sys/block/zram$n/mm_stat
+[ "$orig" -gt 0 ] || { echo "demo: nothing reached zram"; exit 1; }
+echo "compression ratio: $(awk -v o=$orig -v c=$compr "BEGIN {printf \"%.2f\", o / c}")"
+echo go >&4
+wait $pid
+tail -n1 /tmp/hog.out
+rmdir $cg
+step swapoff "$dev"
+step zramctl --reset "$dev"
+echo; echo "demo: OK"
+'
