@@ -1,0 +1,12 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * zram_kunit.ko translation unit for the compression backends: every
+ * backend_*.c unchanged, in one unit.  Their ops tables are global and
+ * used by zcomp.c (tu_zcomp.c); their suites live in zcomp_kunit.c,
+ * which reaches them through zcomp_lookup() and the ops tables.
+ */
+#include "../backend_lzo.c"
+#include "../backend_lz4.c"
+#include "../backend_lz4hc.c"
+#include "../backend_zstd.c"
+#include "../backend_deflate.c"

@@ -1,0 +1,918 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * KUnit suite zram_drv: the block device layer (zram_drv.c).
+ *
+ * Compiled inside kunit/tu_zram.c right after zram_drv.c, so every static
+ * function and object of the driver is in scope.  Each case gets a fresh
+ * device from zram_add() (the driver's own constructor) in .init and
+ * removes it in .exit; cases that need storage size it through the
+ * disksize sysfs handler, exactly as user space would.  The data path is
+ * driven through zram_write_page(), zram_read_page(), zram_rw_part() and
+ * zram_bio_discard(), and checked against the slot table and the stats.
+ */
+
+#include <kunit/test.h>
+#include <linux/random.h>
+
+/* Device size used by most cases: 16 pages. */
+#define ZK_PAGES	16U
+#define ZK_DISKSIZE	"64K\n"
+
+/*
+ * The 6.1 kernel runs a module's suites while the module is COMING, i.e.
+ * before zram_init(); on kernels that run them later zram_init() has run.
+ * zram_major tells which: if it is 0, the suite provides what zram_init()
+ * would (CPU-hotplug state for the streams, a block major) and undoes it
+ * in .suite_exit, before zram_init() runs.
+ */
+static bool zk_own_setup;
+
+static int zk_suite_init(struct kunit_suite *suite)
+{
+	int ret;
+
+	if (zram_major > 0)
+		return 0;
+	ret = zcomp_init();
+	if (ret)
+		return ret;
+	ret = register_blkdev(0, "zram");
+	if (ret <= 0) {
+		zcomp_exit();
+		return ret ? ret : -EBUSY;
+	}
+	zram_major = ret;
+	zk_own_setup = true;
+	return 0;
+}
+
+static void zk_suite_exit(struct kunit_suite *suite)
+{
+	if (!zk_own_setup)
+		return;
+	unregister_blkdev(zram_major, "zram");
+	zram_major = 0;
+	zcomp_exit();
+	zk_own_setup = false;
+}
+
+struct zk_ctx {
+	struct zram *zram;
+	struct page *page;	/* data written */
+	struct page *back;	/* data read back */
+};
+
+static int zk_init(struct kunit *test)
+{
+	struct zk_ctx *ctx;
+	int id;
+
+	ctx = kunit_kzalloc(test, sizeof(*ctx), GFP_KERNEL);
+	if (!ctx)
+		return -ENOMEM;
+	ctx->page = alloc_page(GFP_KERNEL);
+	ctx->back = alloc_page(GFP_KERNEL);
+	if (!ctx->page || !ctx->back)
+		goto err_pages;
+
+	mutex_lock(&zram_index_mutex);
+	id = zram_add();
+	if (id >= 0)
+		ctx->zram = idr_find(&zram_index_idr, id);
+	mutex_unlock(&zram_index_mutex);
+	if (id < 0) {
+		kunit_err(test, "zram_add() failed: %d\n", id);
+		goto err_pages;
+	}
+	test->priv = ctx;
+	return 0;
+
+err_pages:
+	if (ctx->page)
+		__free_page(ctx->page);
+	if (ctx->back)
+		__free_page(ctx->back);
+	return -ENOMEM;
+}
+
+static void zk_exit(struct kunit *test)
+{
+	struct zk_ctx *ctx = test->priv;
+	int id;
+
+	if (!ctx)
+		return;
+	id = ctx->zram->id;
+	mutex_lock(&zram_index_mutex);
+	if (!zram_remove(ctx->zram, false))
+		idr_remove(&zram_index_idr, id);
+	else
+		kunit_err(test, "zram%d could not be removed\n", id);
+	mutex_unlock(&zram_index_mutex);
+	__free_page(ctx->page);
+	__free_page(ctx->back);
+}
+
+static struct device *zk_dev(struct zram *zram)
+{
+	return disk_to_dev(zram->disk);
+}
+
+static ssize_t zk_store(struct zram *zram, struct device_attribute *attr,
+			const char *buf)
+{
+	return attr->store(zk_dev(zram), attr, buf, strlen(buf));
+}
+
+/* Size the device through the disksize handler: 16 pages. */
+static void zk_setup(struct kunit *test, struct zram *zram)
+{
+	KUNIT_ASSERT_EQ(test, zk_store(zram, &dev_attr_disksize, ZK_DISKSIZE),
+			(ssize_t)strlen(ZK_DISKSIZE));
+	KUNIT_ASSERT_TRUE(test, zram->init_done);
+}
+
+/* Deterministic incompressible bytes (xorshift64*, fixed seed). */
+static void zk_fill_random(struct page *page, u64 seed)
+{
+	u64 *p = page_address(page);
+	unsigned int i;
+
+	for (i = 0; i < PAGE_SIZE / sizeof(*p); i++) {
+		seed ^= seed >> 12;
+		seed ^= seed << 25;
+		seed ^= seed >> 27;
+		p[i] = seed * 0x2545f4914f6cdd1dULL;
+	}
+}
+
+/* Compressible, not same-filled: short text lines with a counter. */
+static void zk_fill_text(struct page *page, unsigned int tag)
+{
+	char *p = page_address(page);
+	unsigned int at = 0, line = 0;
+
+	while (at < PAGE_SIZE) {
+		at += scnprintf(p + at, PAGE_SIZE - at,
+				"zram kunit line %u tag %u: compressible\n",
+				line++, tag);
+		if (at >= PAGE_SIZE - 1)
+			break;
+	}
+	p[PAGE_SIZE - 1] = '\n';
+}
+
+/* Compressed size the device's own compressor gives @page. */
+static unsigned int zk_comp_len(struct kunit *test, struct zram *zram,
+				struct page *page)
+{
+	struct zcomp_strm *zstrm;
+	unsigned int len = 0;
+	int ret;
+
+	zstrm = zcomp_stream_get(zram->comp);
+	ret = zcomp_compress(zram->comp, zstrm, page_address(page), &len);
+	zcomp_stream_put(zram->comp);
+	KUNIT_EXPECT_EQ(test, ret, 0);
+	return len;
+}
+
+/* memset_l() for any word (its 32-bit branch upsets sparse on constants). */
+static void zk_fill_words(void *mem, unsigned long word)
+{
+	unsigned long *p = mem;
+	unsigned int i;
+
+	for (i = 0; i < PAGE_SIZE / sizeof(*p); i++)
+		p[i] = word;
+}
+
+static unsigned long zk_flags(struct zram *zram, u32 index)
+{
+	return zram->slots[index].flags & ~(BIT(ZRAM_FLAG_SHIFT) - 1);
+}
+
+/* Exact slot counters; a function so that a failure names its caller. */
+static void zk_expect_stats(struct kunit *test, struct zram *zram, s64 stored,
+			    s64 same, s64 huge, s64 compr, int line)
+{
+	struct zram_stats *st = &zram->stats;
+
+	KUNIT_EXPECT_EQ_MSG(test, atomic64_read(&st->pages_stored), stored,
+			    "pages_stored, line %d", line);
+	KUNIT_EXPECT_EQ_MSG(test, atomic64_read(&st->same_pages), same,
+			    "same_pages, line %d", line);
+	KUNIT_EXPECT_EQ_MSG(test, atomic64_read(&st->huge_pages), huge,
+			    "huge_pages, line %d", line);
+	KUNIT_EXPECT_EQ_MSG(test, atomic64_read(&st->compr_data_size), compr,
+			    "compr_data_size, line %d", line);
+}
+
+#define ZK_EXPECT_STATS(test, zram, stored, same, huge, compr)		\
+	zk_expect_stats(test, zram, stored, same, huge, compr, __LINE__)
+
+/* Write @page to @index, read it back into ctx->back, compare. */
+static void zk_write_read(struct kunit *test, struct zk_ctx *ctx,
+			  struct page *page, u32 index)
+{
+	KUNIT_ASSERT_EQ(test, zram_write_page(ctx->zram, page, index), 0);
+	memset(page_address(ctx->back), 0xee, PAGE_SIZE);
+	KUNIT_ASSERT_EQ(test, zram_read_page(ctx->zram, ctx->back, index), 0);
+	KUNIT_EXPECT_EQ(test, memcmp(page_address(page),
+				     page_address(ctx->back), PAGE_SIZE), 0);
+}
+
+/* ---- page_same_filled() ---- */
+
+struct zk_same_case {
+	const char *desc;
+	void (*fill)(unsigned long *p);
+	bool same;
+	unsigned long word;
+};
+
+#define ZK_WORDS	(PAGE_SIZE / sizeof(unsigned long))
+
+static void zk_fill_zero(unsigned long *p)
+{
+	memset(p, 0, PAGE_SIZE);
+}
+
+static void zk_fill_word(unsigned long *p)
+{
+	zk_fill_words(p, 0x0123456789abcdefUL);
+}
+
+static void zk_fill_last_differs(unsigned long *p)
+{
+	zk_fill_words(p, 0x0123456789abcdefUL);
+	p[ZK_WORDS - 1] ^= 1;
+}
+
+static void zk_fill_first_differs(unsigned long *p)
+{
+	zk_fill_words(p, 0x0123456789abcdefUL);
+	p[0] = 0;
+}
+
+static void zk_fill_middle_differs(unsigned long *p)
+{
+	zk_fill_words(p, 0x0123456789abcdefUL);
+	p[ZK_WORDS / 2] = 0x0123456789abcdeeUL;
+}
+
+static void zk_fill_byte(unsigned long *p)
+{
+	memset(p, 0x5a, PAGE_SIZE);
+}
+
+static void zk_fill_u16(unsigned long *p)
+{
+	u16 *h = (u16 *)p;
+	unsigned int i;
+
+	for (i = 0; i < PAGE_SIZE / sizeof(*h); i++)
+		h[i] = 0x1234;
+}
+
+/* A 3-byte period never lines up with an 8-byte word. */
+static void zk_fill_3byte(unsigned long *p)
+{
+	u8 *b = (u8 *)p;
+	unsigned int i;
+
+	for (i = 0; i < PAGE_SIZE; i++)
+		b[i] = i % 3;
+}
+
+/* Two alternating words: every word differs from its neighbour. */
+static void zk_fill_two_words(unsigned long *p)
+{
+	unsigned int i;
+
+	for (i = 0; i < ZK_WORDS; i++)
+		p[i] = i & 1 ? ~0UL : 0UL;
+}
+
+static const struct zk_same_case zk_same_cases[] = {
+	{ "all-zero", zk_fill_zero, true, 0 },
+	{ "repeated-word", zk_fill_word, true, 0x0123456789abcdefUL },
+	{ "last-word-differs", zk_fill_last_differs, false, 0 },
+	{ "first-word-differs", zk_fill_first_differs, false, 0 },
+	{ "middle-word-differs", zk_fill_middle_differs, false, 0 },
+	{ "byte-0x5a", zk_fill_byte, true, 0x5a5a5a5a5a5a5a5aUL },
+	{ "u16-0x1234", zk_fill_u16, true, 0x1234123412341234UL },
+	{ "3-byte-period", zk_fill_3byte, false, 0 },
+	{ "two-alternating-words", zk_fill_two_words, false, 0 },
+};
+
+static void zk_same_desc(const struct zk_same_case *c, char *desc)
+{
+	strscpy(desc, c->desc, KUNIT_PARAM_DESC_SIZE);
+}
+
+KUNIT_ARRAY_PARAM(zk_same, zk_same_cases, zk_same_desc);
+
+static void zram_kunit_same_filled(struct kunit *test)
+{
+	const struct zk_same_case *c = test->param_value;
+	unsigned long *buf = kunit_kmalloc(test, PAGE_SIZE, GFP_KERNEL);
+	unsigned long word = 0xfeedUL;	/* untouched unless same */
+
+	KUNIT_ASSERT_NOT_NULL(test, buf);
+	c->fill(buf);
+	KUNIT_EXPECT_EQ(test, page_same_filled(buf, &word), c->same);
+	KUNIT_EXPECT_EQ(test, word, c->same ? c->word : 0xfeedUL);
+}
+
+/* ---- zram_parse_size() ---- */
+
+struct zk_size_case {
+	const char *in;
+	int ret;
+	u64 val;
+};
+
+static const struct zk_size_case zk_size_cases[] = {
+	{ "0", 0, 0 },
+	{ "4096", 0, 4096 },
+	{ "1K", 0, 1ULL << 10 },
+	{ "1k", 0, 1ULL << 10 },
+	{ "2M\n", 0, 2ULL << 20 },
+	{ "1G", 0, 1ULL << 30 },
+	{ "3T", 0, 3ULL << 40 },
+	{ "5p", 0, 5ULL << 50 },
+	{ "15E", 0, 15ULL << 60 },
+	{ "18446744073709551615", 0, U64_MAX },
+	{ "", -EINVAL, 0 },
+	{ "\n", -EINVAL, 0 },
+	{ "abc", -EINVAL, 0 },
+	{ "-1", -EINVAL, 0 },
+	{ " 1", -EINVAL, 0 },
+	{ "1Q", -EINVAL, 0 },
+	{ "1KK", -EINVAL, 0 },
+	{ "1 K", -EINVAL, 0 },
+	{ "1K x", -EINVAL, 0 },
+	{ "99999999999999999999", -EINVAL, 0 },
+	{ "18446744073709551616", -EINVAL, 0 },
+	{ "16E", -EINVAL, 0 },
+	{ "17179869184G", -EINVAL, 0 },
+};
+
+static void zk_size_desc(const struct zk_size_case *c, char *desc)
+{
+	char shown[32];
+	unsigned int i, n = 0;
+
+	/* Keep the description on one KTAP line: "\n" is spelt out. */
+	for (i = 0; c->in[i] && n < sizeof(shown) - 3; i++) {
+		if (c->in[i] == '\n') {
+			shown[n++] = '\\';
+			shown[n++] = 'n';
+		} else {
+			shown[n++] = c->in[i];
+		}
+	}
+	shown[n] = '\0';
+	snprintf(desc, KUNIT_PARAM_DESC_SIZE, "\"%s\" -> %s", shown,
+		 c->ret ? "EINVAL" : "ok");
+}
+
+KUNIT_ARRAY_PARAM(zk_size, zk_size_cases, zk_size_desc);
+
+static void zram_kunit_parse_size(struct kunit *test)
+{
+	const struct zk_size_case *c = test->param_value;
+	u64 val = 0xabcdULL;	/* must stay untouched on error */
+
+	KUNIT_EXPECT_EQ(test, zram_parse_size(c->in, strlen(c->in), &val),
+			c->ret);
+	KUNIT_EXPECT_EQ(test, val, c->ret ? 0xabcdULL : c->val);
+}
+
+/* The length, not a NUL, ends the input (sysfs buffers). */
+static void zram_kunit_parse_size_len(struct kunit *test)
+{
+	u64 val = 0;
+
+	/* "4096K" seen through 2 bytes is "40" */
+	KUNIT_EXPECT_EQ(test, zram_parse_size("4096K", 2, &val), 0);
+	KUNIT_EXPECT_EQ(test, val, 40ULL);
+	/* "8K" with length 2 and a stray byte after it */
+	KUNIT_EXPECT_EQ(test, zram_parse_size("8Kx", 2, &val), 0);
+	KUNIT_EXPECT_EQ(test, val, 8192ULL);
+	KUNIT_EXPECT_EQ(test, zram_parse_size("8", 0, &val), -EINVAL);
+}
+
+/* ---- zram_parse_name() ---- */
+
+static void zram_kunit_parse_name(struct kunit *test)
+{
+	char name[ZRAM_MAX_ALG_NAME];
+	char longest[ZRAM_MAX_ALG_NAME + 1];
+
+	KUNIT_EXPECT_EQ(test, zram_parse_name("zstd\n", 5, name, sizeof(name)),
+			0);
+	KUNIT_EXPECT_STREQ(test, name, "zstd");
+	KUNIT_EXPECT_EQ(test, zram_parse_name("lz4", 3, name, sizeof(name)), 0);
+	KUNIT_EXPECT_STREQ(test, name, "lz4");
+	KUNIT_EXPECT_EQ(test, zram_parse_name("lzo-rle\t\n\n", 10, name,
+					      sizeof(name)), 0);
+	KUNIT_EXPECT_STREQ(test, name, "lzo-rle");
+	KUNIT_EXPECT_EQ(test, zram_parse_name("", 0, name, sizeof(name)),
+			-EINVAL);
+	KUNIT_EXPECT_EQ(test, zram_parse_name("\n", 1, name, sizeof(name)),
+			-EINVAL);
+
+	/* 31 characters fit a 32-byte name, 32 do not. */
+	memset(longest, 'a', sizeof(longest));
+	KUNIT_EXPECT_EQ(test, zram_parse_name(longest, ZRAM_MAX_ALG_NAME - 1,
+					      name, sizeof(name)), 0);
+	KUNIT_EXPECT_EQ(test, strlen(name), (size_t)ZRAM_MAX_ALG_NAME - 1);
+	KUNIT_EXPECT_EQ(test, zram_parse_name(longest, ZRAM_MAX_ALG_NAME,
+					      name, sizeof(name)), -EINVAL);
+}
+
+/* ---- sysfs store handlers ---- */
+
+static void zram_kunit_disksize_store(struct kunit *test)
+{
+	struct zk_ctx *ctx = test->priv;
+	struct zram *zram = ctx->zram;
+	static const char * const bad[] = {
+		"abc", "", "0", "-4096", "1Q", "16E", "17179869184G",
+	};
+	unsigned int i;
+
+	/* Before: not initialised, no capacity, nothing allocated. */
+	for (i = 0; i < ARRAY_SIZE(bad); i++) {
+		KUNIT_EXPECT_EQ_MSG(test, zk_store(zram, &dev_attr_disksize,
+						   bad[i]),
+				    (ssize_t)-EINVAL, "input \"%s\"", bad[i]);
+		KUNIT_EXPECT_FALSE(test, zram->init_done);
+		KUNIT_EXPECT_EQ(test, zram->disksize, 0ULL);
+		KUNIT_EXPECT_NULL(test, zram->slots);
+		KUNIT_EXPECT_NULL(test, zram->pool);
+		KUNIT_EXPECT_EQ(test, get_capacity(zram->disk), (sector_t)0);
+	}
+
+	/* 4097 bytes round up to two pages. */
+	KUNIT_EXPECT_EQ(test, zk_store(zram, &dev_attr_disksize, "4097\n"),
+			(ssize_t)5);
+	KUNIT_EXPECT_TRUE(test, zram->init_done);
+	KUNIT_EXPECT_EQ(test, zram->disksize, 2ULL * PAGE_SIZE);
+	KUNIT_EXPECT_EQ(test, get_capacity(zram->disk),
+			(sector_t)(2 * PAGE_SIZE >> SECTOR_SHIFT));
+	KUNIT_EXPECT_EQ(test, zram->huge_class_size,
+			zsm_huge_class_size(zram->pool));
+
+	/* Initialised: a second size is refused and changes nothing. */
+	KUNIT_EXPECT_EQ(test, zk_store(zram, &dev_attr_disksize, "1M"),
+			(ssize_t)-EBUSY);
+	KUNIT_EXPECT_EQ(test, zram->disksize, 2ULL * PAGE_SIZE);
+	KUNIT_EXPECT_EQ(test, get_capacity(zram->disk),
+			(sector_t)(2 * PAGE_SIZE >> SECTOR_SHIFT));
+}
+
+static void zram_kunit_comp_algorithm_store(struct kunit *test)
+{
+	struct zk_ctx *ctx = test->priv;
+	struct zram *zram = ctx->zram;
+	char *buf = kunit_kzalloc(test, PAGE_SIZE, GFP_KERNEL);
+	ssize_t len;
+
+	KUNIT_ASSERT_NOT_NULL(test, buf);
+	KUNIT_EXPECT_STREQ(test, zram->compressor, ZRAM_DEFAULT_COMP);
+	KUNIT_EXPECT_EQ(test, zk_store(zram, &dev_attr_comp_algorithm, "foo\n"),
+			(ssize_t)-EINVAL);
+	KUNIT_EXPECT_EQ(test, zk_store(zram, &dev_attr_comp_algorithm, "\n"),
+			(ssize_t)-EINVAL);
+	/* A prefix of a real name is not that name. */
+	KUNIT_EXPECT_EQ(test, zk_store(zram, &dev_attr_comp_algorithm, "lz"),
+			(ssize_t)-EINVAL);
+	KUNIT_EXPECT_STREQ(test, zram->compressor, ZRAM_DEFAULT_COMP);
+
+	KUNIT_EXPECT_EQ(test, zk_store(zram, &dev_attr_comp_algorithm,
+				       "zstd\n"), (ssize_t)5);
+	KUNIT_EXPECT_STREQ(test, zram->compressor, "zstd");
+	len = dev_attr_comp_algorithm.show(zk_dev(zram),
+					   &dev_attr_comp_algorithm, buf);
+	KUNIT_EXPECT_EQ(test, len,
+			(ssize_t)strlen("lzo lzo-rle lz4 lz4hc [zstd] deflate\n"));
+	KUNIT_EXPECT_STREQ(test, buf, "lzo lzo-rle lz4 lz4hc [zstd] deflate\n");
+
+	/* After init the algorithm is fixed, even for a valid name. */
+	zk_setup(test, zram);
+	KUNIT_EXPECT_STREQ(test, zram->comp->ops->name, "zstd");
+	KUNIT_EXPECT_EQ(test, zk_store(zram, &dev_attr_comp_algorithm, "lz4"),
+			(ssize_t)-EBUSY);
+	KUNIT_EXPECT_STREQ(test, zram->compressor, "zstd");
+}
+
+static void zram_kunit_other_stores(struct kunit *test)
+{
+	struct zk_ctx *ctx = test->priv;
+	struct zram *zram = ctx->zram;
+
+	KUNIT_EXPECT_EQ(test, zk_store(zram, &dev_attr_reset, "0"),
+			(ssize_t)-EINVAL);
+	KUNIT_EXPECT_EQ(test, zk_store(zram, &dev_attr_reset, "x"),
+			(ssize_t)-EINVAL);
+	KUNIT_EXPECT_EQ(test, zk_store(zram, &dev_attr_max_comp_streams, "0"),
+			(ssize_t)-EINVAL);
+	KUNIT_EXPECT_EQ(test, zk_store(zram, &dev_attr_max_comp_streams, "4\n"),
+			(ssize_t)2);
+	KUNIT_EXPECT_EQ(test, zk_store(zram, &dev_attr_mem_used_max, "1"),
+			(ssize_t)-EINVAL);
+	KUNIT_EXPECT_EQ(test, zk_store(zram, &dev_attr_compact, "1"),
+			(ssize_t)-EINVAL);
+	KUNIT_EXPECT_EQ(test, zk_store(zram, &dev_attr_mem_limit, "1Q"),
+			(ssize_t)-EINVAL);
+	KUNIT_EXPECT_EQ(test, zram->limit_pages, 0UL);
+	/* 5000 bytes round up to two pages of limit. */
+	KUNIT_EXPECT_EQ(test, zk_store(zram, &dev_attr_mem_limit, "5000"),
+			(ssize_t)4);
+	KUNIT_EXPECT_EQ(test, zram->limit_pages, 2UL);
+	KUNIT_EXPECT_EQ(test, zk_store(zram, &dev_attr_mem_limit, "0"),
+			(ssize_t)1);
+	KUNIT_EXPECT_EQ(test, zram->limit_pages, 0UL);
+}
+
+/* ---- data path ---- */
+
+/* Same-filled page: no object, the word in ->handle. */
+static void zram_kunit_write_same(struct kunit *test)
+{
+	struct zk_ctx *ctx = test->priv;
+	struct zram *zram = ctx->zram;
+
+	zk_setup(test, zram);
+	zk_fill_words(page_address(ctx->page), 0xa5a5deadUL);
+	zk_write_read(test, ctx, ctx->page, 3);
+
+	KUNIT_EXPECT_EQ(test, zk_flags(zram, 3), BIT(ZRAM_SAME));
+	KUNIT_EXPECT_EQ(test, zram->slots[3].handle, 0xa5a5deadUL);
+	KUNIT_EXPECT_EQ(test, zram_get_obj_size(zram, 3), 0U);
+	ZK_EXPECT_STATS(test, zram, 1, 1, 0, 0);
+	KUNIT_EXPECT_EQ(test, zsm_get_total_pages(zram->pool), 0UL);
+}
+
+/* Incompressible page: stored raw, ZRAM_HUGE, PAGE_SIZE bytes. */
+static void zram_kunit_write_huge(struct kunit *test)
+{
+	struct zk_ctx *ctx = test->priv;
+	struct zram *zram = ctx->zram;
+
+	zk_setup(test, zram);
+	zk_fill_random(ctx->page, 0x9e3779b97f4a7c15ULL);
+	KUNIT_ASSERT_GE(test, zk_comp_len(test, zram, ctx->page),
+			(unsigned int)zram->huge_class_size);
+	zk_write_read(test, ctx, ctx->page, 0);
+
+	KUNIT_EXPECT_EQ(test, zk_flags(zram, 0), BIT(ZRAM_HUGE));
+	KUNIT_EXPECT_NE(test, zram->slots[0].handle, 0UL);
+	KUNIT_EXPECT_EQ(test, zram_get_obj_size(zram, 0), (unsigned int)PAGE_SIZE);
+	ZK_EXPECT_STATS(test, zram, 1, 0, 1, PAGE_SIZE);
+	KUNIT_EXPECT_EQ(test, atomic64_read(&zram->stats.huge_pages_since), 1LL);
+	KUNIT_EXPECT_EQ(test, zsm_get_total_pages(zram->pool), 1UL);
+}
+
+/* Compressible page: an object of exactly the compressed length. */
+static void zram_kunit_write_compressed(struct kunit *test)
+{
+	struct zk_ctx *ctx = test->priv;
+	struct zram *zram = ctx->zram;
+	unsigned int len;
+
+	zk_setup(test, zram);
+	zk_fill_text(ctx->page, 1);
+	len = zk_comp_len(test, zram, ctx->page);
+	KUNIT_ASSERT_GT(test, len, 0U);
+	KUNIT_ASSERT_LT(test, len, (unsigned int)zram->huge_class_size);
+	zk_write_read(test, ctx, ctx->page, ZK_PAGES - 1);
+
+	KUNIT_EXPECT_EQ(test, zk_flags(zram, ZK_PAGES - 1), 0UL);
+	KUNIT_EXPECT_NE(test, zram->slots[ZK_PAGES - 1].handle, 0UL);
+	KUNIT_EXPECT_EQ(test, zram_get_obj_size(zram, ZK_PAGES - 1), len);
+	ZK_EXPECT_STATS(test, zram, 1, 0, 0, len);
+	KUNIT_EXPECT_EQ(test, atomic64_read(&zram->stats.huge_pages_since), 0LL);
+}
+
+/* DISCARD (or WRITE_ZEROES) of @size bytes at byte @start. */
+static void zk_discard(struct kunit *test, struct zram *zram, u64 start,
+		       u32 size, bool zeroes)
+{
+	struct bio bio;
+
+	bio_init(&bio, NULL, NULL, 0,
+		 zeroes ? REQ_OP_WRITE_ZEROES : REQ_OP_DISCARD);
+	bio.bi_iter.bi_sector = start >> SECTOR_SHIFT;
+	bio.bi_iter.bi_size = size;
+	KUNIT_EXPECT_EQ(test, zram_bio_discard(zram, &bio, zeroes), 0);
+	bio_uninit(&bio);
+}
+
+/*
+ * One slot through every state:
+ * empty -> same -> compressed -> huge -> (discard) empty
+ *       -> compressed -> (zram_free_slot) empty.
+ */
+static void zram_kunit_slot_transitions(struct kunit *test)
+{
+	struct zk_ctx *ctx = test->priv;
+	struct zram *zram = ctx->zram;
+	const u32 i = 5;
+	unsigned int len;
+
+	zk_setup(test, zram);
+	/* empty: no flags, no handle, reads as zeros */
+	KUNIT_EXPECT_FALSE(test, zram_slot_allocated(zram, i));
+	memset(page_address(ctx->page), 0, PAGE_SIZE);
+	zk_write_read(test, ctx, ctx->page, 6);	/* slot 6: zero page */
+	memset(page_address(ctx->back), 0x11, PAGE_SIZE);
+	KUNIT_ASSERT_EQ(test, zram_read_page(zram, ctx->back, i), 0);
+	KUNIT_EXPECT_EQ(test, memcmp(page_address(ctx->back),
+				     page_address(ctx->page), PAGE_SIZE), 0);
+	ZK_EXPECT_STATS(test, zram, 1, 1, 0, 0);
+
+	/* same */
+	zk_fill_words(page_address(ctx->page), 7);
+	zk_write_read(test, ctx, ctx->page, i);
+	KUNIT_EXPECT_EQ(test, zk_flags(zram, i), BIT(ZRAM_SAME));
+	ZK_EXPECT_STATS(test, zram, 2, 2, 0, 0);
+
+	/* compressed: the same-page count drops back */
+	zk_fill_text(ctx->page, 2);
+	len = zk_comp_len(test, zram, ctx->page);
+	zk_write_read(test, ctx, ctx->page, i);
+	KUNIT_EXPECT_EQ(test, zk_flags(zram, i), 0UL);
+	KUNIT_EXPECT_EQ(test, zram_get_obj_size(zram, i), len);
+	ZK_EXPECT_STATS(test, zram, 2, 1, 0, len);
+
+	/* huge: the compressed object is released */
+	zk_fill_random(ctx->page, 42);
+	zk_write_read(test, ctx, ctx->page, i);
+	KUNIT_EXPECT_EQ(test, zk_flags(zram, i), BIT(ZRAM_HUGE));
+	KUNIT_EXPECT_EQ(test, zram_get_obj_size(zram, i), (unsigned int)PAGE_SIZE);
+	ZK_EXPECT_STATS(test, zram, 2, 1, 1, PAGE_SIZE);
+	KUNIT_EXPECT_EQ(test, zsm_get_total_pages(zram->pool), 1UL);
+
+	/* discard of pages 5 and 6: both empty again */
+	zk_discard(test, zram, (u64)i * PAGE_SIZE, 2 * PAGE_SIZE, false);
+	KUNIT_EXPECT_FALSE(test, zram_slot_allocated(zram, i));
+	KUNIT_EXPECT_FALSE(test, zram_slot_allocated(zram, i + 1));
+	KUNIT_EXPECT_EQ(test, zram->slots[i].flags, 0UL);
+	KUNIT_EXPECT_EQ(test, zram->slots[i].handle, 0UL);
+	KUNIT_EXPECT_EQ(test, atomic64_read(&zram->stats.notify_free), 2LL);
+	ZK_EXPECT_STATS(test, zram, 0, 0, 0, 0);
+	KUNIT_EXPECT_EQ(test, zsm_get_total_pages(zram->pool), 0UL);
+
+	/* compressed again, then freed directly */
+	zk_fill_text(ctx->page, 3);
+	zk_write_read(test, ctx, ctx->page, i);
+	ZK_EXPECT_STATS(test, zram, 1, 0, 0, zk_comp_len(test, zram, ctx->page));
+	zram_slot_lock(zram, i);
+	zram_free_slot(zram, i);
+	zram_slot_unlock(zram, i);
+	KUNIT_EXPECT_EQ(test, zram->slots[i].flags, 0UL);
+	ZK_EXPECT_STATS(test, zram, 0, 0, 0, 0);
+	KUNIT_EXPECT_EQ(test, zsm_get_total_pages(zram->pool), 0UL);
+}
+
+/* Every page of the device, mixed contents, all read back intact. */
+static void zram_kunit_read_back(struct kunit *test)
+{
+	struct zk_ctx *ctx = test->priv;
+	struct zram *zram = ctx->zram;
+	u64 compr = 0;
+	unsigned int huge = 0, same = 0;
+	u32 i;
+
+	zk_setup(test, zram);
+	for (i = 0; i < ZK_PAGES; i++) {
+		switch (i % 3) {
+		case 0:
+			zk_fill_words(page_address(ctx->page), i);
+			same++;
+			break;
+		case 1:
+			zk_fill_text(ctx->page, i);
+			compr += zk_comp_len(test, zram, ctx->page);
+			break;
+		default:
+			zk_fill_random(ctx->page, i + 1);
+			compr += PAGE_SIZE;
+			huge++;
+			break;
+		}
+		KUNIT_ASSERT_EQ(test, zram_write_page(zram, ctx->page, i), 0);
+	}
+	ZK_EXPECT_STATS(test, zram, ZK_PAGES, same, huge, compr);
+
+	/* Regenerate each page and compare with what the device returns. */
+	for (i = 0; i < ZK_PAGES; i++) {
+		switch (i % 3) {
+		case 0:
+			zk_fill_words(page_address(ctx->page), i);
+			break;
+		case 1:
+			zk_fill_text(ctx->page, i);
+			break;
+		default:
+			zk_fill_random(ctx->page, i + 1);
+			break;
+		}
+		KUNIT_ASSERT_EQ(test, zram_read_page(zram, ctx->back, i), 0);
+		KUNIT_EXPECT_EQ_MSG(test, memcmp(page_address(ctx->page),
+						 page_address(ctx->back),
+						 PAGE_SIZE), 0, "page %u", i);
+	}
+}
+
+/* Sub-page writes and reads through the bounce page. */
+static void zram_kunit_rw_part(struct kunit *test)
+{
+	struct zk_ctx *ctx = test->priv;
+	struct zram *zram = ctx->zram;
+	u8 *src = page_address(ctx->page), *dst = page_address(ctx->back);
+	u8 *expect = kunit_kzalloc(test, PAGE_SIZE, GFP_KERNEL);
+	unsigned int i;
+
+	KUNIT_ASSERT_NOT_NULL(test, expect);
+	zk_setup(test, zram);
+
+	/* 512 bytes into the empty page 2 at offset 1024: rest stays 0. */
+	for (i = 0; i < PAGE_SIZE; i++)
+		src[i] = i * 7 + 1;
+	KUNIT_ASSERT_EQ(test, zram_rw_part(zram, ctx->page, 100, 512, 2, 1024,
+					   true), 0);
+	memcpy(expect + 1024, src + 100, 512);
+	KUNIT_ASSERT_EQ(test, zram_read_page(zram, ctx->back, 2), 0);
+	KUNIT_EXPECT_EQ(test, memcmp(dst, expect, PAGE_SIZE), 0);
+	KUNIT_EXPECT_EQ(test, zk_flags(zram, 2), 0UL);
+	KUNIT_EXPECT_EQ(test, atomic64_read(&zram->stats.pages_stored), 1LL);
+
+	/* A second write over the tail of the page: modify, keep the rest. */
+	KUNIT_ASSERT_EQ(test, zram_rw_part(zram, ctx->page, 0, 3072, 2, 1024,
+					   true), 0);
+	memcpy(expect + 1024, src, 3072);
+	KUNIT_ASSERT_EQ(test, zram_read_page(zram, ctx->back, 2), 0);
+	KUNIT_EXPECT_EQ(test, memcmp(dst, expect, PAGE_SIZE), 0);
+	KUNIT_EXPECT_EQ(test, atomic64_read(&zram->stats.pages_stored), 1LL);
+
+	/* Partial read: 100 bytes from offset 1000 land at page offset 7. */
+	memset(dst, 0xcc, PAGE_SIZE);
+	KUNIT_ASSERT_EQ(test, zram_rw_part(zram, ctx->back, 7, 100, 2, 1000,
+					   false), 0);
+	KUNIT_EXPECT_EQ(test, memcmp(dst + 7, expect + 1000, 100), 0);
+	KUNIT_EXPECT_PTR_EQ(test, memchr_inv(dst, 0xcc, 7), NULL);
+	KUNIT_EXPECT_PTR_EQ(test,
+			    memchr_inv(dst + 107, 0xcc, PAGE_SIZE - 107), NULL);
+}
+
+/*
+ * WRITE_ZEROES zeroes partial pages in place and frees whole ones;
+ * DISCARD leaves partial pages alone.
+ */
+static void zram_kunit_discard_partial(struct kunit *test)
+{
+	struct zk_ctx *ctx = test->priv;
+	struct zram *zram = ctx->zram;
+	u8 *p = page_address(ctx->page), *b = page_address(ctx->back);
+
+	zk_setup(test, zram);
+	zk_fill_text(ctx->page, 9);
+	KUNIT_ASSERT_EQ(test, zram_write_page(zram, ctx->page, 0), 0);
+	KUNIT_ASSERT_EQ(test, zram_write_page(zram, ctx->page, 1), 0);
+
+	/* discard [2048, 4096 + 2048): no whole page, nothing changes */
+	zk_discard(test, zram, 2048, PAGE_SIZE, false);
+	KUNIT_EXPECT_EQ(test, atomic64_read(&zram->stats.pages_stored), 2LL);
+	KUNIT_EXPECT_EQ(test, atomic64_read(&zram->stats.notify_free), 0LL);
+	KUNIT_ASSERT_EQ(test, zram_read_page(zram, ctx->back, 0), 0);
+	KUNIT_EXPECT_EQ(test, memcmp(p, b, PAGE_SIZE), 0);
+
+	/* write zeroes over [2048, 4096 + 2048): both halves zeroed */
+	zk_discard(test, zram, 2048, PAGE_SIZE, true);
+	KUNIT_ASSERT_EQ(test, zram_read_page(zram, ctx->back, 0), 0);
+	KUNIT_EXPECT_EQ(test, memcmp(p, b, 2048), 0);
+	KUNIT_EXPECT_PTR_EQ(test, memchr_inv(b + 2048, 0, 2048), NULL);
+	KUNIT_ASSERT_EQ(test, zram_read_page(zram, ctx->back, 1), 0);
+	KUNIT_EXPECT_PTR_EQ(test, memchr_inv(b, 0, 2048), NULL);
+	KUNIT_EXPECT_EQ(test, memcmp(p + 2048, b + 2048, 2048), 0);
+	KUNIT_EXPECT_EQ(test, atomic64_read(&zram->stats.pages_stored), 2LL);
+}
+
+/* A write that would take the pool over mem_limit fails cleanly. */
+static void zram_kunit_mem_limit(struct kunit *test)
+{
+	struct zk_ctx *ctx = test->priv;
+	struct zram *zram = ctx->zram;
+	unsigned long pages;
+	char limit[32];
+
+	zk_setup(test, zram);
+	zk_fill_random(ctx->page, 1);
+	KUNIT_ASSERT_EQ(test, zram_write_page(zram, ctx->page, 0), 0);
+	pages = zsm_get_total_pages(zram->pool);
+	KUNIT_ASSERT_EQ(test, pages, 1UL);
+
+	/* limit = what the pool holds now: the next huge page cannot fit */
+	snprintf(limit, sizeof(limit), "%lu\n", pages * PAGE_SIZE);
+	KUNIT_ASSERT_EQ(test, zk_store(zram, &dev_attr_mem_limit, limit),
+			(ssize_t)strlen(limit));
+	zk_fill_random(ctx->page, 2);
+	KUNIT_EXPECT_EQ(test, zram_write_page(zram, ctx->page, 1), -ENOMEM);
+	KUNIT_EXPECT_FALSE(test, zram_slot_allocated(zram, 1));
+	ZK_EXPECT_STATS(test, zram, 1, 0, 1, PAGE_SIZE);
+	KUNIT_EXPECT_EQ(test, zsm_get_total_pages(zram->pool), pages);
+	KUNIT_EXPECT_EQ(test, atomic_long_read(&zram->stats.max_used_pages),
+			2L);
+	/* same-filled pages need no memory and still work */
+	memset(page_address(ctx->page), 0, PAGE_SIZE);
+	KUNIT_EXPECT_EQ(test, zram_write_page(zram, ctx->page, 1), 0);
+}
+
+/* mm_stat reports the exact counters; reset brings everything to 0. */
+static void zram_kunit_mm_stat_reset(struct kunit *test)
+{
+	struct zk_ctx *ctx = test->priv;
+	struct zram *zram = ctx->zram;
+	char *buf = kunit_kzalloc(test, PAGE_SIZE, GFP_KERNEL);
+	unsigned long long v[9];
+	int n;
+
+	KUNIT_ASSERT_NOT_NULL(test, buf);
+	KUNIT_ASSERT_EQ(test, zk_store(zram, &dev_attr_comp_algorithm, "lz4"),
+			(ssize_t)3);
+	zk_setup(test, zram);
+	memset(page_address(ctx->page), 0, PAGE_SIZE);
+	KUNIT_ASSERT_EQ(test, zram_write_page(zram, ctx->page, 0), 0);
+	zk_fill_random(ctx->page, 3);
+	KUNIT_ASSERT_EQ(test, zram_write_page(zram, ctx->page, 1), 0);
+
+	KUNIT_ASSERT_GT(test, dev_attr_mm_stat.show(zk_dev(zram),
+						    &dev_attr_mm_stat, buf),
+			(ssize_t)0);
+	n = sscanf(buf, "%llu %llu %llu %llu %llu %llu %llu %llu %llu",
+		   &v[0], &v[1], &v[2], &v[3], &v[4], &v[5], &v[6], &v[7], &v[8]);
+	KUNIT_ASSERT_EQ(test, n, 9);
+	KUNIT_EXPECT_EQ(test, v[0], 2ULL * PAGE_SIZE);	/* orig_data_size */
+	KUNIT_EXPECT_EQ(test, v[1], (u64)PAGE_SIZE);	/* compr_data_size */
+	KUNIT_EXPECT_EQ(test, v[2], (u64)PAGE_SIZE);	/* mem_used_total */
+	KUNIT_EXPECT_EQ(test, v[3], 0ULL);		/* mem_limit */
+	KUNIT_EXPECT_EQ(test, v[4], (u64)PAGE_SIZE);	/* mem_used_max */
+	KUNIT_EXPECT_EQ(test, v[5], 1ULL);		/* same_pages */
+	KUNIT_EXPECT_EQ(test, v[6], 0ULL);		/* pages_compacted */
+	KUNIT_EXPECT_EQ(test, v[7], 1ULL);		/* huge_pages */
+	KUNIT_EXPECT_EQ(test, v[8], 1ULL);		/* huge_pages_since */
+
+	/* reset: back to the state after creation */
+	KUNIT_EXPECT_EQ(test, zk_store(zram, &dev_attr_reset, "1\n"),
+			(ssize_t)2);
+	KUNIT_EXPECT_FALSE(test, zram->init_done);
+	KUNIT_EXPECT_EQ(test, zram->disksize, 0ULL);
+	KUNIT_EXPECT_NULL(test, zram->slots);
+	KUNIT_EXPECT_NULL(test, zram->pool);
+	KUNIT_EXPECT_NULL(test, zram->comp);
+	KUNIT_EXPECT_STREQ(test, zram->compressor, ZRAM_DEFAULT_COMP);
+	KUNIT_EXPECT_EQ(test, get_capacity(zram->disk), (sector_t)0);
+	ZK_EXPECT_STATS(test, zram, 0, 0, 0, 0);
+	KUNIT_EXPECT_EQ(test, atomic_long_read(&zram->stats.max_used_pages),
+			0L);
+
+	/* and the device can be set up again */
+	zk_setup(test, zram);
+	KUNIT_EXPECT_STREQ(test, zram->comp->ops->name, ZRAM_DEFAULT_COMP);
+}
+
+static struct kunit_case zram_drv_cases[] = {
+	KUNIT_CASE_PARAM(zram_kunit_same_filled, zk_same_gen_params),
+	KUNIT_CASE_PARAM(zram_kunit_parse_size, zk_size_gen_params),
+	KUNIT_CASE(zram_kunit_parse_size_len),
+	KUNIT_CASE(zram_kunit_parse_name),
+	KUNIT_CASE(zram_kunit_disksize_store),
+	KUNIT_CASE(zram_kunit_comp_algorithm_store),
+	KUNIT_CASE(zram_kunit_other_stores),
+	KUNIT_CASE(zram_kunit_write_same),
+	KUNIT_CASE(zram_kunit_write_huge),
+	KUNIT_CASE(zram_kunit_write_compressed),
+	KUNIT_CASE(zram_kunit_slot_transitions),
+	KUNIT_CASE(zram_kunit_read_back),
+	KUNIT_CASE(zram_kunit_rw_part),
+	KUNIT_CASE(zram_kunit_discard_partial),
+	KUNIT_CASE(zram_kunit_mem_limit),
+	KUNIT_CASE(zram_kunit_mm_stat_reset),
+	{}
+};
+
+static struct kunit_suite zram_drv_suite = {
+	.name = "zram_drv",
+	.suite_init = zk_suite_init,
+	.suite_exit = zk_suite_exit,
+	.init = zk_init,
+	.exit = zk_exit,
+	.test_cases = zram_drv_cases,
+};
+
+kunit_test_suites(&zram_drv_suite);
