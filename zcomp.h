@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
- * zcomp.h - per-CPU compression streams over pluggable backends.
+ * Per-CPU compression streams over pluggable backends.
  *
  * A backend (backend_*.c) wraps one kernel compression library behind
  * struct zcomp_ops.  Its state is split in two:

@@ -482,8 +482,12 @@ static void zram_submit_bio(struct bio *bio)
 	}
 	bio_end_io_acct(bio, start);
 
+	/*
+	 * Whatever failed (memory, mem_limit, corrupt data), the caller sees
+	 * an I/O error, as with the kernel's zram; io_stat has the detail.
+	 */
 	if (ret)
-		bio->bi_status = errno_to_blk_status(ret);
+		bio->bi_status = BLK_STS_IOERR;
 	bio_endio(bio);
 }
 
@@ -579,7 +583,7 @@ static void zram_free_all(struct zram *zram)
 	}
 }
 
-/* Bring the device back to its state after creation. */
+/* Free everything the device stores and make it uninitialized. */
 static void zram_reset_device(struct zram *zram)
 {
 	down_write(&zram->init_lock);
@@ -590,7 +594,7 @@ static void zram_reset_device(struct zram *zram)
 	zram->limit_pages = 0;
 	zram->huge_class_size = 0;
 	memset(&zram->stats, 0, sizeof(zram->stats));
-	strscpy(zram->compressor, ZRAM_DEFAULT_COMP, sizeof(zram->compressor));
+	/* The chosen algorithm survives a reset, as with the kernel's zram. */
 	up_write(&zram->init_lock);
 }
 
@@ -712,21 +716,21 @@ static ssize_t disksize_store(struct device *dev,
 	u64 disksize;
 	int ret;
 
-	ret = zram_parse_size(buf, len, &disksize);
-	if (ret)
-		return ret;
-	if (disksize > U64_MAX - PAGE_SIZE)
-		return -EINVAL;
-	disksize = PAGE_ALIGN(disksize);
-	/* Page indices are 32-bit. */
-	if (!disksize || (disksize >> PAGE_SHIFT) > U32_MAX)
-		return -EINVAL;
-
 	down_write(&zram->init_lock);
+	/* An initialized device says so whatever was written. */
 	if (zram->init_done) {
 		ret = -EBUSY;
 		goto out;
 	}
+	ret = zram_parse_size(buf, len, &disksize);
+	if (ret)
+		goto out;
+	/* Page indices are 32-bit; 0 is no size. */
+	if (!disksize || disksize > ((u64)U32_MAX << PAGE_SHIFT)) {
+		ret = -EINVAL;
+		goto out;
+	}
+	disksize = PAGE_ALIGN(disksize);
 	ret = zram_setup(zram, disksize);
 	if (ret)
 		goto out;

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
- * zsmalloc.h - size-class object pool for compressed pages.
+ * Size-class object pool for compressed pages.
  *
  * The pool hands out opaque handles to objects of 1..PAGE_SIZE bytes.
  * Objects are packed into "zspages": groups of 1..ZSM_MAX_PAGES_PER_ZSPAGE
