@@ -466,8 +466,10 @@ static void zram_kunit_disksize_store(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, zram->huge_class_size,
 			zsm_huge_class_size(zram->pool));
 
-	/* Initialised: a second size is refused and changes nothing. */
+	/* Initialised: any write is refused and changes nothing. */
 	KUNIT_EXPECT_EQ(test, zk_store(zram, &dev_attr_disksize, "1M"),
+			(ssize_t)-EBUSY);
+	KUNIT_EXPECT_EQ(test, zk_store(zram, &dev_attr_disksize, "abc"),
 			(ssize_t)-EBUSY);
 	KUNIT_EXPECT_EQ(test, zram->disksize, 2ULL * PAGE_SIZE);
 	KUNIT_EXPECT_EQ(test, get_capacity(zram->disk),
@@ -875,15 +877,16 @@ static void zram_kunit_mm_stat_reset(struct kunit *test)
 	KUNIT_EXPECT_NULL(test, zram->slots);
 	KUNIT_EXPECT_NULL(test, zram->pool);
 	KUNIT_EXPECT_NULL(test, zram->comp);
-	KUNIT_EXPECT_STREQ(test, zram->compressor, ZRAM_DEFAULT_COMP);
+	/* the chosen algorithm survives a reset, as with the kernel's zram */
+	KUNIT_EXPECT_STREQ(test, zram->compressor, "lz4");
 	KUNIT_EXPECT_EQ(test, get_capacity(zram->disk), (sector_t)0);
 	ZK_EXPECT_STATS(test, zram, 0, 0, 0, 0);
 	KUNIT_EXPECT_EQ(test, atomic_long_read(&zram->stats.max_used_pages),
 			0L);
 
-	/* and the device can be set up again */
+	/* and the device can be set up again, with that algorithm */
 	zk_setup(test, zram);
-	KUNIT_EXPECT_STREQ(test, zram->comp->ops->name, ZRAM_DEFAULT_COMP);
+	KUNIT_EXPECT_STREQ(test, zram->comp->ops->name, "lz4");
 }
 
 static struct kunit_case zram_drv_cases[] = {
