@@ -48,9 +48,7 @@ if [ "$stock" = 1 ]; then
 	args+=(--stock)
 else
 	echo "== building zram.ko for $kver"
-	make -C "/lib/modules/$kver/build" M="$tree" modules >/dev/null
-	mkdir -p "$tree/build/$kver"
-	cp "$tree/zram.ko" "$tree/build/$kver/zram.ko"
+	make -s -C "$tree" KVERS="$kver" all-kernels >/dev/null
 	args+=(-m "$tree/build/$kver/zram.ko")
 fi
 hog=$(zoot_build_hog "$tree")
