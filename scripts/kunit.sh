@@ -27,10 +27,10 @@
 #     (leaf results: each case, or each parameter of a parameterised
 #     case; "# SKIP" counted as skipped).  Failures besides failed cases:
 #     an expected suite (kunit_test_suites() in kunit/*.c) that did not
-#     report or has no "# Totals" line, a suite reported "not ok", a crash
-#     or hang, insmod/rmmod failing, a kmemleak report, or a BUG, WARNING,
-#     KASAN, lockdep, Oops... line on the console.  Each such problem
-#     counts as one failure.
+#     report or has no "# Totals" line, a suite "not ok" by itself (suite
+#     init failed), a crash or hang, insmod/rmmod failing, a kmemleak
+#     report, or a BUG, WARNING, KASAN, lockdep, Oops... line on the
+#     console.  Each such problem counts as one failure.
 #
 # The last line is "N passed, N failed, N skipped".  Exit status 0 iff
 # nothing failed.  Logs: build/kunit/console.log (full kernel console) and
@@ -103,9 +103,10 @@ if [ -n "${ZRAM_KUNIT_KDIR:-}" ]; then
 else
 	kdir=$("$script_dir/build-debug-kernel.sh" | tail -n 1)
 fi
-[ -n "$kdir" ] && [ -f "$kdir/arch/x86/boot/bzImage" ] &&
-	[ -f "$kdir/Module.symvers" ] ||
+if [ -z "$kdir" ] || [ ! -f "$kdir/arch/x86/boot/bzImage" ] ||
+	[ ! -f "$kdir/Module.symvers" ]; then
 	die "build-debug-kernel.sh gave no usable tree ('$kdir')"
+fi
 note "kernel tree $kdir"
 
 # 2. Module, in the shadow directory (stale links removed first)
@@ -129,13 +130,13 @@ make -C "$kdir" M="$shadow" ZRAM_KUNIT=1 W=1 -j"$(nproc)" modules \
 brc=$?
 set -e
 if [ "$brc" != 0 ]; then
-	grep -E 'error|warning' "$buildlog" | head -n 40 >&2 || tail -n 40 "$buildlog" >&2
+	grep -E 'error|warning' "$buildlog" | awk 'NR <= 40' >&2 || tail -n 40 "$buildlog" >&2
 	note "FAIL: module build failed (exit $brc), full log: $buildlog"
 	echo "0 passed, 1 failed, 0 skipped"
 	exit 1
 fi
 if grep -qE 'warning:|WARNING:' "$buildlog"; then
-	grep -E -A3 'warning:|WARNING:' "$buildlog" | head -n 40 >&2
+	grep -E -A3 'warning:|WARNING:' "$buildlog" | awk 'NR <= 40' >&2
 	note "FAIL: the module build has warnings, full log: $buildlog"
 	echo "0 passed, 1 failed, 0 skipped"
 	exit 1
@@ -168,7 +169,10 @@ say() { echo "KUNIT-RUNNER: $*" >/dev/ttyS1; }
 leaks=/sys/kernel/debug/kmemleak
 say "booted"
 if [ -w $leaks ]; then
-	# Forget what boot already leaked (reported suspects turn grey).
+	# Forget what boot already leaked (reported suspects turn grey).  A
+	# leak is reported by the second scan that finds it unreferenced
+	# (the first one only records its checksum).
+	echo scan >$leaks
 	echo scan >$leaks
 	echo clear >$leaks
 	say "kmemleak: baseline cleared"
@@ -178,11 +182,16 @@ fi
 say "insmod begin"
 insmod /zram_kunit.ko
 say "insmod rc=$?"
+# Where the module's code was: leak back traces name it by address only.
+for f in /sys/module/zram_kunit/sections/.*text*; do
+	[ -r "$f" ] && say "section ${f##*/} $(cat "$f")"
+done
 rmmod zram_kunit
 say "rmmod rc=$?"
 if [ -w $leaks ]; then
-	# Objects younger than 5 s are never reported.
+	# Objects younger than 5 s are never reported; two scans, as above.
 	sleep 6
+	echo scan >$leaks
 	echo scan >$leaks
 	cat $leaks >/tmp/leaks
 	if [ -s /tmp/leaks ]; then
@@ -226,6 +235,7 @@ fi
 console=$shadow/console.log runner=$shadow/runner.log
 : >"$console"
 : >"$runner"
+# shellcheck disable=SC2054 # the commas are QEMU's
 qemu_cmd=(qemu-system-x86_64 -accel tcg,thread=multi -cpu max -smp 2 -m 1024
 	-nographic -no-reboot -monitor none
 	-kernel "$kdir/arch/x86/boot/bzImage" -initrd "$initrd"
@@ -247,6 +257,43 @@ tr -d '\r' <"$runner" >"$runner.tmp" && mv -f "$runner.tmp" "$runner"
 
 problems=()
 problem() { problems+=("$*"); }
+
+# The first zram_kunit.ko frame of every leak back trace, as symbol+offset
+# (the guest printed the sections' load addresses after insmod).
+symbolize_leaks() {
+	objdump -t "$module" | perl -e '
+		my (%sec, @syms, %bysec);
+		open(my $r, "<", $ARGV[0]) or die;
+		while (<$r>) {
+			$sec{$1} = hex($2) if /^KUNIT-RUNNER: section (\S+) 0x([0-9a-f]+)/;
+		}
+		close $r;
+		while (<STDIN>) {
+			# value flags section size name
+			next unless /^([0-9a-f]+)\s.*\s(\.\S*text\S*)\s+[0-9a-f]+\s+(\S+)$/;
+			push @{$bysec{$2}}, [hex($1), $3];
+		}
+		my $frame = sub {
+			my $addr = shift;
+			for my $s (keys %sec) {
+				next unless $bysec{$s};
+				my $off = $addr - $sec{$s};
+				next if $off < 0 || $off > 0x100000;
+				my ($best) = sort { $b->[0] <=> $a->[0] }
+					grep { $_->[0] <= $off } @{$bysec{$s}};
+				return sprintf("%s+0x%x", $best->[1], $off - $best->[0]) if $best;
+			}
+			return undef;
+		};
+		open($r, "<", $ARGV[0]) or die;
+		my $want = 0;
+		while (<$r>) {
+			$want = 1 if /^unreferenced object/;
+			next unless $want && /\[<[^>]*>\] (0x[0-9a-f]+)/;
+			my $f = $frame->(hex($1));
+			if (defined $f) { print "$f\n"; $want = 0; }
+		}' "$runner"
+}
 
 echo "---- KTAP ($console)"
 grep -E '^ *(KTAP version|# Subtest:|1\.\.[0-9]+$|ok [0-9]|not ok [0-9]|# )' \
@@ -322,14 +369,14 @@ if ! runner_has "done"; then
 		problem "guest ended without finishing (qemu exit $qrc): crash or panic"
 	fi
 fi
-if runner_has "insmod begin" && ! runner_has "insmod rc=0"; then
+if runner_has "done" && ! runner_has "insmod rc=0"; then
 	problem "insmod failed: $(grep -F 'insmod rc=' "$runner" || echo 'no status')"
 fi
 if runner_has "insmod rc=0" && ! runner_has "rmmod rc=0"; then
 	problem "rmmod failed: $(grep -F 'rmmod rc=' "$runner" || echo 'no status')"
 fi
 if runner_has "kmemleak: LEAKS"; then
-	problem "kmemleak reports leaks (see $runner)"
+	problem "kmemleak reports $(grep -c "^unreferenced object" "$runner" || true) leaked object(s) (see $runner)"
 fi
 
 # Kernel log lines that fail a run.  The command line mentions oops/panic.
@@ -337,11 +384,11 @@ bad_re='BUG:|WARNING:|Oops|general protection|Kernel panic|KASAN:|UBSAN:'
 bad_re+='|kernel BUG|possible recursive locking|circular locking dependency'
 bad_re+='|inconsistent lock state|lockdep:|suspicious RCU usage|Call Trace:'
 bad_re+='|list_add corruption|list_del corruption|refcount_t:|double free'
-bad_re+='|use-after-free|unreferenced object|suspected memory leak'
+bad_re+='|use-after-free'
 bad_re+='|soft lockup|hard LOCKUP|blocked for more than'
 bad=$(grep -Ev 'Kernel command line' "$clean" | grep -nE "$bad_re" || true)
 if [ -n "$bad" ]; then
-	problem "kernel log shows problems: $(echo "$bad" | head -n 1)"
+	problem "kernel log shows problems: $(echo "$bad" | awk 'NR <= 1')"
 fi
 
 if [ "${#problems[@]}" -gt 0 ] || [ "$failed" -gt 0 ]; then
@@ -357,17 +404,19 @@ if [ "${#problems[@]}" -gt 0 ] || [ "$failed" -gt 0 ]; then
 	done
 	if [ -n "$bad" ]; then
 		echo "---- kernel log around the first problem"
-		first=$(echo "$bad" | head -n 1 | cut -d: -f1)
+		first=$(echo "$bad" | awk 'NR <= 1' | cut -d: -f1)
 		grep -Ev 'Kernel command line' "$clean" |
 			sed -n "$((first > 20 ? first - 20 : 1)),$((first + 40))p"
 	fi
-	if ! runner_has "done"; then
+	if ! runner_has "done" && [ -z "$bad" ]; then
 		echo "---- end of the console"
 		tail -n 60 "$clean"
 	fi
 	if runner_has "kmemleak: LEAKS"; then
-		echo "---- kmemleak"
-		sed -n '/kmemleak: LEAKS/,$p' "$runner" | head -n 80
+		echo "---- kmemleak: allocation sites in zram_kunit.ko, by count"
+		symbolize_leaks | sort | uniq -c | sort -rn | awk 'NR <= 20'
+		echo "---- kmemleak: first report"
+		sed -n '/kmemleak: LEAKS/,$p' "$runner" | awk 'NR <= 14'
 	fi
 	note "full console log: $console (runner: $runner)"
 fi
