@@ -109,7 +109,16 @@ if [ -z "$kdir" ] || [ ! -f "$kdir/arch/x86/boot/bzImage" ] ||
 fi
 note "kernel tree $kdir"
 
-# 2. Module, in the shadow directory (stale links removed first)
+# 2. Module, in the shadow directory (stale links removed first).  Kbuild
+# does not notice a different kernel tree behind the same command lines:
+# objects built against another tree or configuration are thrown away.
+kernel_id=$(printf '%s\n' "$kdir" |
+	cat - "$kdir/.config" "$kdir/Module.symvers" | sha256sum | cut -c1-16)
+if [ "$(cat "$shadow/.kernel-id" 2>/dev/null)" != "$kernel_id" ]; then
+	find "$shadow" -mindepth 1 -maxdepth 1 ! -name .lock -exec rm -rf {} +
+	mkdir -p "$shadow/kunit"
+	echo "$kernel_id" >"$shadow/.kernel-id"
+fi
 find "$shadow" -maxdepth 2 -type l -delete
 (
 	cd "$tree"
