@@ -5,6 +5,7 @@
 #                         if its headers exist, else the newest supported)
 #   make all-kernels      build for every supported kernel into build/KVER/
 #   make check            build for every kernel, run the guest tests
+#   make check-debug      KUnit + the guest tests under KASAN/lockdep/kmemleak
 #   make demo             build, boot a guest, use zram as swap, print stats
 #   make style            checkpatch on every source file
 #   make sparse           sparse (C=2) build
@@ -51,6 +52,11 @@ deps:
 
 check:
 	scripts/check.sh
+
+# KUnit and the integration tests in the debug (KASAN/lockdep/kmemleak) guest.
+.PHONY: check-debug
+check-debug:
+	scripts/check.sh --debug-only
 
 demo:
 	scripts/demo.sh

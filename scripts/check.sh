@@ -3,18 +3,32 @@
 #
 # What "make check" runs.
 #
-# Usage: scripts/check.sh [--stock] [-k KVER]... [-t TEST]... [-j unused]
-#   --stock   test Debian's own zram.ko (no build, no style check)
-#   -k KVER   only this kernel (repeatable; default: every supported kernel)
-#   -t TEST   only tests/TEST.sh (name with or without .sh; repeatable)
+# Usage: scripts/check.sh [--stock] [-k KVER]... [-t TEST]...
+#                        [--no-kunit] [--no-debug] [--debug-only]
+#   --stock       test Debian's own zram.ko (no build, no style check, no
+#                 KUnit, no debug guest)
+#   -k KVER       only this Debian kernel (repeatable; default: every
+#                 supported kernel)
+#   -t TEST       only tests/TEST.sh (name with or without .sh; repeatable;
+#                 applies to the debug guest too)
+#   --no-kunit    skip the KUnit suites (scripts/kunit.sh)
+#   --no-debug    skip the integration tests in the debug guest
+#   --debug-only  only KUnit and the debug guest ("make check-debug")
 #
 # Steps: make all-kernels, make style (checkpatch over *.c *.h, one test
 # case), then every tests/*.sh in a fresh guest (scripts/guest-run.sh) on
-# every kernel, sequentially.  Each TAP line is printed prefixed with the
-# kernel; a guest that crashes, hangs or fails to unload counts as a failure
-# of that file.  The last line is "N passed, N failed, N skipped" (TODO
-# cases of --stock runs, known stock differences, count as skipped).
-# Exit 0 iff nothing failed.  Guest console logs: $ZRAM_OOT_CACHE/logs/.
+# every Debian kernel, sequentially.  Then the debug kernel
+# (scripts/build-debug-kernel.sh: KASAN, lockdep, kmemleak; built once and
+# cached, about 10 min on 2 cores): the KUnit suites (scripts/kunit.sh,
+# each KUnit case counts as one test), and every tests/*.sh again in the
+# debug guest (guest-run.sh -K), where a KASAN, lockdep, BUG or WARN line
+# in the kernel log or a kmemleak report after the run fails the file.
+# Each TAP line is printed prefixed with the kernel ([kunit], [debug] for
+# the debug kernel); a guest that crashes, hangs or fails to unload counts
+# as a failure of that file.  The last line is "N passed, N failed, N
+# skipped" (TODO cases of --stock runs, known stock differences, count as
+# skipped).  Exit 0 iff nothing failed.  Guest console logs:
+# $ZRAM_OOT_CACHE/logs/ (debug guest: dbg-TEST.log).
 set -uo pipefail
 
 script_dir=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -22,18 +36,28 @@ tree=$(dirname "$script_dir")
 # shellcheck source=lib-common.sh
 . "$script_dir/lib-common.sh"
 
-stock=0 kvers=() tests=()
+stock=0 kvers=() tests=() kunit=1 debug=1 debian=1
 while [ $# -gt 0 ]; do
 	case "$1" in
-	--stock) stock=1; shift ;;
-	-k) kvers+=("$2"); shift 2 ;;
-	-t) tests+=("${2%.sh}"); shift 2 ;;
-	-h|--help) sed -n '3,18p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+	--stock) stock=1; kunit=0; debug=0; shift ;;
+	-k) [ $# -ge 2 ] || { echo "check: -k needs a value" >&2; exit 2; }
+	    kvers+=("$2"); shift 2 ;;
+	-t) [ $# -ge 2 ] || { echo "check: -t needs a value" >&2; exit 2; }
+	    tests+=("${2%.sh}"); shift 2 ;;
+	--no-kunit) kunit=0; shift ;;
+	--no-debug) debug=0; shift ;;
+	--debug-only) debian=0; shift ;;
+	-h|--help) sed -n '3,31p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
 	*) echo "check: unknown argument '$1'" >&2; exit 2 ;;
 	esac
 done
-[ ${#kvers[@]} -gt 0 ] || mapfile -t kvers < <(zoot_kernels)
-[ ${#kvers[@]} -gt 0 ] || { echo "check: no supported kernel installed" >&2; exit 2; }
+if [ "$debian" = 0 ]; then
+	[ "$stock" = 0 ] || { echo "check: --stock and --debug-only exclude each other" >&2; exit 2; }
+	[ ${#kvers[@]} -eq 0 ] || { echo "check: -k and --debug-only exclude each other" >&2; exit 2; }
+else
+	[ ${#kvers[@]} -gt 0 ] || mapfile -t kvers < <(zoot_kernels)
+	[ ${#kvers[@]} -gt 0 ] || { echo "check: no supported kernel installed" >&2; exit 2; }
+fi
 if [ ${#tests[@]} -eq 0 ]; then
 	for f in "$tree"/tests/[0-9]*.sh; do
 		t=$(basename "$f"); tests+=("${t%.sh}")
@@ -54,8 +78,55 @@ count() {
 	esac
 }
 
+# phase NAME: print how long the previous phase took, start timing NAME.
+phase_name='' phase_start=0 t_all=$(date +%s)
+phase() {
+	local now
+
+	now=$(date +%s)
+	[ -n "$phase_name" ] &&
+		echo "== time: $phase_name $((now - phase_start))s"
+	phase_name=$1 phase_start=$now
+}
+
+# run_test LABEL TEST LOG GUEST-RUN-ARGS...: one tests/TEST.sh in a fresh
+# guest; its TAP lines are printed as "[LABEL] TEST: ..." and counted.
+run_test() {
+	local label=$1 t=$2 log=$3 f start file_fail seen line
+
+	shift 3
+	f=tests/$t.sh
+	if [ ! -f "$f" ]; then
+		echo "[$label] not ok - $t: no such test"; count "not ok"; return
+	fi
+	echo "== [$label] $t"
+	start=$(date +%s)
+	file_fail=0 seen=0
+	while IFS= read -r line; do
+		case "$line" in
+		ok*|"not ok"*)
+			echo "[$label] $t: $line"
+			count "$line"
+			seen=$((seen + 1))
+			case "$line" in
+			*"# TODO"*|*"# SKIP"*) ;;
+			"not ok"*) file_fail=1 ;;
+			esac ;;
+		*) echo "[$label] $t| $line" ;;
+		esac
+	done < <("$script_dir/guest-run.sh" "$@" --tap -l "$log" -- "$f" 2>&1)
+	# The verdict line in the log decides, not a pipe's status.
+	if ! grep -q '^GUEST-RESULT rc=0$' "$log" 2>/dev/null && [ "$file_fail" = 0 ]; then
+		echo "[$label] not ok - $t: guest run failed (crash, hang, rmmod or kernel log; see $log)"
+		count "not ok"
+	fi
+	[ "$seen" -gt 0 ] || { echo "[$label] not ok - $t: no test output"; count "not ok"; }
+	echo "== [$label] $t: $(($(date +%s) - start))s"
+}
+
 cd "$tree" || exit 2
-if [ "$stock" = 0 ]; then
+if [ "$stock" = 0 ] && [ "$debian" = 1 ]; then
+	phase "build"
 	echo "== build: make all-kernels"
 	if make -s all-kernels KVERS="${kvers[*]}"; then
 		echo "ok - build: make all-kernels (${kvers[*]})"; count "ok"
@@ -64,6 +135,7 @@ if [ "$stock" = 0 ]; then
 		echo "$pass passed, $fail failed, $skipped skipped"
 		exit 1
 	fi
+	phase "style"
 	echo "== style: make style"
 	if make -s style; then
 		echo "ok - style: checkpatch clean"; count "ok"
@@ -74,40 +146,77 @@ fi
 
 hog=$(zoot_build_hog "$tree") || { echo "check: cannot build tests/memhog.c" >&2; hog=''; }
 
-for k in "${kvers[@]}"; do
-	for t in "${tests[@]}"; do
-		f=tests/$t.sh
-		if [ ! -f "$f" ]; then
-			echo "[$k] not ok - $t: no such test"; count "not ok"; continue
+if [ "$debian" = 1 ]; then
+	for k in "${kvers[@]}"; do
+		phase "tests on $k"
+		for t in "${tests[@]}"; do
+			args=(-k "$k" -e "ZRAM_TEST_HOG=$hog")
+			[ "$stock" = 1 ] && args+=(--stock)
+			run_test "$k" "$t" "$logdir/$k-$t.log" "${args[@]}"
+		done
+	done
+fi
+
+# The debug kernel: built (or reused) once for KUnit and the debug guest.
+kdir=''
+if [ "$kunit" = 1 ] || [ "$debug" = 1 ]; then
+	phase "debug kernel (build or reuse)"
+	echo "== debug kernel: scripts/build-debug-kernel.sh"
+	if kdir=$(zoot_debug_kdir); then
+		echo "ok - build: debug kernel $(zoot_kdir_release "$kdir")"; count "ok"
+	else
+		echo "not ok - build: debug kernel (scripts/build-debug-kernel.sh)"
+		count "not ok"
+		kdir=''
+	fi
+fi
+
+# (a) KUnit: scripts/kunit.sh ends with its own "N passed, N failed, N
+# skipped" line, counted into ours; its exit status must agree.
+if [ "$kunit" = 1 ] && [ -n "$kdir" ]; then
+	phase "kunit"
+	echo "== [kunit] scripts/kunit.sh"
+	kline='' krc=''
+	while IFS= read -r line; do
+		case "$line" in
+		"kunit.sh exit status "*) krc=${line##* }; continue ;;
+		esac
+		echo "[kunit] $line"
+		if [[ "$line" =~ ^[0-9]+\ passed,\ [0-9]+\ failed,\ [0-9]+\ skipped$ ]]; then
+			kline=$line
 		fi
-		log=$logdir/$k-$t.log
-		args=(-k "$k" --tap -l "$log" -e "ZRAM_TEST_HOG=$hog")
-		[ "$stock" = 1 ] && args+=(--stock)
-		echo "== [$k] $t"
-		start=$(date +%s)
-		file_fail=0 seen=0
-		while IFS= read -r line; do
-			case "$line" in
-			ok*|"not ok"*)
-				echo "[$k] $t: $line"
-				count "$line"
-				seen=$((seen + 1))
-				case "$line" in
-				*"# TODO"*|*"# SKIP"*) ;;
-				"not ok"*) file_fail=1 ;;
-				esac ;;
-			*) echo "[$k] $t| $line" ;;
-			esac
-		done < <("$script_dir/guest-run.sh" "${args[@]}" -- "$f" 2>&1)
-		# The verdict line in the log decides, not a pipe's status.
-		if ! grep -q '^GUEST-RESULT rc=0$' "$log" 2>/dev/null && [ "$file_fail" = 0 ]; then
-			echo "[$k] not ok - $t: guest run failed (crash, hang, rmmod or kernel log; see $log)"
+	done < <(ZRAM_KUNIT_KDIR=$kdir "$script_dir/kunit.sh" 2>&1; echo "kunit.sh exit status $?")
+	if [ -z "$kline" ]; then
+		echo "[kunit] not ok - kunit: no result line (exit status $krc)"
+		count "not ok"
+	else
+		read -r kp _ kf _ ks _ <<<"$kline"
+		pass=$((pass + kp)) fail=$((fail + kf)) skipped=$((skipped + ks))
+		if [ "$kf" = 0 ] && [ "$krc" != 0 ]; then
+			echo "[kunit] not ok - kunit: exit status $krc with no failure counted"
 			count "not ok"
 		fi
-		[ "$seen" -gt 0 ] || { echo "[$k] not ok - $t: no test output"; count "not ok"; }
-		echo "== [$k] $t: $(($(date +%s) - start))s"
-	done
-done
+	fi
+fi
+
+# (b) the integration tests in the debug guest, module built against it.
+if [ "$debug" = 1 ] && [ -n "$kdir" ]; then
+	phase "debug module build"
+	echo "== [debug] build: zram.ko against $kdir (build/dbg, W=1)"
+	if dbg_mod=$(zoot_build_shadow "$tree" "$kdir" "$tree/build/dbg"); then
+		echo "[debug] ok - build: zram.ko W=1 clean"; count "ok"
+		phase "tests in the debug guest"
+		for t in "${tests[@]}"; do
+			run_test debug "$t" "$logdir/dbg-$t.log" -K "$kdir" \
+				-m "$dbg_mod" -e "ZRAM_TEST_HOG=$hog"
+		done
+	else
+		echo "[debug] not ok - build: zram.ko against the debug kernel"
+		count "not ok"
+	fi
+fi
+phase ''
+echo "== time: total $(($(date +%s) - t_all))s"
 
 echo "$pass passed, $fail failed, $skipped skipped"
 [ "$fail" = 0 ]

@@ -3,16 +3,24 @@
 #
 # Run a command inside a throw-away QEMU guest with zram loaded.
 #
-# Usage: scripts/guest-run.sh -k KVER [-m PATH/zram.ko | --stock] [-M MEM_MB]
+# Usage: scripts/guest-run.sh {-k KVER | -K KDIR | --debug}
+#        [-m PATH/zram.ko | --stock] [-M MEM_MB]
 #        [-s SMP] [-t TIMEOUT_S] [-p "module params"] [-l LOGFILE]
 #        [-e VAR=VALUE]... [--tap] [--panic-on-warn] -- CMD [ARGS...]
 #
 #   -k KVER     kernel to boot (/boot/vmlinuz-KVER, modules from /lib/modules)
-#   -m KO       our module (default: <tree>/build/KVER/zram.ko)
+#   -K KDIR     boot a kernel tree built with everything the guest needs
+#               built in (KDIR/arch/x86/boot/bzImage; no /lib/modules):
+#               debug mode, see below
+#   --debug     -K with the debug kernel of scripts/build-debug-kernel.sh
+#               (built on first use, then cached)
+#   -m KO       our module (default: <tree>/build/KVER/zram.ko; in debug
+#               mode <tree>/build/dbg/zram.ko, rebuilt against KDIR first)
 #   --stock     Debian's own zram (modprobe zram) instead of ours
 #   -M, -s      guest memory in MiB (1024) and CPUs (2)
-#   -t SECS     limit for CMD inside the guest (300); the host allows boot and
-#               teardown on top and kills a guest that never reports
+#   -t SECS     limit for CMD inside the guest (300, debug mode 1200); the
+#               host allows boot and teardown on top and kills a guest that
+#               never reports
 #   -p PARAMS   module parameters, e.g. "num_devices=3"
 #   -l FILE     full console log (kernel + runner + CMD output); printed on
 #               failure.  Default: a run directory that is deleted on success.
@@ -40,11 +48,22 @@
 # CMD finishes and says which case triggered it) but the kernel log scan
 # turns it into a failure; --panic-on-warn makes it fatal instead.
 #
+# Debug mode (-K/--debug): the same runner, with an initramfs without
+# modules (cached separately) and no modprobe of the module's dependencies
+# (the guest has no /lib/modules/$(uname -r); they are built in).  debugfs
+# is mounted; kmemleak scans twice and forgets the boot-time suspects
+# before CMD, and after CMD and rmmod scans twice more (the second scan at
+# least 5 s after rmmod: kmemleak ignores younger objects and reports an
+# object on the second scan that finds it unreferenced).  Any suspect
+# then listed in /sys/kernel/debug/kmemleak fails the run and is printed,
+# whoever allocated it.  KASAN, lockdep, BUG and WARN reports fail it
+# through the kernel log scan as in normal mode.
+#
 # Exit status: CMD's status when the guest reported and CMD failed;
 # otherwise 0, or 70 module load failed, 71 rmmod failed, 72 kernel log shows
-# BUG/WARNING/Oops/..., 124 CMD timed out (inside the guest),
-# 97 bad usage/setup on the host, 98 guest did not report (crash, hang or
-# host timeout).
+# BUG/WARNING/Oops/KASAN/lockdep/..., 73 kmemleak reports a leak (debug
+# mode), 124 CMD timed out (inside the guest), 97 bad usage/setup on the
+# host, 98 guest did not report (crash, hang or host timeout).
 set -euo pipefail
 
 prog=guest-run
@@ -54,6 +73,12 @@ tree=$(dirname "$script_dir")
 
 # Kernel log lines that fail a run (extended regex).
 BAD_LOG_RE='BUG:|WARNING:|Oops|Call Trace|KASAN|UBSAN|lockdep|possible recursive locking|circular locking|general protection|kernel BUG|Kernel panic|blocked for more than|soft lockup|hard LOCKUP|list_add corruption|list_del corruption|refcount_t:|kmemleak|double free|use-after-free'
+# Lines matching BAD_LOG_RE that are not problems (extended regex, case
+# insensitive): the command line mentions panic/oops options; debug
+# kernels announce lockdep and kmemleak at boot, and kmemleak's scan
+# summaries are judged from /sys/kernel/debug/kmemleak instead, after the
+# boot-time suspects are cleared.
+BAD_LOG_IGNORE_RE='command line|RCU lockdep checking is enabled|kmemleak: Kernel memory leak detector initialized|kmemleak: [0-9]+ new suspected memory leaks'
 
 # ---------------------------------------------------------------- guest side
 
@@ -72,10 +97,15 @@ guest_finish() {
 	stty -F "$runner_verdict" raw -echo 2>/dev/null || true
 	printf 'GUEST-RESULT rc=%d\n' "$rc" >"$runner_verdict"
 	sync
-	echo 1 >/proc/sys/kernel/sysrq
-	echo o >/proc/sysrq-trigger
-	sleep 5
-	echo b >/proc/sysrq-trigger
+	if [ -e /proc/sysrq-trigger ]; then
+		echo 1 >/proc/sys/kernel/sysrq
+		echo o >/proc/sysrq-trigger
+		sleep 5
+		echo b >/proc/sysrq-trigger
+	else
+		# A kernel without MAGIC_SYSRQ (the debug guest).
+		/bin/busybox poweroff -f
+	fi
 	sleep 60
 	exit "$rc"
 }
@@ -89,6 +119,8 @@ guest_load_module() {
 		return
 	fi
 	deps=$(modinfo -F depends "$MODULE" 2>/dev/null || true)
+	# A kernel tree booted with -K has no /lib/modules: all is built in.
+	[ -d "/lib/modules/$(uname -r)" ] || deps=''
 	for dep in ${deps//,/ }; do
 		modprobe "$dep" || { guest_say "modprobe $dep failed"; return 1; }
 	done
@@ -96,8 +128,42 @@ guest_load_module() {
 	insmod "$MODULE" $PARAMS
 }
 
+# Debug mode: kmemleak is scanned on demand only.
+kmemleak=/sys/kernel/debug/kmemleak
+
+# Forget what boot leaked: two scans report every old unreferenced object,
+# "clear" paints the reported ones grey (never reported again).
+guest_kmemleak_baseline() {
+	if [ ! -w "$kmemleak" ]; then
+		guest_say "kmemleak not available in this kernel"
+		return 0
+	fi
+	echo scan >"$kmemleak"
+	echo scan >"$kmemleak"
+	echo clear >"$kmemleak"
+}
+
+# Two scans, the second at least 5 s after the caller's time stamp $1
+# (kmemleak's minimum object age), then print any report.  Returns 1 when
+# there is one, 2 when kmemleak is not available.
+guest_kmemleak_check() {
+	local since=$1 now
+
+	[ -w "$kmemleak" ] || return 2
+	echo scan >"$kmemleak"
+	now=$(cut -d' ' -f1 /proc/uptime)
+	now=${now%.*}
+	[ "$((now - since))" -ge 6 ] || sleep "$((6 - (now - since)))"
+	echo scan >"$kmemleak"
+	cat "$kmemleak" >/tmp/kmemleak.report
+	[ -s /tmp/kmemleak.report ] || return 0
+	guest_say "kmemleak reports unreferenced objects:"
+	head -n 300 /tmp/kmemleak.report >"$runner_out"
+	return 1
+}
+
 guest_runner() {
-	local job=$1 rc=0 final=0 lines
+	local job=$1 rc=0 final=0 lines t0
 
 	# shellcheck source=/dev/null
 	. "$job"
@@ -116,6 +182,10 @@ guest_runner() {
 	echo "+memory" >/sys/fs/cgroup/cgroup.subtree_control 2>/dev/null || true
 	hostname zram-guest
 	stty -F "$runner_out" raw -echo 2>/dev/null || true
+	if [ "$DEBUG" = 1 ]; then
+		mount -t debugfs debugfs /sys/kernel/debug 2>/dev/null || true
+		guest_kmemleak_baseline
+	fi
 
 	if ! guest_load_module >"$runner_out" 2>&1; then
 		guest_say "loading the module failed"
@@ -148,13 +218,25 @@ guest_runner() {
 		fi
 	fi
 
-	# The command line itself mentions panic/oops options: skip it.
-	lines=$(dmesg | grep -Eiv 'command line' | grep -E "$BAD_LOG_RE" || true)
+	if [ "$DEBUG" = 1 ]; then
+		t0=$(cut -d' ' -f1 /proc/uptime)
+		guest_kmemleak_check "${t0%.*}"
+		case $? in
+		0) [ "$TAP" = 1 ] && echo "ok - harness: kmemleak clean" >"$runner_out" ;;
+		1)
+			[ "$TAP" = 1 ] && echo "not ok - harness: kmemleak clean" >"$runner_out"
+			[ "$final" = 0 ] && final=73
+			;;
+		*) [ "$TAP" = 1 ] && echo "ok - harness: kmemleak clean # SKIP no kmemleak" >"$runner_out" ;;
+		esac
+	fi
+
+	lines=$(dmesg | grep -Eiv "$BAD_LOG_IGNORE_RE" | grep -E "$BAD_LOG_RE" || true)
 	if [ -n "$lines" ]; then
 		[ "$TAP" = 1 ] && echo "not ok - harness: kernel log clean" >"$runner_out"
 		guest_say "kernel log shows problems:"
-		dmesg | grep -Eiv 'command line' | grep -E -B3 -A25 "$BAD_LOG_RE" |
-			head -n 150 >"$runner_out"
+		dmesg | grep -Eiv "$BAD_LOG_IGNORE_RE" | grep -E -B3 -A60 "$BAD_LOG_RE" |
+			head -n 250 >"$runner_out"
 		[ "$final" = 0 ] && final=72
 	else
 		[ "$TAP" = 1 ] && echo "ok - harness: kernel log clean" >"$runner_out"
@@ -175,12 +257,14 @@ usage() { sed -n '3,46p' "$script" | sed 's/^# \{0,1\}//'; exit "${1:-97}"; }
 # shellcheck source=lib-common.sh
 . "$script_dir/lib-common.sh"
 
-kver='' module='' stock=0 mem=1024 smp=2 timeout_s=300 params='' logfile=''
-tap=0 pow=0
+kver='' kdir='' debug=0 module='' stock=0 mem=1024 smp=2 timeout_s='' params=''
+logfile='' tap=0 pow=0
 extra_env=()
 while [ $# -gt 0 ]; do
 	case "$1" in
 	-k) kver=$2; shift 2 ;;
+	-K) kdir=$2; debug=1; shift 2 ;;
+	--debug) debug=1; shift ;;
 	-m) module=$2; shift 2 ;;
 	--stock) stock=1; shift ;;
 	-M) mem=$2; shift 2 ;;
@@ -197,19 +281,45 @@ while [ $# -gt 0 ]; do
 	esac
 done
 [ $# -gt 0 ] || die "no command given (… -- CMD [ARGS...])"
-[ -n "$kver" ] || die "-k KVER is required"
-kernel=/boot/vmlinuz-$kver
-[ -r "$kernel" ] || die "$kernel not readable"
-[ -d "/lib/modules/$kver" ] || die "/lib/modules/$kver missing"
+if [ "$debug" = 1 ]; then
+	[ -z "$kver" ] || die "-k and -K/--debug exclude each other"
+	[ "$stock" = 0 ] || die "--stock needs a Debian kernel (-k)"
+	if [ -z "$kdir" ]; then
+		kdir=$(zoot_debug_kdir) || die "cannot build the debug kernel"
+	fi
+	kdir=$(cd "$kdir" 2>/dev/null && pwd) || die "-K: no directory '$kdir'"
+	kernel=$kdir/arch/x86/boot/bzImage
+	[ -r "$kernel" ] || die "$kernel not readable (not a built kernel tree?)"
+	kver=$(zoot_kdir_release "$kdir")
+	[ -n "$kver" ] || die "$kdir/include/config/kernel.release missing"
+	if [ -z "$module" ]; then
+		module=$(zoot_build_shadow "$tree" "$kdir" "$tree/build/dbg") ||
+			die "building zram.ko against $kdir failed (log: $tree/build/dbg/build.log)"
+	fi
+	# KASAN, lockdep and kmemleak under TCG: several times slower.
+	: "${timeout_s:=1200}"
+else
+	[ -n "$kver" ] || die "-k KVER, -K KDIR or --debug is required"
+	kernel=/boot/vmlinuz-$kver
+	[ -r "$kernel" ] || die "$kernel not readable"
+	[ -d "/lib/modules/$kver" ] || die "/lib/modules/$kver missing"
+	: "${timeout_s:=300}"
+fi
 [[ "$mem" =~ ^[0-9]+$ && "$smp" =~ ^[0-9]+$ && "$timeout_s" =~ ^[0-9]+$ ]] ||
 	die "-M, -s and -t take numbers"
 if [ "$stock" = 0 ]; then
 	[ -n "$module" ] || module=$tree/build/$kver/zram.ko
 	[ -r "$module" ] || die "module $module not found (build it: make all-kernels)"
 	module=$(readlink -f "$module")
+	case "$module" in
+	/tmp/*|/run/*) die "$module: the guest mounts a tmpfs over /tmp and /run" ;;
+	esac
 	ver=$(modinfo -F vermagic "$module" | awk '{print $1}')
 	[ "$ver" = "$kver" ] || die "$module is built for '$ver', not $kver"
 fi
+case "$tree" in
+/tmp/*|/run/*) die "$tree: the guest mounts a tmpfs over /tmp and /run" ;;
+esac
 command -v qemu-system-x86_64 >/dev/null || die "qemu-system-x86_64 missing (scripts/install-deps.sh)"
 [ -x /bin/busybox ] || die "/bin/busybox missing (busybox-static)"
 
@@ -266,19 +376,28 @@ add_mod() {
 	done
 	initrd_mods+=("$m=$f")
 }
-for m in virtio_pci netfs fscache 9pnet 9pnet_virtio 9p overlay; do
-	add_mod "$m"
-done
+# A -K kernel has them built in (and no /lib/modules to find them in).
+if [ "$debug" = 0 ]; then
+	for m in virtio_pci netfs fscache 9pnet 9pnet_virtio 9p overlay; do
+		add_mod "$m"
+	done
+fi
 
 key=$( { echo "$init_script"; printf '%s\n' "${initrd_mods[@]}"; echo rev1; } |
 	sha256sum | cut -c1-16)
-initrd=$cache/initramfs-$kver-$key.cpio.gz
+if [ "$debug" = 1 ]; then
+	# Same for every -K kernel: busybox and /init only.
+	initrd=$cache/initramfs-nomod-$key.cpio.gz
+else
+	initrd=$cache/initramfs-$kver-$key.cpio.gz
+fi
 if [ ! -s "$initrd" ]; then
 	stage=$(mktemp -d "$cache/initrd-stage.XXXXXX")
 	mkdir -p "$stage/bin" "$stage/mod"
 	cp /bin/busybox "$stage/bin/busybox"
 	printf '%s\n' "$init_script" >"$stage/init"
 	chmod 755 "$stage/init"
+	: >"$stage/modules.list"
 	for ent in "${initrd_mods[@]}"; do
 		name=${ent%%=*} f=${ent#*=}
 		case "$f" in
@@ -300,6 +419,7 @@ job=$rundir/job.sh
 {
 	printf 'KVER=%q\nSTOCK=%q\nMODULE=%q\nPARAMS=%q\nTIMEOUT=%q\nTREE=%q\nTAP=%q\n' \
 		"$kver" "$stock" "${module:-}" "$params" "$timeout_s" "$tree" "$tap"
+	printf 'DEBUG=%q\n' "$debug"
 	printf 'CMD=('; printf '%q ' "$@"; printf ')\n'
 	printf 'EXTRA_ENV=('
 	[ ${#extra_env[@]} -gt 0 ] && printf '%q ' "${extra_env[@]}"
@@ -308,10 +428,16 @@ job=$rundir/job.sh
 
 console=$rundir/console.log out=$rundir/out.log verdict=$rundir/verdict.log
 : >"$console"; : >"$out"; : >"$verdict"
-append="console=ttyS0 quiet loglevel=4 panic=-1 oops=panic softlockup_panic=1"
+# Debug mode: loglevel 5 so that the console log (-l) holds whole KASAN
+# and lockdep reports (their stack traces are printed at the default level).
+loglevel="quiet loglevel=4"
+[ "$debug" = 1 ] && loglevel="loglevel=5"
+append="console=ttyS0 $loglevel panic=-1 oops=panic softlockup_panic=1"
 append+=" mitigations=off rdinit=/init zoot_job=$job zoot_runner=$script"
 [ "$pow" = 1 ] && append+=" panic_on_warn=1"
 host_limit=$((timeout_s + 180))
+# Debug mode: slower boot, and kmemleak scans of the whole memory.
+[ "$debug" = 1 ] && host_limit=$((timeout_s + 420))
 
 qemu_cmd=(qemu-system-x86_64 -accel tcg,thread=multi -cpu max
 	-m "$mem" -smp "$smp" -nodefaults -no-reboot -display none

@@ -1,4 +1,5 @@
 # SPDX-License-Identifier: GPL-2.0-only
+# shellcheck shell=bash
 #
 # Helpers shared by the host-side scripts (guest-run.sh, check.sh, demo.sh,
 # checkpatch.sh).  Sourced, never executed.
@@ -40,4 +41,47 @@ zoot_build_hog() {
 		mv -f "$out.tmp.$$" "$out"
 	fi
 	echo "$out"
+}
+
+# The debug guest kernel tree (KASAN, lockdep, kmemleak, KUnit), built once
+# by build-debug-kernel.sh and cached; prints its path.
+zoot_debug_kdir() {
+	local kdir
+
+	kdir=$("$(dirname "${BASH_SOURCE[0]}")/build-debug-kernel.sh" | tail -n 1) ||
+		return 1
+	[ -f "$kdir/arch/x86/boot/bzImage" ] && [ -f "$kdir/Module.symvers" ] ||
+		return 1
+	echo "$kdir"
+}
+
+# Release string of a built kernel tree (what uname -r says in its guest).
+zoot_kdir_release() {
+	cat "$1/include/config/kernel.release" 2>/dev/null
+}
+
+# zoot_build_shadow TREE KDIR DIR: build zram.ko with W=1 against the
+# kernel tree KDIR in the shadow directory DIR (symlinks to Kbuild and the
+# sources, as "make all-kernels" does), incrementally.  Prints the module
+# path; the make output goes to DIR/build.log and, on failure, to stderr.
+zoot_build_shadow() {
+	local tree=$1 kdir=$2 dir=$3 f
+
+	mkdir -p "$dir" || return 1
+	dir=$(cd "$dir" && pwd)
+	find "$dir" -maxdepth 1 -type l -delete
+	for f in "$tree"/Kbuild "$tree"/*.c "$tree"/*.h; do
+		case "$f" in *.mod.c) continue ;; esac
+		[ -e "$f" ] && ln -sfn "$f" "$dir/${f##*/}"
+	done
+	if ! (unset MAKEFLAGS MFLAGS MAKELEVEL
+	      make -C "$kdir" M="$dir" W=1 -j"$(nproc)" modules) >"$dir/build.log" 2>&1; then
+		tail -n 40 "$dir/build.log" >&2
+		return 1
+	fi
+	if grep -qE 'warning:|WARNING:' "$dir/build.log"; then
+		grep -E -A3 'warning:|WARNING:' "$dir/build.log" | head -n 40 >&2
+		return 1
+	fi
+	echo "$dir/zram.ko"
 }
