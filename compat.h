@@ -14,6 +14,18 @@
 /* Every message of the module carries its name (this header comes first). */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
+/*
+ * 64-bit only: zsmalloc packs a PFN and a slot index into one word.
+ * Not PREEMPT_RT: the slot lock is a bit spinlock held around the
+ * stream's local lock and the pool's rwlock, which sleep on RT.
+ */
+#ifndef CONFIG_64BIT
+#error "zram-oot needs a 64-bit kernel"
+#endif
+#ifdef CONFIG_PREEMPT_RT
+#error "zram-oot does not support PREEMPT_RT kernels"
+#endif
+
 /* disk_openers() arrived in 6.0: older kernels are not supported. */
 #ifndef HAVE_DISK_OPENERS
 #error "zram-oot supports Linux 6.1 and newer"
@@ -132,10 +144,37 @@ static inline void zram_compat_page_endio(struct page *page, bool write,
 {
 	page_endio(page, write, err);
 }
+
+/* Block-layer accounting (/proc/diskstats) of one ->rw_page call. */
+static inline unsigned long
+zram_compat_rw_page_acct_start(struct block_device *bdev, enum req_op op)
+{
+	return bdev_start_io_acct(bdev, PAGE_SIZE >> SECTOR_SHIFT, op,
+				  jiffies);
+}
+
+static inline void zram_compat_rw_page_acct_end(struct block_device *bdev,
+						enum req_op op,
+						unsigned long start)
+{
+	bdev_end_io_acct(bdev, op, start);
+}
 #else
 #define ZRAM_BDOPS_RW_PAGE(fn)
 static inline void zram_compat_page_endio(struct page *page, bool write,
 					  int err)
+{
+}
+
+static inline unsigned long
+zram_compat_rw_page_acct_start(struct block_device *bdev, enum req_op op)
+{
+	return 0;
+}
+
+static inline void zram_compat_rw_page_acct_end(struct block_device *bdev,
+						enum req_op op,
+						unsigned long start)
 {
 }
 #endif

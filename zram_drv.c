@@ -425,11 +425,10 @@ static int zram_bio_discard(struct zram *zram, struct bio *bio, bool zeroes)
 
 		if (len == PAGE_SIZE) {
 			zram_slot_lock(zram, index);
-			if (zram_slot_allocated(zram, index)) {
-				zram_free_slot(zram, index);
-				atomic64_inc(&zram->stats.notify_free);
-			}
+			zram_free_slot(zram, index);
 			zram_slot_unlock(zram, index);
+			/* Each whole page counts, stored or not (zram ABI). */
+			atomic64_inc(&zram->stats.notify_free);
 		} else if (zeroes) {
 			int ret = zram_rw_part(zram, zero, 0, len, index, off,
 					       true);
@@ -496,15 +495,14 @@ static void zram_slot_free_notify(struct block_device *bdev,
 {
 	struct zram *zram = bdev->bd_disk->private_data;
 
+	/* Every notification counts, as with the kernel's zram. */
+	atomic64_inc(&zram->stats.notify_free);
 	/* Called under the swap device's spinlock: never spin here. */
 	if (!zram_slot_trylock(zram, index)) {
 		atomic64_inc(&zram->stats.miss_free);
 		return;
 	}
-	if (zram_slot_allocated(zram, index)) {
-		zram_free_slot(zram, index);
-		atomic64_inc(&zram->stats.notify_free);
-	}
+	zram_free_slot(zram, index);
 	zram_slot_unlock(zram, index);
 }
 
@@ -519,18 +517,23 @@ static int __maybe_unused zram_rw_page(struct block_device *bdev,
 {
 	struct zram *zram = bdev->bd_disk->private_data;
 	bool write = op_is_write(op);
+	unsigned long start;
 	u32 index;
 	int ret;
 
-	if (PageTransHuge(page) ||
-	    !zram_io_valid(zram, sector, PAGE_SIZE) ||
+	/* A THP goes the bio way, page by page: not an error. */
+	if (PageTransHuge(page))
+		return -EOPNOTSUPP;
+	if (!zram_io_valid(zram, sector, PAGE_SIZE) ||
 	    !IS_ALIGNED(sector, ZRAM_SECTORS_PER_PAGE)) {
 		atomic64_inc(&zram->stats.invalid_io);
 		return -EINVAL;
 	}
 	index = sector >> ZRAM_SECTORS_PER_PAGE_SHIFT;
+	start = zram_compat_rw_page_acct_start(bdev, op);
 	ret = write ? zram_write_page(zram, page, index) :
 		      zram_read_page(zram, page, index);
+	zram_compat_rw_page_acct_end(bdev, op, start);
 	if (ret) {
 		atomic64_inc(write ? &zram->stats.failed_writes :
 				     &zram->stats.failed_reads);
@@ -645,25 +648,31 @@ static bool only_space(const char *s, size_t len)
 }
 
 /*
- * Parse "<digits>[KMGTPE]" (case-insensitive, optional trailing white
- * space) into bytes; -EINVAL for anything else or on overflow.
+ * Parse "<number>[KMGTPE]" into bytes: a decimal number or a 0x-prefixed
+ * hexadecimal one, an optional case-insensitive binary suffix, optional
+ * trailing white space.  -EINVAL for anything else or on overflow.
  */
 static int zram_parse_size(const char *buf, size_t len, u64 *out)
 {
 	static const char suffixes[] = "kmgtpe";
+	unsigned int shift = 0, base = 10;
 	char digits[24];
-	unsigned int shift = 0;
 	const char *p;
-	size_t n = 0;
+	size_t n = 0, skip = 0;
 	u64 val;
 
-	while (n < len && isdigit(buf[n]))
+	if (len > 2 && buf[0] == '0' && tolower(buf[1]) == 'x') {
+		base = 16;
+		skip = 2;
+	}
+	n = skip;
+	while (n < len && (base == 16 ? isxdigit(buf[n]) : isdigit(buf[n])))
 		n++;
-	if (!n || n >= sizeof(digits))
+	if (n == skip || n - skip >= sizeof(digits))
 		return -EINVAL;
-	memcpy(digits, buf, n);
-	digits[n] = '\0';
-	if (kstrtou64(digits, 10, &val))
+	memcpy(digits, buf + skip, n - skip);
+	digits[n - skip] = '\0';
+	if (kstrtou64(digits, base, &val))
 		return -EINVAL;
 
 	if (n < len && buf[n]) {
@@ -846,7 +855,7 @@ static ssize_t max_comp_streams_store(struct device *dev,
 {
 	unsigned int val;
 
-	if (kstrtouint(buf, 10, &val) || !val)
+	if (kstrtouint(buf, 10, &val))
 		return -EINVAL;
 	return len;
 }

@@ -878,8 +878,11 @@ static int zsm_init_classes(struct zsm_pool *pool)
 			continue;
 		}
 		class = kzalloc(sizeof(*class), GFP_KERNEL);
-		if (!class)
+		if (!class) {
+			/* Let zsm_free_classes() see what was made. */
+			pool->nr_classes = n;
 			return -ENOMEM;
+		}
 		spin_lock_init(&class->lock);
 		for (b = 0; b < ZSM_NR_LISTS; b++)
 			INIT_LIST_HEAD(&class->lists[b]);
@@ -955,8 +958,7 @@ struct zsm_pool *zsm_create_pool(const char *name)
 	BUILD_BUG_ON(ZSM_SLOT_STEP % (2 * ZSM_HDR_SIZE));
 	BUILD_BUG_ON(ZSM_MAX_OBJS > ZSM_IDX_MASK);
 	/* PFN (up to 52 physical address bits) and index in one word. */
-	BUILD_BUG_ON(IS_ENABLED(CONFIG_64BIT) &&
-		     52 - PAGE_SHIFT + ZSM_IDX_BITS > BITS_PER_LONG);
+	BUILD_BUG_ON(52 - PAGE_SHIFT + ZSM_IDX_BITS > BITS_PER_LONG);
 
 	if (!name)
 		return NULL;

@@ -344,6 +344,9 @@ static const struct zk_size_case zk_size_cases[] = {
 	{ "5p", 0, 5ULL << 50 },
 	{ "15E", 0, 15ULL << 60 },
 	{ "18446744073709551615", 0, U64_MAX },
+	{ "0x1000", 0, 4096 },
+	{ "0X10k\n", 0, 16ULL << 10 },
+	{ "0xffffffffffffffff", 0, U64_MAX },
 	{ "", -EINVAL, 0 },
 	{ "\n", -EINVAL, 0 },
 	{ "abc", -EINVAL, 0 },
@@ -357,6 +360,9 @@ static const struct zk_size_case zk_size_cases[] = {
 	{ "18446744073709551616", -EINVAL, 0 },
 	{ "16E", -EINVAL, 0 },
 	{ "17179869184G", -EINVAL, 0 },
+	{ "0x", -EINVAL, 0 },
+	{ "0xg", -EINVAL, 0 },
+	{ "0x10000000000000000", -EINVAL, 0 },
 };
 
 static void zk_size_desc(const struct zk_size_case *c, char *desc)
@@ -520,7 +526,10 @@ static void zram_kunit_other_stores(struct kunit *test)
 			(ssize_t)-EINVAL);
 	KUNIT_EXPECT_EQ(test, zk_store(zram, &dev_attr_reset, "x"),
 			(ssize_t)-EINVAL);
+	/* Any number is taken (and ignored), as with the kernel's zram. */
 	KUNIT_EXPECT_EQ(test, zk_store(zram, &dev_attr_max_comp_streams, "0"),
+			(ssize_t)1);
+	KUNIT_EXPECT_EQ(test, zk_store(zram, &dev_attr_max_comp_streams, "x"),
 			(ssize_t)-EINVAL);
 	KUNIT_EXPECT_EQ(test, zk_store(zram, &dev_attr_max_comp_streams, "4\n"),
 			(ssize_t)2);
