@@ -16,14 +16,17 @@
 #include <linux/bit_spinlock.h>
 #include <linux/blkdev.h>
 #include <linux/ctype.h>
+#include <linux/debugfs.h>
 #include <linux/device.h>
 #include <linux/highmem.h>
 #include <linux/idr.h>
 #include <linux/module.h>
 #include <linux/mutex.h>
 #include <linux/sched.h>
+#include <linux/seq_file.h>
 #include <linux/string.h>
 #include <linux/sysfs.h>
+#include <linux/timekeeping.h>
 #include <linux/vmalloc.h>
 
 #include "zram_drv.h"
@@ -86,6 +89,12 @@ static void zram_set_flag(struct zram *zram, u32 index,
 	zram->slots[index].flags |= BIT(flag);
 }
 
+static void zram_clear_flag(struct zram *zram, u32 index,
+			    enum zram_slot_flag flag)
+{
+	zram->slots[index].flags &= ~BIT(flag);
+}
+
 static unsigned int zram_get_obj_size(struct zram *zram, u32 index)
 {
 	return zram->slots[index].flags & (BIT(ZRAM_FLAG_SHIFT) - 1);
@@ -97,6 +106,32 @@ static void zram_set_obj_size(struct zram *zram, u32 index, unsigned int size)
 
 	flags &= ~(BIT(ZRAM_FLAG_SHIFT) - 1);
 	zram->slots[index].flags = flags | size;
+}
+
+/* Boot-time seconds, truncated to the 32 bits a slot keeps. */
+static u32 zram_now(void)
+{
+	return (u32)ktime_get_boottime_seconds();
+}
+
+static u32 zram_get_actime(struct zram *zram, u32 index)
+{
+	return zram->slots[index].flags >> ZRAM_ACTIME_SHIFT;
+}
+
+static void zram_set_actime(struct zram *zram, u32 index, u32 secs)
+{
+	unsigned long flags = zram->slots[index].flags;
+
+	flags &= BIT(ZRAM_ACTIME_SHIFT) - 1;
+	zram->slots[index].flags = flags | (unsigned long)secs << ZRAM_ACTIME_SHIFT;
+}
+
+/* The slot (locked) was just written or read: not idle, new time. */
+static void zram_accessed(struct zram *zram, u32 index)
+{
+	zram_clear_flag(zram, index, ZRAM_IDLE);
+	zram_set_actime(zram, index, zram_now());
 }
 
 static bool zram_slot_allocated(struct zram *zram, u32 index)
@@ -128,7 +163,7 @@ static void zram_free_slot(struct zram *zram, u32 index)
 	}
 	atomic64_dec(&st->pages_stored);
 	slot->handle = 0;
-	/* Keep only the lock bit. */
+	/* Keep only the lock bit: no size, flags, idle mark or time. */
 	slot->flags &= BIT(ZRAM_SLOT_LOCK);
 }
 
@@ -203,6 +238,9 @@ static int zram_read_page(struct zram *zram, struct page *page, u32 index)
 
 	zram_slot_lock(zram, index);
 	ret = zram_read_slot_locked(zram, index, page);
+	/* An empty slot keeps no time (see zram_drv.h). */
+	if (zram_slot_allocated(zram, index))
+		zram_accessed(zram, index);
 	zram_slot_unlock(zram, index);
 	if (ret)
 		pr_err_ratelimited("zram%d: decompression of page %u failed: %d\n",
@@ -216,6 +254,7 @@ static void zram_store_same(struct zram *zram, u32 index, unsigned long word)
 	zram_free_slot(zram, index);
 	zram_set_flag(zram, index, ZRAM_SAME);
 	zram->slots[index].handle = word;
+	zram_accessed(zram, index);
 	zram_slot_unlock(zram, index);
 
 	atomic64_inc(&zram->stats.same_pages);
@@ -304,6 +343,7 @@ again:
 	zram_set_obj_size(zram, index, comp_len);
 	if (huge)
 		zram_set_flag(zram, index, ZRAM_HUGE);
+	zram_accessed(zram, index);
 	zram_slot_unlock(zram, index);
 
 	if (huge) {
@@ -703,6 +743,171 @@ static int zram_parse_name(const char *buf, size_t len, char *name,
 	return 0;
 }
 
+/*
+ * Parse a write to "idle": "all" gives *age 0 (every stored page), a
+ * decimal number of seconds greater than 0 gives that age.  One trailing
+ * newline is allowed; anything else is -EINVAL.
+ */
+static int zram_parse_idle(const char *buf, u64 *age)
+{
+	u64 val;
+
+	if (sysfs_streq(buf, "all")) {
+		*age = 0;
+		return 0;
+	}
+	if (kstrtou64(buf, 10, &val) || !val)
+		return -EINVAL;
+	*age = val;
+	return 0;
+}
+
+/* ---- idle tracking ---- */
+
+/*
+ * Mark stored pages idle: all of them for @age 0, else those whose last
+ * access lies more than @age whole seconds back (boot-time seconds, so
+ * a page accessed less than @age seconds ago is never marked).  Any
+ * later access clears the mark.  Called with init_lock held for
+ * reading on an initialized device.
+ */
+static void zram_mark_idle(struct zram *zram, u64 age)
+{
+	unsigned long nr_pages = zram->disksize >> PAGE_SHIFT;
+	u32 now = zram_now();
+	unsigned long i;
+
+	for (i = 0; i < nr_pages; i++) {
+		zram_slot_lock(zram, i);
+		if (zram_slot_allocated(zram, i) &&
+		    (!age || (u32)(now - zram_get_actime(zram, i)) > age))
+			zram_set_flag(zram, i, ZRAM_IDLE);
+		zram_slot_unlock(zram, i);
+		if (!(i % 1024))
+			cond_resched();
+	}
+}
+
+/* ---- debugfs: <debugfs>/zram/zramN/block_state ---- */
+
+static struct dentry *zram_debugfs_root;
+
+/*
+ * Index of the first slot at or after @index that holds data, or the
+ * number of slots if none does.  init_lock is held for reading.
+ */
+static unsigned long zram_next_stored(struct zram *zram, unsigned long index)
+{
+	unsigned long nr_pages = zram->disksize >> PAGE_SHIFT;
+	bool stored;
+
+	for (; index < nr_pages; index++) {
+		zram_slot_lock(zram, index);
+		stored = zram_slot_allocated(zram, index);
+		zram_slot_unlock(zram, index);
+		if (stored)
+			break;
+		if (!(index % 1024))
+			cond_resched();
+	}
+	return index;
+}
+
+/*
+ * The seq_file position is a slot index; a record is a pointer to a
+ * stored slot.  init_lock is held for reading from ->start to ->stop (the
+ * seq_file core calls ->stop after every ->start, even a failed one).
+ */
+static void *zram_block_state_start(struct seq_file *m, loff_t *pos)
+{
+	struct zram *zram = m->private;
+	unsigned long index;
+
+	down_read(&zram->init_lock);
+	if (!zram->init_done)
+		return ERR_PTR(-EINVAL);
+	if (*pos < 0 || *pos >= zram->disksize >> PAGE_SHIFT)
+		return NULL;
+	index = zram_next_stored(zram, *pos);
+	*pos = index;
+	if (index >= zram->disksize >> PAGE_SHIFT)
+		return NULL;
+	return &zram->slots[index];
+}
+
+static void *zram_block_state_next(struct seq_file *m, void *v, loff_t *pos)
+{
+	struct zram *zram = m->private;
+	unsigned long index = (struct zram_slot *)v - zram->slots;
+
+	index = zram_next_stored(zram, index + 1);
+	*pos = index;
+	if (index >= zram->disksize >> PAGE_SHIFT)
+		return NULL;
+	return &zram->slots[index];
+}
+
+static void zram_block_state_stop(struct seq_file *m, void *v)
+{
+	struct zram *zram = m->private;
+
+	up_read(&zram->init_lock);
+}
+
+/*
+ * One line per stored page: index, access time, then s (same-filled),
+ * w (written back: never, there is no backing device yet), h (huge),
+ * i (idle), '.' for each one unset.  The time is kept in whole seconds.
+ */
+static int zram_block_state_show(struct seq_file *m, void *v)
+{
+	struct zram *zram = m->private;
+	unsigned long index = (struct zram_slot *)v - zram->slots;
+	bool stored, same, huge, idle;
+	u32 actime;
+
+	zram_slot_lock(zram, index);
+	stored = zram_slot_allocated(zram, index);
+	same = zram_test_flag(zram, index, ZRAM_SAME);
+	huge = zram_test_flag(zram, index, ZRAM_HUGE);
+	idle = zram_test_flag(zram, index, ZRAM_IDLE);
+	actime = zram_get_actime(zram, index);
+	zram_slot_unlock(zram, index);
+	/* Freed since ->next found it. */
+	if (!stored)
+		return SEQ_SKIP;
+
+	seq_printf(m, "%12lu %12u.%06u %c%c%c%c\n", index, actime, 0U,
+		   same ? 's' : '.', '.', huge ? 'h' : '.', idle ? 'i' : '.');
+	return 0;
+}
+
+static const struct seq_operations zram_block_state_sops = {
+	.start = zram_block_state_start,
+	.next = zram_block_state_next,
+	.stop = zram_block_state_stop,
+	.show = zram_block_state_show,
+};
+DEFINE_SEQ_ATTRIBUTE(zram_block_state);
+
+/* debugfs failures are ignored: the directory is only for debugging. */
+static void zram_debugfs_add(struct zram *zram)
+{
+	if (IS_ERR_OR_NULL(zram_debugfs_root))
+		return;
+	zram->debugfs_dir = debugfs_create_dir(zram->disk->disk_name,
+					       zram_debugfs_root);
+	debugfs_create_file("block_state", 0400, zram->debugfs_dir, zram,
+			    &zram_block_state_fops);
+}
+
+/* Waits for readers of block_state to leave before returning. */
+static void zram_debugfs_remove(struct zram *zram)
+{
+	debugfs_remove_recursive(zram->debugfs_dir);
+	zram->debugfs_dir = NULL;
+}
+
 /* ---- sysfs: /sys/block/zramN/ ---- */
 
 static ssize_t disksize_show(struct device *dev,
@@ -964,6 +1169,26 @@ static ssize_t debug_stat_show(struct device *dev,
 			  (u64)atomic64_read(&st->miss_free));
 }
 
+static ssize_t idle_store(struct device *dev, struct device_attribute *attr,
+			  const char *buf, size_t len)
+{
+	struct zram *zram = dev_to_zram(dev);
+	u64 age;
+	int ret;
+
+	ret = zram_parse_idle(buf, &age);
+	if (ret)
+		return ret;
+
+	down_read(&zram->init_lock);
+	if (zram->init_done)
+		zram_mark_idle(zram, age);
+	else
+		ret = -EINVAL;
+	up_read(&zram->init_lock);
+	return ret ? ret : len;
+}
+
 static DEVICE_ATTR_RW(disksize);
 static DEVICE_ATTR_RO(initstate);
 static DEVICE_ATTR_WO(reset);
@@ -975,6 +1200,7 @@ static DEVICE_ATTR_WO(compact);
 static DEVICE_ATTR_RO(mm_stat);
 static DEVICE_ATTR_RO(io_stat);
 static DEVICE_ATTR_RO(debug_stat);
+static DEVICE_ATTR_WO(idle);
 
 static struct attribute *zram_disk_attrs[] = {
 	&dev_attr_disksize.attr,
@@ -988,6 +1214,7 @@ static struct attribute *zram_disk_attrs[] = {
 	&dev_attr_mm_stat.attr,
 	&dev_attr_io_stat.attr,
 	&dev_attr_debug_stat.attr,
+	&dev_attr_idle.attr,
 	NULL,
 };
 ATTRIBUTE_GROUPS(zram_disk);
@@ -1040,6 +1267,7 @@ static int zram_add(void)
 	ret = device_add_disk(NULL, zram->disk, zram_disk_groups);
 	if (ret)
 		goto err_disk;
+	zram_debugfs_add(zram);
 	pr_info("added device zram%d\n", zram->id);
 	return zram->id;
 
@@ -1059,6 +1287,7 @@ static int zram_remove(struct zram *zram, bool force)
 
 	if (ret && !force)
 		return ret;
+	zram_debugfs_remove(zram);
 	del_gendisk(zram->disk);
 	/* No opener and no more I/O: tear down without the slot locks. */
 	zram_reset_device(zram);
@@ -1147,6 +1376,10 @@ static int __init zram_init(void)
 	unsigned int i;
 	int ret;
 
+	/* The access time owns the upper half of a slot's flags word. */
+	BUILD_BUG_ON(__NR_ZRAM_SLOT_FLAGS > ZRAM_ACTIME_SHIFT);
+	BUILD_BUG_ON(ZRAM_ACTIME_SHIFT + 32 > BITS_PER_LONG);
+
 	if (num_devices > ZRAM_MAX_DEVICES) {
 		pr_err("num_devices %u exceeds %u\n", num_devices,
 		       ZRAM_MAX_DEVICES);
@@ -1164,6 +1397,7 @@ static int __init zram_init(void)
 		ret = zram_major ? zram_major : -EBUSY;
 		goto err_class;
 	}
+	zram_debugfs_root = debugfs_create_dir("zram", NULL);
 
 	for (i = 0; i < num_devices; i++) {
 		mutex_lock(&zram_index_mutex);
@@ -1176,6 +1410,8 @@ static int __init zram_init(void)
 
 err_devices:
 	zram_destroy_devices();
+	debugfs_remove_recursive(zram_debugfs_root);
+	zram_debugfs_root = NULL;
 	unregister_blkdev(zram_major, "zram");
 err_class:
 	class_unregister(&zram_control_class);
@@ -1189,6 +1425,8 @@ static void __exit zram_exit(void)
 	/* No new devices from hot_add once the class is gone. */
 	class_unregister(&zram_control_class);
 	zram_destroy_devices();
+	debugfs_remove_recursive(zram_debugfs_root);
+	zram_debugfs_root = NULL;
 	unregister_blkdev(zram_major, "zram");
 	zcomp_exit();
 }

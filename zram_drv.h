@@ -12,6 +12,8 @@
 
 #include "zcomp.h"
 
+struct dentry;
+
 #define ZRAM_SECTORS_PER_PAGE_SHIFT	(PAGE_SHIFT - SECTOR_SHIFT)
 #define ZRAM_SECTORS_PER_PAGE		BIT(ZRAM_SECTORS_PER_PAGE_SHIFT)
 #define ZRAM_LOGICAL_BLOCK_SIZE		4096U
@@ -22,10 +24,13 @@
  * A slot describes one PAGE_SIZE page of the device.
  *
  * ->flags: the low ZRAM_FLAG_SHIFT bits hold the stored object's size in
- * bytes (PAGE_SIZE for a page stored raw); the bits above are
- * enum zram_slot_flag.  ->handle is the zsmalloc handle of the object,
- * or, for a ZRAM_SAME slot, the machine word that fills the page.  A
- * slot with neither a handle nor ZRAM_SAME is empty and reads as zeros.
+ * bytes (PAGE_SIZE for a page stored raw); the bits above, up to bit 31,
+ * are enum zram_slot_flag; bits ZRAM_ACTIME_SHIFT..63 hold the time the
+ * slot was last written or read (boot-time seconds, truncated to u32).
+ * ->handle is the zsmalloc handle of the object, or, for a ZRAM_SAME
+ * slot, the machine word that fills the page.  A slot with neither a
+ * handle nor ZRAM_SAME is empty and reads as zeros; its flags word is 0
+ * apart from the lock bit (no access time, not idle).
  *
  * Slot lock rules:
  *  1. Every read or change of a slot's handle, size or flags happens
@@ -38,11 +43,13 @@
  *  3. Nothing under a slot lock sleeps.
  */
 #define ZRAM_FLAG_SHIFT		(PAGE_SHIFT + 1)
+#define ZRAM_ACTIME_SHIFT	32
 
 enum zram_slot_flag {
 	ZRAM_SLOT_LOCK = ZRAM_FLAG_SHIFT,	/* bit spinlock */
 	ZRAM_SAME,		/* page filled with one word, no object */
 	ZRAM_HUGE,		/* stored raw: did not compress enough */
+	ZRAM_IDLE,		/* marked idle, not accessed since */
 	__NR_ZRAM_SLOT_FLAGS,
 };
 
@@ -88,6 +95,8 @@ struct zram {
 	struct zcomp *comp;
 	struct zcomp_params comp_params;
 	size_t huge_class_size;		/* objects this big are stored raw */
+
+	struct dentry *debugfs_dir;	/* <debugfs>/zram/zramN, may be NULL */
 
 	/* Set (under disk->open_mutex) while reset or removal runs. */
 	bool claim;

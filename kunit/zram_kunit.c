@@ -187,9 +187,11 @@ static void zk_fill_words(void *mem, unsigned long word)
 		p[i] = word;
 }
 
+/* The flag bits of a slot, without size or access time. */
 static unsigned long zk_flags(struct zram *zram, u32 index)
 {
-	return zram->slots[index].flags & ~(BIT(ZRAM_FLAG_SHIFT) - 1);
+	return zram->slots[index].flags & ~(BIT(ZRAM_FLAG_SHIFT) - 1) &
+	       (BIT(ZRAM_ACTIME_SHIFT) - 1);
 }
 
 /* Exact slot counters; a function so that a failure names its caller. */
@@ -898,6 +900,185 @@ static void zram_kunit_mm_stat_reset(struct kunit *test)
 	KUNIT_EXPECT_STREQ(test, zram->comp->ops->name, "lz4");
 }
 
+/* ---- idle tracking ---- */
+
+/*
+ * The access time lives in the upper 32 bits of ->flags: setting it
+ * keeps size, flags and lock bit, and they keep it.
+ */
+static void zram_kunit_actime_packing(struct kunit *test)
+{
+	static const u32 times[] = { 0, 1, 0x7fffffff, 0x80000000, U32_MAX };
+	struct zk_ctx *ctx = test->priv;
+	struct zram *zram = ctx->zram;
+	unsigned int i;
+
+	zk_setup(test, zram);
+	for (i = 0; i < ARRAY_SIZE(times); i++) {
+		zram_slot_lock(zram, 1);
+		zram_set_obj_size(zram, 1, PAGE_SIZE);
+		zram_set_flag(zram, 1, ZRAM_HUGE);
+		zram_set_flag(zram, 1, ZRAM_IDLE);
+		zram_set_actime(zram, 1, times[i]);
+		KUNIT_EXPECT_EQ(test, zram_get_actime(zram, 1), times[i]);
+		KUNIT_EXPECT_EQ(test, zram_get_obj_size(zram, 1),
+				(unsigned int)PAGE_SIZE);
+		KUNIT_EXPECT_EQ(test, zk_flags(zram, 1), BIT(ZRAM_SLOT_LOCK) |
+				BIT(ZRAM_HUGE) | BIT(ZRAM_IDLE));
+
+		/* size and flag changes leave the time alone */
+		zram_set_obj_size(zram, 1, 123);
+		zram_clear_flag(zram, 1, ZRAM_HUGE);
+		zram_set_flag(zram, 1, ZRAM_SAME);
+		KUNIT_EXPECT_EQ(test, zram_get_actime(zram, 1), times[i]);
+		KUNIT_EXPECT_EQ(test, zram_get_obj_size(zram, 1), 123U);
+		KUNIT_EXPECT_EQ(test, zk_flags(zram, 1), BIT(ZRAM_SLOT_LOCK) |
+				BIT(ZRAM_SAME) | BIT(ZRAM_IDLE));
+		zram->slots[1].flags &= BIT(ZRAM_SLOT_LOCK);
+		zram_slot_unlock(zram, 1);
+		KUNIT_EXPECT_EQ(test, zram->slots[1].flags, 0UL);
+	}
+	KUNIT_EXPECT_EQ(test, ZRAM_ACTIME_SHIFT, 32);
+	KUNIT_EXPECT_LE(test, (int)__NR_ZRAM_SLOT_FLAGS, ZRAM_ACTIME_SHIFT);
+}
+
+static void zk_mark_idle(struct zram *zram, u64 age)
+{
+	down_read(&zram->init_lock);
+	zram_mark_idle(zram, age);
+	up_read(&zram->init_lock);
+}
+
+/* Writes and reads stamp the time and clear idle; a free resets both. */
+static void zram_kunit_idle_access(struct kunit *test)
+{
+	struct zk_ctx *ctx = test->priv;
+	struct zram *zram = ctx->zram;
+	u32 before = zram_now(), after;
+	unsigned int len;
+
+	zk_setup(test, zram);
+	zk_fill_text(ctx->page, 7);
+	len = zk_comp_len(test, zram, ctx->page);
+	zk_write_read(test, ctx, ctx->page, 2);		/* compressed */
+	zk_fill_words(page_address(ctx->page), 0);
+	zk_write_read(test, ctx, ctx->page, 4);		/* same */
+	after = zram_now();
+	KUNIT_EXPECT_GE(test, zram_get_actime(zram, 2), before);
+	KUNIT_EXPECT_LE(test, zram_get_actime(zram, 2), after);
+	KUNIT_EXPECT_EQ(test, zram_get_obj_size(zram, 2), len);
+	KUNIT_EXPECT_EQ(test, zk_flags(zram, 4), BIT(ZRAM_SAME));
+
+	/* "all": every stored slot, no empty one */
+	zk_mark_idle(zram, 0);
+	KUNIT_EXPECT_EQ(test, zk_flags(zram, 2), BIT(ZRAM_IDLE));
+	KUNIT_EXPECT_EQ(test, zk_flags(zram, 4),
+			BIT(ZRAM_SAME) | BIT(ZRAM_IDLE));
+	KUNIT_EXPECT_EQ(test, zram->slots[3].flags, 0UL);
+	KUNIT_EXPECT_EQ(test, zram_get_obj_size(zram, 2), len);
+
+	/* a read clears it, a read of an empty slot stamps nothing */
+	KUNIT_ASSERT_EQ(test, zram_read_page(zram, ctx->back, 2), 0);
+	KUNIT_EXPECT_EQ(test, zk_flags(zram, 2), 0UL);
+	KUNIT_ASSERT_EQ(test, zram_read_page(zram, ctx->back, 3), 0);
+	KUNIT_EXPECT_EQ(test, zram->slots[3].flags, 0UL);
+	/* a write too */
+	KUNIT_ASSERT_EQ(test, zram_write_page(zram, ctx->page, 4), 0);
+	KUNIT_EXPECT_EQ(test, zk_flags(zram, 4), BIT(ZRAM_SAME));
+
+	/* by age: 100 s old is idle for 99, not for 150 (ticks allowed) */
+	zk_mark_idle(zram, 0);
+	zram_slot_lock(zram, 2);
+	zram_set_actime(zram, 2, zram_now() - 100);
+	zram_clear_flag(zram, 2, ZRAM_IDLE);
+	zram_slot_unlock(zram, 2);
+	zram_slot_lock(zram, 4);
+	zram_clear_flag(zram, 4, ZRAM_IDLE);
+	zram_slot_unlock(zram, 4);
+	zk_mark_idle(zram, 150);
+	KUNIT_EXPECT_EQ(test, zk_flags(zram, 2), 0UL);
+	zk_mark_idle(zram, 99);
+	KUNIT_EXPECT_EQ(test, zk_flags(zram, 2), BIT(ZRAM_IDLE));
+	zk_mark_idle(zram, 10);
+	KUNIT_EXPECT_EQ(test, zk_flags(zram, 4), BIT(ZRAM_SAME));
+	KUNIT_EXPECT_EQ(test, zram->slots[3].flags, 0UL);
+
+	/* freeing resets time and idle */
+	zk_discard(test, zram, 2 * PAGE_SIZE, PAGE_SIZE, false);
+	KUNIT_EXPECT_EQ(test, zram->slots[2].flags, 0UL);
+}
+
+struct zk_idle_case {
+	const char *in;
+	int ret;
+	u64 age;
+};
+
+static const struct zk_idle_case zk_idle_cases[] = {
+	{ "all", 0, 0 },
+	{ "all\n", 0, 0 },
+	{ "1", 0, 1 },
+	{ "86400\n", 0, 86400 },
+	{ "18446744073709551615", 0, U64_MAX },
+	{ "0", -EINVAL, 0 },
+	{ "0\n", -EINVAL, 0 },
+	{ "-1", -EINVAL, 0 },
+	{ "abc", -EINVAL, 0 },
+	{ "all x", -EINVAL, 0 },
+	{ "alll", -EINVAL, 0 },
+	{ "ALL", -EINVAL, 0 },
+	{ "", -EINVAL, 0 },
+	{ "\n", -EINVAL, 0 },
+	{ " 1", -EINVAL, 0 },
+	{ "1s", -EINVAL, 0 },
+	{ "0x10", -EINVAL, 0 },
+	{ "18446744073709551616", -EINVAL, 0 },
+};
+
+static void zk_idle_desc(const struct zk_idle_case *c, char *desc)
+{
+	snprintf(desc, KUNIT_PARAM_DESC_SIZE, "\"%*pE\"", (int)strlen(c->in),
+		 c->in);
+}
+
+KUNIT_ARRAY_PARAM(zk_idle, zk_idle_cases, zk_idle_desc);
+
+static void zram_kunit_parse_idle(struct kunit *test)
+{
+	const struct zk_idle_case *c = test->param_value;
+	u64 age = 0xabcdULL;
+
+	KUNIT_EXPECT_EQ(test, zram_parse_idle(c->in, &age), c->ret);
+	KUNIT_EXPECT_EQ(test, age, c->ret ? 0xabcdULL : c->age);
+}
+
+/* The idle attribute: -EINVAL before set-up and for bad input. */
+static void zram_kunit_idle_store(struct kunit *test)
+{
+	struct zk_ctx *ctx = test->priv;
+	struct zram *zram = ctx->zram;
+
+	KUNIT_EXPECT_EQ(test, zk_store(zram, &dev_attr_idle, "all\n"),
+			(ssize_t)-EINVAL);
+	KUNIT_EXPECT_EQ(test, zk_store(zram, &dev_attr_idle, "5"),
+			(ssize_t)-EINVAL);
+	zk_setup(test, zram);
+	zk_fill_words(page_address(ctx->page), 1);
+	zk_write_read(test, ctx, ctx->page, 0);
+	KUNIT_EXPECT_EQ(test, zk_store(zram, &dev_attr_idle, "0"),
+			(ssize_t)-EINVAL);
+	KUNIT_EXPECT_EQ(test, zk_store(zram, &dev_attr_idle, "all x"),
+			(ssize_t)-EINVAL);
+	KUNIT_EXPECT_EQ(test, zk_store(zram, &dev_attr_idle, "100000"),
+			(ssize_t)6);
+	KUNIT_EXPECT_EQ(test, zk_flags(zram, 0), BIT(ZRAM_SAME));
+	KUNIT_EXPECT_EQ(test, zk_store(zram, &dev_attr_idle, "all\n"),
+			(ssize_t)4);
+	KUNIT_EXPECT_EQ(test, zk_flags(zram, 0),
+			BIT(ZRAM_SAME) | BIT(ZRAM_IDLE));
+	KUNIT_EXPECT_EQ(test, zram->slots[1].flags, 0UL);
+}
+
 static struct kunit_case zram_drv_cases[] = {
 	KUNIT_CASE_PARAM(zram_kunit_same_filled, zk_same_gen_params),
 	KUNIT_CASE_PARAM(zram_kunit_parse_size, zk_size_gen_params),
@@ -915,6 +1096,10 @@ static struct kunit_case zram_drv_cases[] = {
 	KUNIT_CASE(zram_kunit_discard_partial),
 	KUNIT_CASE(zram_kunit_mem_limit),
 	KUNIT_CASE(zram_kunit_mm_stat_reset),
+	KUNIT_CASE(zram_kunit_actime_packing),
+	KUNIT_CASE(zram_kunit_idle_access),
+	KUNIT_CASE_PARAM(zram_kunit_parse_idle, zk_idle_gen_params),
+	KUNIT_CASE(zram_kunit_idle_store),
 	{}
 };
 
