@@ -17,4 +17,18 @@ extern const struct zcomp_ops zcomp_lz4hc_ops;
 extern const struct zcomp_ops zcomp_zstd_ops;
 extern const struct zcomp_ops zcomp_deflate_ops;
 
+/*
+ * Helpers for the simple backends (zcomp.c): no dictionary, a level in
+ * [min, max] when one is set (min > max: any level, ignored), no shared
+ * state, and per-CPU work memory of a fixed size.
+ */
+int zcomp_be_check_params(struct zcomp_params *params, s32 min, s32 max);
+void zcomp_be_release_nothing(struct zcomp_params *params);
+int zcomp_be_alloc_workmem(struct zcomp_ctx *ctx, size_t size);
+void zcomp_be_free_workmem(struct zcomp_ctx *ctx);
+
+/* LZ4 and LZ4HC write the same format: one decompressor serves both. */
+int zcomp_be_lz4_decompress(struct zcomp_params *params,
+			    struct zcomp_ctx *ctx, struct zcomp_req *req);
+
 #endif /* _ZRAM_OOT_BACKEND_H */

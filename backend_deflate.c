@@ -37,17 +37,8 @@ static int deflate_be_level(const struct zcomp_params *params)
 
 static int deflate_be_setup_params(struct zcomp_params *params)
 {
-	if (params->dict || params->dict_sz)
-		return -EINVAL;
-	if (params->level != ZCOMP_PARAM_NO_LEVEL &&
-	    (params->level < Z_DEFAULT_COMPRESSION ||
-	     params->level > Z_BEST_COMPRESSION))
-		return -EINVAL;
-	return 0;
-}
-
-static void deflate_be_release_params(struct zcomp_params *params)
-{
+	return zcomp_be_check_params(params, Z_DEFAULT_COMPRESSION,
+				     Z_BEST_COMPRESSION);
 }
 
 static void deflate_be_destroy_ctx(struct zcomp_ctx *ctx)
@@ -152,7 +143,7 @@ static int deflate_be_decompress(struct zcomp_params *params,
 const struct zcomp_ops zcomp_deflate_ops = {
 	.name		= "deflate",
 	.setup_params	= deflate_be_setup_params,
-	.release_params	= deflate_be_release_params,
+	.release_params	= zcomp_be_release_nothing,
 	.create_ctx	= deflate_be_create_ctx,
 	.destroy_ctx	= deflate_be_destroy_ctx,
 	.compress	= deflate_be_compress,

@@ -25,29 +25,13 @@ static int lz4_be_acceleration(const struct zcomp_params *params)
 
 static int lz4_be_setup_params(struct zcomp_params *params)
 {
-	if (params->dict || params->dict_sz)
-		return -EINVAL;
-	if (params->level != ZCOMP_PARAM_NO_LEVEL &&
-	    (params->level < 1 || params->level > LZ4_BE_ACCELERATION_MAX))
-		return -EINVAL;
-	return 0;
-}
-
-static void lz4_be_release_params(struct zcomp_params *params)
-{
+	return zcomp_be_check_params(params, 1, LZ4_BE_ACCELERATION_MAX);
 }
 
 static int lz4_be_create_ctx(struct zcomp_params *params,
 			     struct zcomp_ctx *ctx)
 {
-	ctx->context = kvmalloc(LZ4_MEM_COMPRESS, GFP_KERNEL);
-	return ctx->context ? 0 : -ENOMEM;
-}
-
-static void lz4_be_destroy_ctx(struct zcomp_ctx *ctx)
-{
-	kvfree(ctx->context);
-	ctx->context = NULL;
+	return zcomp_be_alloc_workmem(ctx, LZ4_MEM_COMPRESS);
 }
 
 static int lz4_be_compress(struct zcomp_params *params, struct zcomp_ctx *ctx,
@@ -65,8 +49,8 @@ static int lz4_be_compress(struct zcomp_params *params, struct zcomp_ctx *ctx,
 	return 0;
 }
 
-static int lz4_be_decompress(struct zcomp_params *params,
-			     struct zcomp_ctx *ctx, struct zcomp_req *req)
+int zcomp_be_lz4_decompress(struct zcomp_params *params,
+			    struct zcomp_ctx *ctx, struct zcomp_req *req)
 {
 	int ret;
 
@@ -82,9 +66,9 @@ static int lz4_be_decompress(struct zcomp_params *params,
 const struct zcomp_ops zcomp_lz4_ops = {
 	.name		= "lz4",
 	.setup_params	= lz4_be_setup_params,
-	.release_params	= lz4_be_release_params,
+	.release_params	= zcomp_be_release_nothing,
 	.create_ctx	= lz4_be_create_ctx,
-	.destroy_ctx	= lz4_be_destroy_ctx,
+	.destroy_ctx	= zcomp_be_free_workmem,
 	.compress	= lz4_be_compress,
-	.decompress	= lz4_be_decompress,
+	.decompress	= zcomp_be_lz4_decompress,
 };

@@ -23,29 +23,13 @@ static int lz4hc_be_level(const struct zcomp_params *params)
 
 static int lz4hc_be_setup_params(struct zcomp_params *params)
 {
-	if (params->dict || params->dict_sz)
-		return -EINVAL;
-	if (params->level != ZCOMP_PARAM_NO_LEVEL &&
-	    (params->level < 1 || params->level > LZ4HC_MAX_CLEVEL))
-		return -EINVAL;
-	return 0;
-}
-
-static void lz4hc_be_release_params(struct zcomp_params *params)
-{
+	return zcomp_be_check_params(params, 1, LZ4HC_MAX_CLEVEL);
 }
 
 static int lz4hc_be_create_ctx(struct zcomp_params *params,
 			       struct zcomp_ctx *ctx)
 {
-	ctx->context = kvmalloc(LZ4HC_MEM_COMPRESS, GFP_KERNEL);
-	return ctx->context ? 0 : -ENOMEM;
-}
-
-static void lz4hc_be_destroy_ctx(struct zcomp_ctx *ctx)
-{
-	kvfree(ctx->context);
-	ctx->context = NULL;
+	return zcomp_be_alloc_workmem(ctx, LZ4HC_MEM_COMPRESS);
 }
 
 static int lz4hc_be_compress(struct zcomp_params *params,
@@ -62,25 +46,12 @@ static int lz4hc_be_compress(struct zcomp_params *params,
 	return 0;
 }
 
-static int lz4hc_be_decompress(struct zcomp_params *params,
-			       struct zcomp_ctx *ctx, struct zcomp_req *req)
-{
-	int ret;
-
-	ret = LZ4_decompress_safe(req->src, req->dst, req->src_len,
-				  req->dst_len);
-	if (ret < 0)
-		return -EINVAL;
-	req->dst_len = ret;
-	return 0;
-}
-
 const struct zcomp_ops zcomp_lz4hc_ops = {
 	.name		= "lz4hc",
 	.setup_params	= lz4hc_be_setup_params,
-	.release_params	= lz4hc_be_release_params,
+	.release_params	= zcomp_be_release_nothing,
 	.create_ctx	= lz4hc_be_create_ctx,
-	.destroy_ctx	= lz4hc_be_destroy_ctx,
+	.destroy_ctx	= zcomp_be_free_workmem,
 	.compress	= lz4hc_be_compress,
-	.decompress	= lz4hc_be_decompress,
+	.decompress	= zcomp_be_lz4_decompress,
 };

@@ -17,26 +17,14 @@
 
 static int lzo_be_setup_params(struct zcomp_params *params)
 {
-	if (params->dict || params->dict_sz)
-		return -EINVAL;
-	return 0;
-}
-
-static void lzo_be_release_params(struct zcomp_params *params)
-{
+	/* Any level: LZO has none. */
+	return zcomp_be_check_params(params, 1, 0);
 }
 
 static int lzo_be_create_ctx(struct zcomp_params *params,
 			     struct zcomp_ctx *ctx)
 {
-	ctx->context = kvmalloc(LZO1X_MEM_COMPRESS, GFP_KERNEL);
-	return ctx->context ? 0 : -ENOMEM;
-}
-
-static void lzo_be_destroy_ctx(struct zcomp_ctx *ctx)
-{
-	kvfree(ctx->context);
-	ctx->context = NULL;
+	return zcomp_be_alloc_workmem(ctx, LZO1X_MEM_COMPRESS);
 }
 
 static int lzo_be_compress(struct zcomp_params *params, struct zcomp_ctx *ctx,
@@ -89,9 +77,9 @@ static int lzo_be_decompress(struct zcomp_params *params,
 const struct zcomp_ops zcomp_lzo_ops = {
 	.name		= "lzo",
 	.setup_params	= lzo_be_setup_params,
-	.release_params	= lzo_be_release_params,
+	.release_params	= zcomp_be_release_nothing,
 	.create_ctx	= lzo_be_create_ctx,
-	.destroy_ctx	= lzo_be_destroy_ctx,
+	.destroy_ctx	= zcomp_be_free_workmem,
 	.compress	= lzo_be_compress,
 	.decompress	= lzo_be_decompress,
 };
@@ -99,9 +87,9 @@ const struct zcomp_ops zcomp_lzo_ops = {
 const struct zcomp_ops zcomp_lzorle_ops = {
 	.name		= "lzo-rle",
 	.setup_params	= lzo_be_setup_params,
-	.release_params	= lzo_be_release_params,
+	.release_params	= zcomp_be_release_nothing,
 	.create_ctx	= lzo_be_create_ctx,
-	.destroy_ctx	= lzo_be_destroy_ctx,
+	.destroy_ctx	= zcomp_be_free_workmem,
 	.compress	= lzorle_be_compress,
 	.decompress	= lzo_be_decompress,
 };

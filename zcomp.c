@@ -40,6 +40,32 @@ static const struct zcomp_ops *const zcomp_backends[] = {
 	&zcomp_deflate_ops,
 };
 
+int zcomp_be_check_params(struct zcomp_params *params, s32 min, s32 max)
+{
+	if (params->dict || params->dict_sz)
+		return -EINVAL;
+	if (min <= max && params->level != ZCOMP_PARAM_NO_LEVEL &&
+	    (params->level < min || params->level > max))
+		return -EINVAL;
+	return 0;
+}
+
+void zcomp_be_release_nothing(struct zcomp_params *params)
+{
+}
+
+int zcomp_be_alloc_workmem(struct zcomp_ctx *ctx, size_t size)
+{
+	ctx->context = kvmalloc(size, GFP_KERNEL);
+	return ctx->context ? 0 : -ENOMEM;
+}
+
+void zcomp_be_free_workmem(struct zcomp_ctx *ctx)
+{
+	kvfree(ctx->context);
+	ctx->context = NULL;
+}
+
 /* Number returned by cpuhp_setup_state_multi(); 0 while not set up. */
 static enum cpuhp_state zcomp_cpuhp_state;
 
