@@ -66,7 +66,7 @@ for k in "${kvers[@]}"; do
 done
 
 field() { sed -n "s/.*\\b$2=\\([^ ]*\\).*/\\1/p" <<<"${res[$1]:-}"; }
-ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.2f", a / b; else print "n/a" }'; }
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (a != "" && b > 0) printf "%.2f", a / b; else print "n/a" }'; }
 
 printf '%-22s %-8s %-6s %10s %10s %9s %9s %10s %10s\n' kernel alg module \
 	mem_used compr write_MBs read_MBs rread_iops rwrite_iops
