@@ -27,37 +27,37 @@ static int lzo_be_create_ctx(struct zcomp_params *params,
 	return zcomp_be_alloc_workmem(ctx, LZO1X_MEM_COMPRESS);
 }
 
-static int lzo_be_compress(struct zcomp_params *params, struct zcomp_ctx *ctx,
-			   struct zcomp_req *req)
+typedef int (*lzo_be_compress_fn)(const unsigned char *src, size_t src_len,
+				  unsigned char *dst, size_t *dst_len,
+				  void *wrkmem);
+
+/* LZO and LZO-RLE differ only in the library compressor called. */
+static int lzo_be_compress_with(lzo_be_compress_fn compress,
+				struct zcomp_ctx *ctx, struct zcomp_req *req)
 {
 	size_t out = req->dst_len;
 	int ret;
 
-	/* The fast compressor trusts the output room: make sure it is. */
+	/* The fast compressors trust the output room: make sure it is. */
 	if (out < lzo1x_worst_compress(req->src_len))
 		return -ENOSPC;
-	ret = lzo1x_1_compress(req->src, req->src_len, req->dst, &out,
-			       ctx->context);
+	ret = compress(req->src, req->src_len, req->dst, &out, ctx->context);
 	if (ret != LZO_E_OK)
 		return -EINVAL;
 	req->dst_len = out;
 	return 0;
 }
 
+static int lzo_be_compress(struct zcomp_params *params, struct zcomp_ctx *ctx,
+			   struct zcomp_req *req)
+{
+	return lzo_be_compress_with(lzo1x_1_compress, ctx, req);
+}
+
 static int lzorle_be_compress(struct zcomp_params *params,
 			      struct zcomp_ctx *ctx, struct zcomp_req *req)
 {
-	size_t out = req->dst_len;
-	int ret;
-
-	if (out < lzo1x_worst_compress(req->src_len))
-		return -ENOSPC;
-	ret = lzorle1x_1_compress(req->src, req->src_len, req->dst, &out,
-				  ctx->context);
-	if (ret != LZO_E_OK)
-		return -EINVAL;
-	req->dst_len = out;
-	return 0;
+	return lzo_be_compress_with(lzorle1x_1_compress, ctx, req);
 }
 
 static int lzo_be_decompress(struct zcomp_params *params,
