@@ -180,6 +180,65 @@ static inline void zram_compat_rw_page_acct_end(struct block_device *bdev,
 #endif
 
 /*
+ * Backing device: opened for reading and writing, exclusively, with the
+ * zram device as holder.  From 6.9 the open returns a struct file whose
+ * release drops the claim (bdev_fput() drops it at once); before, a
+ * struct block_device released with the mode it was opened with.
+ * struct zram_bdev keeps whichever the kernel hands out.
+ */
+#ifdef HAVE_BDEV_FILE_OPEN
+struct zram_bdev {
+	struct block_device *bdev;
+	struct file *file;
+};
+
+static inline int zram_compat_bdev_open(const char *path, void *holder,
+					struct zram_bdev *zb)
+{
+	struct file *file;
+
+	file = bdev_file_open_by_path(path, BLK_OPEN_READ | BLK_OPEN_WRITE,
+				      holder, NULL);
+	if (IS_ERR(file))
+		return PTR_ERR(file);
+	zb->file = file;
+	zb->bdev = file_bdev(file);
+	return 0;
+}
+
+static inline void zram_compat_bdev_close(struct zram_bdev *zb)
+{
+	bdev_fput(zb->file);
+	zb->file = NULL;
+	zb->bdev = NULL;
+}
+#else
+struct zram_bdev {
+	struct block_device *bdev;
+};
+
+#define ZRAM_BDEV_MODE	(FMODE_READ | FMODE_WRITE | FMODE_EXCL)
+
+static inline int zram_compat_bdev_open(const char *path, void *holder,
+					struct zram_bdev *zb)
+{
+	struct block_device *bdev;
+
+	bdev = blkdev_get_by_path(path, ZRAM_BDEV_MODE, holder);
+	if (IS_ERR(bdev))
+		return PTR_ERR(bdev);
+	zb->bdev = bdev;
+	return 0;
+}
+
+static inline void zram_compat_bdev_close(struct zram_bdev *zb)
+{
+	blkdev_put(zb->bdev, ZRAM_BDEV_MODE);
+	zb->bdev = NULL;
+}
+#endif
+
+/*
  * Shrinkers: allocated and registered in two steps with a private_data
  * pointer from 6.7 on; embedded and registered in one step before.
  * zram_shrinker_create() returns a registered shrinker or NULL.

@@ -5,7 +5,9 @@
  * Each PAGE_SIZE page written to /dev/zramN is compressed by a per-CPU
  * stream (zcomp) and kept in a size-class pool (zsmalloc).  Pages made
  * of one repeated machine word keep only that word; pages that do not
- * compress below the pool's huge threshold are stored raw.
+ * compress below the pool's huge threshold are stored raw.  With a
+ * backing device, cold or raw pages can be written back to it
+ * uncompressed on request (writeback) and are read from it from then on.
  *
  * The user interface is the kernel zram ABI: the same sysfs attribute
  * names, value formats and errors, under /sys/block/zramN/ and
@@ -20,6 +22,7 @@
 #include <linux/device.h>
 #include <linux/highmem.h>
 #include <linux/idr.h>
+#include <linux/kernel.h>
 #include <linux/module.h>
 #include <linux/mutex.h>
 #include <linux/sched.h>
@@ -28,6 +31,7 @@
 #include <linux/sysfs.h>
 #include <linux/timekeeping.h>
 #include <linux/vmalloc.h>
+#include <linux/workqueue.h>
 
 #include "zram_drv.h"
 #include "zsmalloc.h"
@@ -38,6 +42,8 @@ static DEFINE_IDR(zram_index_idr);
 /* Serialises device creation and removal. */
 static DEFINE_MUTEX(zram_index_mutex);
 static int zram_major;
+/* Reads from backing devices issued from inside our ->submit_bio. */
+static struct workqueue_struct *zram_bd_wq;
 
 static unsigned int num_devices = 1;
 module_param(num_devices, uint, 0444);
@@ -137,7 +143,38 @@ static void zram_accessed(struct zram *zram, u32 index)
 static bool zram_slot_allocated(struct zram *zram, u32 index)
 {
 	return zram->slots[index].handle ||
-	       zram_test_flag(zram, index, ZRAM_SAME);
+	       zram_test_flag(zram, index, ZRAM_SAME) ||
+	       zram_test_flag(zram, index, ZRAM_WB);
+}
+
+/* Give block @blk of the backing device back (any context). */
+static void zram_bd_release(struct zram *zram, unsigned long blk)
+{
+	clear_bit(blk, zram->bd.bitmap);
+}
+
+/*
+ * Free the memory (or backing block) behind a stored slot, with its
+ * statistics apart from pages_stored.  The slot keeps its handle and
+ * flags: the caller rewrites them.
+ */
+static void zram_release_data(struct zram *zram, u32 index)
+{
+	struct zram_slot *slot = &zram->slots[index];
+	struct zram_stats *st = &zram->stats;
+
+	if (zram_test_flag(zram, index, ZRAM_SAME)) {
+		atomic64_dec(&st->same_pages);
+	} else if (zram_test_flag(zram, index, ZRAM_WB)) {
+		zram_bd_release(zram, slot->handle);
+		atomic64_dec(&st->bd_count);
+	} else {
+		if (zram_test_flag(zram, index, ZRAM_HUGE))
+			atomic64_dec(&st->huge_pages);
+		atomic64_sub(zram_get_obj_size(zram, index),
+			     &st->compr_data_size);
+		zsm_free(zram->pool, slot->handle);
+	}
 }
 
 /*
@@ -147,24 +184,159 @@ static bool zram_slot_allocated(struct zram *zram, u32 index)
 static void zram_free_slot(struct zram *zram, u32 index)
 {
 	struct zram_slot *slot = &zram->slots[index];
-	struct zram_stats *st = &zram->stats;
 
 	if (!zram_slot_allocated(zram, index))
 		return;
 
-	if (zram_test_flag(zram, index, ZRAM_SAME)) {
-		atomic64_dec(&st->same_pages);
-	} else {
-		if (zram_test_flag(zram, index, ZRAM_HUGE))
-			atomic64_dec(&st->huge_pages);
-		atomic64_sub(zram_get_obj_size(zram, index),
-			     &st->compr_data_size);
-		zsm_free(zram->pool, slot->handle);
-	}
-	atomic64_dec(&st->pages_stored);
+	zram_release_data(zram, index);
+	atomic64_dec(&zram->stats.pages_stored);
 	slot->handle = 0;
-	/* Keep only the lock bit: no size, flags, idle mark or time. */
+	/*
+	 * Keep only the lock bit: no size, flags, idle mark or time.  This
+	 * also clears ZRAM_UNDER_WB, which tells a writeback in flight that
+	 * the page it copied is gone.
+	 */
 	slot->flags &= BIT(ZRAM_SLOT_LOCK);
+}
+
+/* ---- backing device I/O ---- */
+
+/*
+ * Reserve a free block of the backing device, searching from where the
+ * last search ended.  Only writeback calls this (under bd.wb_lock).
+ */
+static long zram_bd_alloc(struct zram *zram)
+{
+	struct zram_backing *bd = &zram->bd;
+	unsigned long blk;
+	int pass;
+
+	for (pass = 0; pass < 2; pass++) {
+		blk = find_next_zero_bit(bd->bitmap, bd->nr_blocks,
+					 pass ? 0 : bd->next);
+		while (blk < bd->nr_blocks) {
+			if (!test_and_set_bit(blk, bd->bitmap)) {
+				bd->next = blk + 1;
+				return blk;
+			}
+			blk = find_next_zero_bit(bd->bitmap, bd->nr_blocks,
+						 blk + 1);
+		}
+	}
+	return -ENOSPC;
+}
+
+struct zram_bd_io {
+	struct work_struct work;
+	struct block_device *bdev;
+	struct page *page;
+	unsigned long blk;
+	blk_opf_t opf;
+	int ret;
+};
+
+static void zram_bd_io_sync(struct zram_bd_io *io)
+{
+	struct bio_vec bvec;
+	struct bio bio;
+
+	bio_init(&bio, io->bdev, &bvec, 1, io->opf);
+	bio.bi_iter.bi_sector = (sector_t)io->blk << ZRAM_SECTORS_PER_PAGE_SHIFT;
+	__bio_add_page(&bio, io->page, PAGE_SIZE, 0);
+	io->ret = submit_bio_wait(&bio);
+	bio_uninit(&bio);
+}
+
+static void zram_bd_io_work(struct work_struct *work)
+{
+	zram_bd_io_sync(container_of(work, struct zram_bd_io, work));
+}
+
+/*
+ * Read or write one page at block @blk of the backing device and wait
+ * for it.  Inside a ->submit_bio (ours), a bio we submit is only queued
+ * until that returns, so there the I/O is issued and waited for by a
+ * worker of a WQ_MEM_RECLAIM workqueue (swap-in must progress under
+ * memory pressure).
+ */
+static int zram_bd_rw(struct zram *zram, struct page *page,
+		      unsigned long blk, blk_opf_t opf)
+{
+	struct zram_bd_io io = {
+		.bdev = zram->bd.dev.bdev,
+		.page = page,
+		.blk = blk,
+		.opf = opf,
+	};
+
+	if (!current->bio_list) {
+		zram_bd_io_sync(&io);
+		return io.ret;
+	}
+	INIT_WORK_ONSTACK(&io.work, zram_bd_io_work);
+	queue_work(zram_bd_wq, &io.work);
+	flush_work(&io.work);
+	destroy_work_on_stack(&io.work);
+	return io.ret;
+}
+
+/* Release the backing device, if any.  init_lock held for writing. */
+static void zram_bd_close(struct zram *zram)
+{
+	struct zram_backing *bd = &zram->bd;
+
+	if (!bd->dev.bdev)
+		return;
+	zram_compat_bdev_close(&bd->dev);
+	kvfree(bd->bitmap);
+	bd->bitmap = NULL;
+	kfree(bd->path);
+	bd->path = NULL;
+	bd->nr_blocks = 0;
+	bd->next = 0;
+}
+
+/*
+ * Open @path as backing device, exclusively, in place of the current one.
+ * On failure the current one stays.  init_lock held for writing.
+ */
+static int zram_bd_open(struct zram *zram, const char *path)
+{
+	struct zram_backing *bd = &zram->bd;
+	struct zram_bdev dev;
+	unsigned long nr_blocks, *bitmap;
+	char *copy;
+	int ret;
+
+	copy = kstrdup(path, GFP_KERNEL);
+	if (!copy)
+		return -ENOMEM;
+	ret = zram_compat_bdev_open(path, zram, &dev);
+	if (ret)
+		goto err_copy;
+	nr_blocks = bdev_nr_bytes(dev.bdev) >> PAGE_SHIFT;
+	if (!nr_blocks) {
+		ret = -EINVAL;
+		goto err_dev;
+	}
+	bitmap = kvcalloc(BITS_TO_LONGS(nr_blocks), sizeof(long), GFP_KERNEL);
+	if (!bitmap) {
+		ret = -ENOMEM;
+		goto err_dev;
+	}
+	zram_bd_close(zram);
+	bd->dev = dev;
+	bd->path = copy;
+	bd->bitmap = bitmap;
+	bd->nr_blocks = nr_blocks;
+	bd->next = 0;
+	return 0;
+
+err_dev:
+	zram_compat_bdev_close(&dev);
+err_copy:
+	kfree(copy);
+	return ret;
 }
 
 /* ---- page-level data path ---- */
@@ -232,18 +404,50 @@ out:
 	return ret;
 }
 
+/*
+ * Read a written-back page: the slot lock cannot be held across the
+ * I/O, so after it the slot must still name the same block, else the
+ * page was freed or rewritten meanwhile (and the block maybe reused):
+ * -EAGAIN tells the caller to start over.  Called and returns with the
+ * slot locked.
+ */
+static int zram_read_from_bd(struct zram *zram, u32 index, struct page *page)
+	__must_hold(&zram->slots[index])
+{
+	unsigned long blk = zram->slots[index].handle;
+	int ret;
+
+	zram_slot_unlock(zram, index);
+	ret = zram_bd_rw(zram, page, blk, REQ_OP_READ);
+	flush_dcache_page(page);
+	zram_slot_lock(zram, index);
+	if (!zram_test_flag(zram, index, ZRAM_WB) ||
+	    zram->slots[index].handle != blk)
+		return -EAGAIN;
+	if (ret)
+		return ret;
+	atomic64_inc(&zram->stats.bd_reads);
+	return 0;
+}
+
 static int zram_read_page(struct zram *zram, struct page *page, u32 index)
 {
 	int ret;
 
 	zram_slot_lock(zram, index);
+	while (zram_test_flag(zram, index, ZRAM_WB)) {
+		ret = zram_read_from_bd(zram, index, page);
+		if (ret != -EAGAIN)
+			goto done;
+	}
 	ret = zram_read_slot_locked(zram, index, page);
+done:
 	/* An empty slot keeps no time (see zram_drv.h). */
 	if (zram_slot_allocated(zram, index))
 		zram_accessed(zram, index);
 	zram_slot_unlock(zram, index);
 	if (ret)
-		pr_err_ratelimited("zram%d: decompression of page %u failed: %d\n",
+		pr_err_ratelimited("zram%d: reading page %u failed: %d\n",
 				   zram->id, index, ret);
 	return ret;
 }
@@ -636,6 +840,12 @@ static void zram_reset_device(struct zram *zram)
 	zram->disksize = 0;
 	zram->limit_pages = 0;
 	zram->huge_class_size = 0;
+	/* Written-back slots are gone: the backing device can go too. */
+	zram_bd_close(zram);
+	spin_lock(&zram->bd.limit_lock);
+	zram->bd.limit_enable = false;
+	zram->bd.limit = 0;
+	spin_unlock(&zram->bd.limit_lock);
 	memset(&zram->stats, 0, sizeof(zram->stats));
 	/* The chosen algorithm survives a reset, as with the kernel's zram. */
 	up_write(&zram->init_lock);
@@ -779,13 +989,265 @@ static void zram_mark_idle(struct zram *zram, u64 age)
 
 	for (i = 0; i < nr_pages; i++) {
 		zram_slot_lock(zram, i);
+		/* A written-back page is out of memory already. */
 		if (zram_slot_allocated(zram, i) &&
+		    !zram_test_flag(zram, i, ZRAM_WB) &&
 		    (!age || (u32)(now - zram_get_actime(zram, i)) > age))
 			zram_set_flag(zram, i, ZRAM_IDLE);
 		zram_slot_unlock(zram, i);
 		if (!(i % 1024))
 			cond_resched();
 	}
+}
+
+/* ---- backing device and writeback ---- */
+
+/* What "writeback" was asked to write. */
+enum zram_wb_mode {
+	ZRAM_WB_HUGE,
+	ZRAM_WB_IDLE,
+	ZRAM_WB_HUGE_IDLE,
+	ZRAM_WB_INCOMPRESSIBLE,
+	ZRAM_WB_INDEX,		/* page_index= / page_indexes= list */
+};
+
+static const char * const zram_wb_mode_names[] = {
+	[ZRAM_WB_HUGE] = "huge",
+	[ZRAM_WB_IDLE] = "idle",
+	[ZRAM_WB_HUGE_IDLE] = "huge_idle",
+	[ZRAM_WB_INCOMPRESSIBLE] = "incompressible",
+};
+
+/*
+ * Parse the next token of a page_index list at *@pos: "page_index=N" or
+ * "page_indexes=A-B" (A <= B, both inclusive), decimal, each below
+ * @nr_pages.  Tokens are separated by white space.  Returns 1 with the
+ * range in *@lo..*@hi, 0 at the end, or -EINVAL.
+ */
+static int zram_wb_next_range(const char **pos, unsigned long nr_pages,
+			      u32 *lo, u32 *hi)
+{
+	const char *p = skip_spaces(*pos);
+	char tok[48], *dash;
+	size_t n = 0;
+	u32 a, b;
+
+	if (!*p)
+		return 0;
+	while (p[n] && !isspace(p[n]))
+		n++;
+	if (n >= sizeof(tok))
+		return -EINVAL;
+	memcpy(tok, p, n);
+	tok[n] = '\0';
+	*pos = p + n;
+
+	if (str_has_prefix(tok, "page_index=")) {
+		if (kstrtou32(tok + strlen("page_index="), 10, &a))
+			return -EINVAL;
+		b = a;
+	} else if (str_has_prefix(tok, "page_indexes=")) {
+		dash = strchr(tok, '-');
+		if (!dash)
+			return -EINVAL;
+		*dash = '\0';
+		if (kstrtou32(tok + strlen("page_indexes="), 10, &a) ||
+		    kstrtou32(dash + 1, 10, &b) || a > b)
+			return -EINVAL;
+	} else {
+		return -EINVAL;
+	}
+	if (b >= nr_pages)
+		return -EINVAL;
+	*lo = a;
+	*hi = b;
+	return 1;
+}
+
+/*
+ * Parse a write to "writeback" into its mode; for ZRAM_WB_INDEX the
+ * whole list is checked here (against @nr_pages) so that a bad token
+ * refuses the write before any page moves.
+ */
+static int zram_parse_wb_mode(const char *buf, unsigned long nr_pages,
+			      enum zram_wb_mode *mode)
+{
+	const char *pos = buf;
+	int ret, i;
+	u32 lo, hi;
+
+	i = sysfs_match_string(zram_wb_mode_names, buf);
+	if (i >= 0) {
+		*mode = i;
+		return 0;
+	}
+	ret = zram_wb_next_range(&pos, nr_pages, &lo, &hi);
+	if (ret <= 0)
+		return -EINVAL;
+	while ((ret = zram_wb_next_range(&pos, nr_pages, &lo, &hi)) > 0)
+		;
+	if (ret)
+		return ret;
+	*mode = ZRAM_WB_INDEX;
+	return 0;
+}
+
+/* Does the (locked) slot qualify for writeback in @mode? */
+static bool zram_wb_wanted(struct zram *zram, u32 index,
+			   enum zram_wb_mode mode)
+{
+	bool huge = zram_test_flag(zram, index, ZRAM_HUGE);
+	bool idle = zram_test_flag(zram, index, ZRAM_IDLE);
+
+	/* Same-filled and empty pages take no memory to free. */
+	if (!zram->slots[index].handle ||
+	    zram_test_flag(zram, index, ZRAM_SAME) ||
+	    zram_test_flag(zram, index, ZRAM_WB) ||
+	    zram_test_flag(zram, index, ZRAM_UNDER_WB))
+		return false;
+	switch (mode) {
+	case ZRAM_WB_HUGE:
+		return huge;
+	case ZRAM_WB_IDLE:
+		return idle;
+	case ZRAM_WB_HUGE_IDLE:
+		return huge && idle;
+	case ZRAM_WB_INCOMPRESSIBLE:
+		return zram_test_flag(zram, index, ZRAM_INCOMPRESSIBLE);
+	case ZRAM_WB_INDEX:
+		return true;
+	}
+	return false;
+}
+
+/* 4K units per page, the unit of writeback_limit and bd_stat. */
+#define ZRAM_4K_PER_PAGE	(PAGE_SIZE / SZ_4K)
+
+/* Take one page's worth of writeback budget; false when it is used up. */
+static bool zram_wb_budget_take(struct zram *zram)
+{
+	struct zram_backing *bd = &zram->bd;
+	bool ok = true;
+
+	spin_lock(&bd->limit_lock);
+	if (bd->limit_enable) {
+		if (bd->limit < ZRAM_4K_PER_PAGE)
+			ok = false;
+		else
+			bd->limit -= ZRAM_4K_PER_PAGE;
+	}
+	spin_unlock(&bd->limit_lock);
+	return ok;
+}
+
+/* Give back budget taken for a page that did not go out. */
+static void zram_wb_budget_return(struct zram *zram)
+{
+	struct zram_backing *bd = &zram->bd;
+
+	spin_lock(&bd->limit_lock);
+	if (bd->limit_enable)
+		bd->limit += ZRAM_4K_PER_PAGE;
+	spin_unlock(&bd->limit_lock);
+}
+
+/*
+ * Write slot @index out to the backing device if it qualifies for @mode,
+ * copying it through @page.  Returns 1 if written back, 0 if skipped
+ * (not wanted, or changed while in flight), or an error: -EDQUOT (budget
+ * used up), -ENOSPC (no free block), -EIO (the write failed), a
+ * decompression error.  A page that did not go out stays in memory,
+ * intact.
+ */
+static int zram_wb_slot(struct zram *zram, u32 index, enum zram_wb_mode mode,
+			struct page *page)
+{
+	bool need_idle = mode == ZRAM_WB_IDLE || mode == ZRAM_WB_HUGE_IDLE;
+	struct zram_slot *slot = &zram->slots[index];
+	bool changed;
+	long blk;
+	int ret;
+
+	zram_slot_lock(zram, index);
+	if (!zram_wb_wanted(zram, index, mode)) {
+		zram_slot_unlock(zram, index);
+		return 0;
+	}
+	if (!zram_wb_budget_take(zram)) {
+		zram_slot_unlock(zram, index);
+		return -EDQUOT;
+	}
+	blk = zram_bd_alloc(zram);
+	if (blk < 0) {
+		zram_slot_unlock(zram, index);
+		zram_wb_budget_return(zram);
+		return blk;
+	}
+	ret = zram_read_slot_locked(zram, index, page);
+	if (!ret)
+		zram_set_flag(zram, index, ZRAM_UNDER_WB);
+	zram_slot_unlock(zram, index);
+	if (ret)
+		goto err;
+
+	ret = zram_bd_rw(zram, page, blk, REQ_OP_WRITE | REQ_SYNC);
+	if (ret) {
+		pr_err_ratelimited("zram%d: writeback of page %u failed: %d\n",
+				   zram->id, index, ret);
+		ret = -EIO;
+	}
+
+	zram_slot_lock(zram, index);
+	/* Freed, rewritten, or (idle modes) accessed while in flight? */
+	changed = !zram_test_flag(zram, index, ZRAM_UNDER_WB) ||
+		  (need_idle && !zram_test_flag(zram, index, ZRAM_IDLE));
+	zram_clear_flag(zram, index, ZRAM_UNDER_WB);
+	if (ret || changed) {
+		zram_slot_unlock(zram, index);
+		goto err;
+	}
+	zram_release_data(zram, index);
+	slot->handle = blk;
+	zram_set_obj_size(zram, index, 0);
+	zram_clear_flag(zram, index, ZRAM_HUGE);
+	zram_clear_flag(zram, index, ZRAM_IDLE);
+	zram_set_flag(zram, index, ZRAM_WB);
+	zram_slot_unlock(zram, index);
+	atomic64_inc(&zram->stats.bd_count);
+	atomic64_inc(&zram->stats.bd_writes);
+	return 1;
+
+err:
+	zram_bd_release(zram, blk);
+	zram_wb_budget_return(zram);
+	return ret;
+}
+
+/*
+ * Write back the pages in @lo..@hi that qualify for @mode.  Stops with
+ * -ENOSPC when the backing device is full, -EIO when the budget is used
+ * up and -EINTR on a fatal signal; after a page that failed it goes on
+ * with the next one and returns that error at the end.
+ */
+static int zram_wb_range(struct zram *zram, enum zram_wb_mode mode,
+			 u32 lo, u32 hi, struct page *page)
+{
+	int ret = 0, err;
+	u32 index;
+
+	for (index = lo; index <= hi; index++) {
+		err = zram_wb_slot(zram, index, mode, page);
+		if (err == -EDQUOT)
+			return -EIO;
+		if (err == -ENOSPC)
+			return err;
+		if (err < 0)
+			ret = err;
+		if (fatal_signal_pending(current))
+			return -EINTR;
+		cond_resched();
+	}
+	return ret;
 }
 
 /* ---- debugfs: <debugfs>/zram/zramN/block_state ---- */
@@ -856,19 +1318,20 @@ static void zram_block_state_stop(struct seq_file *m, void *v)
 
 /*
  * One line per stored page: index, access time, then s (same-filled),
- * w (written back: never, there is no backing device yet), h (huge),
- * i (idle), '.' for each one unset.  The time is kept in whole seconds.
+ * w (written back), h (huge), i (idle), '.' for each one unset.  The
+ * time is kept in whole seconds.
  */
 static int zram_block_state_show(struct seq_file *m, void *v)
 {
 	struct zram *zram = m->private;
 	unsigned long index = (struct zram_slot *)v - zram->slots;
-	bool stored, same, huge, idle;
+	bool stored, same, wb, huge, idle;
 	u32 actime;
 
 	zram_slot_lock(zram, index);
 	stored = zram_slot_allocated(zram, index);
 	same = zram_test_flag(zram, index, ZRAM_SAME);
+	wb = zram_test_flag(zram, index, ZRAM_WB);
 	huge = zram_test_flag(zram, index, ZRAM_HUGE);
 	idle = zram_test_flag(zram, index, ZRAM_IDLE);
 	actime = zram_get_actime(zram, index);
@@ -878,7 +1341,8 @@ static int zram_block_state_show(struct seq_file *m, void *v)
 		return SEQ_SKIP;
 
 	seq_printf(m, "%12lu %12u.%06u %c%c%c%c\n", index, actime, 0U,
-		   same ? 's' : '.', '.', huge ? 'h' : '.', idle ? 'i' : '.');
+		   same ? 's' : '.', wb ? 'w' : '.', huge ? 'h' : '.',
+		   idle ? 'i' : '.');
 	return 0;
 }
 
@@ -1189,6 +1653,163 @@ static ssize_t idle_store(struct device *dev, struct device_attribute *attr,
 	return ret ? ret : len;
 }
 
+static ssize_t backing_dev_show(struct device *dev,
+				struct device_attribute *attr, char *buf)
+{
+	struct zram *zram = dev_to_zram(dev);
+	ssize_t ret;
+
+	down_read(&zram->init_lock);
+	ret = sysfs_emit(buf, "%s\n", zram->bd.path ?: "none");
+	up_read(&zram->init_lock);
+	return ret;
+}
+
+/*
+ * A block device path (opened exclusively), or "none" to drop the one
+ * set.  Only before disksize; a failed write keeps the previous one.
+ */
+static ssize_t backing_dev_store(struct device *dev,
+				 struct device_attribute *attr,
+				 const char *buf, size_t len)
+{
+	struct zram *zram = dev_to_zram(dev);
+	char *path;
+	int ret = 0;
+
+	path = kstrndup(buf, len, GFP_KERNEL);
+	if (!path)
+		return -ENOMEM;
+	strim(path);
+	if (!*path || strlen(path) >= PATH_MAX) {
+		ret = -EINVAL;
+		goto out_free;
+	}
+
+	down_write(&zram->init_lock);
+	if (zram->init_done)
+		ret = -EBUSY;
+	else if (!strcmp(path, "none"))
+		zram_bd_close(zram);
+	else
+		ret = zram_bd_open(zram, path);
+	up_write(&zram->init_lock);
+out_free:
+	kfree(path);
+	return ret ? ret : len;
+}
+
+static ssize_t writeback_store(struct device *dev,
+			       struct device_attribute *attr,
+			       const char *buf, size_t len)
+{
+	struct zram *zram = dev_to_zram(dev);
+	unsigned long nr_pages;
+	enum zram_wb_mode mode;
+	struct page *page = NULL;
+	const char *pos = buf;
+	u32 lo, hi;
+	int ret;
+
+	down_read(&zram->init_lock);
+	if (!zram->init_done) {
+		ret = -EINVAL;
+		goto out;
+	}
+	if (!zram->bd.dev.bdev) {
+		ret = -ENODEV;
+		goto out;
+	}
+	nr_pages = zram->disksize >> PAGE_SHIFT;
+	ret = zram_parse_wb_mode(buf, nr_pages, &mode);
+	if (ret)
+		goto out;
+	page = alloc_page(GFP_KERNEL);
+	if (!page) {
+		ret = -ENOMEM;
+		goto out;
+	}
+
+	mutex_lock(&zram->bd.wb_lock);
+	if (mode != ZRAM_WB_INDEX) {
+		ret = zram_wb_range(zram, mode, 0, nr_pages - 1, page);
+	} else {
+		while (!ret && zram_wb_next_range(&pos, nr_pages, &lo, &hi) > 0)
+			ret = zram_wb_range(zram, mode, lo, hi, page);
+	}
+	mutex_unlock(&zram->bd.wb_lock);
+	__free_page(page);
+out:
+	up_read(&zram->init_lock);
+	return ret ? ret : len;
+}
+
+static ssize_t writeback_limit_enable_show(struct device *dev,
+					   struct device_attribute *attr,
+					   char *buf)
+{
+	struct zram_backing *bd = &dev_to_zram(dev)->bd;
+	bool val;
+
+	spin_lock(&bd->limit_lock);
+	val = bd->limit_enable;
+	spin_unlock(&bd->limit_lock);
+	return sysfs_emit(buf, "%d\n", val);
+}
+
+static ssize_t writeback_limit_enable_store(struct device *dev,
+					    struct device_attribute *attr,
+					    const char *buf, size_t len)
+{
+	struct zram_backing *bd = &dev_to_zram(dev)->bd;
+	unsigned int val;
+
+	if (kstrtouint(buf, 10, &val) || val > 1)
+		return -EINVAL;
+	spin_lock(&bd->limit_lock);
+	bd->limit_enable = val;
+	spin_unlock(&bd->limit_lock);
+	return len;
+}
+
+static ssize_t writeback_limit_show(struct device *dev,
+				    struct device_attribute *attr, char *buf)
+{
+	struct zram_backing *bd = &dev_to_zram(dev)->bd;
+	u64 val;
+
+	spin_lock(&bd->limit_lock);
+	val = bd->limit;
+	spin_unlock(&bd->limit_lock);
+	return sysfs_emit(buf, "%llu\n", val);
+}
+
+static ssize_t writeback_limit_store(struct device *dev,
+				     struct device_attribute *attr,
+				     const char *buf, size_t len)
+{
+	struct zram_backing *bd = &dev_to_zram(dev)->bd;
+	u64 val;
+
+	if (kstrtou64(buf, 10, &val))
+		return -EINVAL;
+	spin_lock(&bd->limit_lock);
+	bd->limit = val;
+	spin_unlock(&bd->limit_lock);
+	return len;
+}
+
+static ssize_t bd_stat_show(struct device *dev,
+			    struct device_attribute *attr, char *buf)
+{
+	struct zram_stats *st = &dev_to_zram(dev)->stats;
+
+	return sysfs_emit(buf, "%8llu %8llu %8llu\n",
+			  (u64)atomic64_read(&st->bd_count) * ZRAM_4K_PER_PAGE,
+			  (u64)atomic64_read(&st->bd_reads) * ZRAM_4K_PER_PAGE,
+			  (u64)atomic64_read(&st->bd_writes) * ZRAM_4K_PER_PAGE);
+}
+
 static DEVICE_ATTR_RW(disksize);
 static DEVICE_ATTR_RO(initstate);
 static DEVICE_ATTR_WO(reset);
@@ -1201,6 +1822,11 @@ static DEVICE_ATTR_RO(mm_stat);
 static DEVICE_ATTR_RO(io_stat);
 static DEVICE_ATTR_RO(debug_stat);
 static DEVICE_ATTR_WO(idle);
+static DEVICE_ATTR_RW(backing_dev);
+static DEVICE_ATTR_WO(writeback);
+static DEVICE_ATTR_RW(writeback_limit_enable);
+static DEVICE_ATTR_RW(writeback_limit);
+static DEVICE_ATTR_RO(bd_stat);
 
 static struct attribute *zram_disk_attrs[] = {
 	&dev_attr_disksize.attr,
@@ -1215,6 +1841,11 @@ static struct attribute *zram_disk_attrs[] = {
 	&dev_attr_io_stat.attr,
 	&dev_attr_debug_stat.attr,
 	&dev_attr_idle.attr,
+	&dev_attr_backing_dev.attr,
+	&dev_attr_writeback.attr,
+	&dev_attr_writeback_limit_enable.attr,
+	&dev_attr_writeback_limit.attr,
+	&dev_attr_bd_stat.attr,
 	NULL,
 };
 ATTRIBUTE_GROUPS(zram_disk);
@@ -1243,6 +1874,8 @@ static int zram_add(void)
 	if (!zram)
 		return -ENOMEM;
 	init_rwsem(&zram->init_lock);
+	mutex_init(&zram->bd.wb_lock);
+	spin_lock_init(&zram->bd.limit_lock);
 	strscpy(zram->compressor, ZRAM_DEFAULT_COMP, sizeof(zram->compressor));
 
 	ret = idr_alloc(&zram_index_idr, zram, 0, ZRAM_MAX_DEVICES, GFP_KERNEL);
@@ -1389,9 +2022,14 @@ static int __init zram_init(void)
 	ret = zcomp_init();
 	if (ret)
 		return ret;
+	zram_bd_wq = alloc_workqueue("zram_bd", WQ_MEM_RECLAIM | WQ_UNBOUND, 0);
+	if (!zram_bd_wq) {
+		ret = -ENOMEM;
+		goto err_zcomp;
+	}
 	ret = class_register(&zram_control_class);
 	if (ret)
-		goto err_zcomp;
+		goto err_wq;
 	zram_major = register_blkdev(0, "zram");
 	if (zram_major <= 0) {
 		ret = zram_major ? zram_major : -EBUSY;
@@ -1415,6 +2053,8 @@ err_devices:
 	unregister_blkdev(zram_major, "zram");
 err_class:
 	class_unregister(&zram_control_class);
+err_wq:
+	destroy_workqueue(zram_bd_wq);
 err_zcomp:
 	zcomp_exit();
 	return ret;
@@ -1428,6 +2068,7 @@ static void __exit zram_exit(void)
 	debugfs_remove_recursive(zram_debugfs_root);
 	zram_debugfs_root = NULL;
 	unregister_blkdev(zram_major, "zram");
+	destroy_workqueue(zram_bd_wq);
 	zcomp_exit();
 }
 

@@ -7,7 +7,9 @@
 
 #include <linux/atomic.h>
 #include <linux/bits.h>
+#include <linux/mutex.h>
 #include <linux/rwsem.h>
+#include <linux/spinlock.h>
 #include <linux/types.h>
 
 #include "zcomp.h"
@@ -27,10 +29,12 @@ struct dentry;
  * bytes (PAGE_SIZE for a page stored raw); the bits above, up to bit 31,
  * are enum zram_slot_flag; bits ZRAM_ACTIME_SHIFT..63 hold the time the
  * slot was last written or read (boot-time seconds, truncated to u32).
- * ->handle is the zsmalloc handle of the object, or, for a ZRAM_SAME
- * slot, the machine word that fills the page.  A slot with neither a
- * handle nor ZRAM_SAME is empty and reads as zeros; its flags word is 0
- * apart from the lock bit (no access time, not idle).
+ * ->handle is the zsmalloc handle of the object; for a ZRAM_SAME slot,
+ * the machine word that fills the page; for a ZRAM_WB slot, the block
+ * of the backing device that holds the page uncompressed (size bits 0).
+ * A slot with no handle and neither ZRAM_SAME nor ZRAM_WB is empty and
+ * reads as zeros; its flags word is 0 apart from the lock bit (no access
+ * time, not idle).
  *
  * Slot lock rules:
  *  1. Every read or change of a slot's handle, size or flags happens
@@ -50,6 +54,9 @@ enum zram_slot_flag {
 	ZRAM_SAME,		/* page filled with one word, no object */
 	ZRAM_HUGE,		/* stored raw: did not compress enough */
 	ZRAM_IDLE,		/* marked idle, not accessed since */
+	ZRAM_WB,		/* written back: ->handle is a backing block */
+	ZRAM_UNDER_WB,		/* being written back; freeing the slot clears it */
+	ZRAM_INCOMPRESSIBLE,	/* no algorithm shrinks it: skip recompression */
 	__NR_ZRAM_SLOT_FLAGS,
 };
 
@@ -71,6 +78,29 @@ struct zram_stats {
 	atomic64_t miss_free;		/* swap frees skipped: slot busy */
 	atomic64_t writestall;		/* writes that had to sleep for memory */
 	atomic_long_t max_used_pages;	/* peak pool size, in pages */
+	atomic64_t bd_count;		/* backing blocks in use */
+	atomic64_t bd_reads;		/* pages read from the backing device */
+	atomic64_t bd_writes;		/* pages written back */
+};
+
+/*
+ * The backing device (backing_dev, writeback).  Set and released only on
+ * an uninitialized device under init_lock held for writing, so the I/O
+ * path reads these fields without locks.  A bit of ->bitmap is set while
+ * its block holds a page or is being written; bits are set only by
+ * writeback (serialized by ->wb_lock) and cleared by whoever frees the
+ * slot.
+ */
+struct zram_backing {
+	struct zram_bdev dev;		/* .bdev NULL: no backing device */
+	char *path;			/* as written to backing_dev */
+	unsigned long *bitmap;
+	unsigned long nr_blocks;	/* PAGE_SIZE blocks */
+	unsigned long next;		/* where the next block search starts */
+	struct mutex wb_lock;		/* one writeback at a time */
+	spinlock_t limit_lock;		/* the two fields below */
+	bool limit_enable;
+	u64 limit;			/* budget left, in 4K units */
 };
 
 struct zram {
@@ -97,6 +127,7 @@ struct zram {
 	size_t huge_class_size;		/* objects this big are stored raw */
 
 	struct dentry *debugfs_dir;	/* <debugfs>/zram/zramN, may be NULL */
+	struct zram_backing bd;
 
 	/* Set (under disk->open_mutex) while reset or removal runs. */
 	bool claim;
