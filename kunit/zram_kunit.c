@@ -1079,6 +1079,295 @@ static void zram_kunit_idle_store(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, zram->slots[1].flags, 0UL);
 }
 
+/* ---- writeback: parsing, block allocation, slot states ---- */
+
+struct zk_wb_case {
+	const char *in;
+	int ret;
+	enum zram_wb_mode mode;
+};
+
+/* Against a device of ZK_PAGES (16) pages. */
+static const struct zk_wb_case zk_wb_cases[] = {
+	{ "huge", 0, ZRAM_WB_HUGE },
+	{ "huge\n", 0, ZRAM_WB_HUGE },
+	{ "idle", 0, ZRAM_WB_IDLE },
+	{ "huge_idle\n", 0, ZRAM_WB_HUGE_IDLE },
+	{ "incompressible", 0, ZRAM_WB_INCOMPRESSIBLE },
+	{ "page_index=0", 0, ZRAM_WB_INDEX },
+	{ "page_index=15\n", 0, ZRAM_WB_INDEX },
+	{ "page_indexes=0-15", 0, ZRAM_WB_INDEX },
+	{ "page_indexes=7-7", 0, ZRAM_WB_INDEX },
+	{ "page_index=1 page_indexes=3-5 page_index=9\n", 0, ZRAM_WB_INDEX },
+	{ "page_index=16", -EINVAL },
+	{ "page_indexes=3-16", -EINVAL },
+	{ "page_indexes=5-2", -EINVAL },
+	{ "page_indexes=5", -EINVAL },
+	{ "page_indexes=5-", -EINVAL },
+	{ "page_indexes=-5", -EINVAL },
+	{ "page_index=", -EINVAL },
+	{ "page_index=-1", -EINVAL },
+	{ "page_index=x", -EINVAL },
+	{ "page_index=1x", -EINVAL },
+	{ "page_index=4294967296", -EINVAL },
+	{ "page_index=1 huge", -EINVAL },
+	{ "page_index=1 page_index=99", -EINVAL },
+	{ "huge idle", -EINVAL },
+	{ "HUGE", -EINVAL },
+	{ "hugeidle", -EINVAL },
+	{ "", -EINVAL },
+	{ "\n", -EINVAL },
+	{ "bogus", -EINVAL },
+};
+
+static void zk_wb_desc(const struct zk_wb_case *c, char *desc)
+{
+	snprintf(desc, KUNIT_PARAM_DESC_SIZE, "\"%*pE\"", (int)strlen(c->in),
+		 c->in);
+}
+
+KUNIT_ARRAY_PARAM(zk_wb, zk_wb_cases, zk_wb_desc);
+
+static void zram_kunit_parse_wb_mode(struct kunit *test)
+{
+	const struct zk_wb_case *c = test->param_value;
+	enum zram_wb_mode mode = (enum zram_wb_mode)-1;
+
+	KUNIT_EXPECT_EQ(test, zram_parse_wb_mode(c->in, ZK_PAGES, &mode),
+			c->ret);
+	if (!c->ret)
+		KUNIT_EXPECT_EQ(test, mode, c->mode);
+	else
+		KUNIT_EXPECT_EQ(test, mode, (enum zram_wb_mode)-1);
+}
+
+/* The ranges of a page_index list, in order. */
+static void zram_kunit_wb_ranges(struct kunit *test)
+{
+	const char *pos = "page_index=1  page_indexes=3-5\tpage_index=9\n";
+	u32 lo, hi;
+
+	KUNIT_EXPECT_EQ(test, zram_wb_next_range(&pos, 16, &lo, &hi), 1);
+	KUNIT_EXPECT_EQ(test, lo, 1U);
+	KUNIT_EXPECT_EQ(test, hi, 1U);
+	KUNIT_EXPECT_EQ(test, zram_wb_next_range(&pos, 16, &lo, &hi), 1);
+	KUNIT_EXPECT_EQ(test, lo, 3U);
+	KUNIT_EXPECT_EQ(test, hi, 5U);
+	KUNIT_EXPECT_EQ(test, zram_wb_next_range(&pos, 16, &lo, &hi), 1);
+	KUNIT_EXPECT_EQ(test, lo, 9U);
+	KUNIT_EXPECT_EQ(test, hi, 9U);
+	KUNIT_EXPECT_EQ(test, zram_wb_next_range(&pos, 16, &lo, &hi), 0);
+}
+
+/*
+ * A stand-in backing device: the bitmap and block count only (no block
+ * device; nothing here does I/O).  zk_fake_bd_put() frees it.
+ */
+static void zk_fake_bd(struct kunit *test, struct zram *zram,
+		       unsigned long nr_blocks)
+{
+	zram->bd.bitmap = kvcalloc(BITS_TO_LONGS(nr_blocks), sizeof(long),
+				   GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, zram->bd.bitmap);
+	zram->bd.nr_blocks = nr_blocks;
+	zram->bd.next = 0;
+}
+
+static void zk_fake_bd_put(struct zram *zram)
+{
+	kvfree(zram->bd.bitmap);
+	zram->bd.bitmap = NULL;
+	zram->bd.nr_blocks = 0;
+}
+
+/* Blocks come lowest-free-first from where the last search ended. */
+static void zram_kunit_bd_alloc(struct kunit *test)
+{
+	struct zram *zram = ((struct zk_ctx *)test->priv)->zram;
+
+	zk_fake_bd(test, zram, 5);
+	KUNIT_EXPECT_EQ(test, zram_bd_alloc(zram), 0L);
+	KUNIT_EXPECT_EQ(test, zram_bd_alloc(zram), 1L);
+	KUNIT_EXPECT_EQ(test, zram_bd_alloc(zram), 2L);
+	zram_bd_release(zram, 1);
+	/* the search goes on past 2 first, then wraps to the freed 1 */
+	KUNIT_EXPECT_EQ(test, zram_bd_alloc(zram), 3L);
+	KUNIT_EXPECT_EQ(test, zram_bd_alloc(zram), 4L);
+	KUNIT_EXPECT_EQ(test, zram_bd_alloc(zram), 1L);
+	KUNIT_EXPECT_EQ(test, zram_bd_alloc(zram), (long)-ENOSPC);
+	KUNIT_EXPECT_EQ(test, bitmap_weight(zram->bd.bitmap, 5), 5U);
+	zram_bd_release(zram, 4);
+	KUNIT_EXPECT_EQ(test, zram_bd_alloc(zram), 4L);
+	KUNIT_EXPECT_EQ(test, zram_bd_alloc(zram), (long)-ENOSPC);
+	zk_fake_bd_put(zram);
+}
+
+/*
+ * Make slot @index a written-back page at block @blk, as a finished
+ * writeback leaves it (the slot must be empty).
+ */
+static void zk_fake_wb_slot(struct zram *zram, u32 index, unsigned long blk)
+{
+	set_bit(blk, zram->bd.bitmap);
+	zram_slot_lock(zram, index);
+	zram->slots[index].handle = blk;
+	zram_set_flag(zram, index, ZRAM_WB);
+	zram_set_actime(zram, index, zram_now());
+	zram_slot_unlock(zram, index);
+	atomic64_inc(&zram->stats.bd_count);
+	atomic64_inc(&zram->stats.pages_stored);
+}
+
+/*
+ * Which slots writeback takes in each mode; a written-back slot (even
+ * at block 0) counts as stored, is never marked idle, and freeing it by
+ * discard or overwrite gives its block back.
+ */
+static void zram_kunit_wb_slots(struct kunit *test)
+{
+	struct zk_ctx *ctx = test->priv;
+	struct zram *zram = ctx->zram;
+	static const struct {
+		enum zram_wb_mode mode;
+		const char *want;	/* slots 0..5 taken: 'y' */
+	} modes[] = {
+		{ ZRAM_WB_HUGE, "..y.y." },
+		{ ZRAM_WB_IDLE, ".y..y." },
+		{ ZRAM_WB_HUGE_IDLE, "....y." },
+		{ ZRAM_WB_INCOMPRESSIBLE, "...y.." },
+		{ ZRAM_WB_INDEX, ".yyyy." },
+	};
+	unsigned int m, i;
+
+	zk_setup(test, zram);
+	zk_fake_bd(test, zram, 8);
+	/* 0 same, 1 compressed idle, 2 huge, 3 compressed incompressible,
+	 * 4 huge idle, 5 written back at block 0
+	 */
+	zk_fill_words(page_address(ctx->page), 7);
+	KUNIT_ASSERT_EQ(test, zram_write_page(zram, ctx->page, 0), 0);
+	zk_fill_text(ctx->page, 1);
+	KUNIT_ASSERT_EQ(test, zram_write_page(zram, ctx->page, 1), 0);
+	KUNIT_ASSERT_EQ(test, zram_write_page(zram, ctx->page, 3), 0);
+	zk_fill_random(ctx->page, 2);
+	KUNIT_ASSERT_EQ(test, zram_write_page(zram, ctx->page, 2), 0);
+	KUNIT_ASSERT_EQ(test, zram_write_page(zram, ctx->page, 4), 0);
+	zk_fake_wb_slot(zram, 5, 0);
+	zk_mark_idle(zram, 0);
+	zram_slot_lock(zram, 2);
+	zram_clear_flag(zram, 2, ZRAM_IDLE);
+	zram_slot_unlock(zram, 2);
+	zram_slot_lock(zram, 3);
+	zram_clear_flag(zram, 3, ZRAM_IDLE);
+	zram_set_flag(zram, 3, ZRAM_INCOMPRESSIBLE);
+	zram_slot_unlock(zram, 3);
+
+	KUNIT_EXPECT_EQ(test, zk_flags(zram, 5), BIT(ZRAM_WB));
+	for (m = 0; m < ARRAY_SIZE(modes); m++)
+		for (i = 0; i < 6; i++) {
+			bool got;
+
+			zram_slot_lock(zram, i);
+			got = zram_wb_wanted(zram, i, modes[m].mode);
+			zram_slot_unlock(zram, i);
+			KUNIT_EXPECT_EQ_MSG(test, got, modes[m].want[i] == 'y',
+					    "mode %d slot %u", modes[m].mode, i);
+		}
+
+	KUNIT_EXPECT_EQ(test, atomic64_read(&zram->stats.pages_stored), 6LL);
+	KUNIT_EXPECT_EQ(test, atomic64_read(&zram->stats.same_pages), 1LL);
+	KUNIT_EXPECT_EQ(test, atomic64_read(&zram->stats.huge_pages), 2LL);
+	/* discard frees block 0 */
+	zk_discard(test, zram, 5 * PAGE_SIZE, PAGE_SIZE, false);
+	KUNIT_EXPECT_EQ(test, zram->slots[5].flags, 0UL);
+	KUNIT_EXPECT_FALSE(test, test_bit(0, zram->bd.bitmap));
+	KUNIT_EXPECT_EQ(test, atomic64_read(&zram->stats.bd_count), 0LL);
+	KUNIT_EXPECT_EQ(test, atomic64_read(&zram->stats.pages_stored), 5LL);
+	/* overwrite frees block 3 */
+	zk_fake_wb_slot(zram, 6, 3);
+	zk_fill_words(page_address(ctx->page), 9);
+	KUNIT_EXPECT_EQ(test, zram_write_page(zram, ctx->page, 6), 0);
+	KUNIT_EXPECT_EQ(test, zk_flags(zram, 6), BIT(ZRAM_SAME));
+	KUNIT_EXPECT_FALSE(test, test_bit(3, zram->bd.bitmap));
+	KUNIT_EXPECT_EQ(test, atomic64_read(&zram->stats.bd_count), 0LL);
+	KUNIT_EXPECT_EQ(test, atomic64_read(&zram->stats.pages_stored), 6LL);
+	/* a slot under writeback loses that flag when it is freed */
+	zram_slot_lock(zram, 1);
+	zram_set_flag(zram, 1, ZRAM_UNDER_WB);
+	zram_slot_unlock(zram, 1);
+	zk_discard(test, zram, PAGE_SIZE, PAGE_SIZE, false);
+	KUNIT_EXPECT_EQ(test, zram->slots[1].flags, 0UL);
+	/* reset frees the last written-back slot's block too */
+	zk_fake_wb_slot(zram, 7, 5);
+	zram_reset_device(zram);
+	KUNIT_EXPECT_EQ(test, bitmap_weight(zram->bd.bitmap, 8), 0U);
+	zk_fake_bd_put(zram);
+}
+
+/* backing_dev and writeback refuse bad input and keep their state. */
+static void zram_kunit_wb_stores(struct kunit *test)
+{
+	struct zram *zram = ((struct zk_ctx *)test->priv)->zram;
+	char *buf = kunit_kzalloc(test, PAGE_SIZE, GFP_KERNEL);
+
+	KUNIT_ASSERT_NOT_NULL(test, buf);
+
+	KUNIT_EXPECT_EQ(test, dev_attr_backing_dev.show(zk_dev(zram),
+			&dev_attr_backing_dev, buf), (ssize_t)5);
+	KUNIT_EXPECT_STREQ(test, buf, "none\n");
+	KUNIT_EXPECT_EQ(test, zk_store(zram, &dev_attr_backing_dev, "\n"),
+			(ssize_t)-EINVAL);
+	KUNIT_EXPECT_EQ(test, zk_store(zram, &dev_attr_backing_dev,
+				       "/no/such/zram/backing\n"),
+			(ssize_t)-ENOENT);
+	KUNIT_EXPECT_EQ(test, zk_store(zram, &dev_attr_backing_dev, "none"),
+			(ssize_t)4);
+	KUNIT_EXPECT_NULL(test, zram->bd.dev.bdev);
+	KUNIT_EXPECT_EQ(test, zk_store(zram, &dev_attr_writeback, "huge"),
+			(ssize_t)-EINVAL);
+	zk_setup(test, zram);
+	KUNIT_EXPECT_EQ(test, zk_store(zram, &dev_attr_writeback, "huge"),
+			(ssize_t)-ENODEV);
+	KUNIT_EXPECT_EQ(test, zk_store(zram, &dev_attr_backing_dev, "none"),
+			(ssize_t)-EBUSY);
+
+	KUNIT_EXPECT_EQ(test, zk_store(zram, &dev_attr_writeback_limit_enable,
+				       "2"), (ssize_t)-EINVAL);
+	KUNIT_EXPECT_EQ(test, zk_store(zram, &dev_attr_writeback_limit_enable,
+				       "-1"), (ssize_t)-EINVAL);
+	KUNIT_EXPECT_EQ(test, zk_store(zram, &dev_attr_writeback_limit_enable,
+				       "1\n"), (ssize_t)2);
+	KUNIT_EXPECT_TRUE(test, zram->bd.limit_enable);
+	KUNIT_EXPECT_EQ(test, zk_store(zram, &dev_attr_writeback_limit, "x"),
+			(ssize_t)-EINVAL);
+	KUNIT_EXPECT_EQ(test, zk_store(zram, &dev_attr_writeback_limit, "-1"),
+			(ssize_t)-EINVAL);
+	KUNIT_EXPECT_EQ(test, zk_store(zram, &dev_attr_writeback_limit, "25\n"),
+			(ssize_t)3);
+	KUNIT_EXPECT_EQ(test, zram->bd.limit, 25ULL);
+	/* budget: taken per page while enabled, given back, not below 0 */
+	KUNIT_EXPECT_TRUE(test, zram_wb_budget_take(zram));
+	KUNIT_EXPECT_EQ(test, zram->bd.limit, 25ULL - ZRAM_4K_PER_PAGE);
+	zram_wb_budget_return(zram);
+	KUNIT_EXPECT_EQ(test, zram->bd.limit, 25ULL);
+	zram->bd.limit = 0;
+	KUNIT_EXPECT_FALSE(test, zram_wb_budget_take(zram));
+	KUNIT_EXPECT_EQ(test, zram->bd.limit, 0ULL);
+	zram->bd.limit_enable = false;
+	KUNIT_EXPECT_TRUE(test, zram_wb_budget_take(zram));
+	KUNIT_EXPECT_EQ(test, zram->bd.limit, 0ULL);
+
+	KUNIT_EXPECT_EQ(test, dev_attr_bd_stat.show(zk_dev(zram),
+			&dev_attr_bd_stat, buf), (ssize_t)27);
+	KUNIT_EXPECT_STREQ(test, buf, "       0        0        0\n");
+	/* reset turns the limit off and zeroes it */
+	zram->bd.limit_enable = true;
+	zram->bd.limit = 7;
+	zram_reset_device(zram);
+	KUNIT_EXPECT_FALSE(test, zram->bd.limit_enable);
+	KUNIT_EXPECT_EQ(test, zram->bd.limit, 0ULL);
+}
+
 static struct kunit_case zram_drv_cases[] = {
 	KUNIT_CASE_PARAM(zram_kunit_same_filled, zk_same_gen_params),
 	KUNIT_CASE_PARAM(zram_kunit_parse_size, zk_size_gen_params),
@@ -1100,6 +1389,11 @@ static struct kunit_case zram_drv_cases[] = {
 	KUNIT_CASE(zram_kunit_idle_access),
 	KUNIT_CASE_PARAM(zram_kunit_parse_idle, zk_idle_gen_params),
 	KUNIT_CASE(zram_kunit_idle_store),
+	KUNIT_CASE_PARAM(zram_kunit_parse_wb_mode, zk_wb_gen_params),
+	KUNIT_CASE(zram_kunit_wb_ranges),
+	KUNIT_CASE(zram_kunit_bd_alloc),
+	KUNIT_CASE(zram_kunit_wb_slots),
+	KUNIT_CASE(zram_kunit_wb_stores),
 	{}
 };
 
