@@ -19,6 +19,8 @@
 #include <linux/blkdev.h>
 #include <linux/ctype.h>
 #include <linux/debugfs.h>
+#include <linux/file.h>
+#include <linux/fs.h>
 #include <linux/device.h>
 #include <linux/highmem.h>
 #include <linux/idr.h>
@@ -104,6 +106,19 @@ static void zram_clear_flag(struct zram *zram, u32 index,
 static unsigned int zram_get_obj_size(struct zram *zram, u32 index)
 {
 	return zram->slots[index].flags & (BIT(ZRAM_FLAG_SHIFT) - 1);
+}
+
+static unsigned int zram_get_prio(struct zram *zram, u32 index)
+{
+	return (zram->slots[index].flags >> ZRAM_PRIO) & 3;
+}
+
+static void zram_set_prio(struct zram *zram, u32 index, unsigned int prio)
+{
+	unsigned long flags = zram->slots[index].flags;
+
+	flags &= ~(3UL << ZRAM_PRIO);
+	zram->slots[index].flags = flags | (unsigned long)prio << ZRAM_PRIO;
 }
 
 static void zram_set_obj_size(struct zram *zram, u32 index, unsigned int size)
@@ -193,7 +208,7 @@ static void zram_free_slot(struct zram *zram, u32 index)
 	slot->handle = 0;
 	/*
 	 * Keep only the lock bit: no size, flags, idle mark or time.  This
-	 * also clears ZRAM_UNDER_WB, which tells a writeback in flight that
+	 * also clears ZRAM_PP, which tells a writeback in flight that
 	 * the page it copied is gone.
 	 */
 	slot->flags &= BIT(ZRAM_SLOT_LOCK);
@@ -203,7 +218,7 @@ static void zram_free_slot(struct zram *zram, u32 index)
 
 /*
  * Reserve a free block of the backing device, searching from where the
- * last search ended.  Only writeback calls this (under bd.wb_lock).
+ * last search ended.  Only writeback calls this (under pp_lock).
  */
 static long zram_bd_alloc(struct zram *zram)
 {
@@ -374,6 +389,7 @@ static int zram_read_slot_locked(struct zram *zram, u32 index,
 {
 	struct zram_slot *slot = &zram->slots[index];
 	struct zcomp_strm *zstrm;
+	struct zcomp *comp;
 	unsigned int size;
 	const void *src;
 	void *dst;
@@ -389,15 +405,17 @@ static int zram_read_slot_locked(struct zram *zram, u32 index,
 		goto out;
 	}
 
+	/* Always the algorithm that compressed this object. */
+	comp = zram->comps[zram_get_prio(zram, index)];
 	size = zram_get_obj_size(zram, index);
-	zstrm = zcomp_stream_get(zram->comp);
+	zstrm = zcomp_stream_get(comp);
 	src = zsm_read_begin(zram->pool, slot->handle, zstrm->local_copy);
 	if (size == PAGE_SIZE)
 		memcpy(dst, src, PAGE_SIZE);
 	else
-		ret = zcomp_decompress(zram->comp, zstrm, src, size, dst);
+		ret = zcomp_decompress(comp, zstrm, src, size, dst);
 	zsm_read_end(zram->pool, slot->handle, src);
-	zcomp_stream_put(zram->comp);
+	zcomp_stream_put(comp);
 out:
 	kunmap_local(dst);
 	flush_dcache_page(page);
@@ -470,6 +488,7 @@ static int zram_write_page(struct zram *zram, struct page *page, u32 index)
 	unsigned long handle = 0, word, pool_pages;
 	unsigned int comp_len, handle_len = 0;
 	unsigned long limit = READ_ONCE(zram->limit_pages);
+	struct zcomp *comp = zram->comps[ZRAM_PRIMARY_COMP];
 	struct zcomp_strm *zstrm;
 	bool same, huge;
 	void *mem;
@@ -484,12 +503,12 @@ static int zram_write_page(struct zram *zram, struct page *page, u32 index)
 	}
 
 again:
-	zstrm = zcomp_stream_get(zram->comp);
+	zstrm = zcomp_stream_get(comp);
 	mem = kmap_local_page(page);
-	ret = zcomp_compress(zram->comp, zstrm, mem, &comp_len);
+	ret = zcomp_compress(comp, zstrm, mem, &comp_len);
 	kunmap_local(mem);
 	if (unlikely(ret)) {
-		zcomp_stream_put(zram->comp);
+		zcomp_stream_put(comp);
 		pr_err_ratelimited("zram%d: compression failed: %d\n",
 				   zram->id, ret);
 		goto err_free;
@@ -513,7 +532,7 @@ again:
 			 * allocate the slow way, and compress again since
 			 * another writer may have used the stream meanwhile.
 			 */
-			zcomp_stream_put(zram->comp);
+			zcomp_stream_put(comp);
 			atomic64_inc(&zram->stats.writestall);
 			ret = zsm_malloc(zram->pool, comp_len,
 					 GFP_NOIO | __GFP_NOWARN, &handle);
@@ -527,7 +546,7 @@ again:
 	pool_pages = zsm_get_total_pages(zram->pool);
 	zram_update_used_max(zram, pool_pages);
 	if (limit && pool_pages > limit) {
-		zcomp_stream_put(zram->comp);
+		zcomp_stream_put(comp);
 		ret = -ENOMEM;
 		goto err_free;
 	}
@@ -539,7 +558,7 @@ again:
 	} else {
 		zsm_write(zram->pool, handle, zstrm->buffer, comp_len);
 	}
-	zcomp_stream_put(zram->comp);
+	zcomp_stream_put(comp);
 
 	zram_slot_lock(zram, index);
 	zram_free_slot(zram, index);
@@ -806,6 +825,26 @@ static const struct block_device_operations zram_fops = {
 
 /* ---- set-up and tear-down ---- */
 
+/* Back to no level and no dictionary. */
+static void zram_params_reset(struct zcomp_params *params)
+{
+	vfree(params->dict);
+	memset(params, 0, sizeof(*params));
+	params->level = ZCOMP_PARAM_NO_LEVEL;
+}
+
+/*
+ * Choose algorithm @name ("" for none) for slot @prio; its parameters
+ * start over.  Only on an uninitialized device.
+ */
+static void zram_set_alg(struct zram *zram, unsigned int prio,
+			 const char *name)
+{
+	if (zram->comp_algs[prio] != name)
+		strscpy(zram->comp_algs[prio], name, ZRAM_MAX_ALG_NAME);
+	zram_params_reset(&zram->comp_params[prio]);
+}
+
 static void zram_free_all(struct zram *zram)
 {
 	unsigned long nr_pages = zram->disksize >> PAGE_SHIFT;
@@ -820,9 +859,11 @@ static void zram_free_all(struct zram *zram)
 		vfree(zram->slots);
 		zram->slots = NULL;
 	}
-	if (zram->comp) {
-		zcomp_destroy(zram->comp);
-		zram->comp = NULL;
+	for (i = 0; i < ZRAM_MAX_COMPS; i++) {
+		if (zram->comps[i]) {
+			zcomp_destroy(zram->comps[i]);
+			zram->comps[i] = NULL;
+		}
 	}
 	if (zram->pool) {
 		zsm_destroy_pool(zram->pool);
@@ -833,6 +874,8 @@ static void zram_free_all(struct zram *zram)
 /* Free everything the device stores and make it uninitialized. */
 static void zram_reset_device(struct zram *zram)
 {
+	unsigned int i;
+
 	down_write(&zram->init_lock);
 	set_capacity_and_notify(zram->disk, 0);
 	zram_free_all(zram);
@@ -847,13 +890,21 @@ static void zram_reset_device(struct zram *zram)
 	zram->bd.limit = 0;
 	spin_unlock(&zram->bd.limit_lock);
 	memset(&zram->stats, 0, sizeof(zram->stats));
-	/* The chosen algorithm survives a reset, as with the kernel's zram. */
+	/*
+	 * The primary algorithm survives a reset, as with the kernel's zram
+	 * of 6.1; recompression algorithms and all algorithm parameters go
+	 * back to none, as with later kernels.
+	 */
+	for (i = ZRAM_PRIMARY_COMP; i < ZRAM_MAX_COMPS; i++)
+		zram_set_alg(zram, i, i == ZRAM_PRIMARY_COMP ?
+			     zram->comp_algs[i] : "");
 	up_write(&zram->init_lock);
 }
 
 static int zram_setup(struct zram *zram, u64 disksize)
 {
 	unsigned long nr_pages = disksize >> PAGE_SHIFT;
+	unsigned int i;
 	char name[16];
 	int ret;
 
@@ -869,14 +920,19 @@ static int zram_setup(struct zram *zram, u64 disksize)
 	}
 	zram->huge_class_size = zsm_huge_class_size(zram->pool);
 
-	zram->comp_params.level = ZCOMP_PARAM_NO_LEVEL;
-	zram->comp = zcomp_create(zram->compressor, &zram->comp_params);
-	if (IS_ERR(zram->comp)) {
-		ret = PTR_ERR(zram->comp);
-		zram->comp = NULL;
-		pr_err("zram%d: cannot set up %s: %d\n", zram->id,
-		       zram->compressor, ret);
-		goto err;
+	for (i = 0; i < ZRAM_MAX_COMPS; i++) {
+		struct zcomp *comp;
+
+		if (!zram->comp_algs[i][0])
+			continue;
+		comp = zcomp_create(zram->comp_algs[i], &zram->comp_params[i]);
+		if (IS_ERR(comp)) {
+			ret = PTR_ERR(comp);
+			pr_err("zram%d: cannot set up %s: %d\n", zram->id,
+			       zram->comp_algs[i], ret);
+			goto err;
+		}
+		zram->comps[i] = comp;
 	}
 	zram->disksize = disksize;
 	return 0;
@@ -969,6 +1025,40 @@ static int zram_parse_idle(const char *buf, u64 *age)
 	if (kstrtou64(buf, 10, &val) || !val)
 		return -EINVAL;
 	*age = val;
+	return 0;
+}
+
+/*
+ * Split the next white-space separated "key=value" token off *@pos (a
+ * writable string) and terminate both parts.  Returns 1 with *@key and
+ * *@val set, 0 at the end of the string, -EINVAL for a token without
+ * '=' or with an empty key or value.
+ */
+static int zram_next_kv(char **pos, char **key, char **val)
+{
+	char *tok = skip_spaces(*pos), *end, *eq;
+
+	if (!*tok)
+		return 0;
+	end = tok;
+	while (*end && !isspace(*end))
+		end++;
+	*pos = *end ? end + 1 : end;
+	*end = '\0';
+	eq = strchr(tok, '=');
+	if (!eq || eq == tok || !eq[1])
+		return -EINVAL;
+	*eq = '\0';
+	*key = tok;
+	*val = eq + 1;
+	return 1;
+}
+
+/* "priority=N" for a recompression slot: 1..ZRAM_MAX_COMPS - 1. */
+static int zram_parse_prio(const char *val, unsigned int *prio)
+{
+	if (kstrtouint(val, 10, prio) || *prio < 1 || *prio >= ZRAM_MAX_COMPS)
+		return -EINVAL;
 	return 0;
 }
 
@@ -1103,7 +1193,7 @@ static bool zram_wb_wanted(struct zram *zram, u32 index,
 	if (!zram->slots[index].handle ||
 	    zram_test_flag(zram, index, ZRAM_SAME) ||
 	    zram_test_flag(zram, index, ZRAM_WB) ||
-	    zram_test_flag(zram, index, ZRAM_UNDER_WB))
+	    zram_test_flag(zram, index, ZRAM_PP))
 		return false;
 	switch (mode) {
 	case ZRAM_WB_HUGE:
@@ -1185,7 +1275,7 @@ static int zram_wb_slot(struct zram *zram, u32 index, enum zram_wb_mode mode,
 	}
 	ret = zram_read_slot_locked(zram, index, page);
 	if (!ret)
-		zram_set_flag(zram, index, ZRAM_UNDER_WB);
+		zram_set_flag(zram, index, ZRAM_PP);
 	zram_slot_unlock(zram, index);
 	if (ret)
 		goto err;
@@ -1199,9 +1289,9 @@ static int zram_wb_slot(struct zram *zram, u32 index, enum zram_wb_mode mode,
 
 	zram_slot_lock(zram, index);
 	/* Freed, rewritten, or (idle modes) accessed while in flight? */
-	changed = !zram_test_flag(zram, index, ZRAM_UNDER_WB) ||
+	changed = !zram_test_flag(zram, index, ZRAM_PP) ||
 		  (need_idle && !zram_test_flag(zram, index, ZRAM_IDLE));
-	zram_clear_flag(zram, index, ZRAM_UNDER_WB);
+	zram_clear_flag(zram, index, ZRAM_PP);
 	if (ret || changed) {
 		zram_slot_unlock(zram, index);
 		goto err;
@@ -1209,6 +1299,7 @@ static int zram_wb_slot(struct zram *zram, u32 index, enum zram_wb_mode mode,
 	zram_release_data(zram, index);
 	slot->handle = blk;
 	zram_set_obj_size(zram, index, 0);
+	zram_set_prio(zram, index, 0);
 	zram_clear_flag(zram, index, ZRAM_HUGE);
 	zram_clear_flag(zram, index, ZRAM_IDLE);
 	zram_set_flag(zram, index, ZRAM_WB);
@@ -1247,6 +1338,185 @@ static int zram_wb_range(struct zram *zram, enum zram_wb_mode mode,
 			return -EINTR;
 		cond_resched();
 	}
+	return ret;
+}
+
+/* ---- recompression ---- */
+
+/* Which pages "recompress" looks at, and with what. */
+struct zram_recomp_req {
+	bool huge;		/* only huge pages */
+	bool idle;		/* only idle pages */
+	u32 threshold;		/* only objects of at least this size; 0: any */
+	u64 max_pages;		/* pages to try at most; 0: no limit */
+	unsigned int prio_lo;	/* algorithm slots prio_lo..prio_hi - 1 */
+	unsigned int prio_hi;
+};
+
+/* Does the (locked) slot qualify for @req? */
+static bool zram_recomp_wanted(struct zram *zram, u32 index,
+			       const struct zram_recomp_req *req)
+{
+	if (!zram->slots[index].handle ||
+	    zram_test_flag(zram, index, ZRAM_SAME) ||
+	    zram_test_flag(zram, index, ZRAM_WB) ||
+	    zram_test_flag(zram, index, ZRAM_PP) ||
+	    zram_test_flag(zram, index, ZRAM_INCOMPRESSIBLE))
+		return false;
+	if (req->huge && !zram_test_flag(zram, index, ZRAM_HUGE))
+		return false;
+	if (req->idle && !zram_test_flag(zram, index, ZRAM_IDLE))
+		return false;
+	if (zram_get_obj_size(zram, index) < req->threshold)
+		return false;
+	/* Already compressed by the last algorithm it could get? */
+	return zram_get_prio(zram, index) + 1 < req->prio_hi;
+}
+
+/* Highest algorithm slot in use (0 when only the primary is). */
+static unsigned int zram_last_prio(struct zram *zram)
+{
+	unsigned int prio = ZRAM_MAX_COMPS - 1;
+
+	while (prio && !zram->comps[prio])
+		prio--;
+	return prio;
+}
+
+/*
+ * Try to store slot @index smaller with the algorithms of @req above the
+ * one that compressed it, in priority order; the first that lands the
+ * object in a smaller pool slot wins.  @page and @buf (PAGE_SIZE) are
+ * scratch.  Returns 1 if the page was tried, 0 if it did not qualify,
+ * or an error (the page stays as it was).  A page that none of the
+ * device's algorithms above its own can shrink is flagged
+ * ZRAM_INCOMPRESSIBLE and not tried again.
+ */
+static int zram_recompress_slot(struct zram *zram, u32 index,
+				const struct zram_recomp_req *req,
+				struct page *page, void *buf)
+{
+	unsigned int prio, new_prio = 0, old_prio, old_size, new_len = 0;
+	struct zram_slot *slot = &zram->slots[index];
+	struct zcomp_strm *zstrm;
+	unsigned long handle;
+	size_t old_slot;
+	void *mem;
+	int ret;
+
+	zram_slot_lock(zram, index);
+	if (!zram_recomp_wanted(zram, index, req)) {
+		zram_slot_unlock(zram, index);
+		return 0;
+	}
+	old_prio = zram_get_prio(zram, index);
+	old_size = zram_get_obj_size(zram, index);
+	ret = zram_read_slot_locked(zram, index, page);
+	if (!ret)
+		zram_set_flag(zram, index, ZRAM_PP);
+	zram_slot_unlock(zram, index);
+	if (ret)
+		return ret;
+	atomic64_inc(&zram->stats.recomp_tried);
+
+	old_slot = zsm_slot_size(zram->pool, old_size);
+	for (prio = max(req->prio_lo, old_prio + 1); prio < req->prio_hi;
+	     prio++) {
+		struct zcomp *comp = zram->comps[prio];
+		unsigned int len;
+
+		if (!comp)
+			continue;
+		zstrm = zcomp_stream_get(comp);
+		mem = kmap_local_page(page);
+		ret = zcomp_compress(comp, zstrm, mem, &len);
+		kunmap_local(mem);
+		if (!ret && len < zram->huge_class_size &&
+		    zsm_slot_size(zram->pool, len) < old_slot) {
+			memcpy(buf, zstrm->buffer, len);
+			new_len = len;
+			new_prio = prio;
+		}
+		zcomp_stream_put(comp);
+		if (new_len)
+			break;
+	}
+
+	if (!new_len) {
+		zram_slot_lock(zram, index);
+		if (zram_test_flag(zram, index, ZRAM_PP) &&
+		    req->prio_hi > zram_last_prio(zram))
+			zram_set_flag(zram, index, ZRAM_INCOMPRESSIBLE);
+		zram_clear_flag(zram, index, ZRAM_PP);
+		zram_slot_unlock(zram, index);
+		return 1;
+	}
+
+	ret = zsm_malloc(zram->pool, new_len, GFP_NOIO | __GFP_NOWARN, &handle);
+	if (ret) {
+		zram_slot_lock(zram, index);
+		zram_clear_flag(zram, index, ZRAM_PP);
+		zram_slot_unlock(zram, index);
+		return ret;
+	}
+	zsm_write(zram->pool, handle, buf, new_len);
+	zram_update_used_max(zram, zsm_get_total_pages(zram->pool));
+
+	zram_slot_lock(zram, index);
+	if (!zram_test_flag(zram, index, ZRAM_PP)) {
+		/* Freed or rewritten meanwhile: the copy is stale. */
+		zram_slot_unlock(zram, index);
+		zsm_free(zram->pool, handle);
+		return 1;
+	}
+	zram_clear_flag(zram, index, ZRAM_PP);
+	zram_release_data(zram, index);
+	slot->handle = handle;
+	zram_set_obj_size(zram, index, new_len);
+	zram_set_prio(zram, index, new_prio);
+	zram_clear_flag(zram, index, ZRAM_HUGE);
+	zram_slot_unlock(zram, index);
+	atomic64_add(new_len, &zram->stats.compr_data_size);
+	atomic64_inc(&zram->stats.recomp_kept);
+	return 1;
+}
+
+/* Run @req over the whole device; init_lock held for reading. */
+static int zram_recompress(struct zram *zram, const struct zram_recomp_req *req)
+{
+	unsigned long nr_pages = zram->disksize >> PAGE_SHIFT;
+	struct page *page;
+	u64 tried = 0;
+	unsigned long index;
+	void *buf;
+	int ret = 0;
+
+	page = alloc_page(GFP_KERNEL);
+	buf = kmalloc(PAGE_SIZE, GFP_KERNEL);
+	if (!page || !buf) {
+		ret = -ENOMEM;
+		goto out;
+	}
+	mutex_lock(&zram->pp_lock);
+	for (index = 0; index < nr_pages; index++) {
+		if (req->max_pages && tried >= req->max_pages)
+			break;
+		ret = zram_recompress_slot(zram, index, req, page, buf);
+		if (ret < 0)
+			break;
+		tried += ret;
+		ret = 0;
+		if (fatal_signal_pending(current)) {
+			ret = -EINTR;
+			break;
+		}
+		cond_resched();
+	}
+	mutex_unlock(&zram->pp_lock);
+out:
+	kfree(buf);
+	if (page)
+		__free_page(page);
 	return ret;
 }
 
@@ -1480,7 +1750,7 @@ static ssize_t comp_algorithm_show(struct device *dev,
 	ssize_t ret;
 
 	down_read(&zram->init_lock);
-	ret = zcomp_available_show(zram->compressor, buf, 0);
+	ret = zcomp_available_show(zram->comp_algs[ZRAM_PRIMARY_COMP], buf, 0);
 	up_read(&zram->init_lock);
 	return ret;
 }
@@ -1503,7 +1773,7 @@ static ssize_t comp_algorithm_store(struct device *dev,
 	if (zram->init_done)
 		ret = -EBUSY;
 	else
-		strscpy(zram->compressor, name, sizeof(zram->compressor));
+		zram_set_alg(zram, ZRAM_PRIMARY_COMP, name);
 	up_write(&zram->init_lock);
 	return ret ? ret : len;
 }
@@ -1628,9 +1898,12 @@ static ssize_t debug_stat_show(struct device *dev,
 {
 	struct zram_stats *st = &dev_to_zram(dev)->stats;
 
-	return sysfs_emit(buf, "version: %d\n%8llu %8llu\n", 1,
+	/* Columns 3 and 4 are ours: recompression tries and successes. */
+	return sysfs_emit(buf, "version: %d\n%8llu %8llu %8llu %8llu\n", 1,
 			  (u64)atomic64_read(&st->writestall),
-			  (u64)atomic64_read(&st->miss_free));
+			  (u64)atomic64_read(&st->miss_free),
+			  (u64)atomic64_read(&st->recomp_tried),
+			  (u64)atomic64_read(&st->recomp_kept));
 }
 
 static ssize_t idle_store(struct device *dev, struct device_attribute *attr,
@@ -1730,14 +2003,14 @@ static ssize_t writeback_store(struct device *dev,
 		goto out;
 	}
 
-	mutex_lock(&zram->bd.wb_lock);
+	mutex_lock(&zram->pp_lock);
 	if (mode != ZRAM_WB_INDEX) {
 		ret = zram_wb_range(zram, mode, 0, nr_pages - 1, page);
 	} else {
 		while (!ret && zram_wb_next_range(&pos, nr_pages, &lo, &hi) > 0)
 			ret = zram_wb_range(zram, mode, lo, hi, page);
 	}
-	mutex_unlock(&zram->bd.wb_lock);
+	mutex_unlock(&zram->pp_lock);
 	__free_page(page);
 out:
 	up_read(&zram->init_lock);
@@ -1810,6 +2083,301 @@ static ssize_t bd_stat_show(struct device *dev,
 			  (u64)atomic64_read(&st->bd_writes) * ZRAM_4K_PER_PAGE);
 }
 
+static ssize_t recomp_algorithm_show(struct device *dev,
+				     struct device_attribute *attr, char *buf)
+{
+	struct zram *zram = dev_to_zram(dev);
+	ssize_t at = 0;
+	unsigned int prio;
+
+	down_read(&zram->init_lock);
+	for (prio = 1; prio < ZRAM_MAX_COMPS; prio++) {
+		if (!zram->comp_algs[prio][0])
+			continue;
+		at += sysfs_emit_at(buf, at, "#%u: ", prio);
+		at = zcomp_available_show(zram->comp_algs[prio], buf, at);
+	}
+	up_read(&zram->init_lock);
+	return at;
+}
+
+/* "algo=NAME [priority=N]": a recompression algorithm (priority 1 by default). */
+static ssize_t recomp_algorithm_store(struct device *dev,
+				      struct device_attribute *attr,
+				      const char *buf, size_t len)
+{
+	struct zram *zram = dev_to_zram(dev);
+	char *args, *pos, *key, *val, *alg = NULL;
+	unsigned int prio = 1;
+	int ret;
+
+	args = kstrndup(buf, len, GFP_KERNEL);
+	if (!args)
+		return -ENOMEM;
+	pos = args;
+	while ((ret = zram_next_kv(&pos, &key, &val)) > 0) {
+		if (!strcmp(key, "algo"))
+			alg = val;
+		else if (!strcmp(key, "priority"))
+			ret = zram_parse_prio(val, &prio);
+		else
+			ret = -EINVAL;
+		if (ret < 0)
+			break;
+	}
+	if (!ret && (!alg || strlen(alg) >= ZRAM_MAX_ALG_NAME ||
+		     !zcomp_available_algorithm(alg)))
+		ret = -EINVAL;
+	if (ret)
+		goto out;
+
+	down_write(&zram->init_lock);
+	if (zram->init_done)
+		ret = -EBUSY;
+	else
+		zram_set_alg(zram, prio, alg);
+	up_write(&zram->init_lock);
+out:
+	kfree(args);
+	return ret ? ret : len;
+}
+
+/* Largest dictionary algorithm_params loads. */
+#define ZRAM_MAX_DICT_SIZE	SZ_8M
+
+/*
+ * Read the whole regular file at @path into a vmalloc'ed buffer of at
+ * most ZRAM_MAX_DICT_SIZE bytes.  Returns its size (> 0) or an errno:
+ * -EINVAL for an empty file or one that is not a regular file, -EFBIG
+ * for a big one.
+ */
+static ssize_t zram_load_file(const char *path, void **out)
+{
+	struct file *file;
+	loff_t size, pos = 0;
+	ssize_t ret;
+	void *data;
+
+	file = filp_open(path, O_RDONLY, 0);
+	if (IS_ERR(file))
+		return PTR_ERR(file);
+	ret = -EINVAL;
+	if (!S_ISREG(file_inode(file)->i_mode))
+		goto out;
+	size = i_size_read(file_inode(file));
+	if (!size)
+		goto out;
+	ret = -EFBIG;
+	if (size > ZRAM_MAX_DICT_SIZE)
+		goto out;
+	ret = -ENOMEM;
+	data = vmalloc(size);
+	if (!data)
+		goto out;
+	while (pos < size) {
+		ret = kernel_read(file, data + pos, size - pos, &pos);
+		if (ret <= 0)
+			break;
+	}
+	if (pos < size) {
+		vfree(data);
+		ret = ret < 0 ? ret : -EIO;
+		goto out;
+	}
+	*out = data;
+	ret = size;
+out:
+	fput(file);
+	return ret;
+}
+
+/*
+ * Algorithm slot named by "algo=NAME" (any slot with that algorithm,
+ * primary first) or "priority=N" (a recompression slot in use), else
+ * the primary.  init_lock held.
+ */
+static int zram_params_prio(struct zram *zram, const char *alg, int prio)
+{
+	unsigned int i;
+
+	if (alg) {
+		for (i = 0; i < ZRAM_MAX_COMPS; i++)
+			if (!strcmp(zram->comp_algs[i], alg))
+				return i;
+		return -EINVAL;
+	}
+	if (prio < 0)
+		return ZRAM_PRIMARY_COMP;
+	return zram->comp_algs[prio][0] ? prio : -EINVAL;
+}
+
+/*
+ * "[algo=NAME | priority=N] [level=L] [dict=PATH]": the parameters of
+ * one algorithm slot, replacing what it had, checked by creating the
+ * algorithm with them.  Only before disksize.
+ */
+static ssize_t algorithm_params_store(struct device *dev,
+				      struct device_attribute *attr,
+				      const char *buf, size_t len)
+{
+	struct zram *zram = dev_to_zram(dev);
+	char *args, *pos, *key, *val, *alg = NULL, *path = NULL;
+	struct zcomp_params params = { .level = ZCOMP_PARAM_NO_LEVEL };
+	unsigned int uprio;
+	struct zcomp *comp;
+	int prio = -1, ret;
+	ssize_t size;
+
+	args = kstrndup(buf, len, GFP_KERNEL);
+	if (!args)
+		return -ENOMEM;
+	pos = args;
+	while ((ret = zram_next_kv(&pos, &key, &val)) > 0) {
+		if (!strcmp(key, "algo")) {
+			alg = val;
+		} else if (!strcmp(key, "priority")) {
+			ret = zram_parse_prio(val, &uprio);
+			prio = uprio;
+		} else if (!strcmp(key, "level")) {
+			if (kstrtos32(val, 10, &params.level) ||
+			    params.level == ZCOMP_PARAM_NO_LEVEL)
+				ret = -EINVAL;
+		} else if (!strcmp(key, "dict")) {
+			path = val;
+		} else {
+			ret = -EINVAL;
+		}
+		if (ret < 0)
+			break;
+	}
+	if (!ret && alg && prio >= 0)
+		ret = -EINVAL;
+	if (ret)
+		goto out;
+
+	if (path) {
+		size = zram_load_file(path, &params.dict);
+		if (size < 0) {
+			ret = size;
+			goto out;
+		}
+		params.dict_sz = size;
+	}
+
+	down_write(&zram->init_lock);
+	if (zram->init_done) {
+		ret = -EBUSY;
+		goto out_unlock;
+	}
+	ret = zram_params_prio(zram, alg, prio);
+	if (ret < 0)
+		goto out_unlock;
+	prio = ret;
+	comp = zcomp_create(zram->comp_algs[prio], &params);
+	if (IS_ERR(comp)) {
+		ret = PTR_ERR(comp);
+		goto out_unlock;
+	}
+	zcomp_destroy(comp);
+	params.drv_data = NULL;
+	zram_params_reset(&zram->comp_params[prio]);
+	zram->comp_params[prio] = params;
+	params.dict = NULL;
+	ret = 0;
+out_unlock:
+	up_write(&zram->init_lock);
+out:
+	vfree(params.dict);
+	kfree(args);
+	return ret ? ret : len;
+}
+
+/*
+ * "[type=huge|idle|huge_idle] [threshold=BYTES] [max_pages=N]
+ *  [algo=NAME | priority=N]" into @req, against the device's algorithms.
+ * init_lock held.
+ */
+static int zram_parse_recompress(struct zram *zram, char *args,
+				 struct zram_recomp_req *req)
+{
+	char *key, *val, *alg = NULL;
+	unsigned int prio = 0, i;
+	int ret;
+
+	memset(req, 0, sizeof(*req));
+	while ((ret = zram_next_kv(&args, &key, &val)) > 0) {
+		if (!strcmp(key, "type")) {
+			req->huge = !strcmp(val, "huge") ||
+				    !strcmp(val, "huge_idle");
+			req->idle = !strcmp(val, "idle") ||
+				    !strcmp(val, "huge_idle");
+			if (!req->huge && !req->idle)
+				ret = -EINVAL;
+		} else if (!strcmp(key, "threshold")) {
+			if (kstrtou32(val, 10, &req->threshold) ||
+			    !req->threshold || req->threshold > PAGE_SIZE)
+				ret = -EINVAL;
+		} else if (!strcmp(key, "max_pages")) {
+			if (kstrtou64(val, 10, &req->max_pages) ||
+			    !req->max_pages)
+				ret = -EINVAL;
+		} else if (!strcmp(key, "algo")) {
+			alg = val;
+		} else if (!strcmp(key, "priority")) {
+			ret = zram_parse_prio(val, &prio);
+		} else {
+			ret = -EINVAL;
+		}
+		if (ret < 0)
+			return ret;
+	}
+	if (alg && prio)
+		return -EINVAL;
+	if (alg) {
+		for (i = 1; i < ZRAM_MAX_COMPS && !prio; i++)
+			if (!strcmp(zram->comp_algs[i], alg))
+				prio = i;
+		if (!prio)
+			return -EINVAL;
+	}
+	if (prio) {
+		if (!zram->comps[prio])
+			return -EINVAL;
+		req->prio_lo = prio;
+		req->prio_hi = prio + 1;
+	} else {
+		if (!zram_last_prio(zram))
+			return -EINVAL;
+		req->prio_lo = 1;
+		req->prio_hi = ZRAM_MAX_COMPS;
+	}
+	return 0;
+}
+
+static ssize_t recompress_store(struct device *dev,
+				struct device_attribute *attr,
+				const char *buf, size_t len)
+{
+	struct zram *zram = dev_to_zram(dev);
+	struct zram_recomp_req req;
+	char *args;
+	int ret;
+
+	args = kstrndup(buf, len, GFP_KERNEL);
+	if (!args)
+		return -ENOMEM;
+	down_read(&zram->init_lock);
+	if (!zram->init_done)
+		ret = -EINVAL;
+	else
+		ret = zram_parse_recompress(zram, args, &req);
+	if (!ret)
+		ret = zram_recompress(zram, &req);
+	up_read(&zram->init_lock);
+	kfree(args);
+	return ret ? ret : len;
+}
+
 static DEVICE_ATTR_RW(disksize);
 static DEVICE_ATTR_RO(initstate);
 static DEVICE_ATTR_WO(reset);
@@ -1827,6 +2395,9 @@ static DEVICE_ATTR_WO(writeback);
 static DEVICE_ATTR_RW(writeback_limit_enable);
 static DEVICE_ATTR_RW(writeback_limit);
 static DEVICE_ATTR_RO(bd_stat);
+static DEVICE_ATTR_RW(recomp_algorithm);
+static DEVICE_ATTR_WO(algorithm_params);
+static DEVICE_ATTR_WO(recompress);
 
 static struct attribute *zram_disk_attrs[] = {
 	&dev_attr_disksize.attr,
@@ -1846,6 +2417,9 @@ static struct attribute *zram_disk_attrs[] = {
 	&dev_attr_writeback_limit_enable.attr,
 	&dev_attr_writeback_limit.attr,
 	&dev_attr_bd_stat.attr,
+	&dev_attr_recomp_algorithm.attr,
+	&dev_attr_algorithm_params.attr,
+	&dev_attr_recompress.attr,
 	NULL,
 };
 ATTRIBUTE_GROUPS(zram_disk);
@@ -1868,15 +2442,18 @@ static const struct zram_queue_cfg zram_queue_cfg = {
 static int zram_add(void)
 {
 	struct zram *zram;
+	unsigned int i;
 	int ret;
 
 	zram = kzalloc(sizeof(*zram), GFP_KERNEL);
 	if (!zram)
 		return -ENOMEM;
 	init_rwsem(&zram->init_lock);
-	mutex_init(&zram->bd.wb_lock);
+	mutex_init(&zram->pp_lock);
 	spin_lock_init(&zram->bd.limit_lock);
-	strscpy(zram->compressor, ZRAM_DEFAULT_COMP, sizeof(zram->compressor));
+	for (i = ZRAM_PRIMARY_COMP; i < ZRAM_MAX_COMPS; i++)
+		zram_set_alg(zram, i, i == ZRAM_PRIMARY_COMP ?
+			     ZRAM_DEFAULT_COMP : "");
 
 	ret = idr_alloc(&zram_index_idr, zram, 0, ZRAM_MAX_DEVICES, GFP_KERNEL);
 	if (ret < 0)

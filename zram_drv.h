@@ -21,6 +21,9 @@ struct dentry;
 #define ZRAM_LOGICAL_BLOCK_SIZE		4096U
 #define ZRAM_DEFAULT_COMP		"lzo-rle"
 #define ZRAM_MAX_ALG_NAME		32
+/* Algorithm slots: the primary, then recompression priorities 1..3. */
+#define ZRAM_PRIMARY_COMP		0U
+#define ZRAM_MAX_COMPS			4U
 
 /*
  * A slot describes one PAGE_SIZE page of the device.
@@ -32,6 +35,8 @@ struct dentry;
  * ->handle is the zsmalloc handle of the object; for a ZRAM_SAME slot,
  * the machine word that fills the page; for a ZRAM_WB slot, the block
  * of the backing device that holds the page uncompressed (size bits 0).
+ * The two ZRAM_PRIO bits name the algorithm slot (0: primary) that
+ * compressed the object.
  * A slot with no handle and neither ZRAM_SAME nor ZRAM_WB is empty and
  * reads as zeros; its flags word is 0 apart from the lock bit (no access
  * time, not idle).
@@ -55,8 +60,12 @@ enum zram_slot_flag {
 	ZRAM_HUGE,		/* stored raw: did not compress enough */
 	ZRAM_IDLE,		/* marked idle, not accessed since */
 	ZRAM_WB,		/* written back: ->handle is a backing block */
-	ZRAM_UNDER_WB,		/* being written back; freeing the slot clears it */
+	ZRAM_PP,		/* being written back or recompressed; freeing
+				 * the slot clears it
+				 */
 	ZRAM_INCOMPRESSIBLE,	/* no algorithm shrinks it: skip recompression */
+	ZRAM_PRIO,		/* two bits: algorithm slot of the object */
+	ZRAM_PRIO_END = ZRAM_PRIO + 1,
 	__NR_ZRAM_SLOT_FLAGS,
 };
 
@@ -81,6 +90,8 @@ struct zram_stats {
 	atomic64_t bd_count;		/* backing blocks in use */
 	atomic64_t bd_reads;		/* pages read from the backing device */
 	atomic64_t bd_writes;		/* pages written back */
+	atomic64_t recomp_tried;	/* pages recompression looked at */
+	atomic64_t recomp_kept;		/* pages stored smaller by it */
 };
 
 /*
@@ -88,8 +99,8 @@ struct zram_stats {
  * an uninitialized device under init_lock held for writing, so the I/O
  * path reads these fields without locks.  A bit of ->bitmap is set while
  * its block holds a page or is being written; bits are set only by
- * writeback (serialized by ->wb_lock) and cleared by whoever frees the
- * slot.
+ * writeback (serialized by zram->pp_lock) and cleared by whoever frees
+ * the slot.
  */
 struct zram_backing {
 	struct zram_bdev dev;		/* .bdev NULL: no backing device */
@@ -97,7 +108,6 @@ struct zram_backing {
 	unsigned long *bitmap;
 	unsigned long nr_blocks;	/* PAGE_SIZE blocks */
 	unsigned long next;		/* where the next block search starts */
-	struct mutex wb_lock;		/* one writeback at a time */
 	spinlock_t limit_lock;		/* the two fields below */
 	bool limit_enable;
 	u64 limit;			/* budget left, in 4K units */
@@ -118,16 +128,24 @@ struct zram {
 	bool init_done;
 	u64 disksize;			/* bytes; 0 until set up */
 	unsigned long limit_pages;	/* mem_limit in pages; 0: none */
-	char compressor[ZRAM_MAX_ALG_NAME];
+	/*
+	 * Algorithm per slot: [0] the primary (comp_algorithm), [1..3] the
+	 * recompression priorities ("" when unset); their parameters
+	 * (algorithm_params; a dictionary is vmalloc'ed and owned here) and,
+	 * once initialized, their zcomp instances.
+	 */
+	char comp_algs[ZRAM_MAX_COMPS][ZRAM_MAX_ALG_NAME];
+	struct zcomp_params comp_params[ZRAM_MAX_COMPS];
+	struct zcomp *comps[ZRAM_MAX_COMPS];
 
 	struct zram_slot *slots;	/* disksize >> PAGE_SHIFT entries */
 	struct zsm_pool *pool;
-	struct zcomp *comp;
-	struct zcomp_params comp_params;
 	size_t huge_class_size;		/* objects this big are stored raw */
 
 	struct dentry *debugfs_dir;	/* <debugfs>/zram/zramN, may be NULL */
 	struct zram_backing bd;
+	/* One writeback or recompression at a time (they flag slots ZRAM_PP). */
+	struct mutex pp_lock;
 
 	/* Set (under disk->open_mutex) while reset or removal runs. */
 	bool claim;

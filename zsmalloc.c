@@ -527,6 +527,11 @@ size_t zsm_huge_class_size(struct zsm_pool *pool)
 	return pool->huge_size;
 }
 
+size_t zsm_slot_size(struct zsm_pool *pool, size_t size)
+{
+	return zsm_size_class(pool, size)->size;
+}
+
 /* ---- object access ---- */
 
 /*

@@ -59,6 +59,13 @@ void zsm_free(struct zsm_pool *pool, unsigned long handle);
 size_t zsm_huge_class_size(struct zsm_pool *pool);
 
 /*
+ * Bytes of pool memory an object of @size (1..PAGE_SIZE) occupies: the
+ * slot size of the class that would hold it.  Two sizes with the same
+ * slot size cost the same memory.
+ */
+size_t zsm_slot_size(struct zsm_pool *pool, size_t size);
+
+/*
  * Map an object for reading.  Returns a pointer to its bytes: either the
  * object in place, or @local_copy (PAGE_SIZE bytes supplied by the
  * caller) filled with them when the object straddles two pages.  Must be

@@ -170,9 +170,9 @@ static unsigned int zk_comp_len(struct kunit *test, struct zram *zram,
 	unsigned int len = 0;
 	int ret;
 
-	zstrm = zcomp_stream_get(zram->comp);
-	ret = zcomp_compress(zram->comp, zstrm, page_address(page), &len);
-	zcomp_stream_put(zram->comp);
+	zstrm = zcomp_stream_get(zram->comps[ZRAM_PRIMARY_COMP]);
+	ret = zcomp_compress(zram->comps[ZRAM_PRIMARY_COMP], zstrm, page_address(page), &len);
+	zcomp_stream_put(zram->comps[ZRAM_PRIMARY_COMP]);
 	KUNIT_EXPECT_EQ(test, ret, 0);
 	return len;
 }
@@ -492,7 +492,7 @@ static void zram_kunit_comp_algorithm_store(struct kunit *test)
 	ssize_t len;
 
 	KUNIT_ASSERT_NOT_NULL(test, buf);
-	KUNIT_EXPECT_STREQ(test, zram->compressor, ZRAM_DEFAULT_COMP);
+	KUNIT_EXPECT_STREQ(test, zram->comp_algs[ZRAM_PRIMARY_COMP], ZRAM_DEFAULT_COMP);
 	KUNIT_EXPECT_EQ(test, zk_store(zram, &dev_attr_comp_algorithm, "foo\n"),
 			(ssize_t)-EINVAL);
 	KUNIT_EXPECT_EQ(test, zk_store(zram, &dev_attr_comp_algorithm, "\n"),
@@ -500,11 +500,11 @@ static void zram_kunit_comp_algorithm_store(struct kunit *test)
 	/* A prefix of a real name is not that name. */
 	KUNIT_EXPECT_EQ(test, zk_store(zram, &dev_attr_comp_algorithm, "lz"),
 			(ssize_t)-EINVAL);
-	KUNIT_EXPECT_STREQ(test, zram->compressor, ZRAM_DEFAULT_COMP);
+	KUNIT_EXPECT_STREQ(test, zram->comp_algs[ZRAM_PRIMARY_COMP], ZRAM_DEFAULT_COMP);
 
 	KUNIT_EXPECT_EQ(test, zk_store(zram, &dev_attr_comp_algorithm,
 				       "zstd\n"), (ssize_t)5);
-	KUNIT_EXPECT_STREQ(test, zram->compressor, "zstd");
+	KUNIT_EXPECT_STREQ(test, zram->comp_algs[ZRAM_PRIMARY_COMP], "zstd");
 	len = dev_attr_comp_algorithm.show(zk_dev(zram),
 					   &dev_attr_comp_algorithm, buf);
 	KUNIT_EXPECT_EQ(test, len,
@@ -513,10 +513,10 @@ static void zram_kunit_comp_algorithm_store(struct kunit *test)
 
 	/* After init the algorithm is fixed, even for a valid name. */
 	zk_setup(test, zram);
-	KUNIT_EXPECT_STREQ(test, zram->comp->ops->name, "zstd");
+	KUNIT_EXPECT_STREQ(test, zram->comps[ZRAM_PRIMARY_COMP]->ops->name, "zstd");
 	KUNIT_EXPECT_EQ(test, zk_store(zram, &dev_attr_comp_algorithm, "lz4"),
 			(ssize_t)-EBUSY);
-	KUNIT_EXPECT_STREQ(test, zram->compressor, "zstd");
+	KUNIT_EXPECT_STREQ(test, zram->comp_algs[ZRAM_PRIMARY_COMP], "zstd");
 }
 
 static void zram_kunit_other_stores(struct kunit *test)
@@ -887,9 +887,9 @@ static void zram_kunit_mm_stat_reset(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, zram->disksize, 0ULL);
 	KUNIT_EXPECT_NULL(test, zram->slots);
 	KUNIT_EXPECT_NULL(test, zram->pool);
-	KUNIT_EXPECT_NULL(test, zram->comp);
+	KUNIT_EXPECT_NULL(test, zram->comps[ZRAM_PRIMARY_COMP]);
 	/* the chosen algorithm survives a reset, as with the kernel's zram */
-	KUNIT_EXPECT_STREQ(test, zram->compressor, "lz4");
+	KUNIT_EXPECT_STREQ(test, zram->comp_algs[ZRAM_PRIMARY_COMP], "lz4");
 	KUNIT_EXPECT_EQ(test, get_capacity(zram->disk), (sector_t)0);
 	ZK_EXPECT_STATS(test, zram, 0, 0, 0, 0);
 	KUNIT_EXPECT_EQ(test, atomic_long_read(&zram->stats.max_used_pages),
@@ -897,7 +897,7 @@ static void zram_kunit_mm_stat_reset(struct kunit *test)
 
 	/* and the device can be set up again, with that algorithm */
 	zk_setup(test, zram);
-	KUNIT_EXPECT_STREQ(test, zram->comp->ops->name, "lz4");
+	KUNIT_EXPECT_STREQ(test, zram->comps[ZRAM_PRIMARY_COMP]->ops->name, "lz4");
 }
 
 /* ---- idle tracking ---- */
@@ -1293,7 +1293,7 @@ static void zram_kunit_wb_slots(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, atomic64_read(&zram->stats.pages_stored), 6LL);
 	/* a slot under writeback loses that flag when it is freed */
 	zram_slot_lock(zram, 1);
-	zram_set_flag(zram, 1, ZRAM_UNDER_WB);
+	zram_set_flag(zram, 1, ZRAM_PP);
 	zram_slot_unlock(zram, 1);
 	zk_discard(test, zram, PAGE_SIZE, PAGE_SIZE, false);
 	KUNIT_EXPECT_EQ(test, zram->slots[1].flags, 0UL);
