@@ -2331,7 +2331,7 @@ static int zram_parse_recompress(struct zram *zram, char *args,
 		if (ret < 0)
 			return ret;
 	}
-	if (alg && prio)
+	if (ret < 0 || (alg && prio))
 		return -EINVAL;
 	if (alg) {
 		for (i = 1; i < ZRAM_MAX_COMPS && !prio; i++)
@@ -2346,10 +2346,10 @@ static int zram_parse_recompress(struct zram *zram, char *args,
 		req->prio_lo = prio;
 		req->prio_hi = prio + 1;
 	} else {
-		if (!zram_last_prio(zram))
-			return -EINVAL;
 		req->prio_lo = 1;
-		req->prio_hi = ZRAM_MAX_COMPS;
+		req->prio_hi = zram_last_prio(zram) + 1;
+		if (req->prio_hi == 1)
+			return -EINVAL;
 	}
 	return 0;
 }

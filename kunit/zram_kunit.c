@@ -166,13 +166,14 @@ static void zk_fill_text(struct page *page, unsigned int tag)
 static unsigned int zk_comp_len(struct kunit *test, struct zram *zram,
 				struct page *page)
 {
+	struct zcomp *comp = zram->comps[ZRAM_PRIMARY_COMP];
 	struct zcomp_strm *zstrm;
 	unsigned int len = 0;
 	int ret;
 
-	zstrm = zcomp_stream_get(zram->comps[ZRAM_PRIMARY_COMP]);
-	ret = zcomp_compress(zram->comps[ZRAM_PRIMARY_COMP], zstrm, page_address(page), &len);
-	zcomp_stream_put(zram->comps[ZRAM_PRIMARY_COMP]);
+	zstrm = zcomp_stream_get(comp);
+	ret = zcomp_compress(comp, zstrm, page_address(page), &len);
+	zcomp_stream_put(comp);
 	KUNIT_EXPECT_EQ(test, ret, 0);
 	return len;
 }
@@ -1368,6 +1369,232 @@ static void zram_kunit_wb_stores(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, zram->bd.limit, 0ULL);
 }
 
+/* ---- recompression and algorithm parameters ---- */
+
+static ssize_t zk_show(struct zram *zram, struct device_attribute *attr,
+		       char *buf)
+{
+	return attr->show(zk_dev(zram), attr, buf);
+}
+
+/* recomp_algorithm: parsing, errors, the listing, EBUSY, reset. */
+static void zram_kunit_recomp_algorithm(struct kunit *test)
+{
+	struct zram *zram = ((struct zk_ctx *)test->priv)->zram;
+	static const char * const bad[] = {
+		"", "\n", "zstd", "algo=", "algo=nope", "algo=zstd priority=0",
+		"algo=zstd priority=4", "algo=zstd priority=x",
+		"priority=1", "algo=zstd speed=1", "algo=zstd =1",
+		"algo=zstdzstdzstdzstdzstdzstdzstdzstd",
+	};
+	char *buf = kunit_kzalloc(test, PAGE_SIZE, GFP_KERNEL);
+	unsigned int i;
+
+	KUNIT_ASSERT_NOT_NULL(test, buf);
+	KUNIT_EXPECT_EQ(test, zk_show(zram, &dev_attr_recomp_algorithm, buf),
+			(ssize_t)0);
+	for (i = 0; i < ARRAY_SIZE(bad); i++)
+		KUNIT_EXPECT_EQ_MSG(test, zk_store(zram,
+				&dev_attr_recomp_algorithm, bad[i]),
+				(ssize_t)-EINVAL, "\"%s\"", bad[i]);
+	KUNIT_EXPECT_EQ(test, zk_show(zram, &dev_attr_recomp_algorithm, buf),
+			(ssize_t)0);
+
+	KUNIT_EXPECT_EQ(test, zk_store(zram, &dev_attr_recomp_algorithm,
+				       "priority=2  algo=deflate\n"),
+			(ssize_t)strlen("priority=2  algo=deflate\n"));
+	KUNIT_EXPECT_EQ(test, zk_store(zram, &dev_attr_recomp_algorithm,
+				       "algo=zstd"), (ssize_t)9);
+	zk_show(zram, &dev_attr_recomp_algorithm, buf);
+	KUNIT_EXPECT_STREQ(test, buf,
+			   "#1: lzo lzo-rle lz4 lz4hc [zstd] deflate\n"
+			   "#2: lzo lzo-rle lz4 lz4hc zstd [deflate]\n");
+	KUNIT_EXPECT_STREQ(test, zram->comp_algs[3], "");
+
+	zk_setup(test, zram);
+	KUNIT_EXPECT_NOT_NULL(test, zram->comps[1]);
+	KUNIT_EXPECT_NOT_NULL(test, zram->comps[2]);
+	KUNIT_EXPECT_NULL(test, zram->comps[3]);
+	KUNIT_EXPECT_EQ(test, zk_store(zram, &dev_attr_recomp_algorithm,
+				       "algo=lz4 priority=3"), (ssize_t)-EBUSY);
+	KUNIT_EXPECT_STREQ(test, zram->comp_algs[3], "");
+	zram_reset_device(zram);
+	KUNIT_EXPECT_EQ(test, zk_show(zram, &dev_attr_recomp_algorithm, buf),
+			(ssize_t)0);
+	KUNIT_EXPECT_STREQ(test, zram->comp_algs[0], ZRAM_DEFAULT_COMP);
+}
+
+/* algorithm_params: slot selection, errors, replacement, reset. */
+static void zram_kunit_algorithm_params(struct kunit *test)
+{
+	struct zram *zram = ((struct zk_ctx *)test->priv)->zram;
+	static const char * const bad[] = {
+		"level", "level=", "level=x", "level=1 foo=2", "algo=deflate",
+		"priority=2", "priority=0 level=1", "algo=zstd priority=1",
+		"algo=zstd level=99", "level=-2147483648", "algo=lz4 =x",
+	};
+	unsigned int i;
+
+	KUNIT_ASSERT_EQ(test, zk_store(zram, &dev_attr_comp_algorithm,
+				       "lz4"), (ssize_t)3);
+	KUNIT_ASSERT_EQ(test, zk_store(zram, &dev_attr_recomp_algorithm,
+				       "algo=zstd"), (ssize_t)9);
+	for (i = 0; i < ARRAY_SIZE(bad); i++)
+		KUNIT_EXPECT_EQ_MSG(test, zk_store(zram,
+				&dev_attr_algorithm_params, bad[i]),
+				(ssize_t)-EINVAL, "\"%s\"", bad[i]);
+	for (i = 0; i < ZRAM_MAX_COMPS; i++)
+		KUNIT_EXPECT_EQ(test, zram->comp_params[i].level,
+				ZCOMP_PARAM_NO_LEVEL);
+	KUNIT_EXPECT_EQ(test, zk_store(zram, &dev_attr_algorithm_params,
+				       "algo=zstd dict=/no/such/dict"),
+			(ssize_t)-ENOENT);
+	KUNIT_EXPECT_EQ(test, zk_store(zram, &dev_attr_algorithm_params,
+				       "algo=zstd dict=/"), (ssize_t)-EINVAL);
+
+	/* no slot named: the primary; algo= and priority= pick theirs */
+	KUNIT_EXPECT_EQ(test, zk_store(zram, &dev_attr_algorithm_params,
+				       "level=7"), (ssize_t)7);
+	KUNIT_EXPECT_EQ(test, zram->comp_params[0].level, 7);
+	KUNIT_EXPECT_EQ(test, zk_store(zram, &dev_attr_algorithm_params,
+				       "algo=zstd level=19\n"), (ssize_t)19);
+	KUNIT_EXPECT_EQ(test, zram->comp_params[1].level, 19);
+	KUNIT_EXPECT_EQ(test, zk_store(zram, &dev_attr_algorithm_params,
+				       "priority=1 level=-3"), (ssize_t)19);
+	KUNIT_EXPECT_EQ(test, zram->comp_params[1].level, -3);
+	/* a write replaces the whole set */
+	KUNIT_EXPECT_EQ(test, zk_store(zram, &dev_attr_algorithm_params,
+				       "priority=1"), (ssize_t)10);
+	KUNIT_EXPECT_EQ(test, zram->comp_params[1].level,
+			ZCOMP_PARAM_NO_LEVEL);
+	KUNIT_EXPECT_EQ(test, zk_store(zram, &dev_attr_algorithm_params,
+				       "priority=1 level=3"), (ssize_t)18);
+	/* another algorithm for the slot starts from no parameters */
+	KUNIT_EXPECT_EQ(test, zk_store(zram, &dev_attr_recomp_algorithm,
+				       "algo=deflate"), (ssize_t)12);
+	KUNIT_EXPECT_EQ(test, zram->comp_params[1].level,
+			ZCOMP_PARAM_NO_LEVEL);
+	KUNIT_EXPECT_EQ(test, zram->comp_params[0].level, 7);
+
+	zk_setup(test, zram);
+	KUNIT_EXPECT_EQ(test, zk_store(zram, &dev_attr_algorithm_params,
+				       "level=1"), (ssize_t)-EBUSY);
+	KUNIT_EXPECT_EQ(test, zram->comp_params[0].level, 7);
+	zram_reset_device(zram);
+	KUNIT_EXPECT_EQ(test, zram->comp_params[0].level,
+			ZCOMP_PARAM_NO_LEVEL);
+	KUNIT_EXPECT_STREQ(test, zram->comp_algs[0], "lz4");
+}
+
+/* Sum of the object sizes the slots record: compr_data_size. */
+static u64 zk_sum_sizes(struct zram *zram, u32 nr)
+{
+	u64 sum = 0;
+	u32 i;
+
+	for (i = 0; i < nr; i++)
+		if (zram->slots[i].handle && !zram_test_flag(zram, i, ZRAM_SAME) &&
+		    !zram_test_flag(zram, i, ZRAM_WB))
+			sum += zram_get_obj_size(zram, i);
+	return sum;
+}
+
+static int zk_recompress(struct zram *zram, const char *args)
+{
+	return zk_store(zram, &dev_attr_recompress, args);
+}
+
+/*
+ * lz4 primary, zstd level 19 secondary.  Slots: 0..7 text, 8..11
+ * random (huge), 12 same-filled.  Recompression keeps smaller forms,
+ * flags what it cannot shrink, reads back every byte, and keeps
+ * mm_stat exact; max_pages, threshold and type select exactly.
+ */
+static void zram_kunit_recompress(struct kunit *test)
+{
+	struct zk_ctx *ctx = test->priv;
+	struct zram *zram = ctx->zram;
+	struct zram_stats *st = &zram->stats;
+	static const char * const bad[] = {
+		"type=all", "type=", "threshold=0", "threshold=4097",
+		"threshold=x", "max_pages=0", "algo=lz4", "algo=deflate",
+		"priority=2", "priority=1 algo=zstd", "foo=1", "type",
+	};
+	u64 compr_before;
+	unsigned int i;
+
+	zk_store(zram, &dev_attr_comp_algorithm, "lz4");
+	zk_store(zram, &dev_attr_recomp_algorithm, "algo=zstd");
+	zk_store(zram, &dev_attr_algorithm_params, "algo=zstd level=19");
+	KUNIT_EXPECT_EQ(test, zk_recompress(zram, ""), (ssize_t)-EINVAL);
+	zk_setup(test, zram);
+	for (i = 0; i < ARRAY_SIZE(bad); i++)
+		KUNIT_EXPECT_EQ_MSG(test, zk_recompress(zram, bad[i]),
+				    (ssize_t)-EINVAL, "\"%s\"", bad[i]);
+
+	for (i = 0; i < 8; i++) {
+		zk_fill_text(ctx->page, i);
+		KUNIT_ASSERT_EQ(test, zram_write_page(zram, ctx->page, i), 0);
+	}
+	for (i = 8; i < 12; i++) {
+		zk_fill_random(ctx->page, i);
+		KUNIT_ASSERT_EQ(test, zram_write_page(zram, ctx->page, i), 0);
+	}
+	zk_fill_words(page_address(ctx->page), 3);
+	KUNIT_ASSERT_EQ(test, zram_write_page(zram, ctx->page, 12), 0);
+	KUNIT_ASSERT_EQ(test, atomic64_read(&st->huge_pages), 4LL);
+
+	/* threshold: only the four raw pages reach 4096 bytes */
+	KUNIT_EXPECT_EQ(test, zk_recompress(zram, "threshold=4096"),
+			(ssize_t)14);
+	KUNIT_EXPECT_EQ(test, atomic64_read(&st->recomp_tried), 4LL);
+	KUNIT_EXPECT_EQ(test, atomic64_read(&st->recomp_kept), 0LL);
+	for (i = 8; i < 12; i++)
+		KUNIT_EXPECT_EQ(test, zk_flags(zram, i),
+				BIT(ZRAM_HUGE) | BIT(ZRAM_INCOMPRESSIBLE));
+	/* flagged pages are not tried again */
+	KUNIT_EXPECT_EQ(test, zk_recompress(zram, "type=huge"), (ssize_t)9);
+	KUNIT_EXPECT_EQ(test, atomic64_read(&st->recomp_tried), 4LL);
+
+	/* idle: only idle pages; max_pages: exactly that many */
+	zk_mark_idle(zram, 0);
+	zram_read_page(zram, ctx->back, 0);
+	KUNIT_EXPECT_EQ(test, zk_recompress(zram, "type=idle max_pages=3"),
+			(ssize_t)21);
+	KUNIT_EXPECT_EQ(test, atomic64_read(&st->recomp_tried), 7LL);
+	KUNIT_EXPECT_EQ(test, zram_get_prio(zram, 0), 0U);
+
+	compr_before = atomic64_read(&st->compr_data_size);
+	KUNIT_EXPECT_EQ(test, zk_recompress(zram, "algo=zstd\n"), (ssize_t)10);
+	/* slots 4..7 and 0 were left: five more tries */
+	KUNIT_EXPECT_EQ(test, atomic64_read(&st->recomp_tried), 12LL);
+	KUNIT_EXPECT_GT(test, atomic64_read(&st->recomp_kept), 0LL);
+	KUNIT_EXPECT_LT(test, (u64)atomic64_read(&st->compr_data_size),
+			compr_before);
+	KUNIT_EXPECT_EQ(test, (u64)atomic64_read(&st->compr_data_size),
+			zk_sum_sizes(zram, ZK_PAGES));
+	KUNIT_EXPECT_EQ(test, atomic64_read(&st->pages_stored), 13LL);
+	KUNIT_EXPECT_EQ(test, atomic64_read(&st->huge_pages), 4LL);
+	for (i = 0; i < 8; i++) {
+		/* kept by zstd, or nothing shrank it: never both */
+		KUNIT_EXPECT_NE(test, zram_get_prio(zram, i) == 1,
+				zram_test_flag(zram, i, ZRAM_INCOMPRESSIBLE));
+		zk_fill_text(ctx->page, i);
+		KUNIT_ASSERT_EQ(test, zram_read_page(zram, ctx->back, i), 0);
+		KUNIT_EXPECT_EQ_MSG(test, memcmp(page_address(ctx->page),
+						 page_address(ctx->back),
+						 PAGE_SIZE), 0, "slot %u", i);
+	}
+	/* nothing is left to try */
+	KUNIT_EXPECT_EQ(test, zk_recompress(zram, ""), (ssize_t)0);
+	KUNIT_EXPECT_EQ(test, atomic64_read(&st->recomp_tried), 12LL);
+	/* a rewrite is primary-compressed again */
+	zk_fill_text(ctx->page, 0);
+	KUNIT_ASSERT_EQ(test, zram_write_page(zram, ctx->page, 0), 0);
+	KUNIT_EXPECT_EQ(test, zram_get_prio(zram, 0), 0U);
+	KUNIT_EXPECT_FALSE(test, zram_test_flag(zram, 0, ZRAM_INCOMPRESSIBLE));
+}
+
 static struct kunit_case zram_drv_cases[] = {
 	KUNIT_CASE_PARAM(zram_kunit_same_filled, zk_same_gen_params),
 	KUNIT_CASE_PARAM(zram_kunit_parse_size, zk_size_gen_params),
@@ -1394,6 +1621,9 @@ static struct kunit_case zram_drv_cases[] = {
 	KUNIT_CASE(zram_kunit_bd_alloc),
 	KUNIT_CASE(zram_kunit_wb_slots),
 	KUNIT_CASE(zram_kunit_wb_stores),
+	KUNIT_CASE(zram_kunit_recomp_algorithm),
+	KUNIT_CASE(zram_kunit_algorithm_params),
+	KUNIT_CASE(zram_kunit_recompress),
 	{}
 };
 
