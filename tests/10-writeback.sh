@@ -1,0 +1,544 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-only
+#
+# Backing-device writeback: backing_dev, writeback, bd_stat,
+# writeback_limit(_enable), and what writeback does to mm_stat, io_stat and
+# the debugfs block_state.
+# Semantics (our contract, mostly as the kernel's zram with
+# CONFIG_ZRAM_WRITEBACK):
+#  - backing_dev takes a block device before disksize and claims it
+#    exclusively; "none" (or reset) releases it;
+#  - writeback "idle", "huge", "huge_idle", "incompressible",
+#    "page_index=N", "page_indexes=A-B" (several index tokens per write)
+#    moves stored pages to the backing device; same-filled pages and pages
+#    already written back are skipped; the data stays readable (from the
+#    backing device: bd_stat bd_reads) and a read leaves it written back;
+#  - bd_stat "bd_count bd_reads bd_writes" in 4K units since disksize;
+#  - writeback_limit is a budget in 4K units consumed only when
+#    writeback_limit_enable is 1; an exhausted budget fails with EIO;
+#  - a full backing device fails with ENOSPC, an I/O error of the backing
+#    device with EIO (io_stat failed_reads counts failed reads).
+# Every expected value is exact; no sleep decides a result.  The backing
+# devices are loop devices over files in $SCRATCH, and device-mapper
+# (linear, then error) for the I/O-error cases.
+. "$(dirname "$0")/lib.sh"
+
+z=$(zdev 0)
+dbg=/sys/kernel/debug
+if ! grep -q " $dbg debugfs " /proc/mounts; then
+	mount -t debugfs debugfs "$dbg" || true
+	at_exit umount "$dbg"
+fi
+bs=$dbg/zram/zram0/block_state
+DISK=64M
+NR_PAGES=$((64 << 20 >> 12))
+
+# ---------------------------------------------------------------- helpers
+
+# errno_name plus the errnos of backing_dev (not in lib.sh).
+errno_of() {
+	case "$1" in
+	*"Block device required"*) echo ENOTBLK ;;
+	*"Is a directory"*) echo EISDIR ;;
+	*) errno_name "$1" ;;
+	esac
+}
+# wr_errno FILE VALUE: one write(2) of "VALUE\n"; the errno name or OK.
+wr_errno() {
+	local out
+
+	out=$( { echo "$2" >"$1"; } 2>&1)
+	errno_of "$out"
+}
+expect() { check_eq "$1" "$2" "$(wr_errno "$3" "$4")"; }
+# wb "desc" ERRNO VALUE: write VALUE to zram0's writeback.
+wb() { expect "$1" "$2" "$z/writeback" "$3"; }
+
+mm() { zcol 0 mm_stat "$1"; }
+bd() { zcol 0 bd_stat "$1"; }
+bd_all() { xargs <"$z/bd_stat"; }
+mm_all() { xargs <"$z/mm_stat"; }
+
+# Exclusive open (O_EXCL on a block device = a holder claim): OK or ERRNO.
+excl_open() {
+	python3 -c '
+import errno, os, sys
+try:
+    os.close(os.open(sys.argv[1], os.O_RDWR | os.O_EXCL))
+    print("OK")
+except OSError as e:
+    print(errno.errorcode.get(e.errno, str(e.errno)))' "$1"
+}
+
+# gen_text COUNT SEED OUT: COUNT pages of compressible text, each page
+# different (seed and page number in every line).
+gen_text() {
+	python3 - "$@" <<'PY'
+import sys
+n, seed, out = int(sys.argv[1]), sys.argv[2], sys.argv[3]
+with open(out, "wb") as f:
+    for p in range(n):
+        line = ("zram writeback test, seed %s, page %d, lorem ipsum\n"
+                % (seed, p)).encode()
+        f.write((line * (4096 // len(line) + 1))[:4096])
+PY
+}
+
+dio_write() {	# dio_write FILE SEEK_PAGES
+	dd if="$1" of=/dev/zram0 bs=4096 seek="$2" oflag=direct status=none
+}
+dio_read() {	# dio_read SKIP_PAGES COUNT  (to stdout)
+	dd if=/dev/zram0 bs=4096 skip="$1" count="$2" iflag=direct status=none
+}
+# same_data SKIP COUNT FILE: pages SKIP.. of zram0 equal FILE.
+same_data() { dio_read "$1" "$2" | cmp - "$3"; }
+zeros() { head -c $(($1 * PAGE)) /dev/zero; }
+# discard_pages FIRST COUNT: BLKDISCARD on zram0 (blkdiscard(8) would probe
+# the device for signatures first, reading pages through the page cache).
+discard_pages() {
+	python3 -c '
+import fcntl, os, struct, sys
+fd = os.open("/dev/zram0", os.O_RDWR)
+fcntl.ioctl(fd, 0x1277, struct.pack("QQ", int(sys.argv[1]) * 4096,
+                                    int(sys.argv[2]) * 4096))
+os.close(fd)' "$1" "$2"
+}
+
+# block_state: indices (ascending, one line) whose flags match the regex.
+bs_indices() { awk -v re="${1:-.}" '$3 ~ re {print $1}' "$bs" | xargs; }
+bs_flags() { awk -v i="$1" '$1 == i {print substr($3, 1, 4)}' "$bs"; }
+wlist() { bs_indices '^.w'; }
+seq_list() { seq "$1" "$2" | xargs; }
+# Sorted unions and differences of index lists.
+union() { printf '%s\n' "$@" | tr ' ' '\n' | grep . | sort -nu | xargs; }
+minus() {
+	comm -23 <(tr ' ' '\n' <<<"$1" | grep . | sort) \
+		<(tr ' ' '\n' <<<"$2" | grep . | sort) | sort -n | xargs
+}
+count() { wc -w <<<"$1" | tr -d ' '; }
+
+# New loop device over a file of SIZE in $SCRATCH; prints its path.
+new_loop() {
+	local f=$SCRATCH/$1.img
+
+	truncate -s "$2" "$f" && losetup -f --show "$f"
+}
+
+modprobe loop 2>/dev/null || true
+modprobe dm-mod 2>/dev/null || true
+
+# ---------------------------------------------------------------- 0. files
+
+zram_reset 0
+check "debugfs holds zram/zram0/block_state" test -f "$bs"
+check_eq "backing_dev is 0644" 644 "$(stat -c %a "$z/backing_dev")"
+check_eq "writeback is 0200" 200 "$(stat -c %a "$z/writeback")"
+check_eq "bd_stat is 0444" 444 "$(stat -c %a "$z/bd_stat")"
+check_eq "writeback_limit is 0644" 644 "$(stat -c %a "$z/writeback_limit")"
+check_eq "writeback_limit_enable is 0644" 644 \
+	"$(stat -c %a "$z/writeback_limit_enable")"
+
+# ---------------------------------------------------------------- 1. backing_dev
+
+LOOP=$(new_loop big 16M)
+check "loop device over a 16 MiB file" test -b "$LOOP"
+at_exit losetup -d "$LOOP"
+at_exit zram_reset 0
+check_eq "backing_dev reads none when unset" none "$(zattr 0 backing_dev)"
+expect "backing_dev = $LOOP" OK "$z/backing_dev" "$LOOP"
+check_eq "backing_dev reads the path back" "$LOOP" "$(zattr 0 backing_dev)"
+expect "backing_dev /nonexistent -> ENOENT" ENOENT "$z/backing_dev" /nonexistent
+expect "backing_dev regular file -> ENOTBLK" ENOTBLK "$z/backing_dev" "$SCRATCH/big.img"
+stock_differs "the kernel opens it O_RDWR first: EISDIR"
+expect "backing_dev directory -> ENOTBLK" ENOTBLK "$z/backing_dev" "$SCRATCH"
+stock_differs "the kernel tries to open '' (ENOENT, 6.12 EISDIR)"
+expect "backing_dev '' -> EINVAL" EINVAL "$z/backing_dev" ""
+check_eq "failed writes keep the previous value" "$LOOP" "$(zattr 0 backing_dev)"
+check_eq "the loop device is claimed (O_EXCL open)" EBUSY "$(excl_open "$LOOP")"
+
+id=$(cat /sys/class/zram-control/hot_add)
+check "hot_add zram$id" test -d "/sys/block/zram$id"
+at_exit "echo $id >/sys/class/zram-control/hot_remove"
+expect "zram$id backing_dev = same loop -> EBUSY" EBUSY \
+	"/sys/block/zram$id/backing_dev" "$LOOP"
+check_eq "zram$id backing_dev still none" none "$(zattr "$id" backing_dev)"
+
+stock_differs "the kernel has no 'none' (ENOENT)"
+expect "backing_dev none" OK "$z/backing_dev" none
+stock_differs "the kernel has no 'none'"
+check_eq "backing_dev reads none again" none "$(zattr 0 backing_dev)"
+stock_differs "the kernel has no 'none': still claimed"
+check_eq "'none' releases the loop device" OK "$(excl_open "$LOOP")"
+stock_differs "6.12: still claimed by zram0 itself"
+expect "backing_dev = $LOOP again" OK "$z/backing_dev" "$LOOP"
+check_eq "reads it back" "$LOOP" "$(zattr 0 backing_dev)"
+
+check "disksize $DISK" zwrite 0 disksize $DISK
+expect "backing_dev after disksize -> EBUSY" EBUSY "$z/backing_dev" "$LOOP"
+expect "backing_dev none after disksize -> EBUSY" EBUSY "$z/backing_dev" none
+check_eq "still $LOOP" "$LOOP" "$(zattr 0 backing_dev)"
+check_eq "bd_stat starts 0 0 0" "0 0 0" "$(bd_all)"
+check_eq "zram$id still cannot claim it" EBUSY \
+	"$(wr_errno "/sys/block/zram$id/backing_dev" "$LOOP")"
+
+zram_reset 0
+check_eq "reset: backing_dev none" none "$(zattr 0 backing_dev)"
+expect "after zram0 reset, zram$id can claim $LOOP" OK \
+	"/sys/block/zram$id/backing_dev" "$LOOP"
+check_eq "zram$id reads it" "$LOOP" "$(zattr "$id" backing_dev)"
+expect "... and zram0 cannot -> EBUSY" EBUSY "$z/backing_dev" "$LOOP"
+zram_reset "$id"
+check_eq "zram$id reset releases it" OK "$(excl_open "$LOOP")"
+expect "hot_remove zram$id" OK /sys/class/zram-control/hot_remove "$id"
+
+# ---------------------------------------------------------------- 2. errors
+
+zram_reset 0
+wb "writeback, uninitialized, no backing_dev -> EINVAL" EINVAL idle
+expect "backing_dev = $LOOP" OK "$z/backing_dev" "$LOOP"
+wb "writeback, uninitialized -> EINVAL" EINVAL idle
+zram_reset 0
+check "disksize $DISK without backing_dev" zwrite 0 disksize $DISK
+for m in idle huge huge_idle page_index=1; do
+	wb "writeback $m without backing_dev -> ENODEV" ENODEV "$m"
+done
+zram_reset 0
+expect "backing_dev = $LOOP" OK "$z/backing_dev" "$LOOP"
+check "disksize $DISK" zwrite 0 disksize $DISK
+
+T=16 Z=4 R=6
+gen_text $T 1 "$SCRATCH/text"
+gen_pages zero $Z "$SCRATCH/zero"
+gen_pages random $R "$SCRATCH/rand"
+gen_pages word 1 "$SCRATCH/word"
+check "write $T text pages at 0" dio_write "$SCRATCH/text" 0
+check "write $Z zero pages at $T" dio_write "$SCRATCH/zero" $T
+check "write $R random pages at $((T + Z))" dio_write "$SCRATCH/rand" $((T + Z))
+WORD=$((T + Z + R))
+check "write a word-filled page at $WORD" dio_write "$SCRATCH/word" $WORD
+check_eq "$R huge pages" $R "$(mm 8)"
+check_eq "$((T + Z + R + 1)) pages stored" $(((T + Z + R + 1) * PAGE)) "$(mm 1)"
+
+mm0=$(mm_all) bd0=$(bd_all)
+for v in bogus "" "idle huge" "page_index=" "page_index=-1" "page_index=x" \
+	"page_index=$NR_PAGES" "page_index=1x" "page_indexes=5-2" \
+	"page_indexes=5" "page_indexes=5-" "page_indexes=-5" \
+	"page_indexes=2-$NR_PAGES" "page_index=9000 page_index=x"; do
+	wb "writeback '$v' -> EINVAL" EINVAL "$v"
+done
+check_eq "bd_stat unchanged by rejected writes" "$bd0" "$(bd_all)"
+check_eq "mm_stat unchanged by rejected writes" "$mm0" "$(mm_all)"
+stock_differs "6.1 has no incompressible mode"
+wb "writeback incompressible (nothing flagged): OK" OK incompressible
+wb "writeback page_index=$((NR_PAGES - 1)) (empty page): OK" OK \
+	"page_index=$((NR_PAGES - 1))"
+check_eq "bd_stat unchanged by writes with nothing to do" "$bd0" "$(bd_all)"
+check_eq "mm_stat unchanged by writes with nothing to do" "$mm0" "$(mm_all)"
+
+# ---------------------------------------------------------------- 3. idle
+
+expect "echo all > idle" OK "$z/idle" all
+check "read text pages 0-3 (clears their idle mark)" bash -c \
+	"dd if=/dev/zram0 of=/dev/null bs=4096 count=4 iflag=direct status=none"
+W3="$(seq_list 4 $((T - 1))) $(seq_list $((T + Z)) $((T + Z + R - 1)))"
+n3=$(count "$W3")
+col1=$(mm 1) col2=$(mm 2) col3=$(mm 3)
+wb "echo idle > writeback" OK idle
+check_eq "bd_stat: $n3 blocks in use, 0 read, $n3 written" "$n3 0 $n3" "$(bd_all)"
+check_eq "block_state 'w' exactly on the idle non-same pages" "$W3" "$(wlist)"
+bad=$(awk '$3 ~ /^.w/ && substr($3, 1, 4) != ".w.." {print $1}' "$bs" | xargs)
+check_eq "written-back pages show .w.. (not huge, not idle)" "" "$bad"
+check_eq "pages 0 and 3 (read) show no flag" "........" "$(bs_flags 0)$(bs_flags 3)"
+check_eq "orig_data_size unchanged" "$col1" "$(mm 1)"
+check "compr_data_size dropped ($col2 -> $(mm 2))" test "$(mm 2)" -lt "$col2"
+check "mem_used_total dropped ($col3 -> $(mm 3))" test "$(mm 3)" -lt "$col3"
+check_eq "huge_pages 0 (all $R were idle)" 0 "$(mm 8)"
+check_eq "same_pages unchanged ($Z zero + 1 word)" $((Z + 1)) "$(mm 6)"
+
+# ---------------------------------------------------------------- 4. read back
+
+cat "$SCRATCH/text" "$SCRATCH/zero" "$SCRATCH/rand" "$SCRATCH/word" >"$SCRATCH/all3"
+check "all $((WORD + 1)) pages read back identical" same_data 0 $((WORD + 1)) "$SCRATCH/all3"
+check_eq "bd_reads == $n3 written-back pages read" "$n3 $n3 $n3" "$(bd_all)"
+check "written-back pages read again identical" same_data 4 $((T - 4)) \
+	<(tail -c +$((4 * PAGE + 1)) "$SCRATCH/text")
+check "... random ones too" same_data $((T + Z)) $R "$SCRATCH/rand"
+check_eq "bd_reads grows again: still written back" "$n3 $((2 * n3)) $n3" "$(bd_all)"
+check "one O_DIRECT read of all $((WORD + 1)) pages (mixed bio) identical" bash -c \
+	"dd if=/dev/zram0 bs=$(((WORD + 1) * PAGE)) count=1 iflag=direct status=none |
+	 cmp - '$SCRATCH/all3'"
+check_eq "bd_reads +$n3" "$n3 $((3 * n3)) $n3" "$(bd_all)"
+blockdev --flushbufs /dev/zram0
+check "buffered read (readahead) identical" bash -c \
+	"dd if=/dev/zram0 bs=4096 count=$((WORD + 1)) status=none | cmp - '$SCRATCH/all3'"
+check_eq "bd_reads +$n3" "$n3 $((4 * n3)) $n3" "$(bd_all)"
+blockdev --flushbufs /dev/zram0
+check_eq "block_state 'w' unchanged by reads" "$W3" "$(wlist)"
+check_eq "orig_data_size unchanged by reads" "$col1" "$(mm 1)"
+expect "echo all > idle" OK "$z/idle" all
+stock_differs "the kernel keeps the idle mark of written-back pages"
+check_eq "no written-back page is marked idle" "" "$(bs_indices '^.w.i')"
+
+# ---------------------------------------------------------------- 5. huge
+
+H=40
+gen_pages random 6 "$SCRATCH/rand2"
+check "write 6 random pages at $H" dio_write "$SCRATCH/rand2" $H
+check_eq "6 huge pages" 6 "$(mm 8)"
+expect "echo all > idle" OK "$z/idle" all
+check "read pages $((H + 3))-$((H + 5)) (not idle)" bash -c \
+	"dd if=/dev/zram0 of=/dev/null bs=4096 skip=$((H + 3)) count=3 iflag=direct status=none"
+base=$(bd 1) wbase=$(wlist)
+wb "echo huge_idle > writeback" OK huge_idle
+check_eq "huge_idle: bd_count +3" $((base + 3)) "$(bd 1)"
+check_eq "huge_idle: exactly the idle huge pages went" \
+	"$(union "$wbase" "$(seq_list $H $((H + 2)))")" "$(wlist)"
+check_eq "huge_pages 3" 3 "$(mm 8)"
+wb "echo huge > writeback" OK huge
+check_eq "huge: bd_count +6 in all" $((base + 6)) "$(bd 1)"
+check_eq "huge: bd_writes == bd_count" "$(bd 1)" "$(bd 3)"
+check_eq "huge_pages 0" 0 "$(mm 8)"
+W5=$(union "$wbase" "$(seq_list $H $((H + 5)))")
+check_eq "huge: exactly the huge pages went (not idle text)" "$W5" "$(wlist)"
+r=$(bd 2)
+check "huge pages read back identical" same_data $H 6 "$SCRATCH/rand2"
+check_eq "bd_reads +6" $((r + 6)) "$(bd 2)"
+
+# ---------------------------------------------------------------- 6. overwrite, discard
+
+gen_text 1 2 "$SCRATCH/new4"
+base=$(bd 1) col1=$(mm 1) r=$(bd 2)
+check "overwrite written-back page 4" dio_write "$SCRATCH/new4" 4
+check_eq "bd_count -1" $((base - 1)) "$(bd 1)"
+check_eq "orig_data_size unchanged by the overwrite" "$col1" "$(mm 1)"
+check "discard written-back page 5" discard_pages 5 1
+check_eq "bd_count -2" $((base - 2)) "$(bd 1)"
+check_eq "orig_data_size -4096" $((col1 - PAGE)) "$(mm 1)"
+check "page 4 reads the new data" same_data 4 1 "$SCRATCH/new4"
+check "page 5 reads zeros" same_data 5 1 <(zeros 1)
+check_eq "neither read touched the backing device" "$r" "$(bd 2)"
+check_eq "page 4 in RAM: no flag" "...." "$(bs_flags 4)"
+check_eq "page 5 gone from block_state" "" "$(bs_flags 5)"
+W6=$(minus "$W5" "4 5")
+check_eq "the other written-back pages unchanged" "$W6" "$(wlist)"
+
+# ---------------------------------------------------------------- 7. page_index
+
+P=60
+gen_text 4 3 "$SCRATCH/text7"
+check "write 4 text pages at $P" dio_write "$SCRATCH/text7" $P
+check "write a zero page at $((P + 4))" dio_write <(zeros 1) $((P + 4))
+check "write a random page at $((P + 5))" dio_write <(head -c "$PAGE" /dev/urandom) $((P + 5))
+base=$(bd 1) wbase=$(wlist)
+wb "page_index=$P" OK "page_index=$P"
+check_eq "bd_count +1" $((base + 1)) "$(bd 1)"
+check_eq "exactly page $P went" "$(union "$wbase" $P)" "$(wlist)"
+stock_differs "no page_indexes in the kernel's zram"
+wb "page_indexes=$((P + 1))-$((P + 3))" OK "page_indexes=$((P + 1))-$((P + 3))"
+stock_differs "no page_indexes in the kernel's zram"
+check_eq "bd_count +4" $((base + 4)) "$(bd 1)"
+wb "page_index=$((P + 4)) (zero page): OK" OK "page_index=$((P + 4))"
+wb "page_index=$P (already written back): OK" OK "page_index=$P"
+wb "page_index=100 (never written): OK" OK "page_index=100"
+stock_differs "no page_indexes in the kernel's zram"
+check_eq "... none of them wrote anything" $((base + 4)) "$(bd 1)"
+stock_differs "the kernel takes one token only"
+wb "'page_index=$((P + 5)) page_indexes=4-4' in one write" OK \
+	"page_index=$((P + 5)) page_indexes=4-4"
+stock_differs "no page_indexes in the kernel's zram"
+check_eq "bd_count +6" $((base + 6)) "$(bd 1)"
+W7=$(union "$wbase" "$(seq_list $P $((P + 3)))" $((P + 5)) 4)
+stock_differs "no page_indexes in the kernel's zram"
+check_eq "exactly the indexed non-same pages went" "$W7" "$(wlist)"
+check_eq "the zero page stays same-filled" "s..." "$(bs_flags $((P + 4)))"
+check "indexed pages read back identical" same_data $P 4 "$SCRATCH/text7"
+check "page 4 reads back identical" same_data 4 1 "$SCRATCH/new4"
+
+# ---------------------------------------------------------------- 8. limit
+
+check_eq "writeback_limit_enable defaults to 0" 0 "$(zattr 0 writeback_limit_enable)"
+check_eq "writeback_limit defaults to 0" 0 "$(zattr 0 writeback_limit)"
+for v in 2 -1 x ""; do
+	[ "$v" = 2 ] && stock_differs "the kernel takes any number"
+	expect "writeback_limit_enable '$v' -> EINVAL" EINVAL \
+		"$z/writeback_limit_enable" "$v"
+done
+for v in x -1 ""; do
+	expect "writeback_limit '$v' -> EINVAL" EINVAL "$z/writeback_limit" "$v"
+done
+stock_differs "'2' was taken"
+check_eq "enable still 0" 0 "$(zattr 0 writeback_limit_enable)"
+L=80
+gen_text 8 4 "$SCRATCH/text8"
+check "write 8 text pages at $L" dio_write "$SCRATCH/text8" $L
+# Stored pages neither same-filled nor written back.
+cand=$(awk '$3 !~ /^s/ && $3 !~ /^.w/ {print $1}' "$bs" | xargs)
+stock_differs "no page_indexes in the kernel's zram: other pages in RAM"
+check_eq "idle candidates: text pages 0-3 and $L-$((L + 7))" \
+	"0 1 2 3 $(seq_list $L $((L + 7)))" "$cand"
+nc=$(count "$cand")
+expect "echo all > idle" OK "$z/idle" all
+expect "writeback_limit_enable 1" OK "$z/writeback_limit_enable" 1
+expect "writeback_limit 3" OK "$z/writeback_limit" 3
+check_eq "writeback_limit reads 3" 3 "$(zattr 0 writeback_limit)"
+w=$(bd 3) base=$(bd 1)
+wb "idle writeback, $nc candidates, budget 3 -> EIO" EIO idle
+check_eq "exactly 3 written" $((w + 3)) "$(bd 3)"
+check_eq "bd_count +3" $((base + 3)) "$(bd 1)"
+check_eq "writeback_limit reads 0" 0 "$(zattr 0 writeback_limit)"
+check_eq "3 of the candidates written back" 3 "$(count "$(minus "$cand" "$(minus "$cand" "$(wlist)")")")"
+wb "again with budget 0 -> EIO" EIO idle
+check_eq "nothing written" $((w + 3)) "$(bd 3)"
+expect "writeback_limit 100" OK "$z/writeback_limit" 100
+wb "idle writeback, budget 100" OK idle
+check_eq "the other $((nc - 3)) went" $((w + nc)) "$(bd 3)"
+check_eq "writeback_limit reads $((100 - nc + 3))" $((100 - nc + 3)) \
+	"$(zattr 0 writeback_limit)"
+check_eq "every candidate written back" "" "$(minus "$cand" "$(wlist)")"
+expect "writeback_limit_enable 0" OK "$z/writeback_limit_enable" 0
+check_eq "writeback_limit_enable reads 0" 0 "$(zattr 0 writeback_limit_enable)"
+check "write 2 text pages at 90" dio_write <(head -c $((2 * PAGE)) "$SCRATCH/text7") 90
+expect "echo all > idle" OK "$z/idle" all
+wb "idle writeback with the limit disabled" OK idle
+check_eq "2 more written" $((w + nc + 2)) "$(bd 3)"
+check_eq "budget not consumed" $((100 - nc + 3)) "$(zattr 0 writeback_limit)"
+check "limit pages read back identical" same_data $L 8 "$SCRATCH/text8"
+
+# ---------------------------------------------------------------- 8b. races
+
+# Writes to the same pages while idle writebacks run: the last write wins,
+# and afterwards every block in use belongs to a written-back page.
+RP=200 RN=64
+gen_text $RN 8 "$SCRATCH/race_a"
+gen_text $RN 9 "$SCRATCH/race_b"
+gen_text $RN 10 "$SCRATCH/race_z"
+check "write $RN text pages at $RP" dio_write "$SCRATCH/race_a" $RP
+(
+	for i in $(seq 1 15); do
+		[ $((i % 2)) = 0 ] && f=race_a || f=race_b
+		dio_write "$SCRATCH/$f" $RP || exit 1
+	done
+	dio_write "$SCRATCH/race_z" $RP
+) &
+writer=$!
+bad=''
+for i in $(seq 1 15); do
+	e=$(wr_errno "$z/idle" all)$(wr_errno "$z/writeback" idle)
+	[ "$e" = OKOK ] || bad="$bad $i:$e"
+done
+wait $writer
+check_eq "concurrent writer finished" 0 $?
+check_eq "15 x (idle all, writeback idle) all OK" "" "$bad"
+check "pages read back as the last write" same_data $RP $RN "$SCRATCH/race_z"
+check_eq "bd_count == pages showing 'w'" "$(count "$(wlist)")" "$(bd 1)"
+expect "echo all > idle" OK "$z/idle" all
+wb "idle writeback after the race" OK idle
+check "pages still read back as the last write" same_data $RP $RN "$SCRATCH/race_z"
+stock_differs "seen on stock 6.1/6.12: the last 10 pages stay in RAM"
+check_eq "all of them written back" "" "$(minus "$(seq_list $RP $((RP + RN - 1)))" "$(wlist)")"
+stock_differs "seen on stock 6.1/6.12: 10 blocks more than 'w' pages"
+check_eq "bd_count == pages showing 'w'" "$(count "$(wlist)")" "$(bd 1)"
+
+# ---------------------------------------------------------------- 9. full
+
+zram_reset 0
+SMALL=$(new_loop small 32K)
+check "loop device over a 32 KiB file (8 blocks)" test -b "$SMALL"
+at_exit losetup -d "$SMALL"
+expect "backing_dev = $SMALL" OK "$z/backing_dev" "$SMALL"
+check "disksize $DISK" zwrite 0 disksize $DISK
+check_eq "bd_stat 0 0 0 after reset and disksize" "0 0 0" "$(bd_all)"
+gen_text 20 5 "$SCRATCH/text9"
+check "write 20 text pages" dio_write "$SCRATCH/text9" 0
+expect "echo all > idle" OK "$z/idle" all
+wb "idle writeback of 20 pages to 8 blocks -> ENOSPC" ENOSPC idle
+stock_differs "the kernel never uses block 0: 7 blocks"
+check_eq "bd_stat: 8 in use, 8 written" "8 0 8" "$(bd_all)"
+stock_differs "the kernel never uses block 0: 7 blocks"
+check_eq "8 pages show 'w'" 8 "$(count "$(wlist)")"
+check_eq "orig_data_size: all 20 pages" $((20 * PAGE)) "$(mm 1)"
+check "all 20 pages read back identical" same_data 0 20 "$SCRATCH/text9"
+w9=$(wlist)
+first=${w9%% *}
+check "discard written-back page $first" \
+	discard_pages "$first" 1
+stock_differs "the kernel never uses block 0: 7 blocks"
+check_eq "bd_count 7" 7 "$(bd 1)"
+expect "echo all > idle" OK "$z/idle" all
+wb "idle writeback again -> ENOSPC" ENOSPC idle
+stock_differs "the kernel never uses block 0: 7 blocks"
+check_eq "the freed block was reused: 8 in use, 9 written" "8 9" "$(bd 1) $(bd 3)"
+check "pages still identical" bash -c \
+	"dd if=/dev/zram0 bs=4096 skip=$((first + 1)) count=$((19 - first)) iflag=direct status=none |
+	 cmp - <(tail -c +$(((first + 1) * PAGE + 1)) '$SCRATCH/text9')"
+
+# ---------------------------------------------------------------- 11. reset releases
+
+check_eq "claimed before reset" EBUSY "$(excl_open "$SMALL")"
+zram_reset 0
+check_eq "reset: backing_dev none" none "$(zattr 0 backing_dev)"
+check_eq "reset: bd_stat 0 0 0" "0 0 0" "$(bd_all)"
+check_eq "reset released $SMALL" OK "$(excl_open "$SMALL")"
+check "losetup -d $SMALL" losetup -d "$SMALL"
+
+# ---------------------------------------------------------------- 10. I/O errors
+
+S=$((16 << 20 >> 9))
+dm=''
+if ! command -v dmsetup >/dev/null; then
+	skip "I/O errors through device-mapper" "no dmsetup"
+elif ! out=$(dmsetup --noudevsync create zwb --table "0 $S linear $LOOP 0" 2>&1); then
+	skip "I/O errors through device-mapper" "dmsetup create failed: $out"
+else
+	at_exit dmsetup --noudevsync remove zwb
+	at_exit zram_reset 0
+	dm=/dev/mapper/zwb
+	[ -b "$dm" ] || dm=/dev/$(dmsetup info -c --noheadings -o blkdevname zwb)
+fi
+if [ -n "$dm" ]; then
+	check "dm device $dm" test -b "$dm"
+	expect "backing_dev = $dm" OK "$z/backing_dev" "$dm"
+	check "disksize $DISK" zwrite 0 disksize $DISK
+	gen_text 10 6 "$SCRATCH/text10"
+	gen_text 4 7 "$SCRATCH/ram10"
+	check "write 10 text pages at 0" dio_write "$SCRATCH/text10" 0
+	expect "echo all > idle" OK "$z/idle" all
+	wb "idle writeback through dm-linear" OK idle
+	check_eq "bd_stat 10 0 10" "10 0 10" "$(bd_all)"
+	check "write 4 text pages at 20 (stay in RAM)" dio_write "$SCRATCH/ram10" 20
+	check "switch $dm to the error target" bash -c \
+		"dmsetup --noudevsync suspend zwb &&
+		 dmsetup --noudevsync load zwb --table '0 $S error' &&
+		 dmsetup --noudevsync resume zwb"
+	f0=$(zcol 0 io_stat 1)
+	out=$(dio_read 0 1 2>&1 >/dev/null)
+	check "reading written-back page 0 fails" test $? -ne 0
+	check_eq "... with EIO" EIO "$(errno_of "$out")"
+	stock_differs "the kernel reads asynchronously, uncounted"
+	check_eq "failed_reads +1" $((f0 + 1)) "$(zcol 0 io_stat 1)"
+	out=$(dio_read 7 1 2>&1 >/dev/null)
+	check "reading written-back page 7 fails" test $? -ne 0
+	stock_differs "the kernel reads asynchronously, uncounted"
+	check_eq "failed_reads +2" $((f0 + 2)) "$(zcol 0 io_stat 1)"
+	check "pages in RAM read fine" same_data 20 4 "$SCRATCH/ram10"
+	expect "echo all > idle" OK "$z/idle" all
+	wb "idle writeback to the error target -> EIO" EIO idle
+	check_eq "bd_count 10, bd_writes 10" "10 10" "$(bd 1) $(bd 3)"
+	check_eq "the 4 pages stay in RAM" "$(seq_list 0 9)" "$(wlist)"
+	check "... and read back identical" same_data 20 4 "$SCRATCH/ram10"
+	stock_differs "6.1 has no page_indexes"
+	wb "page_indexes=20-23 to the error target -> EIO" EIO page_indexes=20-23
+	check "... still identical" same_data 20 4 "$SCRATCH/ram10"
+	check "back to dm-linear" bash -c \
+		"dmsetup --noudevsync suspend zwb &&
+		 dmsetup --noudevsync load zwb --table '0 $S linear $LOOP 0' &&
+		 dmsetup --noudevsync resume zwb"
+	check "written-back pages readable again" same_data 0 10 "$SCRATCH/text10"
+	zram_reset 0
+	check_eq "reset: bd_stat 0 0 0" "0 0 0" "$(bd_all)"
+	check "dmsetup remove zwb after reset" dmsetup --noudevsync remove zwb
+fi
+
+check_eq "$LOOP free at the end" OK "$(excl_open "$LOOP")"
+
+done_testing
