@@ -1588,14 +1588,15 @@ static void zram_block_state_stop(struct seq_file *m, void *v)
 
 /*
  * One line per stored page: index, access time, then s (same-filled),
- * w (written back), h (huge), i (idle), '.' for each one unset.  The
- * time is kept in whole seconds.
+ * w (written back), h (huge), i (idle), r (compressed by a recompression
+ * algorithm), n (incompressible: recompression gave up on it), '.' for
+ * each one unset.  The time is kept in whole seconds.
  */
 static int zram_block_state_show(struct seq_file *m, void *v)
 {
 	struct zram *zram = m->private;
 	unsigned long index = (struct zram_slot *)v - zram->slots;
-	bool stored, same, wb, huge, idle;
+	bool stored, same, wb, huge, idle, recomp, incomp;
 	u32 actime;
 
 	zram_slot_lock(zram, index);
@@ -1604,15 +1605,17 @@ static int zram_block_state_show(struct seq_file *m, void *v)
 	wb = zram_test_flag(zram, index, ZRAM_WB);
 	huge = zram_test_flag(zram, index, ZRAM_HUGE);
 	idle = zram_test_flag(zram, index, ZRAM_IDLE);
+	recomp = zram_get_prio(zram, index) != ZRAM_PRIMARY_COMP;
+	incomp = zram_test_flag(zram, index, ZRAM_INCOMPRESSIBLE);
 	actime = zram_get_actime(zram, index);
 	zram_slot_unlock(zram, index);
 	/* Freed since ->next found it. */
 	if (!stored)
 		return SEQ_SKIP;
 
-	seq_printf(m, "%12lu %12u.%06u %c%c%c%c\n", index, actime, 0U,
+	seq_printf(m, "%12lu %12u.%06u %c%c%c%c%c%c\n", index, actime, 0U,
 		   same ? 's' : '.', wb ? 'w' : '.', huge ? 'h' : '.',
-		   idle ? 'i' : '.');
+		   idle ? 'i' : '.', recomp ? 'r' : '.', incomp ? 'n' : '.');
 	return 0;
 }
 

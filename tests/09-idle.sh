@@ -8,7 +8,7 @@
 #  - "all" marks every stored page idle, a number N marks those not
 #    accessed for more than N seconds; any read or write of a page clears
 #    its mark; both files refuse an uninitialized device with EINVAL.
-# Stock 6.12 differs: two more flag columns, and same-filled pages are
+# Stock 6.12 differs: same-filled pages are
 # never marked idle.
 # No sleep decides a result: the age case waits, bounded, until the clock
 # has moved 5 s past the newest access time block_state shows.

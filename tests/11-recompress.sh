@@ -362,6 +362,12 @@ check "huge_pages dropped by >= $H ($m8 -> $(mm 8))" test "$(mm 8)" -le $((m8 - 
 check "the corpus reads back identical" same_data 0 "$NC" "$c"
 check "random pages identical" same_data "$RAND0" $R "$SCRATCH/rand"
 check "hex pages identical (zstd now)" same_data "$HEX0" $H "$SCRATCH/hex"
+check_eq "block_state 'r' (recompressed) on exactly $k pages" "$k" \
+	"$(count "$(bs_indices '^....r')")"
+check_eq "block_state 'n' (incompressible) on the tried, not kept pages" \
+	$((t - k)) "$(count "$(bs_indices '^.....n')")"
+check_eq "every random page is flagged incompressible" "" \
+	"$(minus "$(seq_list "$RAND0" $((HEX0 - 1)))" "$(bs_indices '^.....n')")"
 mm1=$(mm_all)
 expect "echo all > idle again" OK "$z/idle" all
 recompress "again: all at priority 1 or incompressible" "type=idle"
@@ -580,6 +586,8 @@ expect "writeback incompressible" OK "$z/writeback" incompressible
 check_eq "bd_count == $K random pages" $K "$(zcol 0 bd_stat 1)"
 check_eq "exactly the random pages written back" "$(seq_list 0 $((K - 1)))" \
 	"$(bs_indices '^.w')"
+check_eq "... and they stay flagged incompressible" "$(seq_list 0 $((K - 1)))" \
+	"$(bs_indices '^.w...n')"
 expect "echo all > idle" OK "$z/idle" all
 expect "writeback idle" OK "$z/writeback" idle
 check_eq "bd_count == $((K + T)) (all non-same pages)" $((K + T)) "$(zcol 0 bd_stat 1)"
