@@ -22,8 +22,9 @@
  * through a streaming context and keeps the last PAGE_SIZE bytes.  The
  * dictionary is used as raw content (a trained dictionary's entropy
  * tables are not), and every page costs a pass over the dictionary in
- * both directions, so small dictionaries and recompression of cold pages
- * suit it best.
+ * both directions, so it takes dictionaries of ZSTD_BE_PREFIX_MAX bytes
+ * at most (-EFBIG beyond): that bounds the work done per page with the
+ * stream held (preemption off) and the per-CPU workspaces.
  */
 
 #include <linux/errno.h>
@@ -32,6 +33,9 @@
 #include <linux/zstd.h>
 
 #include "backend.h"
+
+/* Largest dictionary prefix mode takes. */
+#define ZSTD_BE_PREFIX_MAX	SZ_64K
 
 struct zstd_be_params {
 	zstd_parameters zp;
@@ -127,12 +131,14 @@ static int zstd_be_setup_prefix(struct zcomp_params *params,
 	void *mem;
 	int ret;
 
+	if (params->dict_sz > ZSTD_BE_PREFIX_MAX) {
+		zstd_be_release_params(params);
+		return -EFBIG;
+	}
 	p->window = params->dict_sz + PAGE_SIZE;
 	/* Every byte of the dictionary must stay within reach. */
 	while ((1UL << p->zp.cParams.windowLog) < p->window)
 		p->zp.cParams.windowLog++;
-	if (p->zp.cParams.windowLog > ZSTD_WINDOWLOG_MAX)
-		return -EFBIG;
 	p->cctx_size = zstd_cstream_workspace_bound(&p->zp.cParams);
 	p->dctx_size = zstd_dstream_workspace_bound(1UL << p->zp.cParams.windowLog);
 
@@ -271,8 +277,11 @@ static int zstd_be_compress_prefix(struct zcomp_params *params,
 		return -EINVAL;
 	ret = zstd_be_stream(c->cs, &in, &out, false);
 	if (ret || out.pos != p->prefix_len ||
-	    memcmp(c->scratch, p->prefix, p->prefix_len))
+	    memcmp(c->scratch, p->prefix, p->prefix_len)) {
+		/* zstd output not reproducible: the page is stored raw. */
+		WARN_ONCE(1, "zstd dictionary prefix differs from set-up's\n");
 		return -EINVAL;
+	}
 
 	in = (zstd_in_buffer){ .src = req->src, .size = req->src_len };
 	out = (zstd_out_buffer){ .dst = req->dst, .size = req->dst_len };

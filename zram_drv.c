@@ -46,6 +46,7 @@ static DEFINE_MUTEX(zram_index_mutex);
 static int zram_major;
 /* Reads from backing devices issued from inside our ->submit_bio. */
 static struct workqueue_struct *zram_bd_wq;
+static const struct block_device_operations zram_fops;
 
 static unsigned int num_devices = 1;
 module_param(num_devices, uint, 0444);
@@ -106,6 +107,15 @@ static void zram_clear_flag(struct zram *zram, u32 index,
 static unsigned int zram_get_obj_size(struct zram *zram, u32 index)
 {
 	return zram->slots[index].flags & (BIT(ZRAM_FLAG_SHIFT) - 1);
+}
+
+static void zram_next_wb_gen(struct zram *zram, u32 index)
+{
+	unsigned long flags = zram->slots[index].flags;
+	unsigned long gen = flags + BIT(ZRAM_WB_GEN);
+
+	zram->slots[index].flags = (flags & ~ZRAM_WB_GEN_MASK) |
+				   (gen & ZRAM_WB_GEN_MASK);
 }
 
 static unsigned int zram_get_prio(struct zram *zram, u32 index)
@@ -207,11 +217,12 @@ static void zram_free_slot(struct zram *zram, u32 index)
 	atomic64_dec(&zram->stats.pages_stored);
 	slot->handle = 0;
 	/*
-	 * Keep only the lock bit: no size, flags, idle mark or time.  This
-	 * also clears ZRAM_PP, which tells a writeback in flight that
-	 * the page it copied is gone.
+	 * Keep only the lock bit and the writeback generation: no size,
+	 * flags, idle mark or time.  This also clears ZRAM_PP, which tells
+	 * a writeback or recompression in flight that the page it copied is
+	 * gone.
 	 */
-	slot->flags &= BIT(ZRAM_SLOT_LOCK);
+	slot->flags &= BIT(ZRAM_SLOT_LOCK) | ZRAM_WB_GEN_MASK;
 }
 
 /* ---- backing device I/O ---- */
@@ -330,7 +341,11 @@ static int zram_bd_open(struct zram *zram, const char *path)
 	if (ret)
 		goto err_copy;
 	nr_blocks = bdev_nr_bytes(dev.bdev) >> PAGE_SHIFT;
-	if (!nr_blocks) {
+	/*
+	 * Not a zram device: its reads would wait on the same workqueue
+	 * from inside it (zram_bd_rw()).
+	 */
+	if (!nr_blocks || dev.bdev->bd_disk->fops == &zram_fops) {
 		ret = -EINVAL;
 		goto err_dev;
 	}
@@ -424,8 +439,9 @@ out:
 
 /*
  * Read a written-back page: the slot lock cannot be held across the
- * I/O, so after it the slot must still name the same block, else the
- * page was freed or rewritten meanwhile (and the block maybe reused):
+ * I/O, so after it the slot must still be written back to the same block
+ * by the same writeback (generation), else the page was freed or
+ * rewritten meanwhile and the block perhaps reused by another page:
  * -EAGAIN tells the caller to start over.  Called and returns with the
  * slot locked.
  */
@@ -433,6 +449,7 @@ static int zram_read_from_bd(struct zram *zram, u32 index, struct page *page)
 	__must_hold(&zram->slots[index])
 {
 	unsigned long blk = zram->slots[index].handle;
+	unsigned long gen = zram->slots[index].flags & ZRAM_WB_GEN_MASK;
 	int ret;
 
 	zram_slot_unlock(zram, index);
@@ -440,7 +457,8 @@ static int zram_read_from_bd(struct zram *zram, u32 index, struct page *page)
 	flush_dcache_page(page);
 	zram_slot_lock(zram, index);
 	if (!zram_test_flag(zram, index, ZRAM_WB) ||
-	    zram->slots[index].handle != blk)
+	    zram->slots[index].handle != blk ||
+	    (zram->slots[index].flags & ZRAM_WB_GEN_MASK) != gen)
 		return -EAGAIN;
 	if (ret)
 		return ret;
@@ -508,10 +526,10 @@ again:
 	ret = zcomp_compress(comp, zstrm, mem, &comp_len);
 	kunmap_local(mem);
 	if (unlikely(ret)) {
-		zcomp_stream_put(comp);
-		pr_err_ratelimited("zram%d: compression failed: %d\n",
-				   zram->id, ret);
-		goto err_free;
+		/* Nothing is lost: the page is stored as it is. */
+		pr_warn_ratelimited("zram%d: compression failed (%d), page %u stored raw\n",
+				    zram->id, ret, index);
+		comp_len = PAGE_SIZE;
 	}
 
 	huge = comp_len >= zram->huge_class_size;
@@ -797,11 +815,9 @@ static int __maybe_unused zram_rw_page(struct block_device *bdev,
 	ret = write ? zram_write_page(zram, page, index) :
 		      zram_read_page(zram, page, index);
 	zram_compat_rw_page_acct_end(bdev, op, start);
-	if (ret) {
-		atomic64_inc(write ? &zram->stats.failed_writes :
-				     &zram->stats.failed_reads);
+	/* Not counted: the caller retries through a bio, which counts. */
+	if (ret)
 		return ret;
-	}
 	zram_compat_page_endio(page, write, 0);
 	return 0;
 }
@@ -1213,31 +1229,30 @@ static bool zram_wb_wanted(struct zram *zram, u32 index,
 /* 4K units per page, the unit of writeback_limit and bd_stat. */
 #define ZRAM_4K_PER_PAGE	(PAGE_SIZE / SZ_4K)
 
-/* Take one page's worth of writeback budget; false when it is used up. */
-static bool zram_wb_budget_take(struct zram *zram)
+/*
+ * Is there writeback budget for one more page?  Checked before a page
+ * goes out and charged by zram_wb_budget_charge() once it is out; the
+ * two cannot interleave with another writeback (pp_lock).
+ */
+static bool zram_wb_budget_left(struct zram *zram)
 {
 	struct zram_backing *bd = &zram->bd;
-	bool ok = true;
+	bool ok;
 
 	spin_lock(&bd->limit_lock);
-	if (bd->limit_enable) {
-		if (bd->limit < ZRAM_4K_PER_PAGE)
-			ok = false;
-		else
-			bd->limit -= ZRAM_4K_PER_PAGE;
-	}
+	ok = !bd->limit_enable || bd->limit >= ZRAM_4K_PER_PAGE;
 	spin_unlock(&bd->limit_lock);
 	return ok;
 }
 
-/* Give back budget taken for a page that did not go out. */
-static void zram_wb_budget_return(struct zram *zram)
+/* A page went out: charge it, if the limit is on (never below 0). */
+static void zram_wb_budget_charge(struct zram *zram)
 {
 	struct zram_backing *bd = &zram->bd;
 
 	spin_lock(&bd->limit_lock);
 	if (bd->limit_enable)
-		bd->limit += ZRAM_4K_PER_PAGE;
+		bd->limit -= min_t(u64, bd->limit, ZRAM_4K_PER_PAGE);
 	spin_unlock(&bd->limit_lock);
 }
 
@@ -1263,14 +1278,13 @@ static int zram_wb_slot(struct zram *zram, u32 index, enum zram_wb_mode mode,
 		zram_slot_unlock(zram, index);
 		return 0;
 	}
-	if (!zram_wb_budget_take(zram)) {
+	if (!zram_wb_budget_left(zram)) {
 		zram_slot_unlock(zram, index);
 		return -EDQUOT;
 	}
 	blk = zram_bd_alloc(zram);
 	if (blk < 0) {
 		zram_slot_unlock(zram, index);
-		zram_wb_budget_return(zram);
 		return blk;
 	}
 	ret = zram_read_slot_locked(zram, index, page);
@@ -1303,22 +1317,24 @@ static int zram_wb_slot(struct zram *zram, u32 index, enum zram_wb_mode mode,
 	zram_clear_flag(zram, index, ZRAM_HUGE);
 	zram_clear_flag(zram, index, ZRAM_IDLE);
 	zram_set_flag(zram, index, ZRAM_WB);
+	zram_next_wb_gen(zram, index);
 	zram_slot_unlock(zram, index);
+	zram_wb_budget_charge(zram);
 	atomic64_inc(&zram->stats.bd_count);
 	atomic64_inc(&zram->stats.bd_writes);
 	return 1;
 
 err:
 	zram_bd_release(zram, blk);
-	zram_wb_budget_return(zram);
 	return ret;
 }
 
 /*
  * Write back the pages in @lo..@hi that qualify for @mode.  Stops with
- * -ENOSPC when the backing device is full, -EIO when the budget is used
- * up and -EINTR on a fatal signal; after a page that failed it goes on
- * with the next one and returns that error at the end.
+ * -ENOSPC when the backing device is full, -EDQUOT when the budget is
+ * used up and -EINTR on a fatal signal.  A page that failed (write or
+ * decompression error) stays in memory; the others are still tried and
+ * -EIO is returned at the end.
  */
 static int zram_wb_range(struct zram *zram, enum zram_wb_mode mode,
 			 u32 lo, u32 hi, struct page *page)
@@ -1328,12 +1344,10 @@ static int zram_wb_range(struct zram *zram, enum zram_wb_mode mode,
 
 	for (index = lo; index <= hi; index++) {
 		err = zram_wb_slot(zram, index, mode, page);
-		if (err == -EDQUOT)
-			return -EIO;
-		if (err == -ENOSPC)
+		if (err == -EDQUOT || err == -ENOSPC)
 			return err;
 		if (err < 0)
-			ret = err;
+			ret = -EIO;
 		if (fatal_signal_pending(current))
 			return -EINTR;
 		cond_resched();
@@ -1398,6 +1412,7 @@ static int zram_recompress_slot(struct zram *zram, u32 index,
 {
 	unsigned int prio, new_prio = 0, old_prio, old_size, new_len = 0;
 	struct zram_slot *slot = &zram->slots[index];
+	int failed = 0;
 	struct zcomp_strm *zstrm;
 	unsigned long handle;
 	size_t old_slot;
@@ -1431,6 +1446,8 @@ static int zram_recompress_slot(struct zram *zram, u32 index,
 		mem = kmap_local_page(page);
 		ret = zcomp_compress(comp, zstrm, mem, &len);
 		kunmap_local(mem);
+		if (ret)
+			failed = ret;
 		if (!ret && len < zram->huge_class_size &&
 		    zsm_slot_size(zram->pool, len) < old_slot) {
 			memcpy(buf, zstrm->buffer, len);
@@ -1443,13 +1460,17 @@ static int zram_recompress_slot(struct zram *zram, u32 index,
 	}
 
 	if (!new_len) {
+		/* Flag it only if every algorithm it could get had a go. */
 		zram_slot_lock(zram, index);
-		if (zram_test_flag(zram, index, ZRAM_PP) &&
+		if (zram_test_flag(zram, index, ZRAM_PP) && !failed &&
 		    req->prio_hi > zram_last_prio(zram))
 			zram_set_flag(zram, index, ZRAM_INCOMPRESSIBLE);
 		zram_clear_flag(zram, index, ZRAM_PP);
 		zram_slot_unlock(zram, index);
-		return 1;
+		if (failed)
+			pr_warn_ratelimited("zram%d: recompression of page %u failed: %d\n",
+					    zram->id, index, failed);
+		return failed ? -EIO : 1;
 	}
 
 	ret = zsm_malloc(zram->pool, new_len, GFP_NOIO | __GFP_NOWARN, &handle);
@@ -1489,7 +1510,7 @@ static int zram_recompress(struct zram *zram, const struct zram_recomp_req *req)
 	u64 tried = 0;
 	unsigned long index;
 	void *buf;
-	int ret = 0;
+	int ret = 0, err;
 
 	page = alloc_page(GFP_KERNEL);
 	buf = kmalloc(PAGE_SIZE, GFP_KERNEL);
@@ -1501,11 +1522,17 @@ static int zram_recompress(struct zram *zram, const struct zram_recomp_req *req)
 	for (index = 0; index < nr_pages; index++) {
 		if (req->max_pages && tried >= req->max_pages)
 			break;
-		ret = zram_recompress_slot(zram, index, req, page, buf);
-		if (ret < 0)
+		err = zram_recompress_slot(zram, index, req, page, buf);
+		/* A page that failed was tried; the others still are. */
+		if (err == -EIO) {
+			ret = err;
+			err = 1;
+		}
+		if (err < 0) {
+			ret = err;
 			break;
-		tried += ret;
-		ret = 0;
+		}
+		tried += err;
 		if (fatal_signal_pending(current)) {
 			ret = -EINTR;
 			break;
@@ -1985,7 +2012,7 @@ static ssize_t writeback_store(struct device *dev,
 	struct page *page = NULL;
 	const char *pos = buf;
 	u32 lo, hi;
-	int ret;
+	int ret, err;
 
 	down_read(&zram->init_lock);
 	if (!zram->init_done) {
@@ -2010,11 +2037,19 @@ static ssize_t writeback_store(struct device *dev,
 	if (mode != ZRAM_WB_INDEX) {
 		ret = zram_wb_range(zram, mode, 0, nr_pages - 1, page);
 	} else {
-		while (!ret && zram_wb_next_range(&pos, nr_pages, &lo, &hi) > 0)
-			ret = zram_wb_range(zram, mode, lo, hi, page);
+		while (zram_wb_next_range(&pos, nr_pages, &lo, &hi) > 0) {
+			err = zram_wb_range(zram, mode, lo, hi, page);
+			if (err)
+				ret = err;
+			if (err && err != -EIO)
+				break;
+		}
 	}
 	mutex_unlock(&zram->pp_lock);
 	__free_page(page);
+	/* Budget used up: -EIO, as the kernel's zram says it. */
+	if (ret == -EDQUOT)
+		ret = -EIO;
 out:
 	up_read(&zram->init_lock);
 	return ret ? ret : len;

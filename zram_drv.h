@@ -66,8 +66,17 @@ enum zram_slot_flag {
 	ZRAM_INCOMPRESSIBLE,	/* no algorithm shrinks it: skip recompression */
 	ZRAM_PRIO,		/* two bits: algorithm slot of the object */
 	ZRAM_PRIO_END = ZRAM_PRIO + 1,
-	__NR_ZRAM_SLOT_FLAGS,
+	/*
+	 * Writeback generation, bits ZRAM_WB_GEN..ZRAM_ACTIME_SHIFT - 1:
+	 * counts the slot's writebacks (wrapping) and survives freeing, so
+	 * a reader of a backing block can tell that the slot it read for
+	 * was written back anew meanwhile.
+	 */
+	ZRAM_WB_GEN,
+	__NR_ZRAM_SLOT_FLAGS = ZRAM_WB_GEN,
 };
+
+#define ZRAM_WB_GEN_MASK	(GENMASK(ZRAM_ACTIME_SHIFT - 1, ZRAM_WB_GEN))
 
 struct zram_slot {
 	unsigned long handle;

@@ -1298,6 +1298,24 @@ static void zram_kunit_wb_slots(struct kunit *test)
 	zram_slot_unlock(zram, 1);
 	zk_discard(test, zram, PAGE_SIZE, PAGE_SIZE, false);
 	KUNIT_EXPECT_EQ(test, zram->slots[1].flags, 0UL);
+	/*
+	 * The writeback generation survives freeing (a reader of an old
+	 * block must see a new writeback of the slot) and wraps alone.
+	 */
+	zram_slot_lock(zram, 7);
+	zram_next_wb_gen(zram, 7);
+	zram_slot_unlock(zram, 7);
+	KUNIT_EXPECT_EQ(test, zram->slots[7].flags, BIT(ZRAM_WB_GEN));
+	zk_fill_text(ctx->page, 7);
+	KUNIT_EXPECT_EQ(test, zram_write_page(zram, ctx->page, 7), 0);
+	zk_discard(test, zram, 7 * PAGE_SIZE, PAGE_SIZE, false);
+	KUNIT_EXPECT_EQ(test, zram->slots[7].flags, BIT(ZRAM_WB_GEN));
+	zram_slot_lock(zram, 7);
+	zram->slots[7].flags |= ZRAM_WB_GEN_MASK | BIT(ZRAM_IDLE);
+	zram_next_wb_gen(zram, 7);
+	zram_slot_unlock(zram, 7);
+	KUNIT_EXPECT_EQ(test, zram->slots[7].flags, BIT(ZRAM_IDLE));
+	zram->slots[7].flags = 0;
 	/* reset frees the last written-back slot's block too */
 	zk_fake_wb_slot(zram, 7, 5);
 	zram_reset_device(zram);
@@ -1346,17 +1364,21 @@ static void zram_kunit_wb_stores(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, zk_store(zram, &dev_attr_writeback_limit, "25\n"),
 			(ssize_t)3);
 	KUNIT_EXPECT_EQ(test, zram->bd.limit, 25ULL);
-	/* budget: taken per page while enabled, given back, not below 0 */
-	KUNIT_EXPECT_TRUE(test, zram_wb_budget_take(zram));
-	KUNIT_EXPECT_EQ(test, zram->bd.limit, 25ULL - ZRAM_4K_PER_PAGE);
-	zram_wb_budget_return(zram);
+	/* budget: checked before a page goes out, charged once it is out */
+	KUNIT_EXPECT_TRUE(test, zram_wb_budget_left(zram));
 	KUNIT_EXPECT_EQ(test, zram->bd.limit, 25ULL);
+	zram_wb_budget_charge(zram);
+	KUNIT_EXPECT_EQ(test, zram->bd.limit, 25ULL - ZRAM_4K_PER_PAGE);
 	zram->bd.limit = 0;
-	KUNIT_EXPECT_FALSE(test, zram_wb_budget_take(zram));
+	KUNIT_EXPECT_FALSE(test, zram_wb_budget_left(zram));
+	zram_wb_budget_charge(zram);
 	KUNIT_EXPECT_EQ(test, zram->bd.limit, 0ULL);
+	/* off: always room, nothing charged */
 	zram->bd.limit_enable = false;
-	KUNIT_EXPECT_TRUE(test, zram_wb_budget_take(zram));
-	KUNIT_EXPECT_EQ(test, zram->bd.limit, 0ULL);
+	KUNIT_EXPECT_TRUE(test, zram_wb_budget_left(zram));
+	zram->bd.limit = 5;
+	zram_wb_budget_charge(zram);
+	KUNIT_EXPECT_EQ(test, zram->bd.limit, 5ULL);
 
 	KUNIT_EXPECT_EQ(test, dev_attr_bd_stat.show(zk_dev(zram),
 			&dev_attr_bd_stat, buf), (ssize_t)27);

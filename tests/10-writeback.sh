@@ -189,6 +189,11 @@ check_eq "zram$id reads it" "$LOOP" "$(zattr "$id" backing_dev)"
 expect "... and zram0 cannot -> EBUSY" EBUSY "$z/backing_dev" "$LOOP"
 zram_reset "$id"
 check_eq "zram$id reset releases it" OK "$(excl_open "$LOOP")"
+stock_differs "the kernel lets a zram device back another"
+check "zram$id disksize 1M" zwrite "$id" disksize 1M
+expect "a zram device as backing_dev -> EINVAL" EINVAL "$z/backing_dev" "/dev/zram$id"
+check_eq "... still none" none "$(zattr 0 backing_dev)"
+zram_reset "$id"
 expect "hot_remove zram$id" OK /sys/class/zram-control/hot_remove "$id"
 
 # ---------------------------------------------------------------- 2. errors

@@ -73,6 +73,7 @@ wr() {
 	*"Device or resource busy"*) ERR=EBUSY ;;
 	*"No such file or directory"*) ERR=ENOENT ;;
 	*"Operation not supported"*) ERR=EOPNOTSUPP ;;
+	*"File too large"*) ERR=EFBIG ;;
 	*) ERR="UNKNOWN($msg)" ;;
 	esac
 }
@@ -540,6 +541,14 @@ expect "comp_algorithm zstd" OK "$z/comp_algorithm" zstd
 	expect "comp_algorithm lz4" OK "$z/comp_algorithm" lz4
 	ap EINVAL "algo=lz4 dict=$dict"
 	expect "recomp_algorithm 'algo=zstd'" OK "$z/recomp_algorithm" algo=zstd
+	# Prefix mode (6.1) bounds the per-page work: 64 KiB at most.
+	{ cat "$SCRATCH/partB"; yes "dictionary filler"; } 2>/dev/null |
+		head -c $((64 * 1024 + 1)) >"$SCRATCH/bigdict"
+	case "$(uname -r)" in
+	6.1.*) ap EFBIG "priority=1 dict=$SCRATCH/bigdict" ;;
+	*) expect "a 64 KiB + 1 dictionary is fine with the zstd API" OK \
+		"$z/algorithm_params" "priority=1 dict=$SCRATCH/bigdict" ;;
+	esac
 	expect "algorithm_params 'priority=1 dict=...'" OK "$z/algorithm_params" \
 		"priority=1 dict=$dict"
 	check "disksize" zwrite 0 disksize $DISK
