@@ -316,8 +316,8 @@ static inline void zram_shrinker_destroy(struct shrinker *s)
  * zstd dictionaries: zstd_create_cdict_byreference() and its friends are
  * exported by newer kernels only (6.12 has them, 6.1 does not).
  * ZRAM_HAVE_ZSTD_DICT says whether they exist; where they do not, stubs
- * that always fail let backend_zstd.c compile unchanged, and it refuses
- * a dictionary before reaching them.
+ * that always fail let backend_zstd.c compile unchanged, and it never
+ * reaches them: it handles a dictionary in its prefix mode instead.
  */
 #include <linux/zstd.h>
 
