@@ -24,11 +24,8 @@
 . "$(dirname "$0")/lib.sh"
 
 z=$(zdev 0)
-dbg=/sys/kernel/debug
-if ! grep -q " $dbg debugfs " /proc/mounts; then
-	mount -t debugfs debugfs "$dbg" || true
-	at_exit umount "$dbg"
-fi
+mount_debugfs
+dbg=$DEBUGFS
 bs=$dbg/zram/zram0/block_state
 DISK=64M
 NR_PAGES=$((64 << 20 >> 12))

@@ -31,11 +31,8 @@ if [ "$ZRAM_TEST_STOCK" = 1 ] && [ ! -e "$z/recomp_algorithm" ]; then
 	done_testing
 fi
 
-dbg=/sys/kernel/debug
-if ! grep -q " $dbg debugfs " /proc/mounts; then
-	mount -t debugfs debugfs "$dbg" || true
-	at_exit umount "$dbg"
-fi
+mount_debugfs
+dbg=$DEBUGFS
 bs=$dbg/zram/zram0/block_state
 DISK=64M
 at_exit zram_reset 0

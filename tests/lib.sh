@@ -146,6 +146,15 @@ expect_errno() {
 # ---------------------------------------------------------------- zram
 
 zdev() { echo "/sys/block/zram$1"; }
+
+# mount_debugfs: make sure debugfs is mounted at $DEBUGFS (unmounted at
+# exit if this mounted it).  Not in a subshell: it registers at_exit.
+DEBUGFS=/sys/kernel/debug
+mount_debugfs() {
+	grep -q " $DEBUGFS debugfs " /proc/mounts && return 0
+	mount -t debugfs debugfs "$DEBUGFS" || return 1
+	at_exit umount "$DEBUGFS"
+}
 zattr() { cat "/sys/block/zram$1/$2"; }
 # zcol N FILE COL: column COL (1-based) of mm_stat/io_stat/...
 zcol() { awk -v c="$3" '{print $c}' "/sys/block/zram$1/$2"; }
