@@ -187,10 +187,10 @@ static int zstd_be_setup_params(struct zcomp_params *params)
 
 	/* Tables sized for a page plus whatever the dictionary adds. */
 	p->zp = zstd_get_params(level, PAGE_SIZE + params->dict_sz);
-	p->cctx_size = zstd_cctx_workspace_bound(&p->zp.cParams);
-	p->dctx_size = zstd_dctx_workspace_bound();
 	if (zstd_be_prefix_mode(params))
 		return zstd_be_setup_prefix(params, p);
+	p->cctx_size = zstd_cctx_workspace_bound(&p->zp.cParams);
+	p->dctx_size = zstd_dctx_workspace_bound();
 	if (!params->dict)
 		return 0;
 

@@ -856,9 +856,21 @@ static void zram_params_reset(struct zcomp_params *params)
 static void zram_set_alg(struct zram *zram, unsigned int prio,
 			 const char *name)
 {
-	if (zram->comp_algs[prio] != name)
-		strscpy(zram->comp_algs[prio], name, ZRAM_MAX_ALG_NAME);
+	strscpy(zram->comp_algs[prio], name, ZRAM_MAX_ALG_NAME);
 	zram_params_reset(&zram->comp_params[prio]);
+}
+
+/*
+ * No recompression algorithms and no parameters anywhere; the primary
+ * algorithm stays.  Only on an uninitialized device.
+ */
+static void zram_drop_recomp(struct zram *zram)
+{
+	unsigned int prio;
+
+	zram_params_reset(&zram->comp_params[ZRAM_PRIMARY_COMP]);
+	for (prio = 1; prio < ZRAM_MAX_COMPS; prio++)
+		zram_set_alg(zram, prio, "");
 }
 
 static void zram_free_all(struct zram *zram)
@@ -890,8 +902,6 @@ static void zram_free_all(struct zram *zram)
 /* Free everything the device stores and make it uninitialized. */
 static void zram_reset_device(struct zram *zram)
 {
-	unsigned int i;
-
 	down_write(&zram->init_lock);
 	set_capacity_and_notify(zram->disk, 0);
 	zram_free_all(zram);
@@ -911,9 +921,7 @@ static void zram_reset_device(struct zram *zram)
 	 * of 6.1; recompression algorithms and all algorithm parameters go
 	 * back to none, as with later kernels.
 	 */
-	for (i = ZRAM_PRIMARY_COMP; i < ZRAM_MAX_COMPS; i++)
-		zram_set_alg(zram, i, i == ZRAM_PRIMARY_COMP ?
-			     zram->comp_algs[i] : "");
+	zram_drop_recomp(zram);
 	up_write(&zram->init_lock);
 }
 
@@ -1198,6 +1206,19 @@ static int zram_parse_wb_mode(const char *buf, unsigned long nr_pages,
 	return 0;
 }
 
+/*
+ * Does the (locked) slot hold an object in the pool that no writeback or
+ * recompression is working on?  Empty, same-filled and written-back
+ * slots have none.
+ */
+static bool zram_slot_pp_candidate(struct zram *zram, u32 index)
+{
+	return zram->slots[index].handle &&
+	       !zram_test_flag(zram, index, ZRAM_SAME) &&
+	       !zram_test_flag(zram, index, ZRAM_WB) &&
+	       !zram_test_flag(zram, index, ZRAM_PP);
+}
+
 /* Does the (locked) slot qualify for writeback in @mode? */
 static bool zram_wb_wanted(struct zram *zram, u32 index,
 			   enum zram_wb_mode mode)
@@ -1205,11 +1226,7 @@ static bool zram_wb_wanted(struct zram *zram, u32 index,
 	bool huge = zram_test_flag(zram, index, ZRAM_HUGE);
 	bool idle = zram_test_flag(zram, index, ZRAM_IDLE);
 
-	/* Same-filled and empty pages take no memory to free. */
-	if (!zram->slots[index].handle ||
-	    zram_test_flag(zram, index, ZRAM_SAME) ||
-	    zram_test_flag(zram, index, ZRAM_WB) ||
-	    zram_test_flag(zram, index, ZRAM_PP))
+	if (!zram_slot_pp_candidate(zram, index))
 		return false;
 	switch (mode) {
 	case ZRAM_WB_HUGE:
@@ -1371,10 +1388,7 @@ struct zram_recomp_req {
 static bool zram_recomp_wanted(struct zram *zram, u32 index,
 			       const struct zram_recomp_req *req)
 {
-	if (!zram->slots[index].handle ||
-	    zram_test_flag(zram, index, ZRAM_SAME) ||
-	    zram_test_flag(zram, index, ZRAM_WB) ||
-	    zram_test_flag(zram, index, ZRAM_PP) ||
+	if (!zram_slot_pp_candidate(zram, index) ||
 	    zram_test_flag(zram, index, ZRAM_INCOMPRESSIBLE))
 		return false;
 	if (req->huge && !zram_test_flag(zram, index, ZRAM_HUGE))
@@ -2480,7 +2494,6 @@ static const struct zram_queue_cfg zram_queue_cfg = {
 static int zram_add(void)
 {
 	struct zram *zram;
-	unsigned int i;
 	int ret;
 
 	zram = kzalloc(sizeof(*zram), GFP_KERNEL);
@@ -2489,9 +2502,8 @@ static int zram_add(void)
 	init_rwsem(&zram->init_lock);
 	mutex_init(&zram->pp_lock);
 	spin_lock_init(&zram->bd.limit_lock);
-	for (i = ZRAM_PRIMARY_COMP; i < ZRAM_MAX_COMPS; i++)
-		zram_set_alg(zram, i, i == ZRAM_PRIMARY_COMP ?
-			     ZRAM_DEFAULT_COMP : "");
+	zram_set_alg(zram, ZRAM_PRIMARY_COMP, ZRAM_DEFAULT_COMP);
+	zram_drop_recomp(zram);
 
 	ret = idr_alloc(&zram_index_idr, zram, 0, ZRAM_MAX_DEVICES, GFP_KERNEL);
 	if (ret < 0)
