@@ -135,14 +135,14 @@ zram_compat_alloc_disk(const struct zram_queue_cfg *cfg, int node)
  * ->rw_page (gone in 6.3): where it exists, swap does synchronous
  * single-page I/O through it instead of bios.  ZRAM_BDOPS_RW_PAGE(fn)
  * is a block_device_operations initialiser line, empty where the field
- * is gone; zram_compat_page_endio() completes a page it handled.
+ * is gone; zram_compat_page_endio() completes a page it handled
+ * successfully.
  */
 #ifdef HAVE_BDOPS_RW_PAGE
 #define ZRAM_BDOPS_RW_PAGE(fn)	.rw_page = (fn),
-static inline void zram_compat_page_endio(struct page *page, bool write,
-					  int err)
+static inline void zram_compat_page_endio(struct page *page, bool write)
 {
-	page_endio(page, write, err);
+	page_endio(page, write, 0);
 }
 
 /* Block-layer accounting (/proc/diskstats) of one ->rw_page call. */
@@ -161,8 +161,7 @@ static inline void zram_compat_rw_page_acct_end(struct block_device *bdev,
 }
 #else
 #define ZRAM_BDOPS_RW_PAGE(fn)
-static inline void zram_compat_page_endio(struct page *page, bool write,
-					  int err)
+static inline void zram_compat_page_endio(struct page *page, bool write)
 {
 }
 

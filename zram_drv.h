@@ -1,11 +1,27 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
- * Compressed RAM block device: per-device state.
+ * Compressed RAM block device: per-device state, and the interfaces
+ * between the driver's files.
+ *
+ *   zram_drv.c      device lifecycle (set-up, reset, add, remove), the
+ *                   block_device_operations and bio path, zram-control,
+ *                   module init
+ *   zram_slot.h     slot table layout, slot lock, slot accessors
+ *   zram_sysfs.c    the core attributes and the input parsers
+ *   zram_wb.c       backing device, writeback, reads of written-back pages
+ *   zram_recomp.c   recompression, recomp_algorithm, algorithm_params
+ *   zram_debugfs.c  <debugfs>/zram/zramN/block_state
+ *
+ * Device-wide locks, outermost first: zram->init_lock (rwsem: set-up
+ * state), zram->move_lock (mutex: one writeback or recompression), a
+ * slot lock (see zram_slot.h), a compression stream (local lock), the
+ * pool's locks (zsmalloc.c).
  */
 #ifndef _ZRAM_OOT_DRV_H
 #define _ZRAM_OOT_DRV_H
 
 #include <linux/atomic.h>
+#include <linux/blkdev.h>
 #include <linux/bits.h>
 #include <linux/mutex.h>
 #include <linux/rwsem.h>
@@ -14,7 +30,11 @@
 
 #include "zcomp.h"
 
+struct attribute_group;
+struct block_device;
 struct dentry;
+struct page;
+struct zram_slot;
 
 #define ZRAM_SECTORS_PER_PAGE_SHIFT	(PAGE_SHIFT - SECTOR_SHIFT)
 #define ZRAM_SECTORS_PER_PAGE		BIT(ZRAM_SECTORS_PER_PAGE_SHIFT)
@@ -24,64 +44,6 @@ struct dentry;
 /* Algorithm slots: the primary, then recompression priorities 1..3. */
 #define ZRAM_PRIMARY_COMP		0U
 #define ZRAM_MAX_COMPS			4U
-
-/*
- * A slot describes one PAGE_SIZE page of the device.
- *
- * ->flags: the low ZRAM_FLAG_SHIFT bits hold the stored object's size in
- * bytes (PAGE_SIZE for a page stored raw); the bits above, up to bit 31,
- * are enum zram_slot_flag; bits ZRAM_ACTIME_SHIFT..63 hold the time the
- * slot was last written or read (boot-time seconds, truncated to u32).
- * ->handle is the zsmalloc handle of the object; for a ZRAM_SAME slot,
- * the machine word that fills the page; for a ZRAM_WB slot, the block
- * of the backing device that holds the page uncompressed (size bits 0).
- * The two ZRAM_PRIO bits name the algorithm slot (0: primary) that
- * compressed the object.
- * A slot with no handle and neither ZRAM_SAME nor ZRAM_WB is empty and
- * reads as zeros; its flags word is 0 apart from the lock bit (no access
- * time, not idle).
- *
- * Slot lock rules:
- *  1. Every read or change of a slot's handle, size or flags happens
- *     under its ZRAM_SLOT_LOCK bit spinlock, except when the device is
- *     being set up or torn down under init_lock held for writing with
- *     no opener.
- *  2. The slot lock is taken before a compression stream and before any
- *     zsmalloc lock; a path holding a stream never waits for a slot lock
- *     (the write path puts its stream before it locks the slot).
- *  3. Nothing under a slot lock sleeps.
- */
-#define ZRAM_FLAG_SHIFT		(PAGE_SHIFT + 1)
-#define ZRAM_ACTIME_SHIFT	32
-
-enum zram_slot_flag {
-	ZRAM_SLOT_LOCK = ZRAM_FLAG_SHIFT,	/* bit spinlock */
-	ZRAM_SAME,		/* page filled with one word, no object */
-	ZRAM_HUGE,		/* stored raw: did not compress enough */
-	ZRAM_IDLE,		/* marked idle, not accessed since */
-	ZRAM_WB,		/* written back: ->handle is a backing block */
-	ZRAM_PP,		/* being written back or recompressed; freeing
-				 * the slot clears it
-				 */
-	ZRAM_INCOMPRESSIBLE,	/* no algorithm shrinks it: skip recompression */
-	ZRAM_PRIO,		/* two bits: algorithm slot of the object */
-	ZRAM_PRIO_END = ZRAM_PRIO + 1,
-	/*
-	 * Writeback generation, bits ZRAM_WB_GEN..ZRAM_ACTIME_SHIFT - 1:
-	 * counts the slot's writebacks (wrapping) and survives freeing, so
-	 * a reader of a backing block can tell that the slot it read for
-	 * was written back anew meanwhile.
-	 */
-	ZRAM_WB_GEN,
-	__NR_ZRAM_SLOT_FLAGS = ZRAM_WB_GEN,
-};
-
-#define ZRAM_WB_GEN_MASK	(GENMASK(ZRAM_ACTIME_SHIFT - 1, ZRAM_WB_GEN))
-
-struct zram_slot {
-	unsigned long handle;
-	unsigned long flags;
-};
 
 struct zram_stats {
 	atomic64_t compr_data_size;	/* bytes of stored objects */
@@ -108,7 +70,7 @@ struct zram_stats {
  * an uninitialized device under init_lock held for writing, so the I/O
  * path reads these fields without locks.  A bit of ->bitmap is set while
  * its block holds a page or is being written; bits are set only by
- * writeback (serialized by zram->pp_lock) and cleared by whoever frees
+ * writeback (serialized by zram->move_lock) and cleared by whoever frees
  * the slot.
  */
 struct zram_backing {
@@ -153,13 +115,77 @@ struct zram {
 
 	struct dentry *debugfs_dir;	/* <debugfs>/zram/zramN, may be NULL */
 	struct zram_backing bd;
-	/* One writeback or recompression at a time (they flag slots ZRAM_PP). */
-	struct mutex pp_lock;
+	/*
+	 * One writeback or recompression at a time (they flag the slots
+	 * they work on ZRAM_MOVING, see zram_slot.h).
+	 */
+	struct mutex move_lock;
 
 	/* Set (under disk->open_mutex) while reset or removal runs. */
 	bool claim;
 
 	struct zram_stats stats;
 };
+
+/* zram_drv.c */
+extern const struct attribute_group *zram_disk_groups[];
+
+/*
+ * Slot walks: zram_walk_slots() calls @fn for each index in
+ * @first..@last (inclusive) in order, rescheduling as it goes, and stops
+ * at the first non-zero return of @fn, which it returns; with
+ * ZRAM_WALK_KILLABLE it also stops with -EINTR on a fatal signal.
+ * Returns 0 when every slot was visited.
+ */
+#define ZRAM_WALK_KILLABLE	BIT(0)
+typedef int (*zram_slot_fn)(struct zram *zram, u32 index, void *data);
+int zram_walk_slots(struct zram *zram, u32 first, u32 last,
+		    unsigned int flags, zram_slot_fn fn, void *data);
+
+void zram_release_data(struct zram *zram, u32 index);
+void zram_free_slot(struct zram *zram, u32 index);
+int zram_read_slot_locked(struct zram *zram, u32 index, struct page *page);
+void zram_update_used_max(struct zram *zram, unsigned long pages);
+void zram_params_reset(struct zcomp_params *params);
+void zram_set_alg(struct zram *zram, unsigned int prio, const char *name);
+int zram_setup(struct zram *zram, u64 disksize);
+void zram_reset_device(struct zram *zram);
+int zram_claim(struct zram *zram);
+void zram_unclaim(struct zram *zram);
+bool zram_is_zram_bdev(struct block_device *bdev);
+
+static inline struct zram *dev_to_zram(struct device *dev)
+{
+	return dev_to_disk(dev)->private_data;
+}
+
+static inline unsigned long zram_nr_pages(struct zram *zram)
+{
+	return zram->disksize >> PAGE_SHIFT;
+}
+
+/* zram_sysfs.c: input parsers shared by the attributes */
+extern const struct attribute_group zram_core_attr_group;
+int zram_parse_size(const char *buf, size_t len, u64 *out);
+int zram_next_kv(char **pos, char **key, char **val);
+ssize_t zram_cmd_store(struct device *dev, const char *buf, size_t len,
+		       int (*cmd)(struct zram *zram, char *args));
+
+/* zram_wb.c */
+extern const struct attribute_group zram_wb_attr_group;
+int zram_wb_init(void);
+void zram_wb_exit(void);
+void zram_bd_release(struct zram *zram, unsigned long blk);
+void zram_bd_close(struct zram *zram);
+int zram_read_from_bd(struct zram *zram, u32 index, struct page *page);
+
+/* zram_recomp.c */
+extern const struct attribute_group zram_recomp_attr_group;
+
+/* zram_debugfs.c */
+void zram_debugfs_init(void);
+void zram_debugfs_exit(void);
+void zram_debugfs_add(struct zram *zram);
+void zram_debugfs_remove(struct zram *zram);
 
 #endif /* _ZRAM_OOT_DRV_H */

@@ -7,8 +7,8 @@
  * device from zram_add() (the driver's own constructor) in .init and
  * removes it in .exit; cases that need storage size it through the
  * disksize sysfs handler, exactly as user space would.  The data path is
- * driven through zram_write_page(), zram_read_page(), zram_rw_part() and
- * zram_bio_discard(), and checked against the slot table and the stats.
+ * driven through zram_write_page(), zram_read_page(), zram_rw_in_page() and
+ * zram_bio_discard_or_zero(), and checked against the slot table and the stats.
  */
 
 #include <kunit/test.h>
@@ -622,7 +622,7 @@ static void zk_discard(struct kunit *test, struct zram *zram, u64 start,
 		 zeroes ? REQ_OP_WRITE_ZEROES : REQ_OP_DISCARD);
 	bio.bi_iter.bi_sector = start >> SECTOR_SHIFT;
 	bio.bi_iter.bi_size = size;
-	KUNIT_EXPECT_EQ(test, zram_bio_discard(zram, &bio, zeroes), 0);
+	KUNIT_EXPECT_EQ(test, zram_bio_discard_or_zero(zram, &bio, zeroes), 0);
 	bio_uninit(&bio);
 }
 
@@ -758,7 +758,7 @@ static void zram_kunit_rw_part(struct kunit *test)
 	/* 512 bytes into the empty page 2 at offset 1024: rest stays 0. */
 	for (i = 0; i < PAGE_SIZE; i++)
 		src[i] = i * 7 + 1;
-	KUNIT_ASSERT_EQ(test, zram_rw_part(zram, ctx->page, 100, 512, 2, 1024,
+	KUNIT_ASSERT_EQ(test, zram_rw_in_page(zram, ctx->page, 100, 512, 2, 1024,
 					   true), 0);
 	memcpy(expect + 1024, src + 100, 512);
 	KUNIT_ASSERT_EQ(test, zram_read_page(zram, ctx->back, 2), 0);
@@ -767,7 +767,7 @@ static void zram_kunit_rw_part(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, atomic64_read(&zram->stats.pages_stored), 1LL);
 
 	/* A second write over the tail of the page: modify, keep the rest. */
-	KUNIT_ASSERT_EQ(test, zram_rw_part(zram, ctx->page, 0, 3072, 2, 1024,
+	KUNIT_ASSERT_EQ(test, zram_rw_in_page(zram, ctx->page, 0, 3072, 2, 1024,
 					   true), 0);
 	memcpy(expect + 1024, src, 3072);
 	KUNIT_ASSERT_EQ(test, zram_read_page(zram, ctx->back, 2), 0);
@@ -776,7 +776,7 @@ static void zram_kunit_rw_part(struct kunit *test)
 
 	/* Partial read: 100 bytes from offset 1000 land at page offset 7. */
 	memset(dst, 0xcc, PAGE_SIZE);
-	KUNIT_ASSERT_EQ(test, zram_rw_part(zram, ctx->back, 7, 100, 2, 1000,
+	KUNIT_ASSERT_EQ(test, zram_rw_in_page(zram, ctx->back, 7, 100, 2, 1000,
 					   false), 0);
 	KUNIT_EXPECT_EQ(test, memcmp(dst + 7, expect + 1000, 100), 0);
 	KUNIT_EXPECT_PTR_EQ(test, memchr_inv(dst, 0xcc, 7), NULL);
@@ -1129,35 +1129,51 @@ static void zk_wb_desc(const struct zk_wb_case *c, char *desc)
 
 KUNIT_ARRAY_PARAM(zk_wb, zk_wb_cases, zk_wb_desc);
 
+/* A writable copy of @s, freed with the test (6.1 has no kunit_kstrdup). */
+static char *zk_strdup(struct kunit *test, const char *s)
+{
+	size_t len = strlen(s) + 1;
+	char *p = kunit_kmalloc(test, len, GFP_KERNEL);
+
+	if (p)
+		memcpy(p, s, len);
+	return p;
+}
+
 static void zram_kunit_parse_wb_mode(struct kunit *test)
 {
 	const struct zk_wb_case *c = test->param_value;
-	enum zram_wb_mode mode = (enum zram_wb_mode)-1;
+	struct zram_wb_req req = { .mode = (enum zram_wb_mode)-1 };
+	char *args = zk_strdup(test, c->in);
 
-	KUNIT_EXPECT_EQ(test, zram_parse_wb_mode(c->in, ZK_PAGES, &mode),
-			c->ret);
+	KUNIT_ASSERT_NOT_NULL(test, args);
+	KUNIT_EXPECT_EQ(test, zram_parse_wb(args, ZK_PAGES, &req), c->ret);
 	if (!c->ret)
-		KUNIT_EXPECT_EQ(test, mode, c->mode);
+		KUNIT_EXPECT_EQ(test, req.mode, c->mode);
+	/* A refused write leaves nothing allocated. */
 	else
-		KUNIT_EXPECT_EQ(test, mode, (enum zram_wb_mode)-1);
+		KUNIT_EXPECT_NULL(test, req.ranges);
+	zram_wb_req_free(&req);
 }
 
 /* The ranges of a page_index list, in order. */
 static void zram_kunit_wb_ranges(struct kunit *test)
 {
-	const char *pos = "page_index=1  page_indexes=3-5\tpage_index=9\n";
-	u32 lo, hi;
+	char *args = zk_strdup(test,
+			       "page_index=1  page_indexes=3-5\tpage_index=9\n");
+	struct zram_wb_req req;
 
-	KUNIT_EXPECT_EQ(test, zram_wb_next_range(&pos, 16, &lo, &hi), 1);
-	KUNIT_EXPECT_EQ(test, lo, 1U);
-	KUNIT_EXPECT_EQ(test, hi, 1U);
-	KUNIT_EXPECT_EQ(test, zram_wb_next_range(&pos, 16, &lo, &hi), 1);
-	KUNIT_EXPECT_EQ(test, lo, 3U);
-	KUNIT_EXPECT_EQ(test, hi, 5U);
-	KUNIT_EXPECT_EQ(test, zram_wb_next_range(&pos, 16, &lo, &hi), 1);
-	KUNIT_EXPECT_EQ(test, lo, 9U);
-	KUNIT_EXPECT_EQ(test, hi, 9U);
-	KUNIT_EXPECT_EQ(test, zram_wb_next_range(&pos, 16, &lo, &hi), 0);
+	KUNIT_ASSERT_NOT_NULL(test, args);
+	KUNIT_ASSERT_EQ(test, zram_parse_wb(args, 16, &req), 0);
+	KUNIT_EXPECT_EQ(test, req.mode, ZRAM_WB_INDEX);
+	KUNIT_ASSERT_EQ(test, req.nr_ranges, 3U);
+	KUNIT_EXPECT_EQ(test, req.ranges[0].lo, 1U);
+	KUNIT_EXPECT_EQ(test, req.ranges[0].hi, 1U);
+	KUNIT_EXPECT_EQ(test, req.ranges[1].lo, 3U);
+	KUNIT_EXPECT_EQ(test, req.ranges[1].hi, 5U);
+	KUNIT_EXPECT_EQ(test, req.ranges[2].lo, 9U);
+	KUNIT_EXPECT_EQ(test, req.ranges[2].hi, 9U);
+	zram_wb_req_free(&req);
 }
 
 /*
@@ -1294,7 +1310,7 @@ static void zram_kunit_wb_slots(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, atomic64_read(&zram->stats.pages_stored), 6LL);
 	/* a slot under writeback loses that flag when it is freed */
 	zram_slot_lock(zram, 1);
-	zram_set_flag(zram, 1, ZRAM_PP);
+	zram_set_flag(zram, 1, ZRAM_MOVING);
 	zram_slot_unlock(zram, 1);
 	zk_discard(test, zram, PAGE_SIZE, PAGE_SIZE, false);
 	KUNIT_EXPECT_EQ(test, zram->slots[1].flags, 0UL);

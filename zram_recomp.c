@@ -1,0 +1,549 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * Recompression and algorithm settings.
+ *
+ * Owns: the recompression algorithms (recomp_algorithm), the parameters
+ * of every algorithm slot (algorithm_params: level, dictionary file),
+ * and recompression of stored pages with them (recompress).
+ *
+ * Locks it takes: zram->init_lock (for writing to change settings on an
+ * uninitialized device, for reading to recompress), zram->move_lock
+ * (one recompression at a time, also against writeback), the slot lock
+ * (never across compression: a slot is flagged ZRAM_MOVING instead, see
+ * zram_slot.h) and the compression streams.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/file.h>
+#include <linux/fs.h>
+#include <linux/highmem.h>
+#include <linux/mm.h>
+#include <linux/slab.h>
+#include <linux/string.h>
+#include <linux/sysfs.h>
+#include <linux/vmalloc.h>
+
+#include "zram_slot.h"
+#include "zsmalloc.h"
+
+/*
+ * "algo=NAME" and "priority=N" (a recompression slot, 1..ZRAM_MAX_COMPS
+ * - 1), which several attributes take: returns 1 if @key is one of them
+ * (*@alg or *@prio set), 0 if it is not, -EINVAL for a bad priority.
+ */
+static int zram_parse_alg_kv(const char *key, char *val, char **alg,
+			     unsigned int *prio)
+{
+	if (!strcmp(key, "algo")) {
+		*alg = val;
+		return 1;
+	}
+	if (!strcmp(key, "priority")) {
+		if (kstrtouint(val, 10, prio) || *prio < 1 ||
+		    *prio >= ZRAM_MAX_COMPS)
+			return -EINVAL;
+		return 1;
+	}
+	return 0;
+}
+
+/*
+ * The algorithm slot named by @alg (the first slot from @first on that
+ * has that algorithm) or else by @prio (a slot with an algorithm).
+ * -EINVAL if there is none.  init_lock held.
+ */
+static int zram_alg_slot(struct zram *zram, const char *alg,
+			 unsigned int prio, unsigned int first)
+{
+	unsigned int i;
+
+	if (alg) {
+		for (i = first; i < ZRAM_MAX_COMPS; i++)
+			if (!strcmp(zram->comp_algs[i], alg))
+				return i;
+		return -EINVAL;
+	}
+	return prio < ZRAM_MAX_COMPS && zram->comp_algs[prio][0] ? prio :
+								  -EINVAL;
+}
+
+/* Which pages "recompress" looks at, and with what. */
+struct zram_recomp_req {
+	bool huge;		/* only huge pages */
+	bool idle;		/* only idle pages */
+	u32 threshold;		/* only objects of at least this size; 0: any */
+	u64 max_pages;		/* pages to try at most; 0: no limit */
+	unsigned int prio_lo;	/* algorithm slots prio_lo..prio_hi - 1 */
+	unsigned int prio_hi;
+};
+
+/* Does the (locked) slot qualify for @req? */
+static bool zram_recomp_wanted(struct zram *zram, u32 index,
+			       const struct zram_recomp_req *req)
+{
+	if (!zram_slot_may_move(zram, index) ||
+	    zram_test_flag(zram, index, ZRAM_INCOMPRESSIBLE))
+		return false;
+	if (req->huge && !zram_test_flag(zram, index, ZRAM_HUGE))
+		return false;
+	if (req->idle && !zram_test_flag(zram, index, ZRAM_IDLE))
+		return false;
+	if (zram_get_obj_size(zram, index) < req->threshold)
+		return false;
+	/* Already compressed by the last algorithm it could get? */
+	return zram_get_prio(zram, index) + 1 < req->prio_hi;
+}
+
+/* Highest algorithm slot in use (0 when only the primary is). */
+static unsigned int zram_last_prio(struct zram *zram)
+{
+	unsigned int prio = ZRAM_MAX_COMPS - 1;
+
+	while (prio && !zram->comps[prio])
+		prio--;
+	return prio;
+}
+
+/*
+ * Try to store slot @index smaller with the algorithms of @req above the
+ * one that compressed it, in priority order; the first that lands the
+ * object in a smaller pool slot wins.  @page and @buf (PAGE_SIZE) are
+ * scratch.  Returns 1 if the page was tried, 0 if it did not qualify,
+ * or an error (the page stays as it was).  A page that none of the
+ * device's algorithms above its own can shrink is flagged
+ * ZRAM_INCOMPRESSIBLE and not tried again.
+ */
+static int zram_recompress_slot(struct zram *zram, u32 index,
+				const struct zram_recomp_req *req,
+				struct page *page, void *buf)
+{
+	unsigned int prio, new_prio = 0, old_prio, old_size, new_len = 0;
+	struct zram_slot *slot = &zram->slots[index];
+	int failed = 0;
+	struct zcomp_strm *zstrm;
+	unsigned long handle;
+	size_t old_slot;
+	void *mem;
+	int ret;
+
+	zram_slot_lock(zram, index);
+	if (!zram_recomp_wanted(zram, index, req)) {
+		zram_slot_unlock(zram, index);
+		return 0;
+	}
+	old_prio = zram_get_prio(zram, index);
+	old_size = zram_get_obj_size(zram, index);
+	ret = zram_read_slot_locked(zram, index, page);
+	if (!ret)
+		zram_set_flag(zram, index, ZRAM_MOVING);
+	zram_slot_unlock(zram, index);
+	if (ret)
+		return ret;
+	atomic64_inc(&zram->stats.recomp_tried);
+
+	old_slot = zsm_slot_size(zram->pool, old_size);
+	for (prio = max(req->prio_lo, old_prio + 1); prio < req->prio_hi;
+	     prio++) {
+		struct zcomp *comp = zram->comps[prio];
+		unsigned int len;
+
+		if (!comp)
+			continue;
+		zstrm = zcomp_stream_get(comp);
+		mem = kmap_local_page(page);
+		ret = zcomp_compress(comp, zstrm, mem, &len);
+		kunmap_local(mem);
+		if (ret)
+			failed = ret;
+		if (!ret && len < zram->huge_class_size &&
+		    zsm_slot_size(zram->pool, len) < old_slot) {
+			memcpy(buf, zstrm->buffer, len);
+			new_len = len;
+			new_prio = prio;
+		}
+		zcomp_stream_put(comp);
+		if (new_len)
+			break;
+	}
+
+	if (!new_len) {
+		/* Flag it only if every algorithm it could get had a go. */
+		zram_slot_lock(zram, index);
+		if (zram_test_flag(zram, index, ZRAM_MOVING) && !failed &&
+		    req->prio_hi > zram_last_prio(zram))
+			zram_set_flag(zram, index, ZRAM_INCOMPRESSIBLE);
+		zram_clear_flag(zram, index, ZRAM_MOVING);
+		zram_slot_unlock(zram, index);
+		if (failed)
+			pr_warn_ratelimited("zram%d: recompression of page %u failed: %d\n",
+					    zram->id, index, failed);
+		return failed ? -EIO : 1;
+	}
+
+	ret = zsm_malloc(zram->pool, new_len, GFP_NOIO | __GFP_NOWARN, &handle);
+	if (ret) {
+		zram_slot_lock(zram, index);
+		zram_clear_flag(zram, index, ZRAM_MOVING);
+		zram_slot_unlock(zram, index);
+		return ret;
+	}
+	zsm_write(zram->pool, handle, buf, new_len);
+	zram_update_used_max(zram, zsm_get_total_pages(zram->pool));
+
+	zram_slot_lock(zram, index);
+	if (!zram_test_flag(zram, index, ZRAM_MOVING)) {
+		/* Freed or rewritten meanwhile: the copy is stale. */
+		zram_slot_unlock(zram, index);
+		zsm_free(zram->pool, handle);
+		return 1;
+	}
+	zram_clear_flag(zram, index, ZRAM_MOVING);
+	zram_release_data(zram, index);
+	slot->handle = handle;
+	zram_set_obj_size(zram, index, new_len);
+	zram_set_prio(zram, index, new_prio);
+	zram_clear_flag(zram, index, ZRAM_HUGE);
+	zram_slot_unlock(zram, index);
+	atomic64_add(new_len, &zram->stats.compr_data_size);
+	atomic64_inc(&zram->stats.recomp_kept);
+	return 1;
+}
+
+/* State of one recompression over the slots (zram_recomp_one()). */
+struct zram_recomp_walk {
+	const struct zram_recomp_req *req;
+	struct page *page;		/* scratch: the page decompressed */
+	void *buf;			/* scratch: the new object */
+	u64 tried;
+	int err;			/* -EIO once a page failed */
+};
+
+/*
+ * Walk step: stops at max_pages tried (returns 1) or on an error other
+ * than a failed page, which counts as tried and lets the walk go on.
+ */
+static int zram_recomp_one(struct zram *zram, u32 index, void *data)
+{
+	struct zram_recomp_walk *w = data;
+	int ret;
+
+	if (w->req->max_pages && w->tried >= w->req->max_pages)
+		return 1;
+	ret = zram_recompress_slot(zram, index, w->req, w->page, w->buf);
+	if (ret == -EIO) {
+		w->err = ret;
+		ret = 1;
+	}
+	if (ret < 0)
+		return ret;
+	w->tried += ret;
+	return 0;
+}
+
+/* Run @req over the whole device; init_lock held for reading. */
+static int zram_recompress(struct zram *zram, const struct zram_recomp_req *req)
+{
+	struct zram_recomp_walk w = { .req = req };
+	int ret = -ENOMEM;
+
+	w.page = alloc_page(GFP_KERNEL);
+	w.buf = kmalloc(PAGE_SIZE, GFP_KERNEL);
+	if (w.page && w.buf) {
+		mutex_lock(&zram->move_lock);
+		ret = zram_walk_slots(zram, 0, zram_nr_pages(zram) - 1,
+				      ZRAM_WALK_KILLABLE, zram_recomp_one, &w);
+		mutex_unlock(&zram->move_lock);
+		/* Stopped at max_pages: not an error. */
+		if (ret > 0)
+			ret = 0;
+		/* A fatal signal or an allocation failure wins over -EIO. */
+		ret = ret ?: w.err;
+	}
+	kfree(w.buf);
+	if (w.page)
+		__free_page(w.page);
+	return ret;
+}
+
+/* ---- sysfs ---- */
+
+static ssize_t recomp_algorithm_show(struct device *dev,
+				     struct device_attribute *attr, char *buf)
+{
+	struct zram *zram = dev_to_zram(dev);
+	ssize_t at = 0;
+	unsigned int prio;
+
+	down_read(&zram->init_lock);
+	for (prio = 1; prio < ZRAM_MAX_COMPS; prio++) {
+		if (!zram->comp_algs[prio][0])
+			continue;
+		at += sysfs_emit_at(buf, at, "#%u: ", prio);
+		at = zcomp_available_show(zram->comp_algs[prio], buf, at);
+	}
+	up_read(&zram->init_lock);
+	return at;
+}
+
+/* "algo=NAME [priority=N]": a recompression algorithm (priority 1 by default). */
+static ssize_t recomp_algorithm_store(struct device *dev,
+				      struct device_attribute *attr,
+				      const char *buf, size_t len)
+{
+	struct zram *zram = dev_to_zram(dev);
+	char *args, *pos, *key, *val, *alg = NULL;
+	unsigned int prio = 0;
+	int ret;
+
+	args = kstrndup(buf, len, GFP_KERNEL);
+	if (!args)
+		return -ENOMEM;
+	pos = args;
+	while ((ret = zram_next_kv(&pos, &key, &val)) > 0) {
+		ret = zram_parse_alg_kv(key, val, &alg, &prio);
+		if (ret <= 0) {
+			ret = -EINVAL;
+			break;
+		}
+	}
+	if (!ret && (!alg || strlen(alg) >= ZRAM_MAX_ALG_NAME ||
+		     !zcomp_available_algorithm(alg)))
+		ret = -EINVAL;
+	if (ret)
+		goto out;
+
+	down_write(&zram->init_lock);
+	if (zram->init_done)
+		ret = -EBUSY;
+	else
+		zram_set_alg(zram, prio ?: 1, alg);
+	up_write(&zram->init_lock);
+out:
+	kfree(args);
+	return ret ? ret : len;
+}
+
+/*
+ * Largest dictionary file algorithm_params reads.  A backend may accept
+ * less (zstd's prefix mode on kernels without the zstd dictionary API
+ * refuses more than 64 KiB).
+ */
+#define ZRAM_DICT_FILE_MAX	SZ_8M
+
+/*
+ * Read the whole regular file at @path into a vmalloc'ed buffer of at
+ * most ZRAM_DICT_FILE_MAX bytes.  Returns its size (> 0) or an errno:
+ * -EINVAL for an empty file or one that is not a regular file, -EFBIG
+ * for a big one.
+ */
+static ssize_t zram_load_file(const char *path, void **out)
+{
+	struct file *file;
+	loff_t size, pos = 0;
+	ssize_t ret;
+	void *data;
+
+	file = filp_open(path, O_RDONLY, 0);
+	if (IS_ERR(file))
+		return PTR_ERR(file);
+	ret = -EINVAL;
+	if (!S_ISREG(file_inode(file)->i_mode))
+		goto out;
+	size = i_size_read(file_inode(file));
+	if (!size)
+		goto out;
+	ret = -EFBIG;
+	if (size > ZRAM_DICT_FILE_MAX)
+		goto out;
+	ret = -ENOMEM;
+	data = vmalloc(size);
+	if (!data)
+		goto out;
+	while (pos < size) {
+		ret = kernel_read(file, data + pos, size - pos, &pos);
+		if (ret <= 0)
+			break;
+	}
+	if (pos < size) {
+		vfree(data);
+		ret = ret < 0 ? ret : -EIO;
+		goto out;
+	}
+	*out = data;
+	ret = size;
+out:
+	fput(file);
+	return ret;
+}
+
+/*
+ * "[algo=NAME | priority=N] [level=L] [dict=PATH]": the parameters of
+ * one algorithm slot (the primary when neither names one), replacing
+ * what it had, checked by creating the algorithm with them.  Only
+ * before disksize.
+ */
+static ssize_t algorithm_params_store(struct device *dev,
+				      struct device_attribute *attr,
+				      const char *buf, size_t len)
+{
+	struct zram *zram = dev_to_zram(dev);
+	char *args, *pos, *key, *val, *alg = NULL, *path = NULL;
+	struct zcomp_params params = { .level = ZCOMP_PARAM_NO_LEVEL };
+	unsigned int prio = 0;
+	struct zcomp *comp;
+	ssize_t size;
+	int ret;
+
+	args = kstrndup(buf, len, GFP_KERNEL);
+	if (!args)
+		return -ENOMEM;
+	pos = args;
+	while ((ret = zram_next_kv(&pos, &key, &val)) > 0) {
+		ret = zram_parse_alg_kv(key, val, &alg, &prio);
+		if (ret < 0)
+			break;
+		if (ret)
+			continue;
+		if (!strcmp(key, "level")) {
+			if (kstrtos32(val, 10, &params.level) ||
+			    params.level == ZCOMP_PARAM_NO_LEVEL)
+				ret = -EINVAL;
+		} else if (!strcmp(key, "dict")) {
+			path = val;
+		} else {
+			ret = -EINVAL;
+		}
+		if (ret < 0)
+			break;
+	}
+	if (!ret && alg && prio)
+		ret = -EINVAL;
+	if (ret)
+		goto out;
+
+	if (path) {
+		size = zram_load_file(path, &params.dict);
+		if (size < 0) {
+			ret = size;
+			goto out;
+		}
+		params.dict_sz = size;
+	}
+
+	down_write(&zram->init_lock);
+	if (zram->init_done) {
+		ret = -EBUSY;
+		goto out_unlock;
+	}
+	ret = zram_alg_slot(zram, alg, prio, ZRAM_PRIMARY_COMP);
+	if (ret < 0)
+		goto out_unlock;
+	prio = ret;
+	comp = zcomp_create(zram->comp_algs[prio], &params);
+	if (IS_ERR(comp)) {
+		ret = PTR_ERR(comp);
+		goto out_unlock;
+	}
+	zcomp_destroy(comp);
+	params.drv_data = NULL;
+	zram_params_reset(&zram->comp_params[prio]);
+	zram->comp_params[prio] = params;
+	params.dict = NULL;
+	ret = 0;
+out_unlock:
+	up_write(&zram->init_lock);
+out:
+	vfree(params.dict);
+	kfree(args);
+	return ret ? ret : len;
+}
+
+/*
+ * "[type=huge|idle|huge_idle] [threshold=BYTES] [max_pages=N]
+ *  [algo=NAME | priority=N]" into @req, against the device's algorithms.
+ * init_lock held.
+ */
+static int zram_parse_recompress(struct zram *zram, char *args,
+				 struct zram_recomp_req *req)
+{
+	char *key, *val, *alg = NULL;
+	unsigned int prio = 0;
+	int ret;
+
+	memset(req, 0, sizeof(*req));
+	while ((ret = zram_next_kv(&args, &key, &val)) > 0) {
+		ret = zram_parse_alg_kv(key, val, &alg, &prio);
+		if (ret < 0)
+			break;
+		if (ret)
+			continue;
+		if (!strcmp(key, "type")) {
+			req->huge = !strcmp(val, "huge") ||
+				    !strcmp(val, "huge_idle");
+			req->idle = !strcmp(val, "idle") ||
+				    !strcmp(val, "huge_idle");
+			if (!req->huge && !req->idle)
+				ret = -EINVAL;
+		} else if (!strcmp(key, "threshold")) {
+			if (kstrtou32(val, 10, &req->threshold) ||
+			    !req->threshold || req->threshold > PAGE_SIZE)
+				ret = -EINVAL;
+		} else if (!strcmp(key, "max_pages")) {
+			if (kstrtou64(val, 10, &req->max_pages) ||
+			    !req->max_pages)
+				ret = -EINVAL;
+		} else {
+			ret = -EINVAL;
+		}
+		if (ret < 0)
+			return ret;
+	}
+	if (ret < 0 || (alg && prio))
+		return -EINVAL;
+	if (alg || prio) {
+		/* A recompression slot, never the primary. */
+		ret = zram_alg_slot(zram, alg, prio, 1);
+		if (ret < 0)
+			return ret;
+		req->prio_lo = ret;
+		req->prio_hi = ret + 1;
+	} else {
+		req->prio_lo = 1;
+		req->prio_hi = zram_last_prio(zram) + 1;
+		if (req->prio_hi == 1)
+			return -EINVAL;
+	}
+	return 0;
+}
+
+/* "recompress": see zram_parse_recompress(); with zram_cmd_store(). */
+static int zram_recompress_cmd(struct zram *zram, char *args)
+{
+	struct zram_recomp_req req;
+	int ret;
+
+	ret = zram_parse_recompress(zram, args, &req);
+	return ret ?: zram_recompress(zram, &req);
+}
+
+static ssize_t recompress_store(struct device *dev,
+				struct device_attribute *attr,
+				const char *buf, size_t len)
+{
+	return zram_cmd_store(dev, buf, len, zram_recompress_cmd);
+}
+
+static DEVICE_ATTR_RW(recomp_algorithm);
+static DEVICE_ATTR_WO(algorithm_params);
+static DEVICE_ATTR_WO(recompress);
+
+static struct attribute *zram_recomp_attrs[] = {
+	&dev_attr_recomp_algorithm.attr,
+	&dev_attr_algorithm_params.attr,
+	&dev_attr_recompress.attr,
+	NULL,
+};
+
+const struct attribute_group zram_recomp_attr_group = {
+	.attrs = zram_recomp_attrs,
+};

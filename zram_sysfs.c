@@ -1,0 +1,486 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * sysfs: the core attributes under /sys/block/zramN/, and the parsers
+ * every attribute's input goes through.
+ *
+ * Owns: disksize, initstate, reset, comp_algorithm, max_comp_streams,
+ * mem_limit, mem_used_max, compact, mm_stat, io_stat, debug_stat, idle
+ * (and idle marking); the size parser (disksize, mem_limit) and the
+ * key=value tokenizer (writeback, recompress, recomp_algorithm,
+ * algorithm_params).  zram_wb.c and zram_recomp.c own their attributes.
+ *
+ * Locks it takes: zram->init_lock (for writing to set up or change the
+ * set-up state, for reading to look at the pool), slot locks (idle).
+ */
+#include <linux/ctype.h>
+#include <linux/kernel.h>
+#include <linux/slab.h>
+#include <linux/string.h>
+#include <linux/sysfs.h>
+
+#include "zram_slot.h"
+#include "zsmalloc.h"
+
+/* ---- input parsing ---- */
+
+/* True if @s holds nothing but white space (a trailing newline, say). */
+static bool only_space(const char *s, size_t len)
+{
+	while (len && isspace(*s)) {
+		s++;
+		len--;
+	}
+	return !len;
+}
+
+/*
+ * Parse "<number>[KMGTPE]" into bytes: a decimal number or a 0x-prefixed
+ * hexadecimal one, an optional case-insensitive binary suffix, optional
+ * trailing white space.  -EINVAL for anything else or on overflow.
+ */
+int zram_parse_size(const char *buf, size_t len, u64 *out)
+{
+	static const char suffixes[] = "kmgtpe";
+	unsigned int shift = 0, base = 10;
+	char digits[24];
+	const char *p;
+	size_t n = 0, skip = 0;
+	u64 val;
+
+	if (len > 2 && buf[0] == '0' && tolower(buf[1]) == 'x') {
+		base = 16;
+		skip = 2;
+	}
+	n = skip;
+	while (n < len && (base == 16 ? isxdigit(buf[n]) : isdigit(buf[n])))
+		n++;
+	if (n == skip || n - skip >= sizeof(digits))
+		return -EINVAL;
+	memcpy(digits, buf + skip, n - skip);
+	digits[n - skip] = '\0';
+	if (kstrtou64(digits, base, &val))
+		return -EINVAL;
+
+	if (n < len && buf[n]) {
+		p = strchr(suffixes, tolower(buf[n]));
+		if (p && *p) {
+			shift = 10 * (p - suffixes + 1);
+			n++;
+		}
+	}
+	if (!only_space(buf + n, len - n))
+		return -EINVAL;
+	if (shift && val > (U64_MAX >> shift))
+		return -EINVAL;
+	*out = val << shift;
+	return 0;
+}
+
+/* Copy an algorithm name, minus the trailing newline, into @name. */
+static int zram_parse_name(const char *buf, size_t len, char *name,
+			   size_t size)
+{
+	while (len && isspace(buf[len - 1]))
+		len--;
+	if (!len || len >= size)
+		return -EINVAL;
+	memcpy(name, buf, len);
+	name[len] = '\0';
+	return 0;
+}
+
+/*
+ * Parse a write to "idle": "all" gives *age 0 (every stored page), a
+ * decimal number of seconds greater than 0 gives that age.  One trailing
+ * newline is allowed; anything else is -EINVAL.
+ */
+static int zram_parse_idle(const char *buf, u64 *age)
+{
+	u64 val;
+
+	if (sysfs_streq(buf, "all")) {
+		*age = 0;
+		return 0;
+	}
+	if (kstrtou64(buf, 10, &val) || !val)
+		return -EINVAL;
+	*age = val;
+	return 0;
+}
+
+/*
+ * Split the next white-space separated "key=value" token off *@pos (a
+ * writable string) and terminate both parts.  Returns 1 with *@key and
+ * *@val set, 0 at the end of the string, -EINVAL for a token without
+ * '=' or with an empty key or value.
+ */
+int zram_next_kv(char **pos, char **key, char **val)
+{
+	char *tok = skip_spaces(*pos), *end, *eq;
+
+	if (!*tok)
+		return 0;
+	end = tok;
+	while (*end && !isspace(*end))
+		end++;
+	*pos = *end ? end + 1 : end;
+	*end = '\0';
+	eq = strchr(tok, '=');
+	if (!eq || eq == tok || !eq[1])
+		return -EINVAL;
+	*eq = '\0';
+	*key = tok;
+	*val = eq + 1;
+	return 1;
+}
+
+/*
+ * The store side of a command attribute (writeback, recompress): @cmd
+ * runs on a writable copy of the input, with init_lock held for reading
+ * on an initialized device (-EINVAL otherwise), and its result is the
+ * write's.
+ */
+ssize_t zram_cmd_store(struct device *dev, const char *buf, size_t len,
+		       int (*cmd)(struct zram *zram, char *args))
+{
+	struct zram *zram = dev_to_zram(dev);
+	char *args;
+	int ret;
+
+	args = kstrndup(buf, len, GFP_KERNEL);
+	if (!args)
+		return -ENOMEM;
+	down_read(&zram->init_lock);
+	ret = zram->init_done ? cmd(zram, args) : -EINVAL;
+	up_read(&zram->init_lock);
+	kfree(args);
+	return ret ?: len;
+}
+
+/* ---- idle tracking ---- */
+
+struct zram_idle_walk {
+	u32 now;
+	u64 age;
+};
+
+static int zram_mark_idle_one(struct zram *zram, u32 index, void *data)
+{
+	const struct zram_idle_walk *w = data;
+
+	zram_slot_lock(zram, index);
+	/* A written-back page is out of memory already. */
+	if (zram_slot_allocated(zram, index) &&
+	    !zram_test_flag(zram, index, ZRAM_WB) &&
+	    (!w->age || (u32)(w->now - zram_get_actime(zram, index)) > w->age))
+		zram_set_flag(zram, index, ZRAM_IDLE);
+	zram_slot_unlock(zram, index);
+	return 0;
+}
+
+/*
+ * Mark stored pages idle: all of them for @age 0, else those whose last
+ * access lies more than @age whole seconds back (boot-time seconds, so
+ * a page accessed less than @age seconds ago is never marked).  Any
+ * later access clears the mark.  Called with init_lock held for
+ * reading on an initialized device.
+ */
+static void zram_mark_idle(struct zram *zram, u64 age)
+{
+	struct zram_idle_walk w = { .now = zram_now(), .age = age };
+
+	zram_walk_slots(zram, 0, zram_nr_pages(zram) - 1, 0,
+			zram_mark_idle_one, &w);
+}
+
+/* ---- attributes ---- */
+
+static ssize_t disksize_show(struct device *dev,
+			     struct device_attribute *attr, char *buf)
+{
+	struct zram *zram = dev_to_zram(dev);
+	u64 val;
+
+	down_read(&zram->init_lock);
+	val = zram->disksize;
+	up_read(&zram->init_lock);
+	return sysfs_emit(buf, "%llu\n", val);
+}
+
+static ssize_t disksize_store(struct device *dev,
+			      struct device_attribute *attr,
+			      const char *buf, size_t len)
+{
+	struct zram *zram = dev_to_zram(dev);
+	u64 disksize;
+	int ret;
+
+	down_write(&zram->init_lock);
+	/* An initialized device says so whatever was written. */
+	if (zram->init_done) {
+		ret = -EBUSY;
+		goto out;
+	}
+	ret = zram_parse_size(buf, len, &disksize);
+	if (ret)
+		goto out;
+	/* Page indices are 32-bit; 0 is no size. */
+	if (!disksize || disksize > ((u64)U32_MAX << PAGE_SHIFT)) {
+		ret = -EINVAL;
+		goto out;
+	}
+	disksize = PAGE_ALIGN(disksize);
+	ret = zram_setup(zram, disksize);
+	if (ret)
+		goto out;
+	zram->init_done = true;
+	set_capacity_and_notify(zram->disk, disksize >> SECTOR_SHIFT);
+out:
+	up_write(&zram->init_lock);
+	return ret ? ret : len;
+}
+
+static ssize_t initstate_show(struct device *dev,
+			      struct device_attribute *attr, char *buf)
+{
+	struct zram *zram = dev_to_zram(dev);
+	bool val;
+
+	down_read(&zram->init_lock);
+	val = zram->init_done;
+	up_read(&zram->init_lock);
+	return sysfs_emit(buf, "%u\n", val);
+}
+
+static ssize_t reset_store(struct device *dev, struct device_attribute *attr,
+			   const char *buf, size_t len)
+{
+	struct zram *zram = dev_to_zram(dev);
+	unsigned long val;
+	int ret;
+
+	if (kstrtoul(buf, 10, &val) || !val)
+		return -EINVAL;
+	ret = zram_claim(zram);
+	if (ret)
+		return ret;
+	zram_reset_device(zram);
+	zram_unclaim(zram);
+	return len;
+}
+
+static ssize_t comp_algorithm_show(struct device *dev,
+				   struct device_attribute *attr, char *buf)
+{
+	struct zram *zram = dev_to_zram(dev);
+	ssize_t ret;
+
+	down_read(&zram->init_lock);
+	ret = zcomp_available_show(zram->comp_algs[ZRAM_PRIMARY_COMP], buf, 0);
+	up_read(&zram->init_lock);
+	return ret;
+}
+
+static ssize_t comp_algorithm_store(struct device *dev,
+				    struct device_attribute *attr,
+				    const char *buf, size_t len)
+{
+	struct zram *zram = dev_to_zram(dev);
+	char name[ZRAM_MAX_ALG_NAME];
+	int ret;
+
+	ret = zram_parse_name(buf, len, name, sizeof(name));
+	if (ret)
+		return ret;
+	if (!zcomp_available_algorithm(name))
+		return -EINVAL;
+
+	down_write(&zram->init_lock);
+	if (zram->init_done)
+		ret = -EBUSY;
+	else
+		zram_set_alg(zram, ZRAM_PRIMARY_COMP, name);
+	up_write(&zram->init_lock);
+	return ret ? ret : len;
+}
+
+static ssize_t max_comp_streams_show(struct device *dev,
+				     struct device_attribute *attr, char *buf)
+{
+	return sysfs_emit(buf, "%d\n", num_online_cpus());
+}
+
+/*
+ * Streams are per CPU and not tunable; the attribute is kept for tools
+ * that write it (zramctl --streams), which get a checked, ignored write.
+ */
+static ssize_t max_comp_streams_store(struct device *dev,
+				      struct device_attribute *attr,
+				      const char *buf, size_t len)
+{
+	unsigned int val;
+
+	if (kstrtouint(buf, 10, &val))
+		return -EINVAL;
+	return len;
+}
+
+static ssize_t mem_limit_store(struct device *dev,
+			       struct device_attribute *attr,
+			       const char *buf, size_t len)
+{
+	struct zram *zram = dev_to_zram(dev);
+	u64 limit;
+	int ret;
+
+	ret = zram_parse_size(buf, len, &limit);
+	if (ret)
+		return ret;
+	if (limit > U64_MAX - PAGE_SIZE)
+		return -EINVAL;
+
+	down_write(&zram->init_lock);
+	WRITE_ONCE(zram->limit_pages, PAGE_ALIGN(limit) >> PAGE_SHIFT);
+	up_write(&zram->init_lock);
+	return len;
+}
+
+static ssize_t mem_used_max_store(struct device *dev,
+				  struct device_attribute *attr,
+				  const char *buf, size_t len)
+{
+	struct zram *zram = dev_to_zram(dev);
+	unsigned long val;
+
+	if (kstrtoul(buf, 10, &val) || val)
+		return -EINVAL;
+
+	down_read(&zram->init_lock);
+	if (zram->init_done)
+		atomic_long_set(&zram->stats.max_used_pages,
+				zsm_get_total_pages(zram->pool));
+	up_read(&zram->init_lock);
+	return len;
+}
+
+static ssize_t compact_store(struct device *dev,
+			     struct device_attribute *attr,
+			     const char *buf, size_t len)
+{
+	struct zram *zram = dev_to_zram(dev);
+	int ret = 0;
+
+	down_read(&zram->init_lock);
+	if (zram->init_done)
+		zsm_compact(zram->pool);
+	else
+		ret = -EINVAL;
+	up_read(&zram->init_lock);
+	return ret ? ret : len;
+}
+
+static ssize_t mm_stat_show(struct device *dev,
+			    struct device_attribute *attr, char *buf)
+{
+	struct zram *zram = dev_to_zram(dev);
+	struct zram_stats *st = &zram->stats;
+	unsigned long used = 0, compacted = 0;
+	ssize_t ret;
+
+	down_read(&zram->init_lock);
+	if (zram->init_done) {
+		used = zsm_get_total_pages(zram->pool);
+		compacted = zsm_pages_compacted(zram->pool);
+	}
+	ret = sysfs_emit(buf,
+			 "%8llu %8llu %8llu %8llu %8llu %8llu %8lu %8llu %8llu\n",
+			 (u64)atomic64_read(&st->pages_stored) << PAGE_SHIFT,
+			 (u64)atomic64_read(&st->compr_data_size),
+			 (u64)used << PAGE_SHIFT,
+			 (u64)zram->limit_pages << PAGE_SHIFT,
+			 (u64)atomic_long_read(&st->max_used_pages) << PAGE_SHIFT,
+			 (u64)atomic64_read(&st->same_pages),
+			 compacted,
+			 (u64)atomic64_read(&st->huge_pages),
+			 (u64)atomic64_read(&st->huge_pages_since));
+	up_read(&zram->init_lock);
+	return ret;
+}
+
+static ssize_t io_stat_show(struct device *dev,
+			    struct device_attribute *attr, char *buf)
+{
+	struct zram_stats *st = &dev_to_zram(dev)->stats;
+
+	return sysfs_emit(buf, "%8llu %8llu %8llu %8llu\n",
+			  (u64)atomic64_read(&st->failed_reads),
+			  (u64)atomic64_read(&st->failed_writes),
+			  (u64)atomic64_read(&st->invalid_io),
+			  (u64)atomic64_read(&st->notify_free));
+}
+
+static ssize_t debug_stat_show(struct device *dev,
+			       struct device_attribute *attr, char *buf)
+{
+	struct zram_stats *st = &dev_to_zram(dev)->stats;
+
+	/* Columns 3 and 4 are ours: recompression tries and successes. */
+	return sysfs_emit(buf, "version: %d\n%8llu %8llu %8llu %8llu\n", 1,
+			  (u64)atomic64_read(&st->writestall),
+			  (u64)atomic64_read(&st->miss_free),
+			  (u64)atomic64_read(&st->recomp_tried),
+			  (u64)atomic64_read(&st->recomp_kept));
+}
+
+static ssize_t idle_store(struct device *dev, struct device_attribute *attr,
+			  const char *buf, size_t len)
+{
+	struct zram *zram = dev_to_zram(dev);
+	u64 age;
+	int ret;
+
+	ret = zram_parse_idle(buf, &age);
+	if (ret)
+		return ret;
+
+	down_read(&zram->init_lock);
+	if (zram->init_done)
+		zram_mark_idle(zram, age);
+	else
+		ret = -EINVAL;
+	up_read(&zram->init_lock);
+	return ret ? ret : len;
+}
+
+static DEVICE_ATTR_RW(disksize);
+static DEVICE_ATTR_RO(initstate);
+static DEVICE_ATTR_WO(reset);
+static DEVICE_ATTR_RW(comp_algorithm);
+static DEVICE_ATTR_RW(max_comp_streams);
+static DEVICE_ATTR_WO(mem_limit);
+static DEVICE_ATTR_WO(mem_used_max);
+static DEVICE_ATTR_WO(compact);
+static DEVICE_ATTR_RO(mm_stat);
+static DEVICE_ATTR_RO(io_stat);
+static DEVICE_ATTR_RO(debug_stat);
+static DEVICE_ATTR_WO(idle);
+
+static struct attribute *zram_core_attrs[] = {
+	&dev_attr_disksize.attr,
+	&dev_attr_initstate.attr,
+	&dev_attr_reset.attr,
+	&dev_attr_comp_algorithm.attr,
+	&dev_attr_max_comp_streams.attr,
+	&dev_attr_mem_limit.attr,
+	&dev_attr_mem_used_max.attr,
+	&dev_attr_compact.attr,
+	&dev_attr_mm_stat.attr,
+	&dev_attr_io_stat.attr,
+	&dev_attr_debug_stat.attr,
+	&dev_attr_idle.attr,
+	NULL,
+};
+
+const struct attribute_group zram_core_attr_group = {
+	.attrs = zram_core_attrs,
+};

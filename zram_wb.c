@@ -1,0 +1,663 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * Backing device and writeback.
+ *
+ * Owns: the backing device (backing_dev: open, claim, release), its
+ * block bitmap, the I/O to it, writeback of pages to it (writeback,
+ * writeback_limit_enable, writeback_limit, bd_stat) and reads of pages
+ * written back.
+ *
+ * Locks it takes: zram->init_lock (sysfs handlers), zram->move_lock
+ * (one writeback at a time, also against recompression), the slot lock
+ * (never across I/O: a slot is flagged ZRAM_MOVING instead, see
+ * zram_slot.h) and bd.limit_lock (the writeback budget; innermost).
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/bio.h>
+#include <linux/blkdev.h>
+#include <linux/fs.h>
+#include <linux/mm.h>
+#include <linux/sched/signal.h>
+#include <linux/slab.h>
+#include <linux/string.h>
+#include <linux/sysfs.h>
+#include <linux/workqueue.h>
+
+#include "zram_slot.h"
+
+/* Reads from backing devices issued from inside our ->submit_bio. */
+static struct workqueue_struct *zram_bd_wq;
+
+int zram_wb_init(void)
+{
+	zram_bd_wq = alloc_workqueue("zram_bd", WQ_MEM_RECLAIM | WQ_UNBOUND, 0);
+	return zram_bd_wq ? 0 : -ENOMEM;
+}
+
+void zram_wb_exit(void)
+{
+	destroy_workqueue(zram_bd_wq);
+}
+
+/* Give block @blk of the backing device back (any context). */
+void zram_bd_release(struct zram *zram, unsigned long blk)
+{
+	clear_bit(blk, zram->bd.bitmap);
+}
+
+/*
+ * Reserve a free block of the backing device, searching from where the
+ * last search ended.  Only writeback calls this (under move_lock).
+ */
+static long zram_bd_alloc(struct zram *zram)
+{
+	struct zram_backing *bd = &zram->bd;
+	unsigned long blk;
+	int pass;
+
+	for (pass = 0; pass < 2; pass++) {
+		blk = find_next_zero_bit(bd->bitmap, bd->nr_blocks,
+					 pass ? 0 : bd->next);
+		while (blk < bd->nr_blocks) {
+			if (!test_and_set_bit(blk, bd->bitmap)) {
+				bd->next = blk + 1;
+				return blk;
+			}
+			blk = find_next_zero_bit(bd->bitmap, bd->nr_blocks,
+						 blk + 1);
+		}
+	}
+	return -ENOSPC;
+}
+
+struct zram_bd_io {
+	struct work_struct work;
+	struct block_device *bdev;
+	struct page *page;
+	unsigned long blk;
+	blk_opf_t opf;
+	int ret;
+};
+
+static void zram_bd_io_sync(struct zram_bd_io *io)
+{
+	struct bio_vec bvec;
+	struct bio bio;
+
+	bio_init(&bio, io->bdev, &bvec, 1, io->opf);
+	bio.bi_iter.bi_sector = (sector_t)io->blk << ZRAM_SECTORS_PER_PAGE_SHIFT;
+	__bio_add_page(&bio, io->page, PAGE_SIZE, 0);
+	io->ret = submit_bio_wait(&bio);
+	bio_uninit(&bio);
+}
+
+static void zram_bd_io_work(struct work_struct *work)
+{
+	zram_bd_io_sync(container_of(work, struct zram_bd_io, work));
+}
+
+/*
+ * Read or write one page at block @blk of the backing device and wait
+ * for it.  Inside a ->submit_bio (ours), a bio we submit is only queued
+ * until that returns, so there the I/O is issued and waited for by a
+ * worker of a WQ_MEM_RECLAIM workqueue (swap-in must progress under
+ * memory pressure).
+ */
+static int zram_bd_rw(struct zram *zram, struct page *page,
+		      unsigned long blk, blk_opf_t opf)
+{
+	struct zram_bd_io io = {
+		.bdev = zram->bd.dev.bdev,
+		.page = page,
+		.blk = blk,
+		.opf = opf,
+	};
+
+	if (!current->bio_list) {
+		zram_bd_io_sync(&io);
+		return io.ret;
+	}
+	INIT_WORK_ONSTACK(&io.work, zram_bd_io_work);
+	queue_work(zram_bd_wq, &io.work);
+	flush_work(&io.work);
+	destroy_work_on_stack(&io.work);
+	return io.ret;
+}
+
+/* Release the backing device, if any.  init_lock held for writing. */
+void zram_bd_close(struct zram *zram)
+{
+	struct zram_backing *bd = &zram->bd;
+
+	if (!bd->dev.bdev)
+		return;
+	zram_compat_bdev_close(&bd->dev);
+	kvfree(bd->bitmap);
+	bd->bitmap = NULL;
+	kfree(bd->path);
+	bd->path = NULL;
+	bd->nr_blocks = 0;
+	bd->next = 0;
+}
+
+/*
+ * Open @path as backing device, exclusively, in place of the current one.
+ * On failure the current one stays.  init_lock held for writing.
+ */
+static int zram_bd_open(struct zram *zram, const char *path)
+{
+	struct zram_backing *bd = &zram->bd;
+	struct zram_bdev dev;
+	unsigned long nr_blocks, *bitmap;
+	char *copy;
+	int ret;
+
+	copy = kstrdup(path, GFP_KERNEL);
+	if (!copy)
+		return -ENOMEM;
+	ret = zram_compat_bdev_open(path, zram, &dev);
+	if (ret)
+		goto err_copy;
+	nr_blocks = bdev_nr_bytes(dev.bdev) >> PAGE_SHIFT;
+	/*
+	 * Not a zram device: its reads would wait on the same workqueue
+	 * from inside it (zram_bd_rw()).
+	 */
+	if (!nr_blocks || zram_is_zram_bdev(dev.bdev)) {
+		ret = -EINVAL;
+		goto err_dev;
+	}
+	bitmap = kvcalloc(BITS_TO_LONGS(nr_blocks), sizeof(long), GFP_KERNEL);
+	if (!bitmap) {
+		ret = -ENOMEM;
+		goto err_dev;
+	}
+	zram_bd_close(zram);
+	bd->dev = dev;
+	bd->path = copy;
+	bd->bitmap = bitmap;
+	bd->nr_blocks = nr_blocks;
+	bd->next = 0;
+	return 0;
+
+err_dev:
+	zram_compat_bdev_close(&dev);
+err_copy:
+	kfree(copy);
+	return ret;
+}
+
+/*
+ * Read a written-back page: the slot lock cannot be held across the
+ * I/O, so after it the slot must still be written back to the same block
+ * by the same writeback (generation), else the page was freed or
+ * rewritten meanwhile and the block perhaps reused by another page:
+ * -EAGAIN tells the caller to start over.  Called and returns with the
+ * slot locked.
+ */
+int zram_read_from_bd(struct zram *zram, u32 index, struct page *page)
+	__must_hold(&zram->slots[index])
+{
+	unsigned long blk = zram->slots[index].handle;
+	unsigned long gen = zram->slots[index].flags & ZRAM_WB_GEN_MASK;
+	int ret;
+
+	zram_slot_unlock(zram, index);
+	ret = zram_bd_rw(zram, page, blk, REQ_OP_READ);
+	flush_dcache_page(page);
+	zram_slot_lock(zram, index);
+	if (!zram_test_flag(zram, index, ZRAM_WB) ||
+	    zram->slots[index].handle != blk ||
+	    (zram->slots[index].flags & ZRAM_WB_GEN_MASK) != gen)
+		return -EAGAIN;
+	if (ret)
+		return ret;
+	atomic64_inc(&zram->stats.bd_reads);
+	return 0;
+}
+
+/* What "writeback" was asked to write. */
+enum zram_wb_mode {
+	ZRAM_WB_HUGE,
+	ZRAM_WB_IDLE,
+	ZRAM_WB_HUGE_IDLE,
+	ZRAM_WB_INCOMPRESSIBLE,
+	ZRAM_WB_INDEX,		/* page_index= / page_indexes= list */
+};
+
+static const char * const zram_wb_mode_names[] = {
+	[ZRAM_WB_HUGE] = "huge",
+	[ZRAM_WB_IDLE] = "idle",
+	[ZRAM_WB_HUGE_IDLE] = "huge_idle",
+	[ZRAM_WB_INCOMPRESSIBLE] = "incompressible",
+};
+
+/* What a write to "writeback" asked for. */
+struct zram_wb_req {
+	enum zram_wb_mode mode;
+	unsigned int nr_ranges;		/* ZRAM_WB_INDEX: ranges[] in order */
+	struct zram_wb_range {
+		u32 lo, hi;		/* inclusive */
+	} *ranges;
+};
+
+/*
+ * "page_index=N" or "page_indexes=A-B" (A <= B, both inclusive,
+ * decimal, each below @nr_pages) into @range.
+ */
+static int zram_parse_wb_range(const char *key, char *val,
+			       unsigned long nr_pages,
+			       struct zram_wb_range *range)
+{
+	char *dash;
+
+	if (!strcmp(key, "page_index")) {
+		if (kstrtou32(val, 10, &range->lo))
+			return -EINVAL;
+		range->hi = range->lo;
+	} else if (!strcmp(key, "page_indexes")) {
+		dash = strchr(val, '-');
+		if (!dash)
+			return -EINVAL;
+		*dash = '\0';
+		if (kstrtou32(val, 10, &range->lo) ||
+		    kstrtou32(dash + 1, 10, &range->hi) ||
+		    range->lo > range->hi)
+			return -EINVAL;
+	} else {
+		return -EINVAL;
+	}
+	return range->hi < nr_pages ? 0 : -EINVAL;
+}
+
+/*
+ * Parse a write to "writeback" (@args, a writable copy) into @req: one
+ * mode name, or a list of page_index/page_indexes tokens, all checked
+ * against @nr_pages here so that a bad token refuses the write before
+ * any page moves.  On success with ZRAM_WB_INDEX, req->ranges is
+ * kmalloc'ed: zram_wb_req_free() it.
+ */
+static int zram_parse_wb(char *args, unsigned long nr_pages,
+			 struct zram_wb_req *req)
+{
+	char *key, *val;
+	size_t max;
+	int ret, i;
+
+	memset(req, 0, sizeof(*req));
+	i = sysfs_match_string(zram_wb_mode_names, args);
+	if (i >= 0) {
+		req->mode = i;
+		return 0;
+	}
+	req->mode = ZRAM_WB_INDEX;
+	/* A token takes at least two characters with its separator. */
+	max = strlen(args) / 2 + 1;
+	req->ranges = kmalloc_array(max, sizeof(*req->ranges), GFP_KERNEL);
+	if (!req->ranges)
+		return -ENOMEM;
+	while ((ret = zram_next_kv(&args, &key, &val)) > 0) {
+		ret = zram_parse_wb_range(key, val, nr_pages,
+					  &req->ranges[req->nr_ranges]);
+		if (ret)
+			break;
+		req->nr_ranges++;
+	}
+	if (!ret && !req->nr_ranges)
+		ret = -EINVAL;
+	if (ret) {
+		kfree(req->ranges);
+		req->ranges = NULL;
+	}
+	return ret;
+}
+
+static void zram_wb_req_free(struct zram_wb_req *req)
+{
+	kfree(req->ranges);
+	req->ranges = NULL;
+}
+
+/* Does the (locked) slot qualify for writeback in @mode? */
+static bool zram_wb_wanted(struct zram *zram, u32 index,
+			   enum zram_wb_mode mode)
+{
+	bool huge = zram_test_flag(zram, index, ZRAM_HUGE);
+	bool idle = zram_test_flag(zram, index, ZRAM_IDLE);
+
+	if (!zram_slot_may_move(zram, index))
+		return false;
+	switch (mode) {
+	case ZRAM_WB_HUGE:
+		return huge;
+	case ZRAM_WB_IDLE:
+		return idle;
+	case ZRAM_WB_HUGE_IDLE:
+		return huge && idle;
+	case ZRAM_WB_INCOMPRESSIBLE:
+		return zram_test_flag(zram, index, ZRAM_INCOMPRESSIBLE);
+	case ZRAM_WB_INDEX:
+		return true;
+	}
+	return false;
+}
+
+/* 4K units per page, the unit of writeback_limit and bd_stat. */
+#define ZRAM_4K_PER_PAGE	(PAGE_SIZE / SZ_4K)
+
+/*
+ * Is there writeback budget for one more page?  Checked before a page
+ * goes out and charged by zram_wb_budget_charge() once it is out; the
+ * two cannot interleave with another writeback (move_lock).
+ */
+static bool zram_wb_budget_left(struct zram *zram)
+{
+	struct zram_backing *bd = &zram->bd;
+	bool ok;
+
+	spin_lock(&bd->limit_lock);
+	ok = !bd->limit_enable || bd->limit >= ZRAM_4K_PER_PAGE;
+	spin_unlock(&bd->limit_lock);
+	return ok;
+}
+
+/* A page went out: charge it, if the limit is on (never below 0). */
+static void zram_wb_budget_charge(struct zram *zram)
+{
+	struct zram_backing *bd = &zram->bd;
+
+	spin_lock(&bd->limit_lock);
+	if (bd->limit_enable)
+		bd->limit -= min_t(u64, bd->limit, ZRAM_4K_PER_PAGE);
+	spin_unlock(&bd->limit_lock);
+}
+
+/*
+ * Write slot @index out to the backing device if it qualifies for @mode,
+ * copying it through @page.  Returns 1 if written back, 0 if skipped
+ * (not wanted, or changed while in flight), or an error: -EDQUOT (budget
+ * used up), -ENOSPC (no free block), -EIO (the write failed), a
+ * decompression error.  A page that did not go out stays in memory,
+ * intact.
+ */
+static int zram_wb_slot(struct zram *zram, u32 index, enum zram_wb_mode mode,
+			struct page *page)
+{
+	bool need_idle = mode == ZRAM_WB_IDLE || mode == ZRAM_WB_HUGE_IDLE;
+	struct zram_slot *slot = &zram->slots[index];
+	bool changed;
+	long blk;
+	int ret;
+
+	zram_slot_lock(zram, index);
+	if (!zram_wb_wanted(zram, index, mode)) {
+		zram_slot_unlock(zram, index);
+		return 0;
+	}
+	if (!zram_wb_budget_left(zram)) {
+		zram_slot_unlock(zram, index);
+		return -EDQUOT;
+	}
+	blk = zram_bd_alloc(zram);
+	if (blk < 0) {
+		zram_slot_unlock(zram, index);
+		return blk;
+	}
+	ret = zram_read_slot_locked(zram, index, page);
+	if (!ret)
+		zram_set_flag(zram, index, ZRAM_MOVING);
+	zram_slot_unlock(zram, index);
+	if (ret)
+		goto err;
+
+	ret = zram_bd_rw(zram, page, blk, REQ_OP_WRITE | REQ_SYNC);
+	if (ret) {
+		pr_err_ratelimited("zram%d: writeback of page %u failed: %d\n",
+				   zram->id, index, ret);
+		ret = -EIO;
+	}
+
+	zram_slot_lock(zram, index);
+	/* Freed, rewritten, or (idle modes) accessed while in flight? */
+	changed = !zram_test_flag(zram, index, ZRAM_MOVING) ||
+		  (need_idle && !zram_test_flag(zram, index, ZRAM_IDLE));
+	zram_clear_flag(zram, index, ZRAM_MOVING);
+	if (ret || changed) {
+		zram_slot_unlock(zram, index);
+		goto err;
+	}
+	zram_release_data(zram, index);
+	slot->handle = blk;
+	zram_set_obj_size(zram, index, 0);
+	zram_set_prio(zram, index, 0);
+	zram_clear_flag(zram, index, ZRAM_HUGE);
+	zram_clear_flag(zram, index, ZRAM_IDLE);
+	zram_set_flag(zram, index, ZRAM_WB);
+	zram_next_wb_gen(zram, index);
+	zram_slot_unlock(zram, index);
+	zram_wb_budget_charge(zram);
+	atomic64_inc(&zram->stats.bd_count);
+	atomic64_inc(&zram->stats.bd_writes);
+	return 1;
+
+err:
+	zram_bd_release(zram, blk);
+	return ret;
+}
+
+/* State of one writeback over the slots (zram_wb_one()). */
+struct zram_wb_walk {
+	enum zram_wb_mode mode;
+	struct page *page;		/* bounce page */
+	int err;			/* -EIO once a page failed */
+};
+
+/*
+ * Walk step: a page that failed (write or decompression error) stays
+ * in memory and the walk goes on, to end with -EIO; a full backing
+ * device (-ENOSPC) or a used-up budget (-EDQUOT) stops it.
+ */
+static int zram_wb_one(struct zram *zram, u32 index, void *data)
+{
+	struct zram_wb_walk *w = data;
+	int ret = zram_wb_slot(zram, index, w->mode, w->page);
+
+	if (ret == -EDQUOT || ret == -ENOSPC)
+		return ret;
+	if (ret < 0)
+		w->err = -EIO;
+	return 0;
+}
+
+/*
+ * Run @req: write back the pages that qualify.  Returns 0, -ENOSPC
+ * (backing device full), -EDQUOT (budget used up), -EINTR (fatal
+ * signal) or -EIO (a page failed, the others were tried).  init_lock
+ * held for reading on an initialized device with a backing device.
+ */
+static int zram_writeback(struct zram *zram, const struct zram_wb_req *req)
+{
+	struct zram_wb_walk w = { .mode = req->mode };
+	unsigned int i;
+	int ret = 0;
+
+	w.page = alloc_page(GFP_KERNEL);
+	if (!w.page)
+		return -ENOMEM;
+	mutex_lock(&zram->move_lock);
+	if (req->mode != ZRAM_WB_INDEX) {
+		ret = zram_walk_slots(zram, 0, zram_nr_pages(zram) - 1,
+				      ZRAM_WALK_KILLABLE, zram_wb_one, &w);
+	} else {
+		for (i = 0; i < req->nr_ranges && !ret; i++)
+			ret = zram_walk_slots(zram, req->ranges[i].lo,
+					      req->ranges[i].hi,
+					      ZRAM_WALK_KILLABLE, zram_wb_one,
+					      &w);
+	}
+	mutex_unlock(&zram->move_lock);
+	__free_page(w.page);
+	return ret ?: w.err;
+}
+
+/* ---- sysfs ---- */
+
+static ssize_t backing_dev_show(struct device *dev,
+				struct device_attribute *attr, char *buf)
+{
+	struct zram *zram = dev_to_zram(dev);
+	ssize_t ret;
+
+	down_read(&zram->init_lock);
+	ret = sysfs_emit(buf, "%s\n", zram->bd.path ?: "none");
+	up_read(&zram->init_lock);
+	return ret;
+}
+
+/*
+ * A block device path (opened exclusively), or "none" to drop the one
+ * set.  Only before disksize; a failed write keeps the previous one.
+ */
+static ssize_t backing_dev_store(struct device *dev,
+				 struct device_attribute *attr,
+				 const char *buf, size_t len)
+{
+	struct zram *zram = dev_to_zram(dev);
+	char *path;
+	int ret = 0;
+
+	path = kstrndup(buf, len, GFP_KERNEL);
+	if (!path)
+		return -ENOMEM;
+	strim(path);
+	if (!*path || strlen(path) >= PATH_MAX) {
+		ret = -EINVAL;
+		goto out_free;
+	}
+
+	down_write(&zram->init_lock);
+	if (zram->init_done)
+		ret = -EBUSY;
+	else if (!strcmp(path, "none"))
+		zram_bd_close(zram);
+	else
+		ret = zram_bd_open(zram, path);
+	up_write(&zram->init_lock);
+out_free:
+	kfree(path);
+	return ret ? ret : len;
+}
+
+/* "writeback": see zram_parse_wb(); with zram_cmd_store(). */
+static int zram_writeback_cmd(struct zram *zram, char *args)
+{
+	struct zram_wb_req req;
+	int ret;
+
+	if (!zram->bd.dev.bdev)
+		return -ENODEV;
+	ret = zram_parse_wb(args, zram_nr_pages(zram), &req);
+	if (ret)
+		return ret;
+	ret = zram_writeback(zram, &req);
+	zram_wb_req_free(&req);
+	/* Budget used up: -EIO, as the kernel's zram says it. */
+	return ret == -EDQUOT ? -EIO : ret;
+}
+
+static ssize_t writeback_store(struct device *dev,
+			       struct device_attribute *attr,
+			       const char *buf, size_t len)
+{
+	return zram_cmd_store(dev, buf, len, zram_writeback_cmd);
+}
+
+/*
+ * writeback_limit_enable (0 or 1) and writeback_limit (the budget left,
+ * in 4K units): one number each, under bd.limit_lock.
+ */
+static ssize_t zram_wb_limit_show(struct device *dev, char *buf, bool enable)
+{
+	struct zram_backing *bd = &dev_to_zram(dev)->bd;
+	u64 val;
+
+	spin_lock(&bd->limit_lock);
+	val = enable ? bd->limit_enable : bd->limit;
+	spin_unlock(&bd->limit_lock);
+	return sysfs_emit(buf, "%llu\n", val);
+}
+
+static ssize_t zram_wb_limit_store(struct device *dev, const char *buf,
+				   size_t len, bool enable)
+{
+	struct zram_backing *bd = &dev_to_zram(dev)->bd;
+	u64 val;
+
+	if (kstrtou64(buf, 10, &val) || (enable && val > 1))
+		return -EINVAL;
+	spin_lock(&bd->limit_lock);
+	if (enable)
+		bd->limit_enable = val;
+	else
+		bd->limit = val;
+	spin_unlock(&bd->limit_lock);
+	return len;
+}
+
+static ssize_t writeback_limit_enable_show(struct device *dev,
+					   struct device_attribute *attr,
+					   char *buf)
+{
+	return zram_wb_limit_show(dev, buf, true);
+}
+
+static ssize_t writeback_limit_enable_store(struct device *dev,
+					    struct device_attribute *attr,
+					    const char *buf, size_t len)
+{
+	return zram_wb_limit_store(dev, buf, len, true);
+}
+
+static ssize_t writeback_limit_show(struct device *dev,
+				    struct device_attribute *attr, char *buf)
+{
+	return zram_wb_limit_show(dev, buf, false);
+}
+
+static ssize_t writeback_limit_store(struct device *dev,
+				     struct device_attribute *attr,
+				     const char *buf, size_t len)
+{
+	return zram_wb_limit_store(dev, buf, len, false);
+}
+
+static ssize_t bd_stat_show(struct device *dev,
+			    struct device_attribute *attr, char *buf)
+{
+	struct zram_stats *st = &dev_to_zram(dev)->stats;
+
+	return sysfs_emit(buf, "%8llu %8llu %8llu\n",
+			  (u64)atomic64_read(&st->bd_count) * ZRAM_4K_PER_PAGE,
+			  (u64)atomic64_read(&st->bd_reads) * ZRAM_4K_PER_PAGE,
+			  (u64)atomic64_read(&st->bd_writes) * ZRAM_4K_PER_PAGE);
+}
+
+static DEVICE_ATTR_RW(backing_dev);
+static DEVICE_ATTR_WO(writeback);
+static DEVICE_ATTR_RW(writeback_limit_enable);
+static DEVICE_ATTR_RW(writeback_limit);
+static DEVICE_ATTR_RO(bd_stat);
+
+static struct attribute *zram_wb_attrs[] = {
+	&dev_attr_backing_dev.attr,
+	&dev_attr_writeback.attr,
+	&dev_attr_writeback_limit_enable.attr,
+	&dev_attr_writeback_limit.attr,
+	&dev_attr_bd_stat.attr,
+	NULL,
+};
+
+const struct attribute_group zram_wb_attr_group = {
+	.attrs = zram_wb_attrs,
+};
