@@ -28,16 +28,6 @@ struct zsm_pool;
 /* Largest number of pages one zspage may chain. */
 #define ZSM_MAX_PAGES_PER_ZSPAGE	8
 
-struct zsm_class_stat {
-	unsigned int size;		/* object size served by this class */
-	unsigned int pages_per_zspage;
-	unsigned int objs_per_zspage;
-	unsigned long objs_inuse;	/* live objects */
-	unsigned long objs_allocated;	/* object slots in existing zspages */
-	unsigned long zspages;		/* zspages owned by the class */
-	unsigned long pages;		/* pages owned by the class */
-};
-
 struct zsm_pool *zsm_create_pool(const char *name);
 void zsm_destroy_pool(struct zsm_pool *pool);
 
@@ -92,11 +82,5 @@ unsigned long zsm_compact(struct zsm_pool *pool);
 
 /* Pages freed by compaction (explicit and shrinker) since creation. */
 unsigned long zsm_pages_compacted(struct zsm_pool *pool);
-
-/* Number of size classes; class indices run 0..zsm_class_count()-1. */
-unsigned int zsm_class_count(struct zsm_pool *pool);
-/* Snapshot of one class's counters; -EINVAL for a bad index. */
-int zsm_class_stat(struct zsm_pool *pool, unsigned int idx,
-		   struct zsm_class_stat *st);
 
 #endif /* _ZRAM_OOT_ZSMALLOC_H */
