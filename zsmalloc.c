@@ -235,6 +235,17 @@ static void zsm_copy(struct zsm_span dst, struct zsm_span src,
 	}
 }
 
+/* The bytes of slot @idx after its header. */
+static struct zsm_span zsm_payload(const struct zsm_class *class,
+				   const struct zsm_zspage *zspage,
+				   unsigned int idx)
+{
+	return (struct zsm_span){
+		.zspage = zspage,
+		.off = zsm_slot_offset(class, idx) + class->hdr,
+	};
+}
+
 static unsigned long zsm_read_hdr(const struct zsm_class *class,
 				  const struct zsm_zspage *zspage,
 				  unsigned int idx)
@@ -640,10 +651,8 @@ static bool zsm_drain(struct zsm_class *class, struct zsm_zspage *src)
 			return false;
 		}
 		j = zsm_slot_take(class, dst, handle);
-		zsm_copy((struct zsm_span){ .zspage = dst,
-			.off = zsm_slot_offset(class, j) + class->hdr },
-			 (struct zsm_span){ .zspage = src,
-			.off = zsm_slot_offset(class, i) + class->hdr }, len);
+		zsm_copy(zsm_payload(class, dst, j), zsm_payload(class, src, i),
+			 len);
 		zsm_set_handle_word(handle, zsm_encode(dst, j));
 		zsm_relink(class, dst);
 		zsm_slot_release(class, src, i);

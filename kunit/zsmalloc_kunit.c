@@ -150,8 +150,8 @@ static unsigned int zsm_kunit_bad(struct zsm_kunit_ctx *ctx,
 }
 
 static struct zsm_kunit_class_stat zsm_kunit_stat(struct kunit *test,
-					    struct zsm_pool *pool,
-					    unsigned int idx)
+						  struct zsm_pool *pool,
+						  unsigned int idx)
 {
 	struct zsm_kunit_class_stat st = { };
 
