@@ -403,7 +403,7 @@ static int zram_read_slot_locked(struct zram *zram, u32 index,
 				 struct page *page)
 {
 	struct zram_slot *slot = &zram->slots[index];
-	struct zcomp_strm *zstrm;
+	struct zcomp_stream *zstrm;
 	struct zcomp *comp;
 	unsigned int size;
 	const void *src;
@@ -424,7 +424,7 @@ static int zram_read_slot_locked(struct zram *zram, u32 index,
 	comp = zram->comps[zram_get_prio(zram, index)];
 	size = zram_get_obj_size(zram, index);
 	zstrm = zcomp_stream_get(comp);
-	src = zsm_read_begin(zram->pool, slot->handle, zstrm->local_copy);
+	src = zsm_read_begin(zram->pool, slot->handle, zstrm->scratch);
 	if (size == PAGE_SIZE)
 		memcpy(dst, src, PAGE_SIZE);
 	else
@@ -507,7 +507,7 @@ static int zram_write_page(struct zram *zram, struct page *page, u32 index)
 	unsigned int comp_len, handle_len = 0;
 	unsigned long limit = READ_ONCE(zram->limit_pages);
 	struct zcomp *comp = zram->comps[ZRAM_PRIMARY_COMP];
-	struct zcomp_strm *zstrm;
+	struct zcomp_stream *zstrm;
 	bool same, huge;
 	void *mem;
 	int ret;
@@ -574,7 +574,7 @@ again:
 		zsm_write(zram->pool, handle, mem, PAGE_SIZE);
 		kunmap_local(mem);
 	} else {
-		zsm_write(zram->pool, handle, zstrm->buffer, comp_len);
+		zsm_write(zram->pool, handle, zstrm->out, comp_len);
 	}
 	zcomp_stream_put(comp);
 
@@ -842,11 +842,11 @@ static const struct block_device_operations zram_fops = {
 /* ---- set-up and tear-down ---- */
 
 /* Back to no level and no dictionary. */
-static void zram_params_reset(struct zcomp_params *params)
+static void zram_params_reset(struct zcomp_conf *params)
 {
 	vfree(params->dict);
 	memset(params, 0, sizeof(*params));
-	params->level = ZCOMP_PARAM_NO_LEVEL;
+	params->level = ZCOMP_LEVEL_DEFAULT;
 }
 
 /*
@@ -1427,7 +1427,7 @@ static int zram_recompress_slot(struct zram *zram, u32 index,
 	unsigned int prio, new_prio = 0, old_prio, old_size, new_len = 0;
 	struct zram_slot *slot = &zram->slots[index];
 	int failed = 0;
-	struct zcomp_strm *zstrm;
+	struct zcomp_stream *zstrm;
 	unsigned long handle;
 	size_t old_slot;
 	void *mem;
@@ -1464,7 +1464,7 @@ static int zram_recompress_slot(struct zram *zram, u32 index,
 			failed = ret;
 		if (!ret && len < zram->huge_class_size &&
 		    zsm_slot_size(zram->pool, len) < old_slot) {
-			memcpy(buf, zstrm->buffer, len);
+			memcpy(buf, zstrm->out, len);
 			new_len = len;
 			new_prio = prio;
 		}
@@ -2203,7 +2203,7 @@ out:
  * -EINVAL for an empty file or one that is not a regular file, -EFBIG
  * for a big one.
  */
-static ssize_t zram_load_file(const char *path, void **out)
+static ssize_t zram_load_file(const char *path, const void **out)
 {
 	struct file *file;
 	loff_t size, pos = 0;
@@ -2274,7 +2274,7 @@ static ssize_t algorithm_params_store(struct device *dev,
 {
 	struct zram *zram = dev_to_zram(dev);
 	char *args, *pos, *key, *val, *alg = NULL, *path = NULL;
-	struct zcomp_params params = { .level = ZCOMP_PARAM_NO_LEVEL };
+	struct zcomp_conf params = { .level = ZCOMP_LEVEL_DEFAULT };
 	unsigned int uprio;
 	struct zcomp *comp;
 	int prio = -1, ret;
@@ -2292,7 +2292,7 @@ static ssize_t algorithm_params_store(struct device *dev,
 			prio = uprio;
 		} else if (!strcmp(key, "level")) {
 			if (kstrtos32(val, 10, &params.level) ||
-			    params.level == ZCOMP_PARAM_NO_LEVEL)
+			    params.level == ZCOMP_LEVEL_DEFAULT)
 				ret = -EINVAL;
 		} else if (!strcmp(key, "dict")) {
 			path = val;
@@ -2313,7 +2313,7 @@ static ssize_t algorithm_params_store(struct device *dev,
 			ret = size;
 			goto out;
 		}
-		params.dict_sz = size;
+		params.dict_len = size;
 	}
 
 	down_write(&zram->init_lock);
@@ -2331,7 +2331,6 @@ static ssize_t algorithm_params_store(struct device *dev,
 		goto out_unlock;
 	}
 	zcomp_destroy(comp);
-	params.drv_data = NULL;
 	zram_params_reset(&zram->comp_params[prio]);
 	zram->comp_params[prio] = params;
 	params.dict = NULL;

@@ -144,7 +144,7 @@ struct zram {
 	 * once initialized, their zcomp instances.
 	 */
 	char comp_algs[ZRAM_MAX_COMPS][ZRAM_MAX_ALG_NAME];
-	struct zcomp_params comp_params[ZRAM_MAX_COMPS];
+	struct zcomp_conf comp_params[ZRAM_MAX_COMPS];
 	struct zcomp *comps[ZRAM_MAX_COMPS];
 
 	struct zram_slot *slots;	/* disksize >> PAGE_SHIFT entries */
