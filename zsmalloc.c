@@ -58,6 +58,8 @@
  * gfp).  Compaction holds 1. and 2. only while it empties a single
  * zspage (at most ZSM_MAX_PAGES_PER_ZSPAGE pages of copying).
  */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
 #include <linux/atomic.h>
 #include <linux/debugfs.h>
 #include <linux/gfp.h>
