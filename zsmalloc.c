@@ -338,6 +338,29 @@ static unsigned long zsm_class_free_slots(const struct zsm_class *class)
 	return slots > inuse ? slots - inuse : 0;
 }
 
+/*
+ * Pages that compaction could release from @class when it has
+ * @free_slots free slots: one zspage for every zspage's worth of them.
+ * None in classes of one object per zspage (no zspage is ever partial).
+ */
+static unsigned long zsm_freeable_pages(const struct zsm_class *class,
+					unsigned long free_slots)
+{
+	if (!class->hdr)
+		return 0;
+	return free_slots / class->objs * class->ppz;
+}
+
+/* Live objects and zspages of @class, read together. */
+static void zsm_class_counts(struct zsm_class *class, unsigned long *inuse,
+			     unsigned long *zspages)
+{
+	spin_lock(&class->lock);
+	*inuse = class->inuse;
+	*zspages = class->zspages;
+	spin_unlock(&class->lock);
+}
+
 /* Put @handle into a free slot of @zspage; returns the slot index. */
 static unsigned int zsm_slot_take(struct zsm_class *class,
 				  struct zsm_zspage *zspage,
@@ -626,9 +649,7 @@ unsigned long zsm_pages_compacted(struct zsm_pool *pool)
 /* Pages that compacting @class could give back, judged without locks. */
 static unsigned long zsm_class_freeable(const struct zsm_class *class)
 {
-	if (!class->hdr)
-		return 0;
-	return zsm_class_free_slots(class) / class->objs * class->ppz;
+	return zsm_freeable_pages(class, zsm_class_free_slots(class));
 }
 
 /*
@@ -745,12 +766,9 @@ static int zsm_classes_show(struct seq_file *m, void *unused)
 		struct zsm_class *class = pool->classes[i];
 		unsigned long inuse, zspages, freeable;
 
-		spin_lock(&class->lock);
-		inuse = class->inuse;
-		zspages = class->zspages;
-		spin_unlock(&class->lock);
-		freeable = class->hdr ? (zspages * class->objs - inuse) /
-					class->objs * class->ppz : 0;
+		zsm_class_counts(class, &inuse, &zspages);
+		freeable = zsm_freeable_pages(class,
+					      zspages * class->objs - inuse);
 		seq_printf(m, "%5u %6u %6u %4u %5u %10lu %10lu %10lu %10lu %10lu\n",
 			   i, class->size - class->hdr, class->size,
 			   class->ppz, class->objs, inuse,

@@ -63,10 +63,7 @@ static int zsm_kunit_class_stat(struct zsm_pool *pool, unsigned int idx,
 	st->size = class->size - class->hdr;
 	st->pages_per_zspage = class->ppz;
 	st->objs_per_zspage = class->objs;
-	spin_lock(&class->lock);
-	st->objs_inuse = class->inuse;
-	st->zspages = class->zspages;
-	spin_unlock(&class->lock);
+	zsm_class_counts(class, &st->objs_inuse, &st->zspages);
 	st->objs_allocated = st->zspages * class->objs;
 	st->pages = st->zspages * class->ppz;
 	return 0;
