@@ -77,7 +77,7 @@ struct zcomp_conf {
  * @out: %ZCOMP_OUT_SIZE bytes, where zcomp_compress() puts its output
  * @scratch: PAGE_SIZE bytes for the caller's own use while it holds the
  *	stream (the driver's local copy of an object being read)
- * @work: the backend's per-CPU work state (struct zcomp_backend.make_work)
+ * @work: the backend's work state for this CPU (from its alloc_work())
  *
  * All three buffers exist exactly while the CPU is online.
  */
