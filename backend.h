@@ -2,33 +2,118 @@
 /*
  * The compression backends known to zcomp.c.
  *
- * Each backend_*.c file defines one (backend_lzo.c: two) ops tables.
- * They are private to the zcomp layer; users go through zcomp.h.
+ * Each backend_*.c file defines one (backend_lzo.c: two) struct
+ * zcomp_backend.  They are private to the zcomp layer; users go through
+ * zcomp.h.
  */
 #ifndef _ZRAM_OOT_BACKEND_H
 #define _ZRAM_OOT_BACKEND_H
 
 #include "zcomp.h"
 
-extern const struct zcomp_ops zcomp_lzo_ops;
-extern const struct zcomp_ops zcomp_lzorle_ops;
-extern const struct zcomp_ops zcomp_lz4_ops;
-extern const struct zcomp_ops zcomp_lz4hc_ops;
-extern const struct zcomp_ops zcomp_zstd_ops;
-extern const struct zcomp_ops zcomp_deflate_ops;
-
-/*
- * Helpers for the simple backends (zcomp.c): no dictionary, a level in
- * [min, max] when one is set (min > max: any level, ignored), no shared
- * state, and per-CPU work memory of a fixed size.
+/**
+ * struct zcomp_backend - one compression library behind zcomp
+ * @name: the algorithm's name, as comp_algorithm lists it
+ * @prepare: check @conf (-EINVAL for a level or a dictionary the backend
+ *	does not take) and derive the shared state from it, stored in
+ *	*@shared (left NULL when there is none).  May sleep.  On failure
+ *	nothing is left allocated
+ * @release: free the shared state @prepare made; NULL when @prepare
+ *	never makes any
+ * @alloc_work: allocate one CPU's work state for instance @comp (whose
+ *	@conf and @shared are set) into *@work.  May sleep.  On failure
+ *	nothing is left allocated
+ * @free_work: free a work state made by @alloc_work
+ * @compress: compress @src_len bytes at @src into @dst, which has room
+ *	for @dst_cap bytes, using the instance's shared state and this
+ *	CPU's @work.  Atomic context.  Returns the number of bytes written
+ *	(> 0), or a negative errno (the output would not fit, or the
+ *	library failed); never writes past @dst + @dst_cap
+ * @decompress: decompress @src_len bytes at @src into @dst, room
+ *	@dst_cap bytes.  Atomic context.  Returns the number of bytes
+ *	written, or -EINVAL for input that is not one complete, valid
+ *	stream that fits; never writes past @dst + @dst_cap nor reads past
+ *	@src + @src_len
+ *
+ * The callbacks for one instance never run concurrently with @prepare
+ * or @release; @compress and @decompress run concurrently on different
+ * CPUs, each with its own @work, and treat the shared state as
+ * read-only.
  */
-int zcomp_be_check_params(struct zcomp_params *params, s32 min, s32 max);
-void zcomp_be_release_nothing(struct zcomp_params *params);
-int zcomp_be_alloc_workmem(struct zcomp_ctx *ctx, size_t size);
-void zcomp_be_free_workmem(struct zcomp_ctx *ctx);
+struct zcomp_backend {
+	const char *name;
+	int (*prepare)(const struct zcomp_conf *conf, void **shared);
+	void (*release)(void *shared);
+	int (*alloc_work)(const struct zcomp *comp, void **work);
+	void (*free_work)(void *work);
+	int (*compress)(const struct zcomp *comp, void *work,
+			const void *src, size_t src_len,
+			void *dst, size_t dst_cap);
+	int (*decompress)(const struct zcomp *comp, void *work,
+			  const void *src, size_t src_len,
+			  void *dst, size_t dst_cap);
+};
 
-/* LZ4 and LZ4HC write the same format: one decompressor serves both. */
-int zcomp_be_lz4_decompress(struct zcomp_params *params,
-			    struct zcomp_ctx *ctx, struct zcomp_req *req);
+extern const struct zcomp_backend zcomp_lzo_backend;
+extern const struct zcomp_backend zcomp_lzorle_backend;
+extern const struct zcomp_backend zcomp_lz4_backend;
+extern const struct zcomp_backend zcomp_lz4hc_backend;
+extern const struct zcomp_backend zcomp_zstd_backend;
+extern const struct zcomp_backend zcomp_deflate_backend;
+
+/**
+ * zcomp_level_or() - the configured level, or a backend's default
+ * @conf: the instance's configuration
+ * @dflt: the level to use when the user set none
+ *
+ * Return: @conf->level, or @dflt when it is %ZCOMP_LEVEL_DEFAULT.
+ */
+static inline s32 zcomp_level_or(const struct zcomp_conf *conf, s32 dflt)
+{
+	return conf->level == ZCOMP_LEVEL_DEFAULT ? dflt : conf->level;
+}
+
+/**
+ * zcomp_be_check_conf() - @prepare for backends without a dictionary
+ * @conf: the configuration to check
+ * @min: lowest level accepted
+ * @max: highest level accepted; @min > @max accepts (and ignores) any
+ *
+ * Return: 0 when @conf has no dictionary and its level is unset or in
+ * range, -EINVAL otherwise.
+ */
+int zcomp_be_check_conf(const struct zcomp_conf *conf, s32 min, s32 max);
+
+/**
+ * zcomp_be_alloc_work() - @alloc_work for plain library work memory
+ * @size: bytes of work memory the library wants
+ * @work: where to store the allocation
+ *
+ * Return: 0, or -ENOMEM.
+ */
+int zcomp_be_alloc_work(size_t size, void **work);
+
+/**
+ * zcomp_be_free_work() - @free_work for zcomp_be_alloc_work()'s memory
+ * @work: the work memory
+ */
+void zcomp_be_free_work(void *work);
+
+/**
+ * zcomp_be_lz4_decompress() - @decompress of both LZ4 backends
+ * @comp: the instance (unused: LZ4 decoding needs no state)
+ * @work: the CPU's work state (unused)
+ * @src: the compressed stream
+ * @src_len: its length in bytes
+ * @dst: where the output goes
+ * @dst_cap: room at @dst
+ *
+ * LZ4 and LZ4HC write the same format, so one decompressor serves both.
+ *
+ * Return: bytes written, or -EINVAL for a corrupt stream.
+ */
+int zcomp_be_lz4_decompress(const struct zcomp *comp, void *work,
+			    const void *src, size_t src_len,
+			    void *dst, size_t dst_cap);
 
 #endif /* _ZRAM_OOT_BACKEND_H */

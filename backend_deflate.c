@@ -23,129 +23,117 @@
  */
 #define DEFLATE_BE_MEMLEVEL	6
 
-struct deflate_be_ctx {
+struct deflate_be_work {
 	struct z_stream_s def;
 	struct z_stream_s inf;
 };
 
-static int deflate_be_level(const struct zcomp_params *params)
+static int deflate_be_prepare(const struct zcomp_conf *conf, void **shared)
 {
-	if (params->level == ZCOMP_PARAM_NO_LEVEL)
-		return Z_DEFAULT_COMPRESSION;
-	return params->level;
+	return zcomp_be_check_conf(conf, Z_DEFAULT_COMPRESSION,
+				   Z_BEST_COMPRESSION);
 }
 
-static int deflate_be_setup_params(struct zcomp_params *params)
+static void deflate_be_free_work(void *work)
 {
-	return zcomp_be_check_params(params, Z_DEFAULT_COMPRESSION,
-				     Z_BEST_COMPRESSION);
-}
+	struct deflate_be_work *w = work;
 
-static void deflate_be_destroy_ctx(struct zcomp_ctx *ctx)
-{
-	struct deflate_be_ctx *zctx = ctx->context;
-
-	if (!zctx)
-		return;
 	/* The *End() calls only drop state kept in the workspaces. */
-	kvfree(zctx->def.workspace);
-	kvfree(zctx->inf.workspace);
-	kfree(zctx);
-	ctx->context = NULL;
+	kvfree(w->def.workspace);
+	kvfree(w->inf.workspace);
+	kfree(w);
 }
 
-static int deflate_be_create_ctx(struct zcomp_params *params,
-				 struct zcomp_ctx *ctx)
+static int deflate_be_alloc_work(const struct zcomp *comp, void **work)
 {
-	struct deflate_be_ctx *zctx;
+	struct deflate_be_work *w;
 	int ret;
 
-	zctx = kzalloc(sizeof(*zctx), GFP_KERNEL);
-	if (!zctx)
+	w = kzalloc(sizeof(*w), GFP_KERNEL);
+	if (!w)
 		return -ENOMEM;
-	ctx->context = zctx;
 
-	zctx->def.workspace =
+	w->def.workspace =
 		kvmalloc(zlib_deflate_workspacesize(-DEFLATE_BE_WBITS,
 						    DEFLATE_BE_MEMLEVEL),
 			 GFP_KERNEL);
-	zctx->inf.workspace = kvmalloc(zlib_inflate_workspacesize(),
-				       GFP_KERNEL);
-	if (!zctx->def.workspace || !zctx->inf.workspace) {
+	w->inf.workspace = kvmalloc(zlib_inflate_workspacesize(), GFP_KERNEL);
+	if (!w->def.workspace || !w->inf.workspace) {
 		ret = -ENOMEM;
 		goto err;
 	}
 
 	/* Negative window bits: raw deflate. */
-	ret = zlib_deflateInit2(&zctx->def, deflate_be_level(params),
+	ret = zlib_deflateInit2(&w->def,
+				zcomp_level_or(comp->conf,
+					       Z_DEFAULT_COMPRESSION),
 				Z_DEFLATED, -DEFLATE_BE_WBITS,
 				DEFLATE_BE_MEMLEVEL, Z_DEFAULT_STRATEGY);
 	if (ret != Z_OK) {
 		ret = -EINVAL;
 		goto err;
 	}
-	ret = zlib_inflateInit2(&zctx->inf, -MAX_WBITS);
+	ret = zlib_inflateInit2(&w->inf, -MAX_WBITS);
 	if (ret != Z_OK) {
 		ret = -EINVAL;
 		goto err;
 	}
+	*work = w;
 	return 0;
 err:
-	deflate_be_destroy_ctx(ctx);
+	deflate_be_free_work(w);
 	return ret;
 }
 
-static int deflate_be_compress(struct zcomp_params *params,
-			       struct zcomp_ctx *ctx, struct zcomp_req *req)
+/*
+ * Run @strm (reset by the caller) over all of @src into @dst in one call.
+ * The stream must end exactly and, when decoding, use all the input.
+ */
+static int deflate_be_run(struct z_stream_s *strm, bool inflate,
+			  const void *src, size_t src_len,
+			  void *dst, size_t dst_cap)
 {
-	struct z_stream_s *strm = &((struct deflate_be_ctx *)ctx->context)->def;
 	int ret;
+
+	strm->next_in = src;
+	strm->avail_in = src_len;
+	strm->next_out = dst;
+	strm->avail_out = dst_cap;
+	/* Bounded by avail_out; anything but a clean end is an error. */
+	ret = inflate ? zlib_inflate(strm, Z_FINISH) :
+			zlib_deflate(strm, Z_FINISH);
+	if (ret != Z_STREAM_END || strm->avail_in)
+		return -EINVAL;
+	return strm->total_out;
+}
+
+static int deflate_be_compress(const struct zcomp *comp, void *work,
+			       const void *src, size_t src_len,
+			       void *dst, size_t dst_cap)
+{
+	struct z_stream_s *strm = &((struct deflate_be_work *)work)->def;
 
 	if (zlib_deflateReset(strm) != Z_OK)
 		return -EINVAL;
-	strm->next_in = req->src;
-	strm->avail_in = req->src_len;
-	strm->next_out = req->dst;
-	strm->avail_out = req->dst_len;
-
-	/* One call: all input, and the output must fit. */
-	ret = zlib_deflate(strm, Z_FINISH);
-	if (ret != Z_STREAM_END)
-		return -EINVAL;
-	req->dst_len = strm->total_out;
-	return 0;
+	return deflate_be_run(strm, false, src, src_len, dst, dst_cap);
 }
 
-static int deflate_be_decompress(struct zcomp_params *params,
-				 struct zcomp_ctx *ctx, struct zcomp_req *req)
+static int deflate_be_decompress(const struct zcomp *comp, void *work,
+				 const void *src, size_t src_len,
+				 void *dst, size_t dst_cap)
 {
-	struct z_stream_s *strm = &((struct deflate_be_ctx *)ctx->context)->inf;
-	int ret;
+	struct z_stream_s *strm = &((struct deflate_be_work *)work)->inf;
 
 	if (zlib_inflateReset(strm) != Z_OK)
 		return -EINVAL;
-	strm->next_in = req->src;
-	strm->avail_in = req->src_len;
-	strm->next_out = req->dst;
-	strm->avail_out = req->dst_len;
-
-	/*
-	 * Bounded by avail_out.  The stream must end exactly and use all
-	 * the input: anything else is corruption.
-	 */
-	ret = zlib_inflate(strm, Z_FINISH);
-	if (ret != Z_STREAM_END || strm->avail_in)
-		return -EINVAL;
-	req->dst_len = strm->total_out;
-	return 0;
+	return deflate_be_run(strm, true, src, src_len, dst, dst_cap);
 }
 
-const struct zcomp_ops zcomp_deflate_ops = {
+const struct zcomp_backend zcomp_deflate_backend = {
 	.name		= "deflate",
-	.setup_params	= deflate_be_setup_params,
-	.release_params	= zcomp_be_release_nothing,
-	.create_ctx	= deflate_be_create_ctx,
-	.destroy_ctx	= deflate_be_destroy_ctx,
+	.prepare	= deflate_be_prepare,
+	.alloc_work	= deflate_be_alloc_work,
+	.free_work	= deflate_be_free_work,
 	.compress	= deflate_be_compress,
 	.decompress	= deflate_be_decompress,
 };

@@ -16,59 +16,46 @@
 /* Upstream LZ4 clamps larger factors to this. */
 #define LZ4_BE_ACCELERATION_MAX	65537
 
-static int lz4_be_acceleration(const struct zcomp_params *params)
+static int lz4_be_prepare(const struct zcomp_conf *conf, void **shared)
 {
-	if (params->level == ZCOMP_PARAM_NO_LEVEL)
-		return LZ4_ACCELERATION_DEFAULT;
-	return params->level;
+	return zcomp_be_check_conf(conf, 1, LZ4_BE_ACCELERATION_MAX);
 }
 
-static int lz4_be_setup_params(struct zcomp_params *params)
+static int lz4_be_alloc_work(const struct zcomp *comp, void **work)
 {
-	return zcomp_be_check_params(params, 1, LZ4_BE_ACCELERATION_MAX);
+	return zcomp_be_alloc_work(LZ4_MEM_COMPRESS, work);
 }
 
-static int lz4_be_create_ctx(struct zcomp_params *params,
-			     struct zcomp_ctx *ctx)
-{
-	return zcomp_be_alloc_workmem(ctx, LZ4_MEM_COMPRESS);
-}
-
-static int lz4_be_compress(struct zcomp_params *params, struct zcomp_ctx *ctx,
-			   struct zcomp_req *req)
+static int lz4_be_compress(const struct zcomp *comp, void *work,
+			   const void *src, size_t src_len,
+			   void *dst, size_t dst_cap)
 {
 	int ret;
 
-	/* Bounded by dst_len; 0 means it did not fit. */
-	ret = LZ4_compress_fast(req->src, req->dst, req->src_len,
-				req->dst_len, lz4_be_acceleration(params),
-				ctx->context);
-	if (ret <= 0)
-		return -EINVAL;
-	req->dst_len = ret;
-	return 0;
+	/* Bounded by dst_cap; 0 means it did not fit. */
+	ret = LZ4_compress_fast(src, dst, src_len, dst_cap,
+				zcomp_level_or(comp->conf,
+					       LZ4_ACCELERATION_DEFAULT),
+				work);
+	return ret > 0 ? ret : -EINVAL;
 }
 
-int zcomp_be_lz4_decompress(struct zcomp_params *params,
-			    struct zcomp_ctx *ctx, struct zcomp_req *req)
+int zcomp_be_lz4_decompress(const struct zcomp *comp, void *work,
+			    const void *src, size_t src_len,
+			    void *dst, size_t dst_cap)
 {
 	int ret;
 
-	/* Never writes past dst + dst_len; negative on corrupt input. */
-	ret = LZ4_decompress_safe(req->src, req->dst, req->src_len,
-				  req->dst_len);
-	if (ret < 0)
-		return -EINVAL;
-	req->dst_len = ret;
-	return 0;
+	/* Never writes past dst + dst_cap; negative on corrupt input. */
+	ret = LZ4_decompress_safe(src, dst, src_len, dst_cap);
+	return ret >= 0 ? ret : -EINVAL;
 }
 
-const struct zcomp_ops zcomp_lz4_ops = {
+const struct zcomp_backend zcomp_lz4_backend = {
 	.name		= "lz4",
-	.setup_params	= lz4_be_setup_params,
-	.release_params	= zcomp_be_release_nothing,
-	.create_ctx	= lz4_be_create_ctx,
-	.destroy_ctx	= zcomp_be_free_workmem,
+	.prepare	= lz4_be_prepare,
+	.alloc_work	= lz4_be_alloc_work,
+	.free_work	= zcomp_be_free_work,
 	.compress	= lz4_be_compress,
 	.decompress	= zcomp_be_lz4_decompress,
 };

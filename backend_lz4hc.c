@@ -14,44 +14,34 @@
 
 #include "backend.h"
 
-static int lz4hc_be_level(const struct zcomp_params *params)
+static int lz4hc_be_prepare(const struct zcomp_conf *conf, void **shared)
 {
-	if (params->level == ZCOMP_PARAM_NO_LEVEL)
-		return LZ4HC_DEFAULT_CLEVEL;
-	return params->level;
+	return zcomp_be_check_conf(conf, 1, LZ4HC_MAX_CLEVEL);
 }
 
-static int lz4hc_be_setup_params(struct zcomp_params *params)
+static int lz4hc_be_alloc_work(const struct zcomp *comp, void **work)
 {
-	return zcomp_be_check_params(params, 1, LZ4HC_MAX_CLEVEL);
+	return zcomp_be_alloc_work(LZ4HC_MEM_COMPRESS, work);
 }
 
-static int lz4hc_be_create_ctx(struct zcomp_params *params,
-			       struct zcomp_ctx *ctx)
-{
-	return zcomp_be_alloc_workmem(ctx, LZ4HC_MEM_COMPRESS);
-}
-
-static int lz4hc_be_compress(struct zcomp_params *params,
-			     struct zcomp_ctx *ctx, struct zcomp_req *req)
+static int lz4hc_be_compress(const struct zcomp *comp, void *work,
+			     const void *src, size_t src_len,
+			     void *dst, size_t dst_cap)
 {
 	int ret;
 
-	/* Bounded by dst_len; 0 means it did not fit. */
-	ret = LZ4_compress_HC(req->src, req->dst, req->src_len, req->dst_len,
-			      lz4hc_be_level(params), ctx->context);
-	if (ret <= 0)
-		return -EINVAL;
-	req->dst_len = ret;
-	return 0;
+	/* Bounded by dst_cap; 0 means it did not fit. */
+	ret = LZ4_compress_HC(src, dst, src_len, dst_cap,
+			      zcomp_level_or(comp->conf, LZ4HC_DEFAULT_CLEVEL),
+			      work);
+	return ret > 0 ? ret : -EINVAL;
 }
 
-const struct zcomp_ops zcomp_lz4hc_ops = {
+const struct zcomp_backend zcomp_lz4hc_backend = {
 	.name		= "lz4hc",
-	.setup_params	= lz4hc_be_setup_params,
-	.release_params	= zcomp_be_release_nothing,
-	.create_ctx	= lz4hc_be_create_ctx,
-	.destroy_ctx	= zcomp_be_free_workmem,
+	.prepare	= lz4hc_be_prepare,
+	.alloc_work	= lz4hc_be_alloc_work,
+	.free_work	= zcomp_be_free_work,
 	.compress	= lz4hc_be_compress,
 	.decompress	= zcomp_be_lz4_decompress,
 };

@@ -15,16 +15,15 @@
 
 #include "backend.h"
 
-static int lzo_be_setup_params(struct zcomp_params *params)
+static int lzo_be_prepare(const struct zcomp_conf *conf, void **shared)
 {
 	/* Any level: LZO has none. */
-	return zcomp_be_check_params(params, 1, 0);
+	return zcomp_be_check_conf(conf, 1, 0);
 }
 
-static int lzo_be_create_ctx(struct zcomp_params *params,
-			     struct zcomp_ctx *ctx)
+static int lzo_be_alloc_work(const struct zcomp *comp, void **work)
 {
-	return zcomp_be_alloc_workmem(ctx, LZO1X_MEM_COMPRESS);
+	return zcomp_be_alloc_work(LZO1X_MEM_COMPRESS, work);
 }
 
 typedef int (*lzo_be_compress_fn)(const unsigned char *src, size_t src_len,
@@ -32,64 +31,62 @@ typedef int (*lzo_be_compress_fn)(const unsigned char *src, size_t src_len,
 				  void *wrkmem);
 
 /* LZO and LZO-RLE differ only in the library compressor called. */
-static int lzo_be_compress_with(lzo_be_compress_fn compress,
-				struct zcomp_ctx *ctx, struct zcomp_req *req)
+static int lzo_be_compress_with(lzo_be_compress_fn compress, void *work,
+				const void *src, size_t src_len,
+				void *dst, size_t dst_cap)
 {
-	size_t out = req->dst_len;
-	int ret;
+	size_t out = dst_cap;
 
 	/* The fast compressors trust the output room: make sure it is. */
-	if (out < lzo1x_worst_compress(req->src_len))
+	if (out < lzo1x_worst_compress(src_len))
 		return -ENOSPC;
-	ret = compress(req->src, req->src_len, req->dst, &out, ctx->context);
-	if (ret != LZO_E_OK)
+	if (compress(src, src_len, dst, &out, work) != LZO_E_OK)
 		return -EINVAL;
-	req->dst_len = out;
-	return 0;
+	return out;
 }
 
-static int lzo_be_compress(struct zcomp_params *params, struct zcomp_ctx *ctx,
-			   struct zcomp_req *req)
+static int lzo_be_compress(const struct zcomp *comp, void *work,
+			   const void *src, size_t src_len,
+			   void *dst, size_t dst_cap)
 {
-	return lzo_be_compress_with(lzo1x_1_compress, ctx, req);
+	return lzo_be_compress_with(lzo1x_1_compress, work, src, src_len,
+				    dst, dst_cap);
 }
 
-static int lzorle_be_compress(struct zcomp_params *params,
-			      struct zcomp_ctx *ctx, struct zcomp_req *req)
+static int lzorle_be_compress(const struct zcomp *comp, void *work,
+			      const void *src, size_t src_len,
+			      void *dst, size_t dst_cap)
 {
-	return lzo_be_compress_with(lzorle1x_1_compress, ctx, req);
+	return lzo_be_compress_with(lzorle1x_1_compress, work, src, src_len,
+				    dst, dst_cap);
 }
 
-static int lzo_be_decompress(struct zcomp_params *params,
-			     struct zcomp_ctx *ctx, struct zcomp_req *req)
+static int lzo_be_decompress(const struct zcomp *comp, void *work,
+			     const void *src, size_t src_len,
+			     void *dst, size_t dst_cap)
 {
-	size_t out = req->dst_len;
-	int ret;
+	size_t out = dst_cap;
 
 	/* Bounded by @out; fails on overruns and on unused input. */
-	ret = lzo1x_decompress_safe(req->src, req->src_len, req->dst, &out);
-	if (ret != LZO_E_OK)
+	if (lzo1x_decompress_safe(src, src_len, dst, &out) != LZO_E_OK)
 		return -EINVAL;
-	req->dst_len = out;
-	return 0;
+	return out;
 }
 
-const struct zcomp_ops zcomp_lzo_ops = {
+const struct zcomp_backend zcomp_lzo_backend = {
 	.name		= "lzo",
-	.setup_params	= lzo_be_setup_params,
-	.release_params	= zcomp_be_release_nothing,
-	.create_ctx	= lzo_be_create_ctx,
-	.destroy_ctx	= zcomp_be_free_workmem,
+	.prepare	= lzo_be_prepare,
+	.alloc_work	= lzo_be_alloc_work,
+	.free_work	= zcomp_be_free_work,
 	.compress	= lzo_be_compress,
 	.decompress	= lzo_be_decompress,
 };
 
-const struct zcomp_ops zcomp_lzorle_ops = {
+const struct zcomp_backend zcomp_lzorle_backend = {
 	.name		= "lzo-rle",
-	.setup_params	= lzo_be_setup_params,
-	.release_params	= zcomp_be_release_nothing,
-	.create_ctx	= lzo_be_create_ctx,
-	.destroy_ctx	= zcomp_be_free_workmem,
+	.prepare	= lzo_be_prepare,
+	.alloc_work	= lzo_be_alloc_work,
+	.free_work	= zcomp_be_free_work,
 	.compress	= lzorle_be_compress,
 	.decompress	= lzo_be_decompress,
 };

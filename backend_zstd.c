@@ -2,7 +2,7 @@
 /*
  * Zstandard, single-shot frames.
  *
- * Shared state (struct zstd_be_params, built once in setup_params):
+ * Shared state (struct zstd_be_shared, built once in prepare()):
  * the compression parameters for a page at the chosen level, the size of
  * a compression workspace for them, and, when the user gave a dictionary
  * (raw content or a zstd-format dictionary), one digested compression
@@ -17,7 +17,7 @@
  * streaming API that every kernel exports: a page is compressed as the
  * tail of one frame whose head is the dictionary, so its matches may
  * reach back into the dictionary's bytes.  The head's compressed form
- * is the same every time; setup_params() computes it once ("prefix") and
+ * is the same every time; prepare() computes it once ("prefix") and
  * only the tail is stored.  Decompression replays prefix and tail
  * through a streaming context and keeps the last PAGE_SIZE bytes.  The
  * dictionary is used as raw content (a trained dictionary's entropy
@@ -37,7 +37,7 @@
 /* Largest dictionary prefix mode takes. */
 #define ZSTD_BE_PREFIX_MAX	SZ_64K
 
-struct zstd_be_params {
+struct zstd_be_shared {
 	zstd_parameters zp;
 	size_t cctx_size;		/* the cstream's in prefix mode */
 	size_t dctx_size;		/* the dstream's in prefix mode */
@@ -49,7 +49,7 @@ struct zstd_be_params {
 	size_t window;			/* dictionary plus a page */
 };
 
-struct zstd_be_ctx {
+struct zstd_be_work {
 	zstd_cctx *cctx;
 	zstd_dctx *dctx;
 	zstd_cstream *cs;		/* prefix mode only, */
@@ -59,12 +59,12 @@ struct zstd_be_ctx {
 	void *scratch;			/* prefix mode: prefix_len bytes */
 };
 
-static bool zstd_be_prefix_mode(const struct zcomp_params *params)
+static bool zstd_be_prefix_mode(const struct zcomp_conf *conf)
 {
-	return params->dict && !ZRAM_HAVE_ZSTD_DICT;
+	return conf->dict && !ZRAM_HAVE_ZSTD_DICT;
 }
 
-/* Dictionaries are digested in setup_params(), which may sleep. */
+/* Dictionaries are digested in prepare(), which may sleep. */
 static void *zstd_be_alloc(void *opaque, size_t size)
 {
 	return kvmalloc(size, GFP_KERNEL);
@@ -80,9 +80,9 @@ static const zstd_custom_mem zstd_be_mem = {
 	.customFree = zstd_be_free,
 };
 
-static void zstd_be_release_params(struct zcomp_params *params)
+static void zstd_be_release(void *shared)
 {
-	struct zstd_be_params *p = params->drv_data;
+	struct zstd_be_shared *p = shared;
 
 	if (!p)
 		return;
@@ -92,7 +92,6 @@ static void zstd_be_release_params(struct zcomp_params *params)
 		zstd_free_ddict(p->ddict);
 	kvfree(p->prefix);
 	kfree(p);
-	params->drv_data = NULL;
 }
 
 /*
@@ -122,27 +121,25 @@ static int zstd_be_stream(zstd_cstream *cs, zstd_in_buffer *in,
 }
 
 /* Prefix mode: window and workspace sizes, and the prefix itself. */
-static int zstd_be_setup_prefix(struct zcomp_params *params,
-				struct zstd_be_params *p)
+static int zstd_be_setup_prefix(const struct zcomp_conf *conf,
+				struct zstd_be_shared *p)
 {
-	zstd_in_buffer in = { .src = params->dict, .size = params->dict_sz };
+	zstd_in_buffer in = { .src = conf->dict, .size = conf->dict_len };
 	zstd_out_buffer out;
 	zstd_cstream *cs;
 	void *mem;
 	int ret;
 
-	if (params->dict_sz > ZSTD_BE_PREFIX_MAX) {
-		zstd_be_release_params(params);
+	if (conf->dict_len > ZSTD_BE_PREFIX_MAX)
 		return -EFBIG;
-	}
-	p->window = params->dict_sz + PAGE_SIZE;
+	p->window = conf->dict_len + PAGE_SIZE;
 	/* Every byte of the dictionary must stay within reach. */
 	while ((1UL << p->zp.cParams.windowLog) < p->window)
 		p->zp.cParams.windowLog++;
 	p->cctx_size = zstd_cstream_workspace_bound(&p->zp.cParams);
 	p->dctx_size = zstd_dstream_workspace_bound(1UL << p->zp.cParams.windowLog);
 
-	out.size = zstd_compress_bound(params->dict_sz) + 64;
+	out.size = zstd_compress_bound(conf->dict_len) + 64;
 	out.pos = 0;
 	out.dst = kvmalloc(out.size, GFP_KERNEL);
 	mem = kvmalloc(p->cctx_size, GFP_KERNEL);
@@ -162,166 +159,164 @@ static int zstd_be_setup_prefix(struct zcomp_params *params,
 out:
 	kvfree(mem);
 	kvfree(out.dst);
-	if (ret)
-		zstd_be_release_params(params);
 	return ret;
 }
 
-static int zstd_be_setup_params(struct zcomp_params *params)
+static int zstd_be_prepare(const struct zcomp_conf *conf, void **shared)
 {
-	struct zstd_be_params *p;
-	int level = params->level;
+	struct zstd_be_shared *p;
+	int level = zcomp_level_or(conf, ZSTD_CLEVEL_DEFAULT);
+	int ret = 0;
 
-	if (level == ZCOMP_PARAM_NO_LEVEL)
-		level = ZSTD_CLEVEL_DEFAULT;
 	/* 0 is zstd's own spelling of the default level. */
 	if (level < zstd_min_clevel() || level > zstd_max_clevel())
 		return -EINVAL;
-	if (!params->dict != !params->dict_sz)
+	if (!conf->dict != !conf->dict_len)
 		return -EINVAL;
 
 	p = kzalloc(sizeof(*p), GFP_KERNEL);
 	if (!p)
 		return -ENOMEM;
-	params->drv_data = p;
 
 	/* Tables sized for a page plus whatever the dictionary adds. */
-	p->zp = zstd_get_params(level, PAGE_SIZE + params->dict_sz);
-	if (zstd_be_prefix_mode(params))
-		return zstd_be_setup_prefix(params, p);
+	p->zp = zstd_get_params(level, PAGE_SIZE + conf->dict_len);
+	if (zstd_be_prefix_mode(conf)) {
+		ret = zstd_be_setup_prefix(conf, p);
+		goto out;
+	}
 	p->cctx_size = zstd_cctx_workspace_bound(&p->zp.cParams);
 	p->dctx_size = zstd_dctx_workspace_bound();
-	if (!params->dict)
-		return 0;
+	if (!conf->dict)
+		goto out;
 
 	/*
 	 * By reference: the caller keeps the dictionary for as long as
 	 * these live.  Failing here means no memory or a zstd-format
 	 * dictionary that does not parse; the latter is far likelier.
 	 */
-	p->cdict = zstd_create_cdict_byreference(params->dict,
-						 params->dict_sz,
+	p->cdict = zstd_create_cdict_byreference(conf->dict, conf->dict_len,
 						 p->zp.cParams, zstd_be_mem);
-	p->ddict = zstd_create_ddict_byreference(params->dict,
-						 params->dict_sz, zstd_be_mem);
-	if (!p->cdict || !p->ddict) {
-		zstd_be_release_params(params);
-		return -EINVAL;
+	p->ddict = zstd_create_ddict_byreference(conf->dict, conf->dict_len,
+						 zstd_be_mem);
+	if (!p->cdict || !p->ddict)
+		ret = -EINVAL;
+out:
+	if (ret) {
+		zstd_be_release(p);
+		return ret;
 	}
+	*shared = p;
 	return 0;
 }
 
-static void zstd_be_destroy_ctx(struct zcomp_ctx *ctx)
+static void zstd_be_free_work(void *work)
 {
-	struct zstd_be_ctx *c = ctx->context;
+	struct zstd_be_work *w = work;
 
-	if (!c)
-		return;
 	/* The contexts live inside the workspaces. */
-	kvfree(c->cctx_mem);
-	kvfree(c->dctx_mem);
-	kvfree(c->scratch);
-	kfree(c);
-	ctx->context = NULL;
+	kvfree(w->cctx_mem);
+	kvfree(w->dctx_mem);
+	kvfree(w->scratch);
+	kfree(w);
 }
 
-static int zstd_be_create_ctx(struct zcomp_params *params,
-			      struct zcomp_ctx *ctx)
+static int zstd_be_alloc_work(const struct zcomp *comp, void **work)
 {
-	struct zstd_be_params *p = params->drv_data;
-	struct zstd_be_ctx *c;
+	const struct zstd_be_shared *p = comp->shared;
+	struct zstd_be_work *w;
 
-	c = kzalloc(sizeof(*c), GFP_KERNEL);
-	if (!c)
+	w = kzalloc(sizeof(*w), GFP_KERNEL);
+	if (!w)
 		return -ENOMEM;
-	ctx->context = c;
 
-	c->cctx_mem = kvmalloc(p->cctx_size, GFP_KERNEL);
-	c->dctx_mem = kvmalloc(p->dctx_size, GFP_KERNEL);
-	if (!c->cctx_mem || !c->dctx_mem)
+	w->cctx_mem = kvmalloc(p->cctx_size, GFP_KERNEL);
+	w->dctx_mem = kvmalloc(p->dctx_size, GFP_KERNEL);
+	if (!w->cctx_mem || !w->dctx_mem)
 		goto err;
 	if (p->prefix) {
-		c->scratch = kvmalloc(max(p->prefix_len, PAGE_SIZE), GFP_KERNEL);
-		c->cs = zstd_init_cstream(&p->zp, p->window, c->cctx_mem,
+		w->scratch = kvmalloc(max(p->prefix_len, PAGE_SIZE), GFP_KERNEL);
+		w->cs = zstd_init_cstream(&p->zp, p->window, w->cctx_mem,
 					  p->cctx_size);
-		c->ds = zstd_init_dstream(1UL << p->zp.cParams.windowLog,
-					  c->dctx_mem, p->dctx_size);
-		if (!c->scratch || !c->cs || !c->ds)
+		w->ds = zstd_init_dstream(1UL << p->zp.cParams.windowLog,
+					  w->dctx_mem, p->dctx_size);
+		if (!w->scratch || !w->cs || !w->ds)
 			goto err;
-		return 0;
+	} else {
+		w->cctx = zstd_init_cctx(w->cctx_mem, p->cctx_size);
+		w->dctx = zstd_init_dctx(w->dctx_mem, p->dctx_size);
+		if (!w->cctx || !w->dctx)
+			goto err;
 	}
-	c->cctx = zstd_init_cctx(c->cctx_mem, p->cctx_size);
-	c->dctx = zstd_init_dctx(c->dctx_mem, p->dctx_size);
-	if (!c->cctx || !c->dctx)
-		goto err;
+	*work = w;
 	return 0;
 err:
-	zstd_be_destroy_ctx(ctx);
+	zstd_be_free_work(w);
 	return -ENOMEM;
 }
 
 /*
  * Prefix mode: compress the dictionary into the scratch buffer (it must
- * come out as the prefix computed at set-up), then the page into dst.
+ * come out as the prefix computed at set-up), then the page into @dst.
  */
-static int zstd_be_compress_prefix(struct zcomp_params *params,
-				   struct zstd_be_ctx *c,
-				   struct zcomp_req *req)
+static int zstd_be_compress_prefix(const struct zcomp *comp,
+				   struct zstd_be_work *w,
+				   const void *src, size_t src_len,
+				   void *dst, size_t dst_cap)
 {
-	struct zstd_be_params *p = params->drv_data;
-	zstd_in_buffer in = { .src = params->dict, .size = params->dict_sz };
-	zstd_out_buffer out = { .dst = c->scratch, .size = p->prefix_len };
+	const struct zstd_be_shared *p = comp->shared;
+	zstd_in_buffer in = { .src = comp->conf->dict,
+			      .size = comp->conf->dict_len };
+	zstd_out_buffer out = { .dst = w->scratch, .size = p->prefix_len };
 	int ret;
 
-	if (zstd_is_error(zstd_reset_cstream(c->cs, p->window)))
+	if (zstd_is_error(zstd_reset_cstream(w->cs, p->window)))
 		return -EINVAL;
-	ret = zstd_be_stream(c->cs, &in, &out, false);
+	ret = zstd_be_stream(w->cs, &in, &out, false);
 	if (ret || out.pos != p->prefix_len ||
-	    memcmp(c->scratch, p->prefix, p->prefix_len)) {
+	    memcmp(w->scratch, p->prefix, p->prefix_len)) {
 		/* zstd output not reproducible: the page is stored raw. */
 		WARN_ONCE(1, "zstd dictionary prefix differs from set-up's\n");
 		return -EINVAL;
 	}
 
-	in = (zstd_in_buffer){ .src = req->src, .size = req->src_len };
-	out = (zstd_out_buffer){ .dst = req->dst, .size = req->dst_len };
-	ret = zstd_be_stream(c->cs, &in, &out, true);
+	in = (zstd_in_buffer){ .src = src, .size = src_len };
+	out = (zstd_out_buffer){ .dst = dst, .size = dst_cap };
+	ret = zstd_be_stream(w->cs, &in, &out, true);
 	if (ret)
 		return ret;
-	req->dst_len = out.pos;
-	return 0;
+	return out.pos;
 }
 
 /*
- * Prefix mode: decode prefix then @req's bytes as one frame.  The first
- * dict_sz bytes out are the dictionary again and go to the scratch
- * buffer, the rest to dst, which must receive exactly dst_len bytes.
+ * Prefix mode: decode prefix then @src as one frame.  The first
+ * dict_len bytes out are the dictionary again and go to the scratch
+ * buffer, the rest to @dst, which must not receive more than @dst_cap.
  */
-static int zstd_be_decompress_prefix(struct zcomp_params *params,
-				     struct zstd_be_ctx *c,
-				     struct zcomp_req *req)
+static int zstd_be_decompress_prefix(const struct zcomp *comp,
+				     struct zstd_be_work *w,
+				     const void *src, size_t src_len,
+				     void *dst, size_t dst_cap)
 {
-	struct zstd_be_params *p = params->drv_data;
+	const struct zstd_be_shared *p = comp->shared;
 	zstd_in_buffer in = { .src = p->prefix, .size = p->prefix_len };
-	size_t skip = params->dict_sz, done = 0, ret;
+	size_t skip = comp->conf->dict_len, done = 0, ret;
 	zstd_out_buffer out;
 	bool tail = false;
 
-	if (zstd_is_error(zstd_reset_dstream(c->ds)))
+	if (zstd_is_error(zstd_reset_dstream(w->ds)))
 		return -EINVAL;
 	for (;;) {
 		if (in.pos == in.size && !tail) {
-			in = (zstd_in_buffer){ .src = req->src,
-					       .size = req->src_len };
+			in = (zstd_in_buffer){ .src = src, .size = src_len };
 			tail = true;
 		}
 		if (skip)
-			out = (zstd_out_buffer){ .dst = c->scratch,
+			out = (zstd_out_buffer){ .dst = w->scratch,
 				.size = min_t(size_t, skip, PAGE_SIZE) };
 		else
-			out = (zstd_out_buffer){ .dst = req->dst + done,
-				.size = req->dst_len - done };
-		ret = zstd_decompress_stream(c->ds, &out, &in);
+			out = (zstd_out_buffer){ .dst = dst + done,
+				.size = dst_cap - done };
+		ret = zstd_decompress_stream(w->ds, &out, &in);
 		if (zstd_is_error(ret))
 			return -EINVAL;
 		if (skip)
@@ -334,67 +329,62 @@ static int zstd_be_decompress_prefix(struct zcomp_params *params,
 		if (tail && in.pos == in.size && !out.pos)
 			return -EINVAL;
 		/* The frame holds more than the page: corrupt. */
-		if (!skip && done == req->dst_len && out.size == 0)
+		if (!skip && done == dst_cap && out.size == 0)
 			return -EINVAL;
 	}
 	if (skip || in.pos != in.size)
 		return -EINVAL;
-	req->dst_len = done;
-	return 0;
+	return done;
 }
 
-static int zstd_be_compress(struct zcomp_params *params,
-			    struct zcomp_ctx *ctx, struct zcomp_req *req)
+static int zstd_be_compress(const struct zcomp *comp, void *work,
+			    const void *src, size_t src_len,
+			    void *dst, size_t dst_cap)
 {
-	struct zstd_be_params *p = params->drv_data;
-	struct zstd_be_ctx *c = ctx->context;
+	const struct zstd_be_shared *p = comp->shared;
+	struct zstd_be_work *w = work;
 	size_t ret;
 
 	if (p->prefix)
-		return zstd_be_compress_prefix(params, c, req);
-	/* Bounded by dst_len; the static workspace is never grown. */
+		return zstd_be_compress_prefix(comp, w, src, src_len, dst,
+					       dst_cap);
+	/* Bounded by dst_cap; the static workspace is never grown. */
 	if (p->cdict)
-		ret = zstd_compress_using_cdict(c->cctx, req->dst,
-						req->dst_len, req->src,
-						req->src_len, p->cdict);
+		ret = zstd_compress_using_cdict(w->cctx, dst, dst_cap, src,
+						src_len, p->cdict);
 	else
-		ret = zstd_compress_cctx(c->cctx, req->dst, req->dst_len,
-					 req->src, req->src_len, &p->zp);
-	if (zstd_is_error(ret))
-		return -EINVAL;
-	req->dst_len = ret;
-	return 0;
+		ret = zstd_compress_cctx(w->cctx, dst, dst_cap, src, src_len,
+					 &p->zp);
+	return zstd_is_error(ret) ? -EINVAL : ret;
 }
 
-static int zstd_be_decompress(struct zcomp_params *params,
-			      struct zcomp_ctx *ctx, struct zcomp_req *req)
+static int zstd_be_decompress(const struct zcomp *comp, void *work,
+			      const void *src, size_t src_len,
+			      void *dst, size_t dst_cap)
 {
-	struct zstd_be_params *p = params->drv_data;
-	struct zstd_be_ctx *c = ctx->context;
+	const struct zstd_be_shared *p = comp->shared;
+	struct zstd_be_work *w = work;
 	size_t ret;
 
 	if (p->prefix)
-		return zstd_be_decompress_prefix(params, c, req);
-	/* Never writes past dst + dst_len; an error on corrupt input. */
+		return zstd_be_decompress_prefix(comp, w, src, src_len, dst,
+						 dst_cap);
+	/* Never writes past dst + dst_cap; an error on corrupt input. */
 	if (p->ddict)
-		ret = zstd_decompress_using_ddict(c->dctx, req->dst,
-						  req->dst_len, req->src,
-						  req->src_len, p->ddict);
+		ret = zstd_decompress_using_ddict(w->dctx, dst, dst_cap, src,
+						  src_len, p->ddict);
 	else
-		ret = zstd_decompress_dctx(c->dctx, req->dst, req->dst_len,
-					   req->src, req->src_len);
-	if (zstd_is_error(ret))
-		return -EINVAL;
-	req->dst_len = ret;
-	return 0;
+		ret = zstd_decompress_dctx(w->dctx, dst, dst_cap, src,
+					   src_len);
+	return zstd_is_error(ret) ? -EINVAL : ret;
 }
 
-const struct zcomp_ops zcomp_zstd_ops = {
+const struct zcomp_backend zcomp_zstd_backend = {
 	.name		= "zstd",
-	.setup_params	= zstd_be_setup_params,
-	.release_params	= zstd_be_release_params,
-	.create_ctx	= zstd_be_create_ctx,
-	.destroy_ctx	= zstd_be_destroy_ctx,
+	.prepare	= zstd_be_prepare,
+	.release	= zstd_be_release,
+	.alloc_work	= zstd_be_alloc_work,
+	.free_work	= zstd_be_free_work,
 	.compress	= zstd_be_compress,
 	.decompress	= zstd_be_decompress,
 };

@@ -5,13 +5,14 @@
  * Every zcomp instance is one instance of a single, module-wide, dynamic
  * multi-instance CPU-hotplug state.  The state's prepare callback gives a
  * CPU its stream of the instance (output buffer, scratch page, backend
- * context) before the CPU runs anything; the teardown callback frees it
+ * work state) before the CPU runs anything; the teardown callback frees it
  * after the CPU is dead.  Adding the instance sets up every CPU already
  * online; removing it frees them all.
  *
  * A stream is only touched by the CPU that owns it, with preemption off
  * (stream->lock is a local lock), so the hot paths take no shared lock
- * and allocate nothing.
+ * and allocate nothing.  The instance's configuration and the backend's
+ * shared state are never written once the instance is set up.
  */
 
 #include <linux/cpuhotplug.h>
@@ -27,49 +28,42 @@
 #include "zcomp.h"
 #include "backend.h"
 
-/* Room for compressed output: worst cases of all backends fit easily. */
-#define ZCOMP_BUFFER_SIZE	(2 * PAGE_SIZE)
-
 /* Every backend, in the order comp_algorithm lists them. */
-static const struct zcomp_ops *const zcomp_backends[] = {
-	&zcomp_lzo_ops,
-	&zcomp_lzorle_ops,
-	&zcomp_lz4_ops,
-	&zcomp_lz4hc_ops,
-	&zcomp_zstd_ops,
-	&zcomp_deflate_ops,
+static const struct zcomp_backend *const zcomp_backends[] = {
+	&zcomp_lzo_backend,
+	&zcomp_lzorle_backend,
+	&zcomp_lz4_backend,
+	&zcomp_lz4hc_backend,
+	&zcomp_zstd_backend,
+	&zcomp_deflate_backend,
 };
 
-int zcomp_be_check_params(struct zcomp_params *params, s32 min, s32 max)
+int zcomp_be_check_conf(const struct zcomp_conf *conf, s32 min, s32 max)
 {
-	if (params->dict || params->dict_sz)
+	if (conf->dict || conf->dict_len)
 		return -EINVAL;
-	if (min <= max && params->level != ZCOMP_PARAM_NO_LEVEL &&
-	    (params->level < min || params->level > max))
+	if (min <= max && conf->level != ZCOMP_LEVEL_DEFAULT &&
+	    (conf->level < min || conf->level > max))
 		return -EINVAL;
 	return 0;
 }
 
-void zcomp_be_release_nothing(struct zcomp_params *params)
+int zcomp_be_alloc_work(size_t size, void **work)
 {
+	*work = kvmalloc(size, GFP_KERNEL);
+	return *work ? 0 : -ENOMEM;
 }
 
-int zcomp_be_alloc_workmem(struct zcomp_ctx *ctx, size_t size)
+void zcomp_be_free_work(void *work)
 {
-	ctx->context = kvmalloc(size, GFP_KERNEL);
-	return ctx->context ? 0 : -ENOMEM;
-}
-
-void zcomp_be_free_workmem(struct zcomp_ctx *ctx)
-{
-	kvfree(ctx->context);
-	ctx->context = NULL;
+	kvfree(work);
 }
 
 /* Number returned by cpuhp_setup_state_multi(); 0 while not set up. */
 static enum cpuhp_state zcomp_cpuhp_state;
 
-const struct zcomp_ops *zcomp_lookup(const char *name)
+/* Backend called @name, or NULL. */
+static const struct zcomp_backend *zcomp_lookup(const char *name)
 {
 	unsigned int i;
 
@@ -102,40 +96,41 @@ ssize_t zcomp_available_show(const char *cur, char *buf, ssize_t at)
 }
 
 /* Free whatever part of @zstrm exists; safe on a zeroed stream. */
-static void zcomp_strm_release(struct zcomp *comp, struct zcomp_strm *zstrm)
+static void zcomp_stream_release(struct zcomp *comp,
+				 struct zcomp_stream *zstrm)
 {
-	if (zstrm->ctx.context)
-		comp->ops->destroy_ctx(&zstrm->ctx);
-	zstrm->ctx.context = NULL;
-	kvfree(zstrm->buffer);
-	zstrm->buffer = NULL;
-	kvfree(zstrm->local_copy);
-	zstrm->local_copy = NULL;
+	if (zstrm->work)
+		comp->backend->free_work(zstrm->work);
+	zstrm->work = NULL;
+	kvfree(zstrm->out);
+	zstrm->out = NULL;
+	kvfree(zstrm->scratch);
+	zstrm->scratch = NULL;
 }
 
 /* CPUHP prepare callback: runs in process context before @cpu starts. */
 static int zcomp_cpu_up_prepare(unsigned int cpu, struct hlist_node *node)
 {
 	struct zcomp *comp = hlist_entry(node, struct zcomp, node);
-	struct zcomp_strm *zstrm = per_cpu_ptr(comp->stream, cpu);
+	struct zcomp_stream *zstrm = per_cpu_ptr(comp->stream, cpu);
 	int nid = cpu_to_node(cpu);
+	void *work = NULL;
 	int ret;
 
 	local_lock_init(&zstrm->lock);
-	zstrm->buffer = kvmalloc_node(ZCOMP_BUFFER_SIZE, GFP_KERNEL, nid);
-	zstrm->local_copy = kvmalloc_node(PAGE_SIZE, GFP_KERNEL, nid);
-	if (!zstrm->buffer || !zstrm->local_copy) {
+	zstrm->out = kvmalloc_node(ZCOMP_OUT_SIZE, GFP_KERNEL, nid);
+	zstrm->scratch = kvmalloc_node(PAGE_SIZE, GFP_KERNEL, nid);
+	if (!zstrm->out || !zstrm->scratch) {
 		ret = -ENOMEM;
 		goto err;
 	}
-	ret = comp->ops->create_ctx(comp->params, &zstrm->ctx);
-	if (ret) {
-		zstrm->ctx.context = NULL;
+	ret = comp->backend->alloc_work(comp, &work);
+	if (ret)
 		goto err;
-	}
+	zstrm->work = work;
 	return 0;
 err:
-	zcomp_strm_release(comp, zstrm);
+	zcomp_stream_release(comp, zstrm);
 	return ret;
 }
 
@@ -144,17 +139,24 @@ static int zcomp_cpu_dead(unsigned int cpu, struct hlist_node *node)
 {
 	struct zcomp *comp = hlist_entry(node, struct zcomp, node);
 
-	zcomp_strm_release(comp, per_cpu_ptr(comp->stream, cpu));
+	zcomp_stream_release(comp, per_cpu_ptr(comp->stream, cpu));
 	return 0;
 }
 
-struct zcomp *zcomp_create(const char *name, struct zcomp_params *params)
+static void zcomp_release_shared(struct zcomp *comp)
 {
-	const struct zcomp_ops *ops = zcomp_lookup(name);
+	if (comp->backend->release)
+		comp->backend->release(comp->shared);
+	comp->shared = NULL;
+}
+
+struct zcomp *zcomp_create(const char *name, const struct zcomp_conf *conf)
+{
+	const struct zcomp_backend *backend = zcomp_lookup(name);
 	struct zcomp *comp;
 	int ret;
 
-	if (!ops)
+	if (!backend)
 		return ERR_PTR(-EINVAL);
 	if (WARN_ON_ONCE(!zcomp_cpuhp_state))
 		return ERR_PTR(-ENODEV);
@@ -162,18 +164,17 @@ struct zcomp *zcomp_create(const char *name, struct zcomp_params *params)
 	comp = kzalloc(sizeof(*comp), GFP_KERNEL);
 	if (!comp)
 		return ERR_PTR(-ENOMEM);
-	comp->ops = ops;
-	comp->params = params;
+	comp->backend = backend;
+	comp->conf = conf;
 
-	params->drv_data = NULL;
-	ret = ops->setup_params(params);
+	ret = backend->prepare(conf, &comp->shared);
 	if (ret)
 		goto err_free;
 
-	comp->stream = alloc_percpu(struct zcomp_strm);
+	comp->stream = alloc_percpu(struct zcomp_stream);
 	if (!comp->stream) {
 		ret = -ENOMEM;
-		goto err_params;
+		goto err_shared;
 	}
 
 	/* Sets up every online CPU; undoes the ones done if one fails. */
@@ -184,8 +185,8 @@ struct zcomp *zcomp_create(const char *name, struct zcomp_params *params)
 
 err_stream:
 	free_percpu(comp->stream);
-err_params:
-	ops->release_params(params);
+err_shared:
+	zcomp_release_shared(comp);
 err_free:
 	kfree(comp);
 	return ERR_PTR(ret);
@@ -197,11 +198,11 @@ void zcomp_destroy(struct zcomp *comp)
 		return;
 	cpuhp_state_remove_instance(zcomp_cpuhp_state, &comp->node);
 	free_percpu(comp->stream);
-	comp->ops->release_params(comp->params);
+	zcomp_release_shared(comp);
 	kfree(comp);
 }
 
-struct zcomp_strm *zcomp_stream_get(struct zcomp *comp)
+struct zcomp_stream *zcomp_stream_get(struct zcomp *comp)
 {
 	local_lock(&comp->stream->lock);
 	return this_cpu_ptr(comp->stream);
@@ -212,42 +213,32 @@ void zcomp_stream_put(struct zcomp *comp)
 	local_unlock(&comp->stream->lock);
 }
 
-int zcomp_compress(struct zcomp *comp, struct zcomp_strm *zstrm,
+int zcomp_compress(struct zcomp *comp, struct zcomp_stream *zstrm,
 		   const void *src, unsigned int *dst_len)
 {
-	struct zcomp_req req = {
-		.src = src,
-		.src_len = PAGE_SIZE,
-		.dst = zstrm->buffer,
-		.dst_len = ZCOMP_BUFFER_SIZE,
-	};
 	int ret;
 
-	ret = comp->ops->compress(comp->params, &zstrm->ctx, &req);
-	if (ret)
+	ret = comp->backend->compress(comp, zstrm->work, src, PAGE_SIZE,
+				      zstrm->out, ZCOMP_OUT_SIZE);
+	if (ret < 0)
 		return ret;
-	if (WARN_ON_ONCE(!req.dst_len || req.dst_len > ZCOMP_BUFFER_SIZE))
+	if (WARN_ON_ONCE(!ret || ret > ZCOMP_OUT_SIZE))
 		return -EINVAL;
-	*dst_len = req.dst_len;
+	*dst_len = ret;
 	return 0;
 }
 
-int zcomp_decompress(struct zcomp *comp, struct zcomp_strm *zstrm,
+int zcomp_decompress(struct zcomp *comp, struct zcomp_stream *zstrm,
 		     const void *src, unsigned int src_len, void *dst)
 {
-	struct zcomp_req req = {
-		.src = src,
-		.src_len = src_len,
-		.dst = dst,
-		.dst_len = PAGE_SIZE,
-	};
 	int ret;
 
-	ret = comp->ops->decompress(comp->params, &zstrm->ctx, &req);
-	if (ret)
+	ret = comp->backend->decompress(comp, zstrm->work, src, src_len,
+					dst, PAGE_SIZE);
+	if (ret < 0)
 		return ret;
 	/* A short page is as corrupt as a bad bit stream. */
-	return req.dst_len == PAGE_SIZE ? 0 : -EINVAL;
+	return ret == PAGE_SIZE ? 0 : -EINVAL;
 }
 
 int zcomp_init(void)

@@ -152,7 +152,7 @@ void zram_update_used_max(struct zram *zram, unsigned long pages)
 int zram_read_slot_locked(struct zram *zram, u32 index, struct page *page)
 {
 	struct zram_slot *slot = &zram->slots[index];
-	struct zcomp_strm *zstrm;
+	struct zcomp_stream *zstrm;
 	struct zcomp *comp;
 	unsigned int size;
 	const void *src;
@@ -173,7 +173,7 @@ int zram_read_slot_locked(struct zram *zram, u32 index, struct page *page)
 	comp = zram->comps[zram_get_prio(zram, index)];
 	size = zram_get_obj_size(zram, index);
 	zstrm = zcomp_stream_get(comp);
-	src = zsm_read_begin(zram->pool, slot->handle, zstrm->local_copy);
+	src = zsm_read_begin(zram->pool, slot->handle, zstrm->scratch);
 	if (size == PAGE_SIZE)
 		memcpy(dst, src, PAGE_SIZE);
 	else
@@ -227,7 +227,7 @@ static int zram_write_page(struct zram *zram, struct page *page, u32 index)
 	unsigned int comp_len, handle_len = 0;
 	unsigned long limit = READ_ONCE(zram->limit_pages);
 	struct zcomp *comp = zram->comps[ZRAM_PRIMARY_COMP];
-	struct zcomp_strm *zstrm;
+	struct zcomp_stream *zstrm;
 	bool same, huge;
 	void *mem;
 	int ret;
@@ -294,7 +294,7 @@ again:
 		zsm_write(zram->pool, handle, mem, PAGE_SIZE);
 		kunmap_local(mem);
 	} else {
-		zsm_write(zram->pool, handle, zstrm->buffer, comp_len);
+		zsm_write(zram->pool, handle, zstrm->out, comp_len);
 	}
 	zcomp_stream_put(comp);
 
@@ -569,11 +569,11 @@ bool zram_is_zram_bdev(struct block_device *bdev)
 /* ---- set-up and tear-down ---- */
 
 /* Back to no level and no dictionary. */
-void zram_params_reset(struct zcomp_params *params)
+void zram_conf_reset(struct zcomp_conf *conf)
 {
-	vfree(params->dict);
-	memset(params, 0, sizeof(*params));
-	params->level = ZCOMP_PARAM_NO_LEVEL;
+	vfree(conf->dict);
+	memset(conf, 0, sizeof(*conf));
+	conf->level = ZCOMP_LEVEL_DEFAULT;
 }
 
 /*
@@ -583,7 +583,7 @@ void zram_params_reset(struct zcomp_params *params)
 void zram_set_alg(struct zram *zram, unsigned int prio, const char *name)
 {
 	strscpy(zram->comp_algs[prio], name, ZRAM_MAX_ALG_NAME);
-	zram_params_reset(&zram->comp_params[prio]);
+	zram_conf_reset(&zram->comp_conf[prio]);
 }
 
 /*
@@ -594,7 +594,7 @@ static void zram_drop_recomp(struct zram *zram)
 {
 	unsigned int prio;
 
-	zram_params_reset(&zram->comp_params[ZRAM_PRIMARY_COMP]);
+	zram_conf_reset(&zram->comp_conf[ZRAM_PRIMARY_COMP]);
 	for (prio = 1; prio < ZRAM_MAX_COMPS; prio++)
 		zram_set_alg(zram, prio, "");
 }
@@ -679,7 +679,7 @@ int zram_setup(struct zram *zram, u64 disksize)
 
 		if (!zram->comp_algs[i][0])
 			continue;
-		comp = zcomp_create(zram->comp_algs[i], &zram->comp_params[i]);
+		comp = zcomp_create(zram->comp_algs[i], &zram->comp_conf[i]);
 		if (IS_ERR(comp)) {
 			ret = PTR_ERR(comp);
 			pr_err("zram%d: cannot set up %s: %d\n", zram->id,

@@ -106,7 +106,7 @@ struct zram {
 	 * once initialized, their zcomp instances.
 	 */
 	char comp_algs[ZRAM_MAX_COMPS][ZRAM_MAX_ALG_NAME];
-	struct zcomp_params comp_params[ZRAM_MAX_COMPS];
+	struct zcomp_conf comp_conf[ZRAM_MAX_COMPS];
 	struct zcomp *comps[ZRAM_MAX_COMPS];
 
 	struct zram_slot *slots;	/* disksize >> PAGE_SHIFT entries */
@@ -146,7 +146,7 @@ void zram_release_data(struct zram *zram, u32 index);
 void zram_free_slot(struct zram *zram, u32 index);
 int zram_read_slot_locked(struct zram *zram, u32 index, struct page *page);
 void zram_update_used_max(struct zram *zram, unsigned long pages);
-void zram_params_reset(struct zcomp_params *params);
+void zram_conf_reset(struct zcomp_conf *conf);
 void zram_set_alg(struct zram *zram, unsigned int prio, const char *name);
 int zram_setup(struct zram *zram, u64 disksize);
 void zram_reset_device(struct zram *zram);

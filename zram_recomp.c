@@ -120,7 +120,7 @@ static int zram_recompress_slot(struct zram *zram, u32 index,
 	unsigned int prio, new_prio = 0, old_prio, old_size, new_len = 0;
 	struct zram_slot *slot = &zram->slots[index];
 	int failed = 0;
-	struct zcomp_strm *zstrm;
+	struct zcomp_stream *zstrm;
 	unsigned long handle;
 	size_t old_slot;
 	void *mem;
@@ -157,7 +157,7 @@ static int zram_recompress_slot(struct zram *zram, u32 index,
 			failed = ret;
 		if (!ret && len < zram->huge_class_size &&
 		    zsm_slot_size(zram->pool, len) < old_slot) {
-			memcpy(buf, zstrm->buffer, len);
+			memcpy(buf, zstrm->out, len);
 			new_len = len;
 			new_prio = prio;
 		}
@@ -336,7 +336,7 @@ out:
  * -EINVAL for an empty file or one that is not a regular file, -EFBIG
  * for a big one.
  */
-static ssize_t zram_load_file(const char *path, void **out)
+static ssize_t zram_load_file(const char *path, const void **out)
 {
 	struct file *file;
 	loff_t size, pos = 0;
@@ -388,7 +388,7 @@ static ssize_t algorithm_params_store(struct device *dev,
 {
 	struct zram *zram = dev_to_zram(dev);
 	char *args, *pos, *key, *val, *alg = NULL, *path = NULL;
-	struct zcomp_params params = { .level = ZCOMP_PARAM_NO_LEVEL };
+	struct zcomp_conf conf = { .level = ZCOMP_LEVEL_DEFAULT };
 	unsigned int prio = 0;
 	struct zcomp *comp;
 	ssize_t size;
@@ -405,8 +405,8 @@ static ssize_t algorithm_params_store(struct device *dev,
 		if (ret)
 			continue;
 		if (!strcmp(key, "level")) {
-			if (kstrtos32(val, 10, &params.level) ||
-			    params.level == ZCOMP_PARAM_NO_LEVEL)
+			if (kstrtos32(val, 10, &conf.level) ||
+			    conf.level == ZCOMP_LEVEL_DEFAULT)
 				ret = -EINVAL;
 		} else if (!strcmp(key, "dict")) {
 			path = val;
@@ -422,12 +422,12 @@ static ssize_t algorithm_params_store(struct device *dev,
 		goto out;
 
 	if (path) {
-		size = zram_load_file(path, &params.dict);
+		size = zram_load_file(path, &conf.dict);
 		if (size < 0) {
 			ret = size;
 			goto out;
 		}
-		params.dict_sz = size;
+		conf.dict_len = size;
 	}
 
 	down_write(&zram->init_lock);
@@ -439,21 +439,20 @@ static ssize_t algorithm_params_store(struct device *dev,
 	if (ret < 0)
 		goto out_unlock;
 	prio = ret;
-	comp = zcomp_create(zram->comp_algs[prio], &params);
+	comp = zcomp_create(zram->comp_algs[prio], &conf);
 	if (IS_ERR(comp)) {
 		ret = PTR_ERR(comp);
 		goto out_unlock;
 	}
 	zcomp_destroy(comp);
-	params.drv_data = NULL;
-	zram_params_reset(&zram->comp_params[prio]);
-	zram->comp_params[prio] = params;
-	params.dict = NULL;
+	zram_conf_reset(&zram->comp_conf[prio]);
+	zram->comp_conf[prio] = conf;
+	conf.dict = NULL;
 	ret = 0;
 out_unlock:
 	up_write(&zram->init_lock);
 out:
-	vfree(params.dict);
+	vfree(conf.dict);
 	kfree(args);
 	return ret ? ret : len;
 }

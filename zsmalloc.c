@@ -58,6 +58,8 @@
  * gfp).  Compaction holds 1. and 2. only while it empties a single
  * zspage (at most ZSM_MAX_PAGES_PER_ZSPAGE pages of copying).
  */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
 #include <linux/atomic.h>
 #include <linux/debugfs.h>
 #include <linux/gfp.h>
@@ -110,7 +112,6 @@ struct zsm_class {
 	unsigned int hdr;		/* header bytes: 0 or ZSM_HDR_SIZE */
 	unsigned int ppz;		/* pages per zspage */
 	unsigned int objs;		/* slots per zspage */
-	unsigned int index;		/* position in pool->classes[] */
 } ____cacheline_aligned_in_smp;
 
 struct zsm_zspage {
@@ -184,62 +185,67 @@ static unsigned long zsm_slot_offset(const struct zsm_class *class,
 	return (unsigned long)idx * class->size;
 }
 
-/* Copy @len bytes at byte @off of @zspage out to @dst. */
-static void zsm_copy_from(const struct zsm_zspage *zspage, unsigned long off,
-			  void *dst, unsigned int len)
+/*
+ * One side of a copy: bytes of a zspage from byte @off on, or, with no
+ * zspage, a plain buffer from @buf + @off on.
+ */
+struct zsm_span {
+	const struct zsm_zspage *zspage;
+	unsigned long off;
+	void *buf;
+};
+
+/* Bytes of @s reachable through one mapping. */
+static unsigned int zsm_span_room(const struct zsm_span *s)
+{
+	return s->zspage ? PAGE_SIZE - offset_in_page(s->off) : UINT_MAX;
+}
+
+static void *zsm_span_map(const struct zsm_span *s)
+{
+	if (!s->zspage)
+		return s->buf + s->off;
+	return kmap_local_page(s->zspage->pages[s->off >> PAGE_SHIFT]) +
+	       offset_in_page(s->off);
+}
+
+static void zsm_span_unmap(const struct zsm_span *s, void *mem)
+{
+	if (s->zspage)
+		kunmap_local(mem);
+}
+
+/*
+ * Copy @len bytes from @src to @dst, one piece at a time: no piece
+ * crosses a page of either zspage.
+ */
+static void zsm_copy(struct zsm_span dst, struct zsm_span src,
+		     unsigned int len)
 {
 	while (len) {
-		unsigned int poff = offset_in_page(off);
-		unsigned int chunk = min_t(unsigned int, len,
-					   PAGE_SIZE - poff);
-		void *src = kmap_local_page(zspage->pages[off >> PAGE_SHIFT]);
+		unsigned int chunk = min3(len, zsm_span_room(&dst),
+					  zsm_span_room(&src));
+		void *s = zsm_span_map(&src);
+		void *d = zsm_span_map(&dst);
 
-		memcpy(dst, src + poff, chunk);
-		kunmap_local(src);
-		dst += chunk;
-		off += chunk;
+		memcpy(d, s, chunk);
+		zsm_span_unmap(&dst, d);
+		zsm_span_unmap(&src, s);
+		dst.off += chunk;
+		src.off += chunk;
 		len -= chunk;
 	}
 }
 
-/* Copy @len bytes from @src into @zspage at byte @off. */
-static void zsm_copy_to(struct zsm_zspage *zspage, unsigned long off,
-			const void *src, unsigned int len)
+/* The bytes of slot @idx after its header. */
+static struct zsm_span zsm_payload(const struct zsm_class *class,
+				   const struct zsm_zspage *zspage,
+				   unsigned int idx)
 {
-	while (len) {
-		unsigned int poff = offset_in_page(off);
-		unsigned int chunk = min_t(unsigned int, len,
-					   PAGE_SIZE - poff);
-		void *dst = kmap_local_page(zspage->pages[off >> PAGE_SHIFT]);
-
-		memcpy(dst + poff, src, chunk);
-		kunmap_local(dst);
-		src += chunk;
-		off += chunk;
-		len -= chunk;
-	}
-}
-
-/* Copy @len bytes between two zspages, page piece by page piece. */
-static void zsm_copy_between(struct zsm_zspage *dz, unsigned long doff,
-			     const struct zsm_zspage *sz, unsigned long soff,
-			     unsigned int len)
-{
-	while (len) {
-		unsigned int dpo = offset_in_page(doff);
-		unsigned int spo = offset_in_page(soff);
-		unsigned int chunk = min3(len, (unsigned int)PAGE_SIZE - dpo,
-					  (unsigned int)PAGE_SIZE - spo);
-		const void *s = kmap_local_page(sz->pages[soff >> PAGE_SHIFT]);
-		void *d = kmap_local_page(dz->pages[doff >> PAGE_SHIFT]);
-
-		memcpy(d + dpo, s + spo, chunk);
-		kunmap_local(d);
-		kunmap_local(s);
-		doff += chunk;
-		soff += chunk;
-		len -= chunk;
-	}
+	return (struct zsm_span){
+		.zspage = zspage,
+		.off = zsm_slot_offset(class, idx) + class->hdr,
+	};
 }
 
 static unsigned long zsm_read_hdr(const struct zsm_class *class,
@@ -330,6 +336,29 @@ static unsigned long zsm_class_free_slots(const struct zsm_class *class)
 	unsigned long inuse = READ_ONCE(class->inuse);
 
 	return slots > inuse ? slots - inuse : 0;
+}
+
+/*
+ * Pages that compaction could release from @class when it has
+ * @free_slots free slots: one zspage for every zspage's worth of them.
+ * None in classes of one object per zspage (no zspage is ever partial).
+ */
+static unsigned long zsm_freeable_pages(const struct zsm_class *class,
+					unsigned long free_slots)
+{
+	if (!class->hdr)
+		return 0;
+	return free_slots / class->objs * class->ppz;
+}
+
+/* Live objects and zspages of @class, read together. */
+static void zsm_class_counts(struct zsm_class *class, unsigned long *inuse,
+			     unsigned long *zspages)
+{
+	spin_lock(&class->lock);
+	*inuse = class->inuse;
+	*zspages = class->zspages;
+	spin_unlock(&class->lock);
 }
 
 /* Put @handle into a free slot of @zspage; returns the slot index. */
@@ -567,7 +596,8 @@ const void *zsm_read_begin(struct zsm_pool *pool, unsigned long handle,
 		addr = kmap_local_page(zspage->pages[off >> PAGE_SHIFT]);
 		return addr + offset_in_page(off);
 	}
-	zsm_copy_from(zspage, off, local_copy, len);
+	zsm_copy((struct zsm_span){ .buf = local_copy },
+		 (struct zsm_span){ .zspage = zspage, .off = off }, len);
 	return local_copy;
 }
 
@@ -596,7 +626,9 @@ void zsm_write(struct zsm_pool *pool, unsigned long handle,
 	zsm_locate(handle, &zspage, &off, &room);
 	if (WARN_ON_ONCE(len > room))
 		len = room;
-	zsm_copy_to(zspage, off, src, len);
+	/* The buffer side of a copy is only written when it is @dst. */
+	zsm_copy((struct zsm_span){ .zspage = zspage, .off = off },
+		 (struct zsm_span){ .buf = (void *)src }, len);
 	read_unlock(&pool->move_lock);
 }
 
@@ -612,39 +644,12 @@ unsigned long zsm_pages_compacted(struct zsm_pool *pool)
 	return atomic_long_read(&pool->compacted);
 }
 
-unsigned int zsm_class_count(struct zsm_pool *pool)
-{
-	return pool->nr_classes;
-}
-
-int zsm_class_stat(struct zsm_pool *pool, unsigned int idx,
-		   struct zsm_class_stat *st)
-{
-	struct zsm_class *class;
-
-	if (idx >= pool->nr_classes || !st)
-		return -EINVAL;
-	class = pool->classes[idx];
-	st->size = class->size - class->hdr;
-	st->pages_per_zspage = class->ppz;
-	st->objs_per_zspage = class->objs;
-	spin_lock(&class->lock);
-	st->objs_inuse = class->inuse;
-	st->zspages = class->zspages;
-	spin_unlock(&class->lock);
-	st->objs_allocated = st->zspages * class->objs;
-	st->pages = st->zspages * class->ppz;
-	return 0;
-}
-
 /* ---- compaction ---- */
 
 /* Pages that compacting @class could give back, judged without locks. */
 static unsigned long zsm_class_freeable(const struct zsm_class *class)
 {
-	if (!class->hdr)
-		return 0;
-	return zsm_class_free_slots(class) / class->objs * class->ppz;
+	return zsm_freeable_pages(class, zsm_class_free_slots(class));
 }
 
 /*
@@ -669,9 +674,8 @@ static bool zsm_drain(struct zsm_class *class, struct zsm_zspage *src)
 			return false;
 		}
 		j = zsm_slot_take(class, dst, handle);
-		zsm_copy_between(dst, zsm_slot_offset(class, j) + class->hdr,
-				 src, zsm_slot_offset(class, i) + class->hdr,
-				 len);
+		zsm_copy(zsm_payload(class, dst, j), zsm_payload(class, src, i),
+			 len);
 		zsm_set_handle_word(handle, zsm_encode(dst, j));
 		zsm_relink(class, dst);
 		zsm_slot_release(class, src, i);
@@ -762,12 +766,9 @@ static int zsm_classes_show(struct seq_file *m, void *unused)
 		struct zsm_class *class = pool->classes[i];
 		unsigned long inuse, zspages, freeable;
 
-		spin_lock(&class->lock);
-		inuse = class->inuse;
-		zspages = class->zspages;
-		spin_unlock(&class->lock);
-		freeable = class->hdr ? (zspages * class->objs - inuse) /
-					class->objs * class->ppz : 0;
+		zsm_class_counts(class, &inuse, &zspages);
+		freeable = zsm_freeable_pages(class,
+					      zspages * class->objs - inuse);
 		seq_printf(m, "%5u %6u %6u %4u %5u %10lu %10lu %10lu %10lu %10lu\n",
 			   i, class->size - class->hdr, class->size,
 			   class->ppz, class->objs, inuse,
@@ -902,11 +903,9 @@ static int zsm_init_classes(struct zsm_pool *pool)
 	}
 	pool->nr_classes = n;
 
-	/* Ascending order for the statistics interface. */
+	/* Ascending order, as debugfs lists them. */
 	for (i = 0; i < n / 2; i++)
 		swap(pool->classes[i], pool->classes[n - 1 - i]);
-	for (i = 0; i < n; i++)
-		pool->classes[i]->index = i;
 
 	pool->huge_size = PAGE_SIZE;
 	for (size = 1; size <= PAGE_SIZE; size++) {

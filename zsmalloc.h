@@ -28,75 +28,129 @@ struct zsm_pool;
 /* Largest number of pages one zspage may chain. */
 #define ZSM_MAX_PAGES_PER_ZSPAGE	8
 
-struct zsm_class_stat {
-	unsigned int size;		/* object size served by this class */
-	unsigned int pages_per_zspage;
-	unsigned int objs_per_zspage;
-	unsigned long objs_inuse;	/* live objects */
-	unsigned long objs_allocated;	/* object slots in existing zspages */
-	unsigned long zspages;		/* zspages owned by the class */
-	unsigned long pages;		/* pages owned by the class */
-};
-
+/**
+ * zsm_create_pool() - create an empty pool
+ * @name: names the pool's shrinker and debugfs directory; copied
+ *
+ * May sleep.
+ *
+ * Return: the pool, or NULL when @name is NULL or memory ran out.
+ */
 struct zsm_pool *zsm_create_pool(const char *name);
+
+/**
+ * zsm_destroy_pool() - free a pool and every object still in it
+ * @pool: the pool, or NULL (then nothing happens)
+ *
+ * May sleep.  Nothing else may use @pool any more.
+ */
 void zsm_destroy_pool(struct zsm_pool *pool);
 
-/*
- * Allocate an object of @size bytes.  Returns 0 and stores the handle in
- * *@handle, -EINVAL for a size of 0 or above PAGE_SIZE, -ENOMEM when no
- * memory could be had with @gfp.  @gfp must not include __GFP_HIGHMEM
- * or __GFP_MOVABLE (they are masked off).
+/**
+ * zsm_malloc() - allocate an object
+ * @pool: the pool
+ * @size: object size in bytes, 1..PAGE_SIZE
+ * @gfp: allocation flags for any memory the pool needs; __GFP_HIGHMEM
+ *	and __GFP_MOVABLE are masked off
+ * @handle: where the object's handle is stored on success
+ *
+ * Return: 0, -EINVAL for a size of 0 or above PAGE_SIZE, -ENOMEM when no
+ * memory could be had with @gfp.
  */
 int zsm_malloc(struct zsm_pool *pool, size_t size, gfp_t gfp,
 	       unsigned long *handle);
+
+/**
+ * zsm_free() - free an object
+ * @pool: the pool
+ * @handle: the object's handle, or 0 (then nothing happens)
+ */
 void zsm_free(struct zsm_pool *pool, unsigned long handle);
 
-/*
+/**
+ * zsm_huge_class_size() - smallest size that saves nothing
+ * @pool: the pool
+ *
  * Objects of at least this size get a class that stores one object per
  * page, so they save nothing over an uncompressed page: callers treat
  * anything this big as incompressible ("huge").
+ *
+ * Return: that size in bytes.
  */
 size_t zsm_huge_class_size(struct zsm_pool *pool);
 
-/*
- * Bytes of pool memory an object of @size (1..PAGE_SIZE) occupies: the
- * slot size of the class that would hold it.  Two sizes with the same
- * slot size cost the same memory.
+/**
+ * zsm_slot_size() - pool memory an object of some size occupies
+ * @pool: the pool
+ * @size: object size, 1..PAGE_SIZE
+ *
+ * Two sizes with the same slot size cost the same memory.
+ *
+ * Return: the slot size, in bytes, of the class that would hold it.
  */
 size_t zsm_slot_size(struct zsm_pool *pool, size_t size);
 
-/*
- * Map an object for reading.  Returns a pointer to its bytes: either the
- * object in place, or @local_copy (PAGE_SIZE bytes supplied by the
- * caller) filled with them when the object straddles two pages.  Must be
- * paired with zsm_read_end() with the same arguments and the pointer
- * returned; nothing between the two may sleep.
+/**
+ * zsm_read_begin() - map an object for reading
+ * @pool: the pool
+ * @handle: the object's handle
+ * @local_copy: PAGE_SIZE bytes of the caller's, used when the object
+ *	straddles two pages
+ *
+ * Must be paired with zsm_read_end() with the same @pool and @handle and
+ * the pointer returned; nothing between the two may sleep.
+ *
+ * Return: a pointer to the object's bytes: either the object in place,
+ * or @local_copy filled with them.
  */
 const void *zsm_read_begin(struct zsm_pool *pool, unsigned long handle,
 			   void *local_copy);
+
+/**
+ * zsm_read_end() - end the access zsm_read_begin() started
+ * @pool: the pool
+ * @handle: the object's handle
+ * @mem: what zsm_read_begin() returned
+ */
 void zsm_read_end(struct zsm_pool *pool, unsigned long handle,
 		  const void *mem);
 
-/* Copy @len bytes (at most the allocated size) into the object. */
+/**
+ * zsm_write() - copy bytes into an object
+ * @pool: the pool
+ * @handle: the object's handle
+ * @src: the bytes
+ * @len: their number, at most the object's allocated size
+ */
 void zsm_write(struct zsm_pool *pool, unsigned long handle,
 	       const void *src, size_t len);
 
-/* Pages the pool currently holds (payload plus fragmentation). */
+/**
+ * zsm_get_total_pages() - pages the pool holds
+ * @pool: the pool
+ *
+ * Return: the number of pages, payload plus fragmentation.
+ */
 unsigned long zsm_get_total_pages(struct zsm_pool *pool);
 
-/*
- * Move objects out of sparsely used zspages so that whole zspages can be
- * released.  Returns the number of pages freed by this call.
+/**
+ * zsm_compact() - release zspages by moving objects together
+ * @pool: the pool
+ *
+ * Moves objects out of sparsely used zspages so that whole zspages can
+ * be released.  May sleep.
+ *
+ * Return: the number of pages freed by this call.
  */
 unsigned long zsm_compact(struct zsm_pool *pool);
 
-/* Pages freed by compaction (explicit and shrinker) since creation. */
+/**
+ * zsm_pages_compacted() - pages compaction has freed
+ * @pool: the pool
+ *
+ * Return: pages freed by compaction (explicit and shrinker) since the
+ * pool was created.
+ */
 unsigned long zsm_pages_compacted(struct zsm_pool *pool);
-
-/* Number of size classes; class indices run 0..zsm_class_count()-1. */
-unsigned int zsm_class_count(struct zsm_pool *pool);
-/* Snapshot of one class's counters; -EINVAL for a bad index. */
-int zsm_class_stat(struct zsm_pool *pool, unsigned int idx,
-		   struct zsm_class_stat *st);
 
 #endif /* _ZRAM_OOT_ZSMALLOC_H */

@@ -44,9 +44,10 @@ struct zcomp_kunit_ctx {
 	u8 *cbuf;			/* compressed copy, 3 * PAGE_SIZE */
 	u8 *dbuf;			/* output page + guard page */
 	struct zcomp *comp;
-	struct zcomp_params params;
+	struct zcomp_conf conf;
+	struct zcomp_conf conf_was;	/* conf as zcomp_kunit_create() set it */
 	struct zcomp *comp2;
-	struct zcomp_params params2;
+	struct zcomp_conf conf2;
 	int offline_cpu;		/* to bring back online in exit */
 };
 
@@ -114,14 +115,24 @@ static void zcomp_kunit_make_inputs(struct zcomp_kunit_ctx *ctx)
 /* Create @name into ctx->comp (destroyed by the exit hook). */
 static struct zcomp *zcomp_kunit_create(struct zcomp_kunit_ctx *ctx,
 					const char *name, s32 level,
-					void *dict, size_t dict_sz)
+					void *dict, size_t dict_len)
 {
-	memset(&ctx->params, 0, sizeof(ctx->params));
-	ctx->params.level = level;
-	ctx->params.dict = dict;
-	ctx->params.dict_sz = dict_sz;
-	ctx->comp = zcomp_create(name, &ctx->params);
+	memset(&ctx->conf, 0, sizeof(ctx->conf));
+	ctx->conf.level = level;
+	ctx->conf.dict = dict;
+	ctx->conf.dict_len = dict_len;
+	ctx->conf_was = ctx->conf;
+	ctx->comp = zcomp_create(name, &ctx->conf);
 	return ctx->comp;
+}
+
+/* zcomp never writes the conf (nor keeps backend state in it). */
+static void zcomp_kunit_expect_conf_kept(struct kunit *test,
+					 struct zcomp_kunit_ctx *ctx)
+{
+	KUNIT_EXPECT_EQ(test, ctx->conf.level, ctx->conf_was.level);
+	KUNIT_EXPECT_PTR_EQ(test, ctx->conf.dict, ctx->conf_was.dict);
+	KUNIT_EXPECT_EQ(test, ctx->conf.dict_len, ctx->conf_was.dict_len);
 }
 
 static void zcomp_kunit_destroy(struct zcomp_kunit_ctx *ctx)
@@ -135,12 +146,12 @@ static void zcomp_kunit_destroy(struct zcomp_kunit_ctx *ctx)
 static int zcomp_kunit_compress(struct zcomp *comp, struct zcomp_kunit_ctx *ctx,
 				const void *src, unsigned int *len)
 {
-	struct zcomp_strm *zstrm = zcomp_stream_get(comp);
+	struct zcomp_stream *zstrm = zcomp_stream_get(comp);
 	int ret;
 
 	ret = zcomp_compress(comp, zstrm, src, len);
 	if (!ret)
-		memcpy(ctx->cbuf, zstrm->buffer, *len);
+		memcpy(ctx->cbuf, zstrm->out, *len);
 	zcomp_stream_put(comp);
 	return ret;
 }
@@ -154,7 +165,7 @@ static int zcomp_kunit_decompress(struct zcomp *comp,
 				  struct zcomp_kunit_ctx *ctx,
 				  unsigned int len, bool *guard_ok)
 {
-	struct zcomp_strm *zstrm;
+	struct zcomp_stream *zstrm;
 	u8 *src;
 	int ret;
 
@@ -274,16 +285,18 @@ static void zcomp_test_lookup(struct kunit *test)
 			ARRAY_SIZE(zcomp_kunit_algs));
 	for (i = 0; i < ARRAY_SIZE(zcomp_kunit_algs); i++) {
 		const char *name = zcomp_kunit_algs[i];
-		const struct zcomp_ops *ops = zcomp_lookup(name);
+		const struct zcomp_backend *be = zcomp_lookup(name);
 
-		KUNIT_ASSERT_NOT_NULL_MSG(test, ops, "%s", name);
-		KUNIT_EXPECT_STREQ(test, ops->name, name);
-		KUNIT_EXPECT_PTR_EQ(test, ops, zcomp_backends[i]);
+		KUNIT_ASSERT_NOT_NULL_MSG(test, be, "%s", name);
+		KUNIT_EXPECT_STREQ(test, be->name, name);
+		KUNIT_EXPECT_PTR_EQ(test, be, zcomp_backends[i]);
 		KUNIT_EXPECT_TRUE(test, zcomp_available_algorithm(name));
-		KUNIT_EXPECT_TRUE_MSG(test, ops->setup_params &&
-				      ops->release_params && ops->create_ctx &&
-				      ops->destroy_ctx && ops->compress &&
-				      ops->decompress, "%s", name);
+		/* ->release is optional: only zstd has shared state. */
+		KUNIT_EXPECT_TRUE_MSG(test, be->prepare && be->alloc_work &&
+				      be->free_work && be->compress &&
+				      be->decompress, "%s", name);
+		KUNIT_EXPECT_EQ_MSG(test, !!be->release, !strcmp(name, "zstd"),
+				    "%s", name);
 	}
 	for (i = 0; i < ARRAY_SIZE(bad); i++) {
 		KUNIT_EXPECT_NULL_MSG(test, zcomp_lookup(bad[i]), "'%s'",
@@ -293,7 +306,7 @@ static void zcomp_test_lookup(struct kunit *test)
 	}
 }
 
-/* An unknown name: ERR_PTR(-EINVAL), the params untouched. */
+/* An unknown name: ERR_PTR(-EINVAL), the conf untouched. */
 static void zcomp_test_create_unknown(struct kunit *test)
 {
 	static const char *const bad[] = { "nope", "LZO", "lzo\n", "", "lz" };
@@ -301,13 +314,13 @@ static void zcomp_test_create_unknown(struct kunit *test)
 	unsigned int i;
 
 	for (i = 0; i < ARRAY_SIZE(bad); i++) {
-		ctx->params.drv_data = ctx;
-		ctx->params.level = ZCOMP_PARAM_NO_LEVEL;
-		KUNIT_EXPECT_PTR_EQ_MSG(test, zcomp_create(bad[i], &ctx->params),
+		KUNIT_EXPECT_PTR_EQ_MSG(test,
+					zcomp_kunit_create(ctx, bad[i], 3,
+							   ctx, 8),
 					ERR_PTR(-EINVAL), "'%s'", bad[i]);
-		KUNIT_EXPECT_PTR_EQ(test, ctx->params.drv_data, (void *)ctx);
+		ctx->comp = NULL;
+		zcomp_kunit_expect_conf_kept(test, ctx);
 	}
-	ctx->params.drv_data = NULL;
 	/* Destroying nothing is allowed. */
 	zcomp_destroy(NULL);
 	zcomp_destroy(ERR_PTR(-EINVAL));
@@ -376,7 +389,7 @@ static void zcomp_test_roundtrip(struct kunit *test)
 	struct zcomp *comp;
 	int i;
 
-	comp = zcomp_kunit_create(ctx, name, ZCOMP_PARAM_NO_LEVEL, NULL, 0);
+	comp = zcomp_kunit_create(ctx, name, ZCOMP_LEVEL_DEFAULT, NULL, 0);
 	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, comp);
 
 	for (i = 0; i < ZCOMP_NR_INPUTS; i++) {
@@ -425,7 +438,7 @@ static void zcomp_test_incompressible(struct kunit *test)
 	struct zcomp *comp;
 	bool guard = false;
 
-	comp = zcomp_kunit_create(ctx, name, ZCOMP_PARAM_NO_LEVEL, NULL, 0);
+	comp = zcomp_kunit_create(ctx, name, ZCOMP_LEVEL_DEFAULT, NULL, 0);
 	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, comp);
 
 	KUNIT_ASSERT_EQ(test, zcomp_kunit_compress(comp, ctx,
@@ -433,7 +446,7 @@ static void zcomp_test_incompressible(struct kunit *test)
 						   &len), 0);
 	KUNIT_EXPECT_GT(test, len, (unsigned int)PAGE_SIZE);
 	KUNIT_EXPECT_LE(test, (size_t)len, zcomp_kunit_bound(name));
-	KUNIT_EXPECT_LE(test, len, (unsigned int)ZCOMP_BUFFER_SIZE);
+	KUNIT_EXPECT_LE(test, len, (unsigned int)ZCOMP_OUT_SIZE);
 	KUNIT_EXPECT_EQ(test, zcomp_kunit_decompress(comp, ctx, len, &guard),
 			0);
 	KUNIT_EXPECT_TRUE(test, guard);
@@ -457,7 +470,7 @@ static void zcomp_test_truncated(struct kunit *test)
 	struct zcomp *comp;
 	unsigned int i, c;
 
-	comp = zcomp_kunit_create(ctx, name, ZCOMP_PARAM_NO_LEVEL, NULL, 0);
+	comp = zcomp_kunit_create(ctx, name, ZCOMP_LEVEL_DEFAULT, NULL, 0);
 	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, comp);
 
 	for (i = 0; i < ARRAY_SIZE(inputs); i++) {
@@ -499,7 +512,7 @@ static void zcomp_test_bitflip(struct kunit *test)
 	unsigned int i, t;
 	u32 seed = 2463534242u;
 
-	comp = zcomp_kunit_create(ctx, name, ZCOMP_PARAM_NO_LEVEL, NULL, 0);
+	comp = zcomp_kunit_create(ctx, name, ZCOMP_LEVEL_DEFAULT, NULL, 0);
 	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, comp);
 
 	for (i = 0; i < ARRAY_SIZE(inputs); i++) {
@@ -548,7 +561,7 @@ static void zcomp_test_garbage(struct kunit *test)
 	struct zcomp *comp;
 	unsigned int i;
 
-	comp = zcomp_kunit_create(ctx, name, ZCOMP_PARAM_NO_LEVEL, NULL, 0);
+	comp = zcomp_kunit_create(ctx, name, ZCOMP_LEVEL_DEFAULT, NULL, 0);
 	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, comp);
 
 	for (i = 0; i < ARRAY_SIZE(lens); i++) {
@@ -573,34 +586,30 @@ static void zcomp_test_wrong_length(struct kunit *test)
 	const char *name = *(const char *const *)test->param_value;
 	struct zcomp_kunit_ctx *ctx = test->priv;
 	static const size_t srcs[] = { 100, PAGE_SIZE - 1, 2 * PAGE_SIZE };
-	struct zcomp_strm *zstrm;
+	struct zcomp_stream *zstrm;
 	struct zcomp *comp;
 	u8 *big;
 	unsigned int i;
 
-	comp = zcomp_kunit_create(ctx, name, ZCOMP_PARAM_NO_LEVEL, NULL, 0);
+	comp = zcomp_kunit_create(ctx, name, ZCOMP_LEVEL_DEFAULT, NULL, 0);
 	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, comp);
 	big = kunit_kmalloc(test, 2 * PAGE_SIZE, GFP_KERNEL);
 	KUNIT_ASSERT_NOT_NULL(test, big);
 	zcomp_kunit_text(big, 2 * PAGE_SIZE, 5);
 
 	for (i = 0; i < ARRAY_SIZE(srcs); i++) {
-		struct zcomp_req req = {
-			.src = big,
-			.src_len = srcs[i],
-			.dst = ctx->cbuf,
-			.dst_len = 3 * PAGE_SIZE,	/* lzo's worst case */
-		};
 		bool guard = false;
 		int ret;
 
+		/* 3 pages of room: lzo's worst case for 2 pages of input. */
 		zstrm = zcomp_stream_get(comp);
-		ret = comp->ops->compress(comp->params, &zstrm->ctx, &req);
+		ret = comp->backend->compress(comp, zstrm->work, big, srcs[i],
+					      ctx->cbuf, 3 * PAGE_SIZE);
 		zcomp_stream_put(comp);
-		KUNIT_ASSERT_EQ_MSG(test, ret, 0, "compress %zu bytes", srcs[i]);
+		KUNIT_ASSERT_GT_MSG(test, ret, 0, "compress %zu bytes", srcs[i]);
 		KUNIT_EXPECT_EQ_MSG(test,
-				    zcomp_kunit_decompress(comp, ctx,
-							   req.dst_len, &guard),
+				    zcomp_kunit_decompress(comp, ctx, ret,
+							   &guard),
 				    -EINVAL, "stream of %zu bytes", srcs[i]);
 		KUNIT_EXPECT_TRUE_MSG(test, guard, "stream of %zu bytes",
 				      srcs[i]);
@@ -614,22 +623,22 @@ struct zcomp_kunit_level {
 };
 
 static const struct zcomp_kunit_level zcomp_kunit_levels[] = {
-	{ "lzo", ZCOMP_PARAM_NO_LEVEL, 0 },
+	{ "lzo", ZCOMP_LEVEL_DEFAULT, 0 },
 	{ "lzo", 5, 0 },		/* accepted, ignored */
 	{ "lzo-rle", -3, 0 },
-	{ "lz4", ZCOMP_PARAM_NO_LEVEL, 0 },
+	{ "lz4", ZCOMP_LEVEL_DEFAULT, 0 },
 	{ "lz4", 1, 0 },
 	{ "lz4", 8, 0 },
 	{ "lz4", 65537, 0 },
 	{ "lz4", 0, -EINVAL },
 	{ "lz4", -1, -EINVAL },
 	{ "lz4", 65538, -EINVAL },
-	{ "lz4hc", ZCOMP_PARAM_NO_LEVEL, 0 },
+	{ "lz4hc", ZCOMP_LEVEL_DEFAULT, 0 },
 	{ "lz4hc", 1, 0 },
 	{ "lz4hc", 16, 0 },
 	{ "lz4hc", 0, -EINVAL },
 	{ "lz4hc", 17, -EINVAL },
-	{ "zstd", ZCOMP_PARAM_NO_LEVEL, 0 },
+	{ "zstd", ZCOMP_LEVEL_DEFAULT, 0 },
 	{ "zstd", 0, 0 },		/* zstd's own "default" */
 	{ "zstd", 1, 0 },
 	{ "zstd", 19, 0 },
@@ -637,7 +646,7 @@ static const struct zcomp_kunit_level zcomp_kunit_levels[] = {
 	{ "zstd", -5, 0 },
 	{ "zstd", 23, -EINVAL },
 	{ "zstd", INT_MAX, -EINVAL },
-	{ "deflate", ZCOMP_PARAM_NO_LEVEL, 0 },
+	{ "deflate", ZCOMP_LEVEL_DEFAULT, 0 },
 	{ "deflate", -1, 0 },
 	{ "deflate", 0, 0 },
 	{ "deflate", 1, 0 },
@@ -649,7 +658,7 @@ static const struct zcomp_kunit_level zcomp_kunit_levels[] = {
 static void zcomp_kunit_level_desc(const struct zcomp_kunit_level *l,
 				   char *desc)
 {
-	if (l->level == ZCOMP_PARAM_NO_LEVEL)
+	if (l->level == ZCOMP_LEVEL_DEFAULT)
 		snprintf(desc, KUNIT_PARAM_DESC_SIZE, "%s, no level", l->name);
 	else
 		snprintf(desc, KUNIT_PARAM_DESC_SIZE, "%s, level %d", l->name,
@@ -676,7 +685,7 @@ static void zcomp_test_levels(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, PTR_ERR_OR_ZERO(comp), l->want);
 	if (IS_ERR(comp)) {
 		ctx->comp = NULL;
-		KUNIT_EXPECT_NULL(test, ctx->params.drv_data);
+		zcomp_kunit_expect_conf_kept(test, ctx);
 		return;
 	}
 	for (i = 0; i < ARRAY_SIZE(inputs); i++) {
@@ -693,7 +702,7 @@ static void zcomp_test_levels(struct kunit *test)
 					     PAGE_SIZE), 0);
 	}
 	zcomp_kunit_destroy(ctx);
-	KUNIT_EXPECT_NULL(test, ctx->params.drv_data);
+	zcomp_kunit_expect_conf_kept(test, ctx);
 }
 
 /*
@@ -737,10 +746,10 @@ static void zcomp_test_dict_rejected(struct kunit *test)
 	static char dict[64] = "memory page compressed kernel swap";
 
 	KUNIT_EXPECT_PTR_EQ(test, zcomp_kunit_create(ctx, name,
-						     ZCOMP_PARAM_NO_LEVEL,
+						     ZCOMP_LEVEL_DEFAULT,
 						     dict, sizeof(dict)),
 			    ERR_PTR(-EINVAL));
-	KUNIT_EXPECT_NULL(test, ctx->params.drv_data);
+	zcomp_kunit_expect_conf_kept(test, ctx);
 	ctx->comp = NULL;
 }
 
@@ -751,14 +760,14 @@ static void zcomp_test_zstd_dict_args(struct kunit *test)
 	static char dict[64] = "memory page compressed kernel swap";
 
 	KUNIT_EXPECT_PTR_EQ(test, zcomp_kunit_create(ctx, "zstd",
-						     ZCOMP_PARAM_NO_LEVEL,
+						     ZCOMP_LEVEL_DEFAULT,
 						     NULL, 16),
 			    ERR_PTR(-EINVAL));
 	KUNIT_EXPECT_PTR_EQ(test, zcomp_kunit_create(ctx, "zstd",
-						     ZCOMP_PARAM_NO_LEVEL,
+						     ZCOMP_LEVEL_DEFAULT,
 						     dict, 0),
 			    ERR_PTR(-EINVAL));
-	KUNIT_EXPECT_NULL(test, ctx->params.drv_data);
+	zcomp_kunit_expect_conf_kept(test, ctx);
 	ctx->comp = NULL;
 }
 
@@ -781,7 +790,7 @@ static void zcomp_test_zstd_dict(struct kunit *test)
 	KUNIT_ASSERT_NOT_NULL(test, dict);
 	zcomp_kunit_text(dict, dsz, 4242);
 
-	comp = zcomp_kunit_create(ctx, "zstd", ZCOMP_PARAM_NO_LEVEL, dict,
+	comp = zcomp_kunit_create(ctx, "zstd", ZCOMP_LEVEL_DEFAULT, dict,
 				  dsz);
 	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, comp);
 	kunit_info(test, "dictionary mode: %s\n",
@@ -822,9 +831,9 @@ static void zcomp_test_zstd_dict(struct kunit *test)
 		ctx->cbuf[i] ^= 0x5a;
 	}
 	zcomp_kunit_destroy(ctx);
-	KUNIT_EXPECT_NULL(test, ctx->params.drv_data);
+	zcomp_kunit_expect_conf_kept(test, ctx);
 
-	comp = zcomp_kunit_create(ctx, "zstd", ZCOMP_PARAM_NO_LEVEL, NULL, 0);
+	comp = zcomp_kunit_create(ctx, "zstd", ZCOMP_LEVEL_DEFAULT, NULL, 0);
 	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, comp);
 	KUNIT_ASSERT_EQ(test, zcomp_kunit_compress(comp, ctx,
 						   ctx->in[ZCOMP_IN_TEXT],
@@ -838,7 +847,7 @@ struct zcomp_kunit_on_cpu {
 	int cpu;
 	/* results, checked by the test thread */
 	int ran_on;
-	struct zcomp_strm *zstrm;
+	struct zcomp_stream *zstrm;
 	bool buffers;
 	int ret;
 	int mismatch;
@@ -851,7 +860,7 @@ struct zcomp_kunit_on_cpu {
 static long zcomp_kunit_cpu_fn(void *data)
 {
 	struct zcomp_kunit_on_cpu *a = data;
-	struct zcomp_strm *zstrm;
+	struct zcomp_stream *zstrm;
 	unsigned int len = 0;
 	u8 *copy;
 
@@ -863,16 +872,16 @@ static long zcomp_kunit_cpu_fn(void *data)
 	zstrm = zcomp_stream_get(a->comp);
 	a->ran_on = smp_processor_id();
 	a->zstrm = zstrm;
-	a->buffers = zstrm->buffer && zstrm->local_copy && zstrm->ctx.context;
+	a->buffers = zstrm->out && zstrm->scratch && zstrm->work;
 	a->ret = a->buffers ? zcomp_compress(a->comp, zstrm, a->src, &len) :
 			      -ENOMEM;
 	if (!a->ret) {
-		memcpy(copy, zstrm->buffer, len);
+		memcpy(copy, zstrm->out, len);
 		a->ret = zcomp_decompress(a->comp, zstrm, copy, len,
-					  zstrm->local_copy);
+					  zstrm->scratch);
 	}
 	if (!a->ret)
-		a->mismatch = memcmp(zstrm->local_copy, a->src, PAGE_SIZE);
+		a->mismatch = memcmp(zstrm->scratch, a->src, PAGE_SIZE);
 	zcomp_stream_put(a->comp);
 	kfree(copy);
 	return 0;
@@ -903,7 +912,7 @@ static void zcomp_test_every_cpu(struct kunit *test)
 	struct zcomp *comp;
 	int cpu, n = 0;
 
-	comp = zcomp_kunit_create(ctx, name, ZCOMP_PARAM_NO_LEVEL, NULL, 0);
+	comp = zcomp_kunit_create(ctx, name, ZCOMP_LEVEL_DEFAULT, NULL, 0);
 	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, comp);
 	cpus_read_lock();
 	for_each_online_cpu(cpu) {
@@ -911,6 +920,104 @@ static void zcomp_test_every_cpu(struct kunit *test)
 		n++;
 	}
 	cpus_read_unlock();
+	KUNIT_EXPECT_EQ(test, n, (int)num_online_cpus());
+}
+
+/* One CPU's share of zcomp_test_parallel. */
+struct zcomp_kunit_par {
+	struct work_struct work;
+	struct zcomp *comp;
+	const u8 *const *in;		/* ZCOMP_NR_INPUTS pages */
+	u8 *copy;			/* 2 * PAGE_SIZE */
+	int cpu;
+	/* results */
+	int ran_on;
+	struct zcomp_stream *zstrm;
+	int ret;
+	unsigned int bad;
+};
+
+/*
+ * The model zcomp.h documents for parallel compression: a work item
+ * running on CPU n gets CPU n's stream and compresses its pages one
+ * after the other, copying each result out of ->out before the next.
+ */
+static void zcomp_kunit_par_fn(struct work_struct *work)
+{
+	struct zcomp_kunit_par *p = container_of(work, struct zcomp_kunit_par,
+						 work);
+	struct zcomp_stream *zstrm;
+	unsigned int i, len;
+	int ret = 0;
+
+	zstrm = zcomp_stream_get(p->comp);
+	p->ran_on = smp_processor_id();
+	p->zstrm = zstrm;
+	for (i = 0; i < ZCOMP_NR_INPUTS && !ret; i++) {
+		ret = zcomp_compress(p->comp, zstrm, p->in[i], &len);
+		if (ret)
+			break;
+		memcpy(p->copy, zstrm->out, len);
+		ret = zcomp_decompress(p->comp, zstrm, p->copy, len,
+				       zstrm->scratch);
+		if (!ret && memcmp(zstrm->scratch, p->in[i], PAGE_SIZE))
+			p->bad++;
+	}
+	zcomp_stream_put(p->comp);
+	p->ret = ret;
+}
+
+/*
+ * Every online CPU compresses at once on one instance, each with its
+ * own stream: all pages round-trip, and no two CPUs share a stream.
+ */
+static void zcomp_test_parallel(struct kunit *test)
+{
+	const char *name = *(const char *const *)test->param_value;
+	struct zcomp_kunit_ctx *ctx = test->priv;
+	struct zcomp_kunit_par *par;
+	struct zcomp *comp;
+	int cpu, n = 0, i;
+
+	comp = zcomp_kunit_create(ctx, name, ZCOMP_LEVEL_DEFAULT, NULL, 0);
+	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, comp);
+	par = kunit_kcalloc(test, nr_cpu_ids, sizeof(*par), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, par);
+
+	cpus_read_lock();
+	for_each_online_cpu(cpu) {
+		struct zcomp_kunit_par *p = &par[n++];
+
+		p->copy = kunit_kmalloc(test, 2 * PAGE_SIZE, GFP_KERNEL);
+		p->comp = comp;
+		p->in = (const u8 *const *)ctx->in;
+		p->cpu = cpu;
+		p->ran_on = -1;
+		p->ret = -EIO;
+		INIT_WORK_ONSTACK(&p->work, zcomp_kunit_par_fn);
+		if (p->copy)
+			queue_work_on(cpu, system_highpri_wq, &p->work);
+	}
+	for (i = 0; i < n; i++) {
+		flush_work(&par[i].work);
+		destroy_work_on_stack(&par[i].work);
+	}
+	cpus_read_unlock();
+
+	for (i = 0; i < n; i++) {
+		struct zcomp_kunit_par *p = &par[i];
+		int j;
+
+		KUNIT_EXPECT_NOT_NULL(test, p->copy);
+		KUNIT_EXPECT_EQ_MSG(test, p->ran_on, p->cpu, "cpu %d", p->cpu);
+		KUNIT_EXPECT_PTR_EQ_MSG(test, p->zstrm,
+					per_cpu_ptr(comp->stream, p->cpu),
+					"cpu %d", p->cpu);
+		KUNIT_EXPECT_EQ_MSG(test, p->ret, 0, "cpu %d", p->cpu);
+		KUNIT_EXPECT_EQ_MSG(test, p->bad, 0U, "cpu %d", p->cpu);
+		for (j = 0; j < i; j++)
+			KUNIT_EXPECT_PTR_NE(test, p->zstrm, par[j].zstrm);
+	}
 	KUNIT_EXPECT_EQ(test, n, (int)num_online_cpus());
 }
 
@@ -922,7 +1029,7 @@ static void zcomp_test_every_cpu(struct kunit *test)
 static void zcomp_test_cpu_hotplug(struct kunit *test)
 {
 	struct zcomp_kunit_ctx *ctx = test->priv;
-	struct zcomp_strm *zstrm;
+	struct zcomp_stream *zstrm;
 	struct zcomp *comp;
 	int cpu, ret;
 
@@ -934,10 +1041,10 @@ static void zcomp_test_cpu_hotplug(struct kunit *test)
 	cpu = cpumask_last(cpu_online_mask);
 	KUNIT_ASSERT_NE(test, cpu, 0);
 
-	comp = zcomp_kunit_create(ctx, "zstd", ZCOMP_PARAM_NO_LEVEL, NULL, 0);
+	comp = zcomp_kunit_create(ctx, "zstd", ZCOMP_LEVEL_DEFAULT, NULL, 0);
 	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, comp);
 	zstrm = per_cpu_ptr(comp->stream, cpu);
-	KUNIT_EXPECT_NOT_NULL(test, zstrm->buffer);
+	KUNIT_EXPECT_NOT_NULL(test, zstrm->out);
 
 	ret = remove_cpu(cpu);
 	if (ret == -EPERM || ret == -EBUSY)
@@ -946,22 +1053,22 @@ static void zcomp_test_cpu_hotplug(struct kunit *test)
 	ctx->offline_cpu = cpu;
 	KUNIT_EXPECT_FALSE(test, cpu_online(cpu));
 	/* Dead: everything of the stream is freed. */
-	KUNIT_EXPECT_NULL(test, zstrm->buffer);
-	KUNIT_EXPECT_NULL(test, zstrm->local_copy);
-	KUNIT_EXPECT_NULL(test, zstrm->ctx.context);
+	KUNIT_EXPECT_NULL(test, zstrm->out);
+	KUNIT_EXPECT_NULL(test, zstrm->scratch);
+	KUNIT_EXPECT_NULL(test, zstrm->work);
 
-	memset(&ctx->params2, 0, sizeof(ctx->params2));
-	ctx->params2.level = ZCOMP_PARAM_NO_LEVEL;
-	ctx->comp2 = zcomp_create("lz4", &ctx->params2);
+	memset(&ctx->conf2, 0, sizeof(ctx->conf2));
+	ctx->conf2.level = ZCOMP_LEVEL_DEFAULT;
+	ctx->comp2 = zcomp_create("lz4", &ctx->conf2);
 	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, ctx->comp2);
-	KUNIT_EXPECT_NULL(test, per_cpu_ptr(ctx->comp2->stream, cpu)->buffer);
+	KUNIT_EXPECT_NULL(test, per_cpu_ptr(ctx->comp2->stream, cpu)->out);
 
 	KUNIT_ASSERT_EQ(test, add_cpu(cpu), 0);
 	ctx->offline_cpu = -1;
 	KUNIT_EXPECT_TRUE(test, cpu_online(cpu));
-	KUNIT_EXPECT_NOT_NULL(test, zstrm->buffer);
+	KUNIT_EXPECT_NOT_NULL(test, zstrm->out);
 	KUNIT_EXPECT_NOT_NULL(test,
-			      per_cpu_ptr(ctx->comp2->stream, cpu)->buffer);
+			      per_cpu_ptr(ctx->comp2->stream, cpu)->out);
 	zcomp_kunit_expect_cpu(test, comp, ctx->in[ZCOMP_IN_TEXT], cpu);
 	zcomp_kunit_expect_cpu(test, ctx->comp2, ctx->in[ZCOMP_IN_HALF], cpu);
 	zcomp_kunit_expect_cpu(test, comp, ctx->in[ZCOMP_IN_WORD], 0);
@@ -985,6 +1092,7 @@ static struct kunit_case zcomp_kunit_cases[] = {
 	KUNIT_CASE(zcomp_test_zstd_dict_args),
 	KUNIT_CASE(zcomp_test_zstd_dict),
 	KUNIT_CASE_PARAM(zcomp_test_every_cpu, zcomp_kunit_alg_gen_params),
+	KUNIT_CASE_PARAM(zcomp_test_parallel, zcomp_kunit_alg_gen_params),
 	KUNIT_CASE(zcomp_test_cpu_hotplug),
 	{}
 };

@@ -14,6 +14,8 @@
 #include <kunit/test.h>
 #include <linux/random.h>
 
+#include "../backend.h"		/* an instance's struct zcomp_backend */
+
 /* Device size used by most cases: 16 pages. */
 #define ZK_PAGES	16U
 #define ZK_DISKSIZE	"64K\n"
@@ -167,7 +169,7 @@ static unsigned int zk_comp_len(struct kunit *test, struct zram *zram,
 				struct page *page)
 {
 	struct zcomp *comp = zram->comps[ZRAM_PRIMARY_COMP];
-	struct zcomp_strm *zstrm;
+	struct zcomp_stream *zstrm;
 	unsigned int len = 0;
 	int ret;
 
@@ -514,7 +516,7 @@ static void zram_kunit_comp_algorithm_store(struct kunit *test)
 
 	/* After init the algorithm is fixed, even for a valid name. */
 	zk_setup(test, zram);
-	KUNIT_EXPECT_STREQ(test, zram->comps[ZRAM_PRIMARY_COMP]->ops->name, "zstd");
+	KUNIT_EXPECT_STREQ(test, zram->comps[ZRAM_PRIMARY_COMP]->backend->name, "zstd");
 	KUNIT_EXPECT_EQ(test, zk_store(zram, &dev_attr_comp_algorithm, "lz4"),
 			(ssize_t)-EBUSY);
 	KUNIT_EXPECT_STREQ(test, zram->comp_algs[ZRAM_PRIMARY_COMP], "zstd");
@@ -898,7 +900,7 @@ static void zram_kunit_mm_stat_reset(struct kunit *test)
 
 	/* and the device can be set up again, with that algorithm */
 	zk_setup(test, zram);
-	KUNIT_EXPECT_STREQ(test, zram->comps[ZRAM_PRIMARY_COMP]->ops->name, "lz4");
+	KUNIT_EXPECT_STREQ(test, zram->comps[ZRAM_PRIMARY_COMP]->backend->name, "lz4");
 }
 
 /* ---- idle tracking ---- */
@@ -1482,8 +1484,8 @@ static void zram_kunit_algorithm_params(struct kunit *test)
 				&dev_attr_algorithm_params, bad[i]),
 				(ssize_t)-EINVAL, "\"%s\"", bad[i]);
 	for (i = 0; i < ZRAM_MAX_COMPS; i++)
-		KUNIT_EXPECT_EQ(test, zram->comp_params[i].level,
-				ZCOMP_PARAM_NO_LEVEL);
+		KUNIT_EXPECT_EQ(test, zram->comp_conf[i].level,
+				ZCOMP_LEVEL_DEFAULT);
 	KUNIT_EXPECT_EQ(test, zk_store(zram, &dev_attr_algorithm_params,
 				       "algo=zstd dict=/no/such/dict"),
 			(ssize_t)-ENOENT);
@@ -1493,34 +1495,34 @@ static void zram_kunit_algorithm_params(struct kunit *test)
 	/* no slot named: the primary; algo= and priority= pick theirs */
 	KUNIT_EXPECT_EQ(test, zk_store(zram, &dev_attr_algorithm_params,
 				       "level=7"), (ssize_t)7);
-	KUNIT_EXPECT_EQ(test, zram->comp_params[0].level, 7);
+	KUNIT_EXPECT_EQ(test, zram->comp_conf[0].level, 7);
 	KUNIT_EXPECT_EQ(test, zk_store(zram, &dev_attr_algorithm_params,
 				       "algo=zstd level=19\n"), (ssize_t)19);
-	KUNIT_EXPECT_EQ(test, zram->comp_params[1].level, 19);
+	KUNIT_EXPECT_EQ(test, zram->comp_conf[1].level, 19);
 	KUNIT_EXPECT_EQ(test, zk_store(zram, &dev_attr_algorithm_params,
 				       "priority=1 level=-3"), (ssize_t)19);
-	KUNIT_EXPECT_EQ(test, zram->comp_params[1].level, -3);
+	KUNIT_EXPECT_EQ(test, zram->comp_conf[1].level, -3);
 	/* a write replaces the whole set */
 	KUNIT_EXPECT_EQ(test, zk_store(zram, &dev_attr_algorithm_params,
 				       "priority=1"), (ssize_t)10);
-	KUNIT_EXPECT_EQ(test, zram->comp_params[1].level,
-			ZCOMP_PARAM_NO_LEVEL);
+	KUNIT_EXPECT_EQ(test, zram->comp_conf[1].level,
+			ZCOMP_LEVEL_DEFAULT);
 	KUNIT_EXPECT_EQ(test, zk_store(zram, &dev_attr_algorithm_params,
 				       "priority=1 level=3"), (ssize_t)18);
 	/* another algorithm for the slot starts from no parameters */
 	KUNIT_EXPECT_EQ(test, zk_store(zram, &dev_attr_recomp_algorithm,
 				       "algo=deflate"), (ssize_t)12);
-	KUNIT_EXPECT_EQ(test, zram->comp_params[1].level,
-			ZCOMP_PARAM_NO_LEVEL);
-	KUNIT_EXPECT_EQ(test, zram->comp_params[0].level, 7);
+	KUNIT_EXPECT_EQ(test, zram->comp_conf[1].level,
+			ZCOMP_LEVEL_DEFAULT);
+	KUNIT_EXPECT_EQ(test, zram->comp_conf[0].level, 7);
 
 	zk_setup(test, zram);
 	KUNIT_EXPECT_EQ(test, zk_store(zram, &dev_attr_algorithm_params,
 				       "level=1"), (ssize_t)-EBUSY);
-	KUNIT_EXPECT_EQ(test, zram->comp_params[0].level, 7);
+	KUNIT_EXPECT_EQ(test, zram->comp_conf[0].level, 7);
 	zram_reset_device(zram);
-	KUNIT_EXPECT_EQ(test, zram->comp_params[0].level,
-			ZCOMP_PARAM_NO_LEVEL);
+	KUNIT_EXPECT_EQ(test, zram->comp_conf[0].level,
+			ZCOMP_LEVEL_DEFAULT);
 	KUNIT_EXPECT_STREQ(test, zram->comp_algs[0], "lz4");
 }
 

@@ -31,10 +31,48 @@ struct zsm_kunit_obj {
 	u32 seed;
 };
 
+/*
+ * Snapshot of one size class, read straight from the pool's private
+ * structures (zsmalloc.c keeps no statistics interface for tests).
+ */
+struct zsm_kunit_class_stat {
+	unsigned int size;		/* object size served by this class */
+	unsigned int pages_per_zspage;
+	unsigned int objs_per_zspage;
+	unsigned long objs_inuse;	/* live objects */
+	unsigned long objs_allocated;	/* object slots in existing zspages */
+	unsigned long zspages;		/* zspages owned by the class */
+	unsigned long pages;		/* pages owned by the class */
+};
+
+/* Number of distinct classes; indices into pool->classes[], ascending. */
+static unsigned int zsm_kunit_class_count(struct zsm_pool *pool)
+{
+	return pool->nr_classes;
+}
+
+/* Fill *@st from class @idx; -EINVAL for a bad index. */
+static int zsm_kunit_class_stat(struct zsm_pool *pool, unsigned int idx,
+				struct zsm_kunit_class_stat *st)
+{
+	struct zsm_class *class;
+
+	if (idx >= pool->nr_classes)
+		return -EINVAL;
+	class = pool->classes[idx];
+	st->size = class->size - class->hdr;
+	st->pages_per_zspage = class->ppz;
+	st->objs_per_zspage = class->objs;
+	zsm_class_counts(class, &st->objs_inuse, &st->zspages);
+	st->objs_allocated = st->zspages * class->objs;
+	st->pages = st->zspages * class->ppz;
+	return 0;
+}
+
 /* Class geometry, filled by the suite init for the parameter generator. */
 static unsigned int zsm_kunit_nr_classes;
 static unsigned int zsm_kunit_class_ids[ZSM_NR_SLOT_SIZES];
-static struct zsm_class_stat zsm_kunit_geo[ZSM_NR_SLOT_SIZES];
+static struct zsm_kunit_class_stat zsm_kunit_geo[ZSM_NR_SLOT_SIZES];
 
 static u8 zsm_kunit_byte(u32 seed, size_t i)
 {
@@ -108,13 +146,13 @@ static unsigned int zsm_kunit_bad(struct zsm_kunit_ctx *ctx,
 	return bad;
 }
 
-static struct zsm_class_stat zsm_kunit_stat(struct kunit *test,
-					    struct zsm_pool *pool,
-					    unsigned int idx)
+static struct zsm_kunit_class_stat zsm_kunit_stat(struct kunit *test,
+						  struct zsm_pool *pool,
+						  unsigned int idx)
 {
-	struct zsm_class_stat st = { };
+	struct zsm_kunit_class_stat st = { };
 
-	KUNIT_EXPECT_EQ(test, zsm_class_stat(pool, idx, &st), 0);
+	KUNIT_EXPECT_EQ(test, zsm_kunit_class_stat(pool, idx, &st), 0);
 	return st;
 }
 
@@ -129,8 +167,8 @@ static struct zsm_kunit_totals zsm_kunit_sum(struct kunit *test,
 	struct zsm_kunit_totals t = { };
 	unsigned int i;
 
-	for (i = 0; i < zsm_class_count(pool); i++) {
-		struct zsm_class_stat st = zsm_kunit_stat(test, pool, i);
+	for (i = 0; i < zsm_kunit_class_count(pool); i++) {
+		struct zsm_kunit_class_stat st = zsm_kunit_stat(test, pool, i);
 
 		t.inuse += st.objs_inuse;
 		t.allocated += st.objs_allocated;
@@ -156,10 +194,10 @@ static void zsm_kunit_expect_empty(struct kunit *test, struct zsm_pool *pool)
 static unsigned int zsm_kunit_class_for(struct zsm_pool *pool, size_t size)
 {
 	unsigned int i;
-	struct zsm_class_stat st;
+	struct zsm_kunit_class_stat st;
 
-	for (i = 0; i < zsm_class_count(pool); i++)
-		if (!zsm_class_stat(pool, i, &st) && st.size >= size)
+	for (i = 0; i < zsm_kunit_class_count(pool); i++)
+		if (!zsm_kunit_class_stat(pool, i, &st) && st.size >= size)
 			return i;
 	return UINT_MAX;
 }
@@ -255,11 +293,11 @@ static int zsm_kunit_suite_init(struct kunit_suite *suite)
 
 	if (!pool)
 		return -ENOMEM;
-	zsm_kunit_nr_classes = min_t(unsigned int, zsm_class_count(pool),
+	zsm_kunit_nr_classes = min_t(unsigned int, zsm_kunit_class_count(pool),
 				     ARRAY_SIZE(zsm_kunit_class_ids));
 	for (i = 0; i < zsm_kunit_nr_classes; i++) {
 		zsm_kunit_class_ids[i] = i;
-		zsm_class_stat(pool, i, &zsm_kunit_geo[i]);
+		zsm_kunit_class_stat(pool, i, &zsm_kunit_geo[i]);
 	}
 	zsm_destroy_pool(pool);
 	return 0;
@@ -269,7 +307,7 @@ static const void *zsm_kunit_class_gen(const void *prev, char *desc)
 {
 	const unsigned int *p = prev ? (const unsigned int *)prev + 1 :
 				       zsm_kunit_class_ids;
-	const struct zsm_class_stat *g;
+	const struct zsm_kunit_class_stat *g;
 
 	if ((unsigned int)(p - zsm_kunit_class_ids) >= zsm_kunit_nr_classes)
 		return NULL;
@@ -310,8 +348,8 @@ static void zsm_test_class_geometry(struct kunit *test)
 {
 	struct zsm_kunit_ctx *ctx = test->priv;
 	struct zsm_pool *pool = ctx->pool;
-	unsigned int n = zsm_class_count(pool), i, prev = 0;
-	struct zsm_class_stat st;
+	unsigned int n = zsm_kunit_class_count(pool), i, prev = 0;
+	struct zsm_kunit_class_stat st;
 
 	KUNIT_ASSERT_GT(test, n, 1U);
 	KUNIT_ASSERT_LE(test, n, (unsigned int)ZSM_NR_SLOT_SIZES);
@@ -328,13 +366,12 @@ static void zsm_test_class_geometry(struct kunit *test)
 		KUNIT_EXPECT_LE(test, st.objs_per_zspage *
 				pool->classes[i]->size,
 				st.pages_per_zspage * (unsigned int)PAGE_SIZE);
-		KUNIT_EXPECT_EQ(test, pool->classes[i]->index, i);
+		/* The class's largest object maps back to it. */
+		KUNIT_EXPECT_PTR_EQ(test, zsm_size_class(pool, st.size),
+				    pool->classes[i]);
 		prev = st.size;
 	}
 	KUNIT_EXPECT_EQ(test, prev, (unsigned int)PAGE_SIZE);
-	KUNIT_EXPECT_EQ(test, zsm_class_stat(pool, n, &st), -EINVAL);
-	KUNIT_EXPECT_EQ(test, zsm_class_stat(pool, UINT_MAX, &st), -EINVAL);
-	KUNIT_EXPECT_EQ(test, zsm_class_stat(pool, 0, NULL), -EINVAL);
 }
 
 /* Sizes out of 1..PAGE_SIZE: -EINVAL, handle untouched, nothing held. */
@@ -371,7 +408,7 @@ static void zsm_test_class_roundtrip(struct kunit *test)
 	struct zsm_pool *pool = ctx->pool;
 	unsigned int idx = *(const unsigned int *)test->param_value;
 	const struct zsm_class *class = pool->classes[idx];
-	struct zsm_class_stat st = zsm_kunit_stat(test, pool, idx);
+	struct zsm_kunit_class_stat st = zsm_kunit_stat(test, pool, idx);
 	unsigned int lo = idx ? zsm_kunit_stat(test, pool, idx - 1).size + 1 : 1;
 	unsigned int n = 2 * st.objs_per_zspage + 1, i, copies = 0, bad = 0;
 	struct zsm_kunit_obj *objs;
@@ -433,9 +470,9 @@ static void zsm_test_edge_sizes(struct kunit *test)
 	size_t size = *(const size_t *)test->param_value;
 	unsigned int want = zsm_kunit_class_for(ctx->pool, size);
 	struct zsm_kunit_obj o, o2;
-	struct zsm_class_stat st;
+	struct zsm_kunit_class_stat st;
 
-	KUNIT_ASSERT_LT(test, want, zsm_class_count(ctx->pool));
+	KUNIT_ASSERT_LT(test, want, zsm_kunit_class_count(ctx->pool));
 	KUNIT_ASSERT_EQ(test, zsm_kunit_new(ctx, &o, size, 77), 0);
 	KUNIT_ASSERT_EQ(test, zsm_kunit_new(ctx, &o2, size, 78), 0);
 	KUNIT_EXPECT_NE(test, o.handle, 0UL);
@@ -531,7 +568,7 @@ static void zsm_test_stats_exact(struct kunit *test)
 	struct zsm_kunit_ctx *ctx = test->priv;
 	struct zsm_pool *pool = ctx->pool;
 	unsigned int idx = zsm_kunit_class_for(pool, 100), n, i;
-	struct zsm_class_stat st = zsm_kunit_stat(test, pool, idx);
+	struct zsm_kunit_class_stat st = zsm_kunit_stat(test, pool, idx);
 	unsigned long objs = st.objs_per_zspage, ppz = st.pages_per_zspage;
 	struct zsm_kunit_obj *o;
 
@@ -584,9 +621,9 @@ static void zsm_test_huge_class(struct kunit *test)
 	struct zsm_kunit_ctx *ctx = test->priv;
 	struct zsm_pool *pool = ctx->pool;
 	size_t huge = zsm_huge_class_size(pool), size;
-	unsigned int top = zsm_class_count(pool) - 1, below, n;
+	unsigned int top = zsm_kunit_class_count(pool) - 1, below, n;
 	struct zsm_kunit_obj *objs, small;
-	struct zsm_class_stat st;
+	struct zsm_kunit_class_stat st;
 	bool copied = true;
 
 	KUNIT_ASSERT_GT(test, huge, (size_t)PAGE_SIZE / 2);
@@ -718,7 +755,7 @@ static void zsm_test_compact_exact(struct kunit *test)
 	struct zsm_pool *pool = ctx->pool;
 	size_t size = *(const size_t *)test->param_value;
 	unsigned int idx = zsm_kunit_class_for(pool, size);
-	struct zsm_class_stat st = zsm_kunit_stat(test, pool, idx);
+	struct zsm_kunit_class_stat st = zsm_kunit_stat(test, pool, idx);
 	unsigned int objs = st.objs_per_zspage, n, i, moved = 0;
 	unsigned long want, before, freed, *words;
 	struct zsm_kunit_obj *o;
@@ -776,7 +813,7 @@ static void zsm_test_compact_random(struct kunit *test)
 {
 	struct zsm_kunit_ctx *ctx = test->priv;
 	struct zsm_pool *pool = ctx->pool;
-	unsigned int n = 8000, i, ncl = zsm_class_count(pool);
+	unsigned int n = 8000, i, ncl = zsm_kunit_class_count(pool);
 	unsigned long want = 0, before, freed, first;
 	struct zsm_kunit_obj *o;
 	u32 rnd = 12345;
@@ -795,7 +832,7 @@ static void zsm_test_compact_random(struct kunit *test)
 			zsm_kunit_put(ctx, &o[i]);
 
 	for (i = 0; i < ncl; i++) {
-		struct zsm_class_stat st = zsm_kunit_stat(test, pool, i);
+		struct zsm_kunit_class_stat st = zsm_kunit_stat(test, pool, i);
 
 		if (st.objs_per_zspage > 1)
 			want += (st.objs_allocated - st.objs_inuse) /
@@ -809,7 +846,7 @@ static void zsm_test_compact_random(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, before - zsm_get_total_pages(pool), freed);
 	KUNIT_EXPECT_EQ(test, zsm_pages_compacted(pool) - first, freed);
 	for (i = 0; i < ncl; i++) {
-		struct zsm_class_stat st = zsm_kunit_stat(test, pool, i);
+		struct zsm_kunit_class_stat st = zsm_kunit_stat(test, pool, i);
 
 		if (st.objs_per_zspage > 1)
 			KUNIT_EXPECT_LT(test, st.objs_allocated - st.objs_inuse,
@@ -1022,7 +1059,7 @@ static void zsm_test_malloc_fault(struct kunit *test)
 	struct zsm_pool *pool = ctx->pool;
 	const size_t size = 600;
 	unsigned int idx = zsm_kunit_class_for(pool, size);
-	struct zsm_class_stat st = zsm_kunit_stat(test, pool, idx), st2;
+	struct zsm_kunit_class_stat st = zsm_kunit_stat(test, pool, idx), st2;
 	unsigned int objs = st.objs_per_zspage, n, i;
 	struct zsm_kunit_live start = zsm_kunit_live_now(), live;
 	struct zsm_kunit_obj *o;
@@ -1139,7 +1176,7 @@ static void zsm_test_create_fault(struct kunit *test)
 {
 #ifdef ZSM_KUNIT_SHIM
 	struct zsm_kunit_ctx *ctx = test->priv;
-	unsigned int ncl = zsm_class_count(ctx->pool), pools = zsm_nr_pools;
+	unsigned int ncl = zsm_kunit_class_count(ctx->pool), pools = zsm_nr_pools;
 	int points[] = { 0, 1, 2, 3, 2 + ncl - 1, 2 + ncl };
 	struct zsm_kunit_live live = zsm_kunit_live_now();
 	struct zsm_pool *pool;
