@@ -9,6 +9,7 @@
  */
 
 #include <linux/errno.h>
+#include <linux/types.h>
 #include <linux/lzo.h>
 #include <linux/mm.h>
 #include <linux/slab.h>

@@ -12,7 +12,7 @@
  * placed in a preallocated workspace so that the hot paths never
  * allocate.
  *
- * Dictionaries use zstd_create_cdict_byreference() and friends.  Kernels
+ * Dictionaries use zram_compat_zstd_create_cdict() and friends.  Kernels
  * without them (6.1, see compat.h) get "prefix mode", built on the
  * streaming API that every kernel exports: a page is compressed as the
  * tail of one frame whose head is the dictionary, so its matches may
@@ -33,6 +33,7 @@
 #include <linux/zstd.h>
 
 #include "backend.h"
+#include "compat.h"
 
 /* Largest dictionary prefix mode takes. */
 #define ZSTD_BE_PREFIX_MAX	SZ_64K
@@ -41,8 +42,8 @@ struct zstd_be_shared {
 	zstd_parameters zp;
 	size_t cctx_size;		/* the cstream's in prefix mode */
 	size_t dctx_size;		/* the dstream's in prefix mode */
-	zstd_cdict *cdict;
-	zstd_ddict *ddict;
+	zram_compat_zstd_cdict *cdict;
+	zram_compat_zstd_ddict *ddict;
 	/* Prefix mode: the dictionary's compressed form, frame header first. */
 	void *prefix;
 	size_t prefix_len;
@@ -61,7 +62,7 @@ struct zstd_be_work {
 
 static bool zstd_be_prefix_mode(const struct zcomp_conf *conf)
 {
-	return conf->dict && !ZRAM_HAVE_ZSTD_DICT;
+	return conf->dict && !ZRAM_COMPAT_HAVE_ZSTD_DICT;
 }
 
 /* Dictionaries are digested in prepare(), which may sleep. */
@@ -75,7 +76,7 @@ static void zstd_be_free(void *opaque, void *address)
 	kvfree(address);
 }
 
-static const zstd_custom_mem zstd_be_mem = {
+static const zram_compat_zstd_mem zstd_be_mem = {
 	.customAlloc = zstd_be_alloc,
 	.customFree = zstd_be_free,
 };
@@ -87,9 +88,9 @@ static void zstd_be_release(void *shared)
 	if (!p)
 		return;
 	if (p->cdict)
-		zstd_free_cdict(p->cdict);
+		zram_compat_zstd_free_cdict(p->cdict);
 	if (p->ddict)
-		zstd_free_ddict(p->ddict);
+		zram_compat_zstd_free_ddict(p->ddict);
 	kvfree(p->prefix);
 	kfree(p);
 }
@@ -194,9 +195,9 @@ static int zstd_be_prepare(const struct zcomp_conf *conf, void **shared)
 	 * these live.  Failing here means no memory or a zstd-format
 	 * dictionary that does not parse; the latter is far likelier.
 	 */
-	p->cdict = zstd_create_cdict_byreference(conf->dict, conf->dict_len,
+	p->cdict = zram_compat_zstd_create_cdict(conf->dict, conf->dict_len,
 						 p->zp.cParams, zstd_be_mem);
-	p->ddict = zstd_create_ddict_byreference(conf->dict, conf->dict_len,
+	p->ddict = zram_compat_zstd_create_ddict(conf->dict, conf->dict_len,
 						 zstd_be_mem);
 	if (!p->cdict || !p->ddict)
 		ret = -EINVAL;
@@ -350,7 +351,7 @@ static int zstd_be_compress(const struct zcomp *comp, void *work,
 					       dst_cap);
 	/* Bounded by dst_cap; the static workspace is never grown. */
 	if (p->cdict)
-		ret = zstd_compress_using_cdict(w->cctx, dst, dst_cap, src,
+		ret = zram_compat_zstd_compress_cdict(w->cctx, dst, dst_cap, src,
 						src_len, p->cdict);
 	else
 		ret = zstd_compress_cctx(w->cctx, dst, dst_cap, src, src_len,
@@ -371,7 +372,7 @@ static int zstd_be_decompress(const struct zcomp *comp, void *work,
 						 dst_cap);
 	/* Never writes past dst + dst_cap; an error on corrupt input. */
 	if (p->ddict)
-		ret = zstd_decompress_using_ddict(w->dctx, dst, dst_cap, src,
+		ret = zram_compat_zstd_decompress_ddict(w->dctx, dst, dst_cap, src,
 						  src_len, p->ddict);
 	else
 		ret = zstd_decompress_dctx(w->dctx, dst, dst_cap, src,

@@ -2,17 +2,15 @@
 /*
  * The one place where kernel-version differences live.
  *
- * Force-included into every object by Kbuild.  Each difference is gated
- * on a HAVE_* macro that Kbuild sets by probing the target kernel's
- * headers (see the probes in Kbuild), never on LINUX_VERSION_CODE.  The
- * rest of the tree uses only the names defined here or the newest
- * kernel API.
+ * Included by every file that meets one (through zram_drv.h for the
+ * driver).  Each difference is gated on a HAVE_* macro that Kbuild sets
+ * by probing the target kernel's headers (see the probes in Kbuild),
+ * never on LINUX_VERSION_CODE.  One convention: every name defined here
+ * starts with zram_compat_ or ZRAM_COMPAT_; the rest of the tree uses
+ * those names or the kernel API that all supported kernels share.
  */
 #ifndef _ZRAM_OOT_COMPAT_H
 #define _ZRAM_OOT_COMPAT_H
-
-/* Every message of the module carries its name (this header comes first). */
-#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 /*
  * 64-bit only: zsmalloc packs a PFN and a slot index into one word.
@@ -39,28 +37,28 @@
 
 /*
  * Class attribute callbacks take const pointers from 6.4 on.  Use
- * ZRAM_CLASS_CONST in their prototypes.
+ * ZRAM_COMPAT_CLASS_CONST in their prototypes.
  */
 #ifdef HAVE_CONST_CLASS_ATTR
-#define ZRAM_CLASS_CONST const
+#define ZRAM_COMPAT_CLASS_CONST const
 #else
-#define ZRAM_CLASS_CONST
+#define ZRAM_COMPAT_CLASS_CONST
 #endif
 
 /*
  * block_device_operations.open: (struct gendisk *, blk_mode_t) from 6.5
- * on, (struct block_device *, fmode_t) before.  ZRAM_DEFINE_BDOPS_OPEN
+ * on, (struct block_device *, fmode_t) before.  ZRAM_COMPAT_BDOPS_OPEN
  * wraps a driver function "int fn(struct gendisk *disk)" in whichever
  * prototype the kernel wants, under the name fn##_bdops.
  */
 #ifdef HAVE_BDOPS_OPEN_GENDISK
-#define ZRAM_DEFINE_BDOPS_OPEN(fn)					\
+#define ZRAM_COMPAT_BDOPS_OPEN(fn)					\
 static int fn##_bdops(struct gendisk *disk, blk_mode_t mode)		\
 {									\
 	return fn(disk);						\
 }
 #else
-#define ZRAM_DEFINE_BDOPS_OPEN(fn)					\
+#define ZRAM_COMPAT_BDOPS_OPEN(fn)					\
 static int fn##_bdops(struct block_device *bdev, fmode_t mode)		\
 {									\
 	return fn(bdev->bd_disk);					\
@@ -69,11 +67,11 @@ static int fn##_bdops(struct block_device *bdev, fmode_t mode)		\
 
 /*
  * Queue set-up.  The driver describes its queue once in a
- * struct zram_queue_cfg; zram_compat_alloc_disk() turns it into queue
+ * struct zram_compat_queue_cfg; zram_compat_alloc_disk() turns it into queue
  * limits (6.9+, passed to blk_alloc_disk()) or into the old setter
  * calls.
  */
-struct zram_queue_cfg {
+struct zram_compat_queue_cfg {
 	unsigned int logical_block_size;
 	unsigned int physical_block_size;
 	unsigned int io_min;
@@ -87,7 +85,7 @@ struct zram_queue_cfg {
 
 #ifdef HAVE_BLK_ALLOC_DISK_LIM
 static inline struct gendisk *
-zram_compat_alloc_disk(const struct zram_queue_cfg *cfg, int node)
+zram_compat_alloc_disk(const struct zram_compat_queue_cfg *cfg, int node)
 {
 	struct queue_limits lim = {
 		.logical_block_size = cfg->logical_block_size,
@@ -107,7 +105,7 @@ zram_compat_alloc_disk(const struct zram_queue_cfg *cfg, int node)
 }
 #else
 static inline struct gendisk *
-zram_compat_alloc_disk(const struct zram_queue_cfg *cfg, int node)
+zram_compat_alloc_disk(const struct zram_compat_queue_cfg *cfg, int node)
 {
 	struct gendisk *disk = blk_alloc_disk(node);
 	struct request_queue *q;
@@ -133,13 +131,13 @@ zram_compat_alloc_disk(const struct zram_queue_cfg *cfg, int node)
 
 /*
  * ->rw_page (gone in 6.3): where it exists, swap does synchronous
- * single-page I/O through it instead of bios.  ZRAM_BDOPS_RW_PAGE(fn)
+ * single-page I/O through it instead of bios.  ZRAM_COMPAT_BDOPS_RW_PAGE(fn)
  * is a block_device_operations initialiser line, empty where the field
  * is gone; zram_compat_page_endio() completes a page it handled
  * successfully.
  */
 #ifdef HAVE_BDOPS_RW_PAGE
-#define ZRAM_BDOPS_RW_PAGE(fn)	.rw_page = (fn),
+#define ZRAM_COMPAT_BDOPS_RW_PAGE(fn)	.rw_page = (fn),
 static inline void zram_compat_page_endio(struct page *page, bool write)
 {
 	page_endio(page, write, 0);
@@ -160,7 +158,7 @@ static inline void zram_compat_rw_page_acct_end(struct block_device *bdev,
 	bdev_end_io_acct(bdev, op, start);
 }
 #else
-#define ZRAM_BDOPS_RW_PAGE(fn)
+#define ZRAM_COMPAT_BDOPS_RW_PAGE(fn)
 static inline void zram_compat_page_endio(struct page *page, bool write)
 {
 }
@@ -183,16 +181,16 @@ static inline void zram_compat_rw_page_acct_end(struct block_device *bdev,
  * zram device as holder.  From 6.9 the open returns a struct file whose
  * release drops the claim (bdev_fput() drops it at once); before, a
  * struct block_device released with the mode it was opened with.
- * struct zram_bdev keeps whichever the kernel hands out.
+ * struct zram_compat_bdev keeps whichever the kernel hands out.
  */
 #ifdef HAVE_BDEV_FILE_OPEN
-struct zram_bdev {
+struct zram_compat_bdev {
 	struct block_device *bdev;
 	struct file *file;
 };
 
 static inline int zram_compat_bdev_open(const char *path, void *holder,
-					struct zram_bdev *zb)
+					struct zram_compat_bdev *zb)
 {
 	struct file *file;
 
@@ -205,34 +203,34 @@ static inline int zram_compat_bdev_open(const char *path, void *holder,
 	return 0;
 }
 
-static inline void zram_compat_bdev_close(struct zram_bdev *zb)
+static inline void zram_compat_bdev_close(struct zram_compat_bdev *zb)
 {
 	bdev_fput(zb->file);
 	zb->file = NULL;
 	zb->bdev = NULL;
 }
 #else
-struct zram_bdev {
+struct zram_compat_bdev {
 	struct block_device *bdev;
 };
 
-#define ZRAM_BDEV_MODE	(FMODE_READ | FMODE_WRITE | FMODE_EXCL)
+#define ZRAM_COMPAT_BDEV_MODE	(FMODE_READ | FMODE_WRITE | FMODE_EXCL)
 
 static inline int zram_compat_bdev_open(const char *path, void *holder,
-					struct zram_bdev *zb)
+					struct zram_compat_bdev *zb)
 {
 	struct block_device *bdev;
 
-	bdev = blkdev_get_by_path(path, ZRAM_BDEV_MODE, holder);
+	bdev = blkdev_get_by_path(path, ZRAM_COMPAT_BDEV_MODE, holder);
 	if (IS_ERR(bdev))
 		return PTR_ERR(bdev);
 	zb->bdev = bdev;
 	return 0;
 }
 
-static inline void zram_compat_bdev_close(struct zram_bdev *zb)
+static inline void zram_compat_bdev_close(struct zram_compat_bdev *zb)
 {
-	blkdev_put(zb->bdev, ZRAM_BDEV_MODE);
+	blkdev_put(zb->bdev, ZRAM_COMPAT_BDEV_MODE);
 	zb->bdev = NULL;
 }
 #endif
@@ -240,15 +238,15 @@ static inline void zram_compat_bdev_close(struct zram_bdev *zb)
 /*
  * Shrinkers: allocated and registered in two steps with a private_data
  * pointer from 6.7 on; embedded and registered in one step before.
- * zram_shrinker_create() returns a registered shrinker or NULL.
+ * zram_compat_shrinker_create() returns a registered shrinker or NULL.
  */
-typedef unsigned long (*zram_shrink_fn)(struct shrinker *,
+typedef unsigned long (*zram_compat_shrink_fn)(struct shrinker *,
 					struct shrink_control *);
 
 #ifdef HAVE_SHRINKER_ALLOC
 static inline struct shrinker *
-zram_shrinker_create(const char *name, zram_shrink_fn count,
-		     zram_shrink_fn scan, void *private)
+zram_compat_shrinker_create(const char *name, zram_compat_shrink_fn count,
+		     zram_compat_shrink_fn scan, void *private)
 {
 	struct shrinker *s = shrinker_alloc(0, "%s", name);
 
@@ -263,12 +261,12 @@ zram_shrinker_create(const char *name, zram_shrink_fn count,
 	return s;
 }
 
-static inline void *zram_shrinker_private(struct shrinker *s)
+static inline void *zram_compat_shrinker_private(struct shrinker *s)
 {
 	return s->private_data;
 }
 
-static inline void zram_shrinker_destroy(struct shrinker *s)
+static inline void zram_compat_shrinker_destroy(struct shrinker *s)
 {
 	shrinker_free(s);
 }
@@ -279,8 +277,8 @@ struct zram_compat_shrinker {
 };
 
 static inline struct shrinker *
-zram_shrinker_create(const char *name, zram_shrink_fn count,
-		     zram_shrink_fn scan, void *private)
+zram_compat_shrinker_create(const char *name, zram_compat_shrink_fn count,
+		     zram_compat_shrink_fn scan, void *private)
 {
 	struct zram_compat_shrinker *cs = kzalloc(sizeof(*cs), GFP_KERNEL);
 
@@ -297,12 +295,12 @@ zram_shrinker_create(const char *name, zram_shrink_fn count,
 	return &cs->shrinker;
 }
 
-static inline void *zram_shrinker_private(struct shrinker *s)
+static inline void *zram_compat_shrinker_private(struct shrinker *s)
 {
 	return container_of(s, struct zram_compat_shrinker, shrinker)->private;
 }
 
-static inline void zram_shrinker_destroy(struct shrinker *s)
+static inline void zram_compat_shrinker_destroy(struct shrinker *s)
 {
 	if (!s)
 		return;
@@ -314,61 +312,104 @@ static inline void zram_shrinker_destroy(struct shrinker *s)
 /*
  * zstd dictionaries: zstd_create_cdict_byreference() and its friends are
  * exported by newer kernels only (6.12 has them, 6.1 does not).
- * ZRAM_HAVE_ZSTD_DICT says whether they exist; where they do not, stubs
- * that always fail let backend_zstd.c compile unchanged, and it never
- * reaches them: it handles a dictionary in its prefix mode instead.
+ * ZRAM_COMPAT_HAVE_ZSTD_DICT says whether they exist.  The
+ * zram_compat_zstd_* names below call them where they do; where they do
+ * not, they always fail, and backend_zstd.c never reaches them: it
+ * handles a dictionary in its prefix mode instead.
  */
 #include <linux/zstd.h>
 
 #ifdef HAVE_ZSTD_DICT
-#define ZRAM_HAVE_ZSTD_DICT	true
-#else
-#define ZRAM_HAVE_ZSTD_DICT	false
+#define ZRAM_COMPAT_HAVE_ZSTD_DICT	true
 
-/* Type names as newer kernels spell them. */
-#define zstd_custom_mem	ZSTD_customMem
-#define zstd_cdict	ZSTD_CDict
-#define zstd_ddict	ZSTD_DDict
+#define zram_compat_zstd_mem	zstd_custom_mem
+#define zram_compat_zstd_cdict	zstd_cdict
+#define zram_compat_zstd_ddict	zstd_ddict
 
-static inline zstd_cdict *
-zstd_create_cdict_byreference(const void *dict, size_t dict_size,
+static inline zram_compat_zstd_cdict *
+zram_compat_zstd_create_cdict(const void *dict, size_t dict_size,
 			      zstd_compression_parameters cparams,
-			      zstd_custom_mem custom_mem)
+			      zram_compat_zstd_mem mem)
+{
+	return zstd_create_cdict_byreference(dict, dict_size, cparams, mem);
+}
+
+static inline void zram_compat_zstd_free_cdict(zram_compat_zstd_cdict *cdict)
+{
+	zstd_free_cdict(cdict);
+}
+
+static inline size_t
+zram_compat_zstd_compress_cdict(zstd_cctx *cctx, void *dst, size_t dst_cap,
+				const void *src, size_t src_size,
+				const zram_compat_zstd_cdict *cdict)
+{
+	return zstd_compress_using_cdict(cctx, dst, dst_cap, src, src_size,
+					 cdict);
+}
+
+static inline zram_compat_zstd_ddict *
+zram_compat_zstd_create_ddict(const void *dict, size_t dict_size,
+			      zram_compat_zstd_mem mem)
+{
+	return zstd_create_ddict_byreference(dict, dict_size, mem);
+}
+
+static inline void zram_compat_zstd_free_ddict(zram_compat_zstd_ddict *ddict)
+{
+	zstd_free_ddict(ddict);
+}
+
+static inline size_t
+zram_compat_zstd_decompress_ddict(zstd_dctx *dctx, void *dst, size_t dst_cap,
+				  const void *src, size_t src_size,
+				  const zram_compat_zstd_ddict *ddict)
+{
+	return zstd_decompress_using_ddict(dctx, dst, dst_cap, src, src_size,
+					   ddict);
+}
+#else
+#define ZRAM_COMPAT_HAVE_ZSTD_DICT	false
+
+#define zram_compat_zstd_mem	ZSTD_customMem
+#define zram_compat_zstd_cdict	ZSTD_CDict
+#define zram_compat_zstd_ddict	ZSTD_DDict
+
+static inline zram_compat_zstd_cdict *
+zram_compat_zstd_create_cdict(const void *dict, size_t dict_size,
+			      zstd_compression_parameters cparams,
+			      zram_compat_zstd_mem mem)
 {
 	return NULL;
 }
 
-static inline size_t zstd_free_cdict(zstd_cdict *cdict)
+static inline void zram_compat_zstd_free_cdict(zram_compat_zstd_cdict *cdict)
 {
-	return 0;
 }
 
-static inline size_t zstd_compress_using_cdict(zstd_cctx *cctx, void *dst,
-					       size_t dst_capacity,
-					       const void *src,
-					       size_t src_size,
-					       const zstd_cdict *cdict)
+static inline size_t
+zram_compat_zstd_compress_cdict(zstd_cctx *cctx, void *dst, size_t dst_cap,
+				const void *src, size_t src_size,
+				const zram_compat_zstd_cdict *cdict)
 {
 	return -(size_t)ZSTD_error_GENERIC;
 }
 
-static inline zstd_ddict *
-zstd_create_ddict_byreference(const void *dict, size_t dict_size,
-			      zstd_custom_mem custom_mem)
+static inline zram_compat_zstd_ddict *
+zram_compat_zstd_create_ddict(const void *dict, size_t dict_size,
+			      zram_compat_zstd_mem mem)
 {
 	return NULL;
 }
 
-static inline size_t zstd_free_ddict(zstd_ddict *ddict)
+static inline void zram_compat_zstd_free_ddict(zram_compat_zstd_ddict *ddict)
 {
-	return 0;
 }
 
-static inline size_t zstd_decompress_using_ddict(zstd_dctx *dctx, void *dst,
-						 size_t dst_capacity,
-						 const void *src,
-						 size_t src_size,
-						 const zstd_ddict *ddict)
+static inline size_t
+zram_compat_zstd_decompress_ddict(zstd_dctx *dctx, void *dst, size_t dst_cap,
+				  const void *src, size_t src_size,
+				  const zram_compat_zstd_ddict *ddict)
 {
 	return -(size_t)ZSTD_error_GENERIC;
 }

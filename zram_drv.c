@@ -550,14 +550,14 @@ static int zram_open(struct gendisk *disk)
 	/* disk->open_mutex is held: claim cannot change under us. */
 	return zram->claim ? -EBUSY : 0;
 }
-ZRAM_DEFINE_BDOPS_OPEN(zram_open)
+ZRAM_COMPAT_BDOPS_OPEN(zram_open)
 
 static const struct block_device_operations zram_fops = {
 	.owner = THIS_MODULE,
 	.open = zram_open_bdops,
 	.submit_bio = zram_submit_bio,
 	.swap_slot_free_notify = zram_slot_free_notify,
-	ZRAM_BDOPS_RW_PAGE(zram_rw_page)
+	ZRAM_COMPAT_BDOPS_RW_PAGE(zram_rw_page)
 };
 
 /* Is @bdev one of our devices?  (They must not back each other.) */
@@ -722,7 +722,7 @@ void zram_unclaim(struct zram *zram)
 
 /* ---- device creation and removal ---- */
 
-static const struct zram_queue_cfg zram_queue_cfg = {
+static const struct zram_compat_queue_cfg zram_queue_cfg = {
 	.logical_block_size = ZRAM_LOGICAL_BLOCK_SIZE,
 	.physical_block_size = PAGE_SIZE,
 	.io_min = PAGE_SIZE,
@@ -810,8 +810,8 @@ static int zram_remove(struct zram *zram, bool force)
 
 /* ---- /sys/class/zram-control ---- */
 
-static ssize_t hot_add_show(ZRAM_CLASS_CONST struct class *class,
-			    ZRAM_CLASS_CONST struct class_attribute *attr,
+static ssize_t hot_add_show(ZRAM_COMPAT_CLASS_CONST struct class *class,
+			    ZRAM_COMPAT_CLASS_CONST struct class_attribute *attr,
 			    char *buf)
 {
 	int ret;
@@ -827,8 +827,8 @@ static ssize_t hot_add_show(ZRAM_CLASS_CONST struct class *class,
 static struct class_attribute class_attr_hot_add =
 	__ATTR(hot_add, 0400, hot_add_show, NULL);
 
-static ssize_t hot_remove_store(ZRAM_CLASS_CONST struct class *class,
-				ZRAM_CLASS_CONST struct class_attribute *attr,
+static ssize_t hot_remove_store(ZRAM_COMPAT_CLASS_CONST struct class *class,
+				ZRAM_COMPAT_CLASS_CONST struct class_attribute *attr,
 				const char *buf, size_t count)
 {
 	struct zram *zram;

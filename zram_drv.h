@@ -28,6 +28,7 @@
 #include <linux/spinlock.h>
 #include <linux/types.h>
 
+#include "compat.h"
 #include "zcomp.h"
 
 struct attribute_group;
@@ -74,7 +75,7 @@ struct zram_stats {
  * the slot.
  */
 struct zram_backing {
-	struct zram_bdev dev;		/* .bdev NULL: no backing device */
+	struct zram_compat_bdev dev;		/* .bdev NULL: no backing device */
 	char *path;			/* as written to backing_dev */
 	unsigned long *bitmap;
 	unsigned long nr_blocks;	/* PAGE_SIZE blocks */

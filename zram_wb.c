@@ -148,7 +148,7 @@ void zram_bd_close(struct zram *zram)
 static int zram_bd_open(struct zram *zram, const char *path)
 {
 	struct zram_backing *bd = &zram->bd;
-	struct zram_bdev dev;
+	struct zram_compat_bdev dev;
 	unsigned long nr_blocks, *bitmap;
 	char *copy;
 	int ret;

@@ -77,6 +77,7 @@
 #include <linux/spinlock.h>
 #include <linux/string.h>
 
+#include "compat.h"
 #include "zsmalloc.h"
 
 /* Smallest slot: header word plus a little payload. */
@@ -733,7 +734,7 @@ unsigned long zsm_compact(struct zsm_pool *pool)
 static unsigned long zsm_shrink_count(struct shrinker *shrinker,
 				      struct shrink_control *sc)
 {
-	struct zsm_pool *pool = zram_shrinker_private(shrinker);
+	struct zsm_pool *pool = zram_compat_shrinker_private(shrinker);
 	unsigned long pages = 0;
 	unsigned int i;
 
@@ -745,7 +746,7 @@ static unsigned long zsm_shrink_count(struct shrinker *shrinker,
 static unsigned long zsm_shrink_scan(struct shrinker *shrinker,
 				     struct shrink_control *sc)
 {
-	struct zsm_pool *pool = zram_shrinker_private(shrinker);
+	struct zsm_pool *pool = zram_compat_shrinker_private(shrinker);
 	unsigned long freed = zsm_compact(pool);
 
 	return freed ? freed : SHRINK_STOP;
@@ -982,7 +983,7 @@ struct zsm_pool *zsm_create_pool(const char *name)
 
 	sname = kasprintf(GFP_KERNEL, "zsmalloc-oot-%s", name);
 	if (sname) {
-		pool->shrinker = zram_shrinker_create(sname, zsm_shrink_count,
+		pool->shrinker = zram_compat_shrinker_create(sname, zsm_shrink_count,
 						      zsm_shrink_scan, pool);
 		kfree(sname);
 	}
@@ -1011,7 +1012,7 @@ void zsm_destroy_pool(struct zsm_pool *pool)
 	if (!pool)
 		return;
 	if (pool->shrinker)
-		zram_shrinker_destroy(pool->shrinker);
+		zram_compat_shrinker_destroy(pool->shrinker);
 	debugfs_remove_recursive(pool->debug_dir);
 	zsm_free_classes(pool);
 	WARN_ON_ONCE(atomic_long_read(&pool->pages));

@@ -7,6 +7,9 @@
  * The suite may ask for allocation shims (names #defined to test
  * functions before the product source sees them) in zsmalloc_kunit_shim.h.
  */
+/* zsmalloc.c's own, defined before the shim's headers set a default. */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
 #ifdef ZRAM_KUNIT_ZSMALLOC_SHIM	/* set by Kbuild when the file exists */
 #include "zsmalloc_kunit_shim.h"
 #endif

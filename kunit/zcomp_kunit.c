@@ -23,6 +23,8 @@
 #include <linux/workqueue.h>
 #include <linux/zstd.h>
 
+#include "../compat.h"	/* ZRAM_COMPAT_HAVE_ZSTD_DICT */
+
 #define ZCOMP_KUNIT_GUARD	0x5a
 
 enum zcomp_kunit_input {
@@ -794,7 +796,7 @@ static void zcomp_test_zstd_dict(struct kunit *test)
 				  dsz);
 	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, comp);
 	kunit_info(test, "dictionary mode: %s\n",
-		   ZRAM_HAVE_ZSTD_DICT ? "zstd API" : "prefix");
+		   ZRAM_COMPAT_HAVE_ZSTD_DICT ? "zstd API" : "prefix");
 	for (i = 0; i < ZCOMP_NR_INPUTS; i++) {
 		unsigned int len = 0;
 		bool guard = false;
