@@ -322,52 +322,15 @@ static inline void zram_compat_shrinker_destroy(struct shrinker *s)
 #ifdef HAVE_ZSTD_DICT
 #define ZRAM_COMPAT_HAVE_ZSTD_DICT	true
 
-#define zram_compat_zstd_mem	zstd_custom_mem
-#define zram_compat_zstd_cdict	zstd_cdict
-#define zram_compat_zstd_ddict	zstd_ddict
-
-static inline zram_compat_zstd_cdict *
-zram_compat_zstd_create_cdict(const void *dict, size_t dict_size,
-			      zstd_compression_parameters cparams,
-			      zram_compat_zstd_mem mem)
-{
-	return zstd_create_cdict_byreference(dict, dict_size, cparams, mem);
-}
-
-static inline void zram_compat_zstd_free_cdict(zram_compat_zstd_cdict *cdict)
-{
-	zstd_free_cdict(cdict);
-}
-
-static inline size_t
-zram_compat_zstd_compress_cdict(zstd_cctx *cctx, void *dst, size_t dst_cap,
-				const void *src, size_t src_size,
-				const zram_compat_zstd_cdict *cdict)
-{
-	return zstd_compress_using_cdict(cctx, dst, dst_cap, src, src_size,
-					 cdict);
-}
-
-static inline zram_compat_zstd_ddict *
-zram_compat_zstd_create_ddict(const void *dict, size_t dict_size,
-			      zram_compat_zstd_mem mem)
-{
-	return zstd_create_ddict_byreference(dict, dict_size, mem);
-}
-
-static inline void zram_compat_zstd_free_ddict(zram_compat_zstd_ddict *ddict)
-{
-	zstd_free_ddict(ddict);
-}
-
-static inline size_t
-zram_compat_zstd_decompress_ddict(zstd_dctx *dctx, void *dst, size_t dst_cap,
-				  const void *src, size_t src_size,
-				  const zram_compat_zstd_ddict *ddict)
-{
-	return zstd_decompress_using_ddict(dctx, dst, dst_cap, src, src_size,
-					   ddict);
-}
+#define zram_compat_zstd_mem		zstd_custom_mem
+#define zram_compat_zstd_cdict		zstd_cdict
+#define zram_compat_zstd_ddict		zstd_ddict
+#define zram_compat_zstd_create_cdict	zstd_create_cdict_byreference
+#define zram_compat_zstd_free_cdict	zstd_free_cdict
+#define zram_compat_zstd_compress_cdict	zstd_compress_using_cdict
+#define zram_compat_zstd_create_ddict	zstd_create_ddict_byreference
+#define zram_compat_zstd_free_ddict	zstd_free_ddict
+#define zram_compat_zstd_decompress_ddict zstd_decompress_using_ddict
 #else
 #define ZRAM_COMPAT_HAVE_ZSTD_DICT	false
 

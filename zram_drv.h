@@ -168,7 +168,16 @@ static inline unsigned long zram_nr_pages(struct zram *zram)
 /* zram_sysfs.c: input parsers shared by the attributes */
 extern const struct attribute_group zram_core_attr_group;
 int zram_parse_size(const char *buf, size_t len, u64 *out);
-int zram_next_kv(char **pos, char **key, char **val);
+/*
+ * One key of a key=value attribute: ->parse() checks @val and records
+ * it in the caller's @ctx; 0 or -EINVAL.  See zram_parse_kv().
+ */
+struct zram_kv_key {
+	const char *name;
+	int (*parse)(char *val, void *ctx);
+};
+
+int zram_parse_kv(char *args, const struct zram_kv_key *keys, void *ctx);
 ssize_t zram_cmd_store(struct device *dev, const char *buf, size_t len,
 		       int (*cmd)(struct zram *zram, char *args));
 

@@ -28,22 +28,29 @@
 
 /*
  * "algo=NAME" and "priority=N" (a recompression slot, 1..ZRAM_MAX_COMPS
- * - 1), which several attributes take: returns 1 if @key is one of them
- * (*@alg or *@prio set), 0 if it is not, -EINVAL for a bad priority.
+ * - 1), which several attributes take.  Their parsing state starts with
+ * a struct zram_alg_sel, which these ->parse() functions fill.
  */
-static int zram_parse_alg_kv(const char *key, char *val, char **alg,
-			     unsigned int *prio)
+struct zram_alg_sel {
+	char *alg;		/* NULL: not given */
+	unsigned int prio;	/* 0: not given */
+};
+
+static int zram_parse_algo(char *val, void *ctx)
 {
-	if (!strcmp(key, "algo")) {
-		*alg = val;
-		return 1;
-	}
-	if (!strcmp(key, "priority")) {
-		if (kstrtouint(val, 10, prio) || *prio < 1 ||
-		    *prio >= ZRAM_MAX_COMPS)
-			return -EINVAL;
-		return 1;
-	}
+	struct zram_alg_sel *sel = ctx;
+
+	sel->alg = val;
+	return 0;
+}
+
+static int zram_parse_priority(char *val, void *ctx)
+{
+	struct zram_alg_sel *sel = ctx;
+
+	if (kstrtouint(val, 10, &sel->prio) || sel->prio < 1 ||
+	    sel->prio >= ZRAM_MAX_COMPS)
+		return -EINVAL;
 	return 0;
 }
 
@@ -285,29 +292,28 @@ static ssize_t recomp_algorithm_show(struct device *dev,
 	return at;
 }
 
+static const struct zram_kv_key zram_alg_sel_keys[] = {
+	{ "algo", zram_parse_algo },
+	{ "priority", zram_parse_priority },
+	{ }
+};
+
 /* "algo=NAME [priority=N]": a recompression algorithm (priority 1 by default). */
 static ssize_t recomp_algorithm_store(struct device *dev,
 				      struct device_attribute *attr,
 				      const char *buf, size_t len)
 {
 	struct zram *zram = dev_to_zram(dev);
-	char *args, *pos, *key, *val, *alg = NULL;
-	unsigned int prio = 0;
+	struct zram_alg_sel sel = { };
+	char *args;
 	int ret;
 
 	args = kstrndup(buf, len, GFP_KERNEL);
 	if (!args)
 		return -ENOMEM;
-	pos = args;
-	while ((ret = zram_next_kv(&pos, &key, &val)) > 0) {
-		ret = zram_parse_alg_kv(key, val, &alg, &prio);
-		if (ret <= 0) {
-			ret = -EINVAL;
-			break;
-		}
-	}
-	if (!ret && (!alg || strlen(alg) >= ZRAM_MAX_ALG_NAME ||
-		     !zcomp_available_algorithm(alg)))
+	ret = zram_parse_kv(args, zram_alg_sel_keys, &sel);
+	if (!ret && (!sel.alg || strlen(sel.alg) >= ZRAM_MAX_ALG_NAME ||
+		     !zcomp_available_algorithm(sel.alg)))
 		ret = -EINVAL;
 	if (ret)
 		goto out;
@@ -316,7 +322,7 @@ static ssize_t recomp_algorithm_store(struct device *dev,
 	if (zram->init_done)
 		ret = -EBUSY;
 	else
-		zram_set_alg(zram, prio ?: 1, alg);
+		zram_set_alg(zram, sel.prio ?: 1, sel.alg);
 	up_write(&zram->init_lock);
 out:
 	kfree(args);
@@ -376,6 +382,37 @@ out:
 	return ret;
 }
 
+/* Parsing state of "algorithm_params". */
+struct zram_params_parse {
+	struct zram_alg_sel sel;	/* first: see struct zram_alg_sel */
+	struct zcomp_conf conf;
+	char *path;			/* dict=PATH */
+};
+
+static int zram_parse_params_level(char *val, void *ctx)
+{
+	struct zram_params_parse *p = ctx;
+
+	if (kstrtos32(val, 10, &p->conf.level) ||
+	    p->conf.level == ZCOMP_LEVEL_DEFAULT)
+		return -EINVAL;
+	return 0;
+}
+
+static int zram_parse_params_dict(char *val, void *ctx)
+{
+	((struct zram_params_parse *)ctx)->path = val;
+	return 0;
+}
+
+static const struct zram_kv_key zram_params_keys[] = {
+	{ "algo", zram_parse_algo },
+	{ "priority", zram_parse_priority },
+	{ "level", zram_parse_params_level },
+	{ "dict", zram_parse_params_dict },
+	{ }
+};
+
 /*
  * "[algo=NAME | priority=N] [level=L] [dict=PATH]": the parameters of
  * one algorithm slot (the primary when neither names one), replacing
@@ -387,47 +424,30 @@ static ssize_t algorithm_params_store(struct device *dev,
 				      const char *buf, size_t len)
 {
 	struct zram *zram = dev_to_zram(dev);
-	char *args, *pos, *key, *val, *alg = NULL, *path = NULL;
-	struct zcomp_conf conf = { .level = ZCOMP_LEVEL_DEFAULT };
-	unsigned int prio = 0;
+	struct zram_params_parse p = {
+		.conf = { .level = ZCOMP_LEVEL_DEFAULT },
+	};
 	struct zcomp *comp;
 	ssize_t size;
+	char *args;
 	int ret;
 
 	args = kstrndup(buf, len, GFP_KERNEL);
 	if (!args)
 		return -ENOMEM;
-	pos = args;
-	while ((ret = zram_next_kv(&pos, &key, &val)) > 0) {
-		ret = zram_parse_alg_kv(key, val, &alg, &prio);
-		if (ret < 0)
-			break;
-		if (ret)
-			continue;
-		if (!strcmp(key, "level")) {
-			if (kstrtos32(val, 10, &conf.level) ||
-			    conf.level == ZCOMP_LEVEL_DEFAULT)
-				ret = -EINVAL;
-		} else if (!strcmp(key, "dict")) {
-			path = val;
-		} else {
-			ret = -EINVAL;
-		}
-		if (ret < 0)
-			break;
-	}
-	if (!ret && alg && prio)
+	ret = zram_parse_kv(args, zram_params_keys, &p);
+	if (!ret && p.sel.alg && p.sel.prio)
 		ret = -EINVAL;
 	if (ret)
 		goto out;
 
-	if (path) {
-		size = zram_load_file(path, &conf.dict);
+	if (p.path) {
+		size = zram_load_file(p.path, &p.conf.dict);
 		if (size < 0) {
 			ret = size;
 			goto out;
 		}
-		conf.dict_len = size;
+		p.conf.dict_len = size;
 	}
 
 	down_write(&zram->init_lock);
@@ -435,27 +455,69 @@ static ssize_t algorithm_params_store(struct device *dev,
 		ret = -EBUSY;
 		goto out_unlock;
 	}
-	ret = zram_alg_slot(zram, alg, prio, ZRAM_PRIMARY_COMP);
+	ret = zram_alg_slot(zram, p.sel.alg, p.sel.prio, ZRAM_PRIMARY_COMP);
 	if (ret < 0)
 		goto out_unlock;
-	prio = ret;
-	comp = zcomp_create(zram->comp_algs[prio], &conf);
+	comp = zcomp_create(zram->comp_algs[ret], &p.conf);
 	if (IS_ERR(comp)) {
 		ret = PTR_ERR(comp);
 		goto out_unlock;
 	}
 	zcomp_destroy(comp);
-	zram_conf_reset(&zram->comp_conf[prio]);
-	zram->comp_conf[prio] = conf;
-	conf.dict = NULL;
+	zram_conf_reset(&zram->comp_conf[ret]);
+	zram->comp_conf[ret] = p.conf;
+	p.conf.dict = NULL;
 	ret = 0;
 out_unlock:
 	up_write(&zram->init_lock);
 out:
-	vfree(conf.dict);
+	vfree(p.conf.dict);
 	kfree(args);
 	return ret ? ret : len;
 }
+
+/* Parsing state of "recompress". */
+struct zram_recomp_parse {
+	struct zram_alg_sel sel;	/* first: see struct zram_alg_sel */
+	struct zram_recomp_req *req;
+};
+
+static int zram_parse_recomp_type(char *val, void *ctx)
+{
+	struct zram_recomp_req *req = ((struct zram_recomp_parse *)ctx)->req;
+
+	req->huge = !strcmp(val, "huge") || !strcmp(val, "huge_idle");
+	req->idle = !strcmp(val, "idle") || !strcmp(val, "huge_idle");
+	return req->huge || req->idle ? 0 : -EINVAL;
+}
+
+static int zram_parse_recomp_threshold(char *val, void *ctx)
+{
+	struct zram_recomp_req *req = ((struct zram_recomp_parse *)ctx)->req;
+
+	if (kstrtou32(val, 10, &req->threshold) || !req->threshold ||
+	    req->threshold > PAGE_SIZE)
+		return -EINVAL;
+	return 0;
+}
+
+static int zram_parse_recomp_max_pages(char *val, void *ctx)
+{
+	struct zram_recomp_req *req = ((struct zram_recomp_parse *)ctx)->req;
+
+	if (kstrtou64(val, 10, &req->max_pages) || !req->max_pages)
+		return -EINVAL;
+	return 0;
+}
+
+static const struct zram_kv_key zram_recomp_keys[] = {
+	{ "algo", zram_parse_algo },
+	{ "priority", zram_parse_priority },
+	{ "type", zram_parse_recomp_type },
+	{ "threshold", zram_parse_recomp_threshold },
+	{ "max_pages", zram_parse_recomp_max_pages },
+	{ }
+};
 
 /*
  * "[type=huge|idle|huge_idle] [threshold=BYTES] [max_pages=N]
@@ -465,43 +527,16 @@ out:
 static int zram_parse_recompress(struct zram *zram, char *args,
 				 struct zram_recomp_req *req)
 {
-	char *key, *val, *alg = NULL;
-	unsigned int prio = 0;
+	struct zram_recomp_parse p = { .req = req };
 	int ret;
 
 	memset(req, 0, sizeof(*req));
-	while ((ret = zram_next_kv(&args, &key, &val)) > 0) {
-		ret = zram_parse_alg_kv(key, val, &alg, &prio);
-		if (ret < 0)
-			break;
-		if (ret)
-			continue;
-		if (!strcmp(key, "type")) {
-			req->huge = !strcmp(val, "huge") ||
-				    !strcmp(val, "huge_idle");
-			req->idle = !strcmp(val, "idle") ||
-				    !strcmp(val, "huge_idle");
-			if (!req->huge && !req->idle)
-				ret = -EINVAL;
-		} else if (!strcmp(key, "threshold")) {
-			if (kstrtou32(val, 10, &req->threshold) ||
-			    !req->threshold || req->threshold > PAGE_SIZE)
-				ret = -EINVAL;
-		} else if (!strcmp(key, "max_pages")) {
-			if (kstrtou64(val, 10, &req->max_pages) ||
-			    !req->max_pages)
-				ret = -EINVAL;
-		} else {
-			ret = -EINVAL;
-		}
-		if (ret < 0)
-			return ret;
-	}
-	if (ret < 0 || (alg && prio))
+	ret = zram_parse_kv(args, zram_recomp_keys, &p);
+	if (ret || (p.sel.alg && p.sel.prio))
 		return -EINVAL;
-	if (alg || prio) {
+	if (p.sel.alg || p.sel.prio) {
 		/* A recompression slot, never the primary. */
-		ret = zram_alg_slot(zram, alg, prio, 1);
+		ret = zram_alg_slot(zram, p.sel.alg, p.sel.prio, 1);
 		if (ret < 0)
 			return ret;
 		req->prio_lo = ret;

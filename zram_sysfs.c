@@ -114,7 +114,7 @@ static int zram_parse_idle(const char *buf, u64 *age)
  * *@val set, 0 at the end of the string, -EINVAL for a token without
  * '=' or with an empty key or value.
  */
-int zram_next_kv(char **pos, char **key, char **val)
+static int zram_next_kv(char **pos, char **key, char **val)
 {
 	char *tok = skip_spaces(*pos), *end, *eq;
 
@@ -132,6 +132,32 @@ int zram_next_kv(char **pos, char **key, char **val)
 	*key = tok;
 	*val = eq + 1;
 	return 1;
+}
+
+/*
+ * The one parser of key=value attributes (writeback, recompress,
+ * recomp_algorithm, algorithm_params): every white-space separated
+ * token of @args (a writable string) must be "key=value" with a key of
+ * the NULL-terminated table @keys, whose ->parse() checks the value and
+ * records it in @ctx.  Returns 0, or -EINVAL for a malformed token or an
+ * unknown key, or the first error of a ->parse().
+ */
+int zram_parse_kv(char *args, const struct zram_kv_key *keys, void *ctx)
+{
+	const struct zram_kv_key *k;
+	char *key, *val;
+	int ret;
+
+	while ((ret = zram_next_kv(&args, &key, &val)) > 0) {
+		for (k = keys; k->name && strcmp(k->name, key); k++)
+			;
+		if (!k->name)
+			return -EINVAL;
+		ret = k->parse(val, ctx);
+		if (ret)
+			return ret;
+	}
+	return ret;
 }
 
 /*

@@ -242,34 +242,54 @@ struct zram_wb_req {
 	} *ranges;
 };
 
-/*
- * "page_index=N" or "page_indexes=A-B" (A <= B, both inclusive,
- * decimal, each below @nr_pages) into @range.
- */
-static int zram_parse_wb_range(const char *key, char *val,
-			       unsigned long nr_pages,
-			       struct zram_wb_range *range)
-{
-	char *dash;
+/* Parsing state of a page_index list (zram_parse_wb()). */
+struct zram_wb_parse {
+	struct zram_wb_req *req;
+	unsigned long nr_pages;
+};
 
-	if (!strcmp(key, "page_index")) {
-		if (kstrtou32(val, 10, &range->lo))
-			return -EINVAL;
-		range->hi = range->lo;
-	} else if (!strcmp(key, "page_indexes")) {
-		dash = strchr(val, '-');
-		if (!dash)
-			return -EINVAL;
-		*dash = '\0';
-		if (kstrtou32(val, 10, &range->lo) ||
-		    kstrtou32(dash + 1, 10, &range->hi) ||
-		    range->lo > range->hi)
-			return -EINVAL;
-	} else {
+/* Add @lo..@hi to the list if it lies on the device. */
+static int zram_wb_add_range(struct zram_wb_parse *p, u32 lo, u32 hi)
+{
+	struct zram_wb_req *req = p->req;
+
+	if (lo > hi || hi >= p->nr_pages)
 		return -EINVAL;
-	}
-	return range->hi < nr_pages ? 0 : -EINVAL;
+	req->ranges[req->nr_ranges].lo = lo;
+	req->ranges[req->nr_ranges].hi = hi;
+	req->nr_ranges++;
+	return 0;
 }
+
+/* "page_index=N" (decimal). */
+static int zram_parse_page_index(char *val, void *ctx)
+{
+	u32 index;
+
+	if (kstrtou32(val, 10, &index))
+		return -EINVAL;
+	return zram_wb_add_range(ctx, index, index);
+}
+
+/* "page_indexes=A-B" (decimal, A <= B, both inclusive). */
+static int zram_parse_page_indexes(char *val, void *ctx)
+{
+	char *dash = strchr(val, '-');
+	u32 lo, hi;
+
+	if (!dash)
+		return -EINVAL;
+	*dash = '\0';
+	if (kstrtou32(val, 10, &lo) || kstrtou32(dash + 1, 10, &hi))
+		return -EINVAL;
+	return zram_wb_add_range(ctx, lo, hi);
+}
+
+static const struct zram_kv_key zram_wb_keys[] = {
+	{ "page_index", zram_parse_page_index },
+	{ "page_indexes", zram_parse_page_indexes },
+	{ }
+};
 
 /*
  * Parse a write to "writeback" (@args, a writable copy) into @req: one
@@ -281,8 +301,7 @@ static int zram_parse_wb_range(const char *key, char *val,
 static int zram_parse_wb(char *args, unsigned long nr_pages,
 			 struct zram_wb_req *req)
 {
-	char *key, *val;
-	size_t max;
+	struct zram_wb_parse p = { .req = req, .nr_pages = nr_pages };
 	int ret, i;
 
 	memset(req, 0, sizeof(*req));
@@ -293,17 +312,11 @@ static int zram_parse_wb(char *args, unsigned long nr_pages,
 	}
 	req->mode = ZRAM_WB_INDEX;
 	/* A token takes at least two characters with its separator. */
-	max = strlen(args) / 2 + 1;
-	req->ranges = kmalloc_array(max, sizeof(*req->ranges), GFP_KERNEL);
+	req->ranges = kmalloc_array(strlen(args) / 2 + 1,
+				    sizeof(*req->ranges), GFP_KERNEL);
 	if (!req->ranges)
 		return -ENOMEM;
-	while ((ret = zram_next_kv(&args, &key, &val)) > 0) {
-		ret = zram_parse_wb_range(key, val, nr_pages,
-					  &req->ranges[req->nr_ranges]);
-		if (ret)
-			break;
-		req->nr_ranges++;
-	}
+	ret = zram_parse_kv(args, zram_wb_keys, &p);
 	if (!ret && !req->nr_ranges)
 		ret = -EINVAL;
 	if (ret) {
