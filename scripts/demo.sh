@@ -55,6 +55,7 @@ hog=$(zoot_build_hog "$tree")
 args+=(-e "ZRAM_DEMO_HOG=$hog")
 
 echo "== booting $kver under QEMU (TCG; takes a minute)"
+# shellcheck disable=SC2016 # the script runs in the guest
 exec "$script_dir/guest-run.sh" "${args[@]}" -- bash -c '
 set -euo pipefail
 step() { printf "\n\$ %s\n" "$*"; "$@"; }

@@ -16,7 +16,7 @@ zoot_cache_dir() {
 zoot_kernels() {
 	local k
 
-	for k in $(ls -1 /lib/modules 2>/dev/null |
+	for k in $(find /lib/modules -mindepth 1 -maxdepth 1 -printf '%f\n' 2>/dev/null |
 		   grep -E '^6\.(1|12)\.[0-9.+a-z-]*-amd64$' | sort -V); do
 		[ -e "/lib/modules/$k/build/Makefile" ] && [ -e "/boot/vmlinuz-$k" ] &&
 			echo "$k"

@@ -6,7 +6,7 @@
 . "$(dirname "$0")/lib.sh"
 
 ctl=/sys/class/zram-control
-ndev() { ls -d /sys/block/zram* 2>/dev/null | wc -l; }
+ndev() { find /sys/block -maxdepth 1 -name 'zram*' | wc -l; }
 
 check_eq "default num_devices makes exactly one device" 1 "$(ndev)"
 check "zram0 exists with its block node" test -b /dev/zram0

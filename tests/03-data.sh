@@ -54,7 +54,6 @@ with open(sys.argv[1], "wb") as f:
 PY
 size=$(stat -c %s "$corpus")
 check "corpus built (${size} bytes)" test "$size" -gt $((8 << 20))
-pages=$((size / PAGE))
 
 for alg in $(zram_algorithms); do
 	if ! check "[$alg] set up a 64M device" zram_setup 0 64M "$alg"; then

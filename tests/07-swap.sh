@@ -18,6 +18,7 @@ zram_setup 0 256M
 check "mkswap /dev/zram0" mkswap /dev/zram0
 check "swapon -p 100 /dev/zram0" swapon -p 100 /dev/zram0
 at_exit swapoff /dev/zram0
+# shellcheck disable=SC2016 # an awk program
 check "zram0 listed in /proc/swaps with priority 100" \
 	awk '$1 == "/dev/zram0" && $5 == 100 {f = 1} END {exit !f}' /proc/swaps
 

@@ -176,7 +176,7 @@ setup() {
 	for s in "$@"; do
 		echo "$s" >"$z/recomp_algorithm" || return 1
 	done
-	echo $DISK >"$z/disksize"
+	echo "$DISK" >"$z/disksize"
 }
 
 # ---------------------------------------------------------------- corpus

@@ -209,7 +209,7 @@ zram_algorithms() {
 				echo "$a"
 		done
 	else
-		printf '%s\n' $all
+		tr ' ' '\n' <<<"$all"
 	fi
 }
 
