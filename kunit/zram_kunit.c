@@ -1635,6 +1635,48 @@ static void zram_kunit_recompress(struct kunit *test)
 	KUNIT_EXPECT_FALSE(test, zram_test_flag(zram, 0, ZRAM_INCOMPRESSIBLE));
 }
 
+/* ---- slot walks ---- */
+
+struct zk_walk {
+	u32 seen[ZK_PAGES];
+	unsigned int n;
+	u32 stop_at;		/* return 7 at this index; ZK_PAGES: never */
+};
+
+static int zk_walk_fn(struct zram *zram, u32 index, void *data)
+{
+	struct zk_walk *w = data;
+
+	w->seen[w->n++] = index;
+	return index == w->stop_at ? 7 : 0;
+}
+
+/* zram_walk_slots(): every index of the range in order, stops on non-zero. */
+static void zram_kunit_walk_slots(struct kunit *test)
+{
+	struct zram *zram = ((struct zk_ctx *)test->priv)->zram;
+	struct zk_walk w = { .stop_at = ZK_PAGES };
+	unsigned int i;
+
+	/* 3..9: seven calls, in order, result 0 */
+	KUNIT_EXPECT_EQ(test, zram_walk_slots(zram, 3, 9, 0, zk_walk_fn, &w), 0);
+	KUNIT_ASSERT_EQ(test, w.n, 7U);
+	for (i = 0; i < w.n; i++)
+		KUNIT_EXPECT_EQ(test, w.seen[i], 3 + i);
+	/* one slot */
+	w.n = 0;
+	KUNIT_EXPECT_EQ(test, zram_walk_slots(zram, 5, 5, ZRAM_WALK_KILLABLE,
+					      zk_walk_fn, &w), 0);
+	KUNIT_EXPECT_EQ(test, w.n, 1U);
+	/* stops at 4 with its result; 5.. never visited */
+	w.n = 0;
+	w.stop_at = 4;
+	KUNIT_EXPECT_EQ(test, zram_walk_slots(zram, 0, ZK_PAGES - 1, 0,
+					      zk_walk_fn, &w), 7);
+	KUNIT_EXPECT_EQ(test, w.n, 5U);
+	KUNIT_EXPECT_EQ(test, w.seen[4], 4U);
+}
+
 static struct kunit_case zram_drv_cases[] = {
 	KUNIT_CASE_PARAM(zram_kunit_same_filled, zk_same_gen_params),
 	KUNIT_CASE_PARAM(zram_kunit_parse_size, zk_size_gen_params),
@@ -1664,6 +1706,7 @@ static struct kunit_case zram_drv_cases[] = {
 	KUNIT_CASE(zram_kunit_recomp_algorithm),
 	KUNIT_CASE(zram_kunit_algorithm_params),
 	KUNIT_CASE(zram_kunit_recompress),
+	KUNIT_CASE(zram_kunit_walk_slots),
 	{}
 };
 
