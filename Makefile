@@ -7,7 +7,7 @@
 #   make check            build for every kernel, run the guest tests
 #   make check-debug      KUnit + the guest tests under KASAN/lockdep/kmemleak
 #   make demo             build, boot a guest, use zram as swap, print stats
-#   make style            checkpatch on every source file
+#   make style            checkpatch, kernel-doc, shellcheck
 #   make sparse           sparse (C=2) build
 #   make W1               warning check with W=1
 #   make bench            ours vs Debian's zram.ko, same kernel and guest
@@ -22,6 +22,10 @@ PWD := $(shell pwd)
 CHECKPATCH ?= $(PWD)/scripts/checkpatch.sh
 
 SRCS := $(filter-out %.mod.c,$(wildcard *.c *.h))
+KUNIT_SRCS := $(wildcard kunit/*.c kunit/*.h)
+# Headers whose interfaces are documented in kernel-doc.
+DOC_HDRS := zcomp.h zsmalloc.h backend.h
+SHELL_SRCS := $(wildcard scripts/*.sh tests/*.sh bench/*.sh) .ci/run
 
 .PHONY: module all-kernels clean check demo style sparse W1 deps bench
 
@@ -44,8 +48,12 @@ W1:
 sparse:
 	$(MAKE) -C $(KDIR) M=$(PWD) C=2 modules
 
+# checkpatch on every C file (kunit/ too), kernel-doc on the layer
+# interfaces, shellcheck on every script.
 style:
-	$(CHECKPATCH) $(SRCS)
+	$(CHECKPATCH) $(SRCS) $(KUNIT_SRCS)
+	scripts/kernel-doc.sh $(DOC_HDRS)
+	shellcheck -x $(SHELL_SRCS)
 
 deps:
 	scripts/install-deps.sh
