@@ -81,15 +81,23 @@ kunit:
 
 # Without DKMS: like the kernel's modules_install, into updates/ (which
 # depmod ranks above the kernel's own kernel/drivers/block/zram/zram.ko),
-# then depmod (-b for a staging root).
+# then depmod.  With INSTALL_MOD_PATH, depmod -b runs when that root holds
+# the kernel's modules (an image root); a bare staging directory (a
+# package's) gets no depmod files: the target runs depmod when installing.
 .PHONY: install uninstall deb
+ZRAM_DEPMOD = if [ -z "$(INSTALL_MOD_PATH)" ]; then depmod -a $(KVER); \
+	elif [ -e "$(INSTALL_MOD_PATH)/lib/modules/$(KVER)/modules.order" ]; then \
+		depmod -b "$(INSTALL_MOD_PATH)" -a $(KVER); \
+	else echo "zram-oot: staged only (no modules of $(KVER) under" \
+		"$(INSTALL_MOD_PATH)): run depmod -a $(KVER) on the target"; fi
+
 install: module
 	install -D -m 644 zram.ko $(INSTALL_MOD_DIR)/zram.ko
-	depmod $(if $(INSTALL_MOD_PATH),-b $(INSTALL_MOD_PATH)) -a $(KVER)
+	@$(ZRAM_DEPMOD)
 
 uninstall:
 	rm -f $(INSTALL_MOD_DIR)/zram.ko
-	depmod $(if $(INSTALL_MOD_PATH),-b $(INSTALL_MOD_PATH)) -a $(KVER)
+	@$(ZRAM_DEPMOD)
 
 # The DKMS package, from a copy of the build files (the tree stays clean,
 # dpkg-buildpackage's output lands in build/deb/), then lintian.
