@@ -30,14 +30,27 @@
 /* Room for compressed output: worst cases of all backends fit easily. */
 #define ZCOMP_BUFFER_SIZE	(2 * PAGE_SIZE)
 
-/* Every backend, in the order comp_algorithm lists them. */
+/*
+ * Every backend, in the order comp_algorithm lists them; NULL where the
+ * kernel lacks the library (backend.h).  zcomp_needs[] says what each
+ * name needs, for the message refusing a missing one.
+ */
 static const struct zcomp_ops *const zcomp_backends[] = {
-	&zcomp_lzo_ops,
-	&zcomp_lzorle_ops,
-	&zcomp_lz4_ops,
-	&zcomp_lz4hc_ops,
-	&zcomp_zstd_ops,
-	&zcomp_deflate_ops,
+	ZCOMP_BE_LZO,
+	ZCOMP_BE_LZORLE,
+	ZCOMP_BE_LZ4,
+	ZCOMP_BE_LZ4HC,
+	ZCOMP_BE_ZSTD,
+	ZCOMP_BE_DEFLATE,
+};
+
+static const char *const zcomp_needs[][2] = {
+	{ "lzo", ZCOMP_NEEDS_LZO },
+	{ "lzo-rle", ZCOMP_NEEDS_LZO },
+	{ "lz4", ZCOMP_NEEDS_LZ4 },
+	{ "lz4hc", ZCOMP_NEEDS_LZ4HC },
+	{ "zstd", ZCOMP_NEEDS_ZSTD },
+	{ "deflate", ZCOMP_NEEDS_DEFLATE },
 };
 
 int zcomp_be_check_params(struct zcomp_params *params, s32 min, s32 max)
@@ -74,28 +87,41 @@ const struct zcomp_ops *zcomp_lookup(const char *name)
 	unsigned int i;
 
 	for (i = 0; i < ARRAY_SIZE(zcomp_backends); i++)
-		if (!strcmp(name, zcomp_backends[i]->name))
+		if (zcomp_backends[i] && !strcmp(name, zcomp_backends[i]->name))
 			return zcomp_backends[i];
 	return NULL;
 }
 
+/* False for unknown names and, with a kernel log line, missing backends. */
 bool zcomp_available_algorithm(const char *name)
 {
-	return zcomp_lookup(name);
+	unsigned int i;
+
+	if (zcomp_lookup(name))
+		return true;
+	for (i = 0; i < ARRAY_SIZE(zcomp_needs); i++)
+		if (!strcmp(name, zcomp_needs[i][0]))
+			pr_warn_ratelimited("algorithm %s is not available: this kernel lacks %s\n",
+					    name, zcomp_needs[i][1]);
+	return false;
 }
 
 ssize_t zcomp_available_show(const char *cur, char *buf, ssize_t at)
 {
+	const char *sep = "";
 	unsigned int i;
 
 	for (i = 0; i < ARRAY_SIZE(zcomp_backends); i++) {
-		const char *name = zcomp_backends[i]->name;
-		const char *sep = i ? " " : "";
+		const char *name;
 
+		if (!zcomp_backends[i])
+			continue;
+		name = zcomp_backends[i]->name;
 		if (cur && !strcmp(name, cur))
 			at += sysfs_emit_at(buf, at, "%s[%s]", sep, name);
 		else
 			at += sysfs_emit_at(buf, at, "%s%s", sep, name);
+		sep = " ";
 	}
 	at += sysfs_emit_at(buf, at, "\n");
 	return at;
