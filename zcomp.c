@@ -101,7 +101,7 @@ bool zcomp_available_algorithm(const char *name)
 		return true;
 	for (i = 0; i < ARRAY_SIZE(zcomp_needs); i++)
 		if (!strcmp(name, zcomp_needs[i][0]))
-			pr_warn_ratelimited("algorithm %s is not available: this kernel lacks %s\n",
+			pr_warn_ratelimited("algorithm %s is not built: it needs %s\n",
 					    name, zcomp_needs[i][1]);
 	return false;
 }
