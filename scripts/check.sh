@@ -74,6 +74,8 @@ else
 		[ "${tests[$i]}" = pkg ] && { pkg=1; unset "tests[$i]"; }
 	done
 	tests=("${tests[@]}")
+	# Our package on Debian kernels only.
+	[ "$stock" = 0 ] && [ "$debian" = 1 ] || pkg=0
 fi
 
 pass=0 fail=0 skipped=0

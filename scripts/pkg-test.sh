@@ -15,14 +15,18 @@
 # 2. The throw-away root: an overlayfs whose lower layer is / and whose
 #    upper layer is a directory under $ZRAM_OOT_CACHE (pkgroot.*), with
 #    /proc, /sys, /dev bound into it.  "apt-get install ./the.deb
-#    systemd-zram-generator zram-tools" runs there (chroot), which builds with DKMS for every supported kernel at
-#    host speed; dkms must refuse a fake unsupported kernel (5.10.0-99)
-#    with the one-line reason and no compiler run.  Nothing of the host's
-#    /lib/modules, /var/lib/dkms or dpkg database changes: writes land in
-#    the upper layer, removed at exit (also on failure or interrupt).
+#    systemd-zram-generator zram-tools" runs there (chroot), which builds
+#    with DKMS for every supported kernel at host speed; the headers hook
+#    (AUTOINSTALL) must rebuild it for a kernel; dkms must refuse a fake
+#    unsupported kernel (5.10.0-99) with the one-line reason and no
+#    compiler run.  Nothing of the host's /lib/modules, /var/lib/dkms or
+#    dpkg database changes: writes land in the upper layer, removed at
+#    exit (also on failure or interrupt).
 # 3. Per kernel, a guest (guest-run.sh --no-module -R ROOT) boots with
-#    that root and runs tests/pkg-install.sh: modprobe, version,
-#    algorithms, zram-generator, zramswap, apt-get remove, in-kernel zram.
+#    that root and runs "tests/pkg-install.sh installed": modprobe,
+#    version, algorithms, a module built without LZ4HC, zram-generator,
+#    zramswap.  Then apt-get remove in the root (on the host) and guests
+#    running "tests/pkg-install.sh removed": the in-kernel zram again.
 set -uo pipefail
 
 script_dir=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -190,6 +194,21 @@ for k in "${kvers[@]}"; do
 		printf '#   %s\n' "$st"
 	fi
 done
+
+# AUTOINSTALL: what linux-headers-KVER's postinst runs when a kernel's
+# headers arrive (/etc/kernel/header_postinst.d/dkms) builds and installs
+# ours for it.  Shown on the newest kernel, its module removed first.
+k=${kvers[-1]}
+in_root dkms remove -m zram-oot -v "$ver" -k "$k" >"$tmp/autoinst.log" 2>&1
+if [ -z "$(ls "$root/m/lib/modules/$k/updates/dkms/"zram.ko* 2>/dev/null)" ] &&
+   in_root /etc/kernel/header_postinst.d/dkms "$k" >>"$tmp/autoinst.log" 2>&1 &&
+   in_root dkms status -m zram-oot -v "$ver" -k "$k" 2>/dev/null | grep -q ': installed$' &&
+   [ -n "$(ls "$root/m/lib/modules/$k/updates/dkms/"zram.ko* 2>/dev/null)" ]; then
+	tap_ok "AUTOINSTALL: header_postinst.d/dkms $k reinstalls it"
+else
+	tap_not_ok "AUTOINSTALL: header_postinst.d/dkms $k reinstalls it"
+	tail -n 20 "$tmp/autoinst.log" | sed 's/^/#   /'
+fi
 
 # An unsupported kernel: refused up front with the reason, nothing compiled.
 fake=5.10.0-99-amd64
