@@ -11,6 +11,10 @@
 #   make sparse           sparse (C=2) build
 #   make W1               warning check with W=1
 #   make bench            ours vs Debian's zram.ko, same kernel and guest
+#   make install          zram.ko into /lib/modules/KVER/updates/ + depmod
+#                         (INSTALL_MOD_PATH=DIR stages under DIR instead)
+#   make uninstall        remove it again (the in-kernel zram comes back)
+#   make deb              build/deb/zram-oot-dkms_VERSION_all.deb (DKMS)
 
 SUPPORTED_RE := ^6\.(1|12)\.[0-9.+a-z-]*-amd64$$
 KVERS ?= $(shell ls -1 /lib/modules 2>/dev/null | grep -E '$(SUPPORTED_RE)' | \
@@ -26,6 +30,10 @@ KUNIT_SRCS := $(wildcard kunit/*.c kunit/*.h)
 # Headers whose interfaces are documented in kernel-doc.
 DOC_HDRS := zcomp.h zsmalloc.h backend.h
 SHELL_SRCS := $(wildcard scripts/*.sh tests/*.sh bench/*.sh) .ci/run
+# The one version (dkms.conf; Kbuild and debian/changelog follow it).
+ZRAM_OOT_VERSION := $(shell sed -n 's/^PACKAGE_VERSION="\([^"]*\)"$$/\1/p' dkms.conf)
+INSTALL_MOD_PATH ?=
+INSTALL_MOD_DIR := $(INSTALL_MOD_PATH)/lib/modules/$(KVER)/updates
 
 .PHONY: module all-kernels clean check demo style sparse W1 deps bench
 
@@ -54,6 +62,7 @@ style:
 	$(CHECKPATCH) $(SRCS) $(KUNIT_SRCS)
 	scripts/kernel-doc.sh $(DOC_HDRS)
 	shellcheck -x $(SHELL_SRCS)
+	scripts/check-version.sh
 
 deps:
 	scripts/install-deps.sh
@@ -77,6 +86,42 @@ bench:
 .PHONY: kunit
 kunit:
 	scripts/kunit.sh
+
+# Without DKMS: like the kernel's modules_install, into updates/ (which
+# depmod ranks above the kernel's own kernel/drivers/block/zram/zram.ko),
+# then depmod.  With INSTALL_MOD_PATH, depmod -b runs when that root holds
+# the kernel's modules (an image root); a bare staging directory (a
+# package's) gets no depmod files: the target runs depmod when installing.
+.PHONY: install uninstall deb
+ZRAM_DEPMOD = if [ -z "$(INSTALL_MOD_PATH)" ]; then depmod -a $(KVER); \
+	elif [ -e "$(INSTALL_MOD_PATH)/lib/modules/$(KVER)/modules.order" ]; then \
+		depmod -b "$(INSTALL_MOD_PATH)" -a $(KVER); \
+	else echo "zram-oot: staged only (no modules of $(KVER) under" \
+		"$(INSTALL_MOD_PATH)): run depmod -a $(KVER) on the target"; fi
+
+install: module
+	install -D -m 644 zram.ko $(INSTALL_MOD_DIR)/zram.ko
+	@$(ZRAM_DEPMOD)
+
+uninstall:
+	rm -f $(INSTALL_MOD_DIR)/zram.ko
+	@$(ZRAM_DEPMOD)
+
+# The DKMS package, from a copy of the build files (the tree stays clean,
+# dpkg-buildpackage's output lands in build/deb/), then lintian.
+DEB_DIR := build/deb
+DEB_SRC := $(DEB_DIR)/src/zram-oot-$(ZRAM_OOT_VERSION)
+deb:
+	scripts/check-version.sh
+	rm -rf $(DEB_DIR)
+	mkdir -p $(DEB_SRC)
+	cp -a Kbuild dkms.conf README.md debian $(SRCS) $(DEB_SRC)/
+	cd $(DEB_SRC) && dpkg-buildpackage --build=source,all -us -uc
+	mv $(DEB_DIR)/src/*.deb $(DEB_DIR)/src/*.changes $(DEB_DIR)/src/*.buildinfo \
+	   $(DEB_DIR)/src/*.dsc $(DEB_DIR)/src/*.tar.* $(DEB_DIR)/
+	rm -rf $(DEB_DIR)/src
+	lintian --fail-on error,warning $(DEB_DIR)/*.changes
+	@echo "package: $$(ls $(DEB_DIR)/*.deb)"
 
 clean:
 	$(MAKE) -C $(KDIR) M=$(PWD) clean

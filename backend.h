@@ -61,6 +61,36 @@ extern const struct zcomp_backend zcomp_lz4hc_backend;
 extern const struct zcomp_backend zcomp_zstd_backend;
 extern const struct zcomp_backend zcomp_deflate_backend;
 
+/*
+ * A backend is built only when the kernel has its library (Kbuild, same
+ * conditions): ZCOMP_BE_<NAME> is its table or NULL, and
+ * ZCOMP_NEEDS_<NAME> names the options it needs, for the message that
+ * refuses a write naming it.  LZ4HC shares LZ4's decompressor.
+ */
+#define ZCOMP_HAVE_LZO		(IS_ENABLED(CONFIG_LZO_COMPRESS) && \
+				 IS_ENABLED(CONFIG_LZO_DECOMPRESS))
+#define ZCOMP_HAVE_LZ4		(IS_ENABLED(CONFIG_LZ4_COMPRESS) && \
+				 IS_ENABLED(CONFIG_LZ4_DECOMPRESS))
+#define ZCOMP_HAVE_LZ4HC	(ZCOMP_HAVE_LZ4 && \
+				 IS_ENABLED(CONFIG_LZ4HC_COMPRESS))
+#define ZCOMP_HAVE_ZSTD		(IS_ENABLED(CONFIG_ZSTD_COMPRESS) && \
+				 IS_ENABLED(CONFIG_ZSTD_DECOMPRESS))
+#define ZCOMP_HAVE_DEFLATE	(IS_ENABLED(CONFIG_ZLIB_DEFLATE) && \
+				 IS_ENABLED(CONFIG_ZLIB_INFLATE))
+
+#define ZCOMP_NEEDS_LZO		"CONFIG_LZO_COMPRESS and CONFIG_LZO_DECOMPRESS"
+#define ZCOMP_NEEDS_LZ4		"CONFIG_LZ4_COMPRESS and CONFIG_LZ4_DECOMPRESS"
+#define ZCOMP_NEEDS_LZ4HC	"CONFIG_LZ4HC_COMPRESS, " ZCOMP_NEEDS_LZ4
+#define ZCOMP_NEEDS_ZSTD	"CONFIG_ZSTD_COMPRESS and CONFIG_ZSTD_DECOMPRESS"
+#define ZCOMP_NEEDS_DEFLATE	"CONFIG_ZLIB_DEFLATE and CONFIG_ZLIB_INFLATE"
+
+#define ZCOMP_BE_LZO		(ZCOMP_HAVE_LZO ? &zcomp_lzo_backend : NULL)
+#define ZCOMP_BE_LZORLE		(ZCOMP_HAVE_LZO ? &zcomp_lzorle_backend : NULL)
+#define ZCOMP_BE_LZ4		(ZCOMP_HAVE_LZ4 ? &zcomp_lz4_backend : NULL)
+#define ZCOMP_BE_LZ4HC		(ZCOMP_HAVE_LZ4HC ? &zcomp_lz4hc_backend : NULL)
+#define ZCOMP_BE_ZSTD		(ZCOMP_HAVE_ZSTD ? &zcomp_zstd_backend : NULL)
+#define ZCOMP_BE_DEFLATE	(ZCOMP_HAVE_DEFLATE ? &zcomp_deflate_backend : NULL)
+
 /**
  * zcomp_level_or() - the configured level, or a backend's default
  * @conf: the instance's configuration

@@ -15,6 +15,8 @@
  * shared state are never written once the instance is set up.
  */
 
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
 #include <linux/cpuhotplug.h>
 #include <linux/err.h>
 #include <linux/kernel.h>
@@ -28,14 +30,27 @@
 #include "zcomp.h"
 #include "backend.h"
 
-/* Every backend, in the order comp_algorithm lists them. */
+/*
+ * Every backend, in the order comp_algorithm lists them; NULL where the
+ * kernel lacks the library (backend.h).  zcomp_needs[] says what each
+ * name needs, for the message refusing a missing one.
+ */
 static const struct zcomp_backend *const zcomp_backends[] = {
-	&zcomp_lzo_backend,
-	&zcomp_lzorle_backend,
-	&zcomp_lz4_backend,
-	&zcomp_lz4hc_backend,
-	&zcomp_zstd_backend,
-	&zcomp_deflate_backend,
+	ZCOMP_BE_LZO,
+	ZCOMP_BE_LZORLE,
+	ZCOMP_BE_LZ4,
+	ZCOMP_BE_LZ4HC,
+	ZCOMP_BE_ZSTD,
+	ZCOMP_BE_DEFLATE,
+};
+
+static const char *const zcomp_needs[][2] = {
+	{ "lzo", ZCOMP_NEEDS_LZO },
+	{ "lzo-rle", ZCOMP_NEEDS_LZO },
+	{ "lz4", ZCOMP_NEEDS_LZ4 },
+	{ "lz4hc", ZCOMP_NEEDS_LZ4HC },
+	{ "zstd", ZCOMP_NEEDS_ZSTD },
+	{ "deflate", ZCOMP_NEEDS_DEFLATE },
 };
 
 int zcomp_be_check_conf(const struct zcomp_conf *conf, s32 min, s32 max)
@@ -68,28 +83,41 @@ static const struct zcomp_backend *zcomp_lookup(const char *name)
 	unsigned int i;
 
 	for (i = 0; i < ARRAY_SIZE(zcomp_backends); i++)
-		if (!strcmp(name, zcomp_backends[i]->name))
+		if (zcomp_backends[i] && !strcmp(name, zcomp_backends[i]->name))
 			return zcomp_backends[i];
 	return NULL;
 }
 
 bool zcomp_available_algorithm(const char *name)
 {
-	return zcomp_lookup(name);
+	unsigned int i;
+
+	if (zcomp_lookup(name))
+		return true;
+	/* A known name whose library this kernel lacks: say so. */
+	for (i = 0; i < ARRAY_SIZE(zcomp_needs); i++)
+		if (!strcmp(name, zcomp_needs[i][0]))
+			pr_warn_ratelimited("algorithm %s is not built: it needs %s\n",
+					    name, zcomp_needs[i][1]);
+	return false;
 }
 
 ssize_t zcomp_available_show(const char *cur, char *buf, ssize_t at)
 {
+	const char *sep = "";
 	unsigned int i;
 
 	for (i = 0; i < ARRAY_SIZE(zcomp_backends); i++) {
-		const char *name = zcomp_backends[i]->name;
-		const char *sep = i ? " " : "";
+		const char *name;
 
+		if (!zcomp_backends[i])
+			continue;
+		name = zcomp_backends[i]->name;
 		if (cur && !strcmp(name, cur))
 			at += sysfs_emit_at(buf, at, "%s[%s]", sep, name);
 		else
 			at += sysfs_emit_at(buf, at, "%s%s", sep, name);
+		sep = " ";
 	}
 	at += sysfs_emit_at(buf, at, "\n");
 	return at;

@@ -951,3 +951,4 @@ module_exit(zram_exit);
 
 MODULE_LICENSE("GPL");
 MODULE_DESCRIPTION("Compressed RAM block device (out-of-tree)");
+MODULE_VERSION(ZRAM_OOT_VERSION);

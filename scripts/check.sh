@@ -10,14 +10,18 @@
 #   -k KVER       only this Debian kernel (repeatable; default: every
 #                 supported kernel)
 #   -t TEST       only tests/TEST.sh (name with or without .sh; repeatable;
-#                 applies to the debug guest too)
+#                 applies to the debug guest too); "-t pkg" is the package
+#                 test (scripts/pkg-test.sh)
 #   --no-kunit    skip the KUnit suites (scripts/kunit.sh)
 #   --no-debug    skip the integration tests in the debug guest
 #   --debug-only  only KUnit and the debug guest ("make check-debug")
 #
 # Steps: make all-kernels, make style (checkpatch over *.c *.h, one test
 # case), then every tests/*.sh in a fresh guest (scripts/guest-run.sh) on
-# every Debian kernel, sequentially.  Then the debug kernel
+# every Debian kernel, sequentially.  Then the package test
+# (scripts/pkg-test.sh: make deb, install into a throw-away root, guests
+# on every Debian kernel booted with it; not with --stock).  Then the
+# debug kernel
 # (scripts/build-debug-kernel.sh: KASAN, lockdep, kmemleak; built once and
 # cached, about 10 min on 2 cores): the KUnit suites (scripts/kunit.sh,
 # each KUnit case counts as one test), and every tests/*.sh again in the
@@ -58,10 +62,20 @@ else
 	[ ${#kvers[@]} -gt 0 ] || mapfile -t kvers < <(zoot_kernels)
 	[ ${#kvers[@]} -gt 0 ] || { echo "check: no supported kernel installed" >&2; exit 2; }
 fi
+pkg=0
 if [ ${#tests[@]} -eq 0 ]; then
 	for f in "$tree"/tests/[0-9]*.sh; do
 		t=$(basename "$f"); tests+=("${t%.sh}")
 	done
+	[ "$stock" = 0 ] && [ "$debian" = 1 ] && pkg=1
+else
+	# "-t pkg" selects the package test, not a tests/pkg.sh.
+	for i in "${!tests[@]}"; do
+		[ "${tests[$i]}" = pkg ] && { pkg=1; unset "tests[$i]"; }
+	done
+	tests=("${tests[@]}")
+	# Our package on Debian kernels only.
+	[ "$stock" = 0 ] && [ "$debian" = 1 ] || pkg=0
 fi
 
 pass=0 fail=0 skipped=0
@@ -155,6 +169,27 @@ if [ "$debian" = 1 ]; then
 			run_test "$k" "$t" "$logdir/$k-$t.log" "${args[@]}"
 		done
 	done
+fi
+
+# The package: make deb, apt-get install into a throw-away root, guests.
+if [ "$pkg" = 1 ]; then
+	phase "package test"
+	echo "== [pkg] scripts/pkg-test.sh"
+	pargs=()
+	for k in "${kvers[@]}"; do pargs+=(-k "$k"); done
+	pfail=$fail prc=''
+	while IFS= read -r line; do
+		case "$line" in
+		"pkg-test.sh exit status "*) prc=${line##* }; continue ;;
+		ok*|"not ok"*) count "$line" ;;
+		"["*"] pkg-"*": ok"*|"["*"] pkg-"*": not ok"*) count "${line#*: }" ;;
+		esac
+		echo "$line"
+	done < <("$script_dir/pkg-test.sh" "${pargs[@]}" 2>&1; echo "pkg-test.sh exit status $?")
+	if [ "$prc" != 0 ] && [ "$fail" = "$pfail" ]; then
+		echo "not ok - pkg: scripts/pkg-test.sh exit status $prc with no failure counted"
+		count "not ok"
+	fi
 fi
 
 # The debug kernel: built (or reused) once for KUnit and the debug guest.

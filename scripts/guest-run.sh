@@ -4,7 +4,7 @@
 # Run a command inside a throw-away QEMU guest with zram loaded.
 #
 # Usage: scripts/guest-run.sh {-k KVER | -K KDIR | --debug}
-#        [-m PATH/zram.ko | --stock] [-M MEM_MB]
+#        [-m PATH/zram.ko | --stock | --no-module] [-R ROOTDIR] [-M MEM_MB]
 #        [-s SMP] [-t TIMEOUT_S] [-p "module params"] [-l LOGFILE]
 #        [-e VAR=VALUE]... [--tap] [--panic-on-warn] -- CMD [ARGS...]
 #
@@ -17,6 +17,12 @@
 #   -m KO       our module (default: <tree>/build/KVER/zram.ko; in debug
 #               mode <tree>/build/dbg/zram.ko, rebuilt against KDIR first)
 #   --stock     Debian's own zram (modprobe zram) instead of ours
+#   --no-module load no zram and no compression module before CMD (CMD
+#               loads what it tests, e.g. "modprobe zram"; the harness
+#               still unloads a zram left loaded)
+#   -R ROOTDIR  the guest's root: this host directory over 9p instead of /
+#               (a throw-away root with packages installed, say); the
+#               tree, this script and the kernel's modules must be in it
 #   -M, -s      guest memory in MiB (1024) and CPUs (2)
 #   -t SECS     limit for CMD inside the guest (300, debug mode 1200); the
 #               host allows boot and teardown on top and kills a guest that
@@ -113,6 +119,7 @@ guest_finish() {
 guest_load_module() {
 	local dep deps
 
+	[ "$NOMOD" = 1 ] && return 0
 	if [ "$STOCK" = 1 ]; then
 		# shellcheck disable=SC2086
 		modprobe zram $PARAMS
@@ -303,7 +310,7 @@ usage() { sed -n '3,46p' "$script" | sed 's/^# \{0,1\}//'; exit "${1:-97}"; }
 . "$script_dir/lib-common.sh"
 
 kver='' kdir='' debug=0 module='' stock=0 mem=1024 smp=2 timeout_s='' params=''
-logfile='' tap=0 pow=0
+logfile='' tap=0 pow=0 nomod=0 rootdir=/
 extra_env=()
 while [ $# -gt 0 ]; do
 	case "$1" in
@@ -312,6 +319,8 @@ while [ $# -gt 0 ]; do
 	--debug) debug=1; shift ;;
 	-m) module=$2; shift 2 ;;
 	--stock) stock=1; shift ;;
+	--no-module) nomod=1; shift ;;
+	-R) rootdir=$2; shift 2 ;;
 	-M) mem=$2; shift 2 ;;
 	-s) smp=$2; shift 2 ;;
 	-t) timeout_s=$2; shift 2 ;;
@@ -352,7 +361,12 @@ else
 fi
 [[ "$mem" =~ ^[0-9]+$ && "$smp" =~ ^[0-9]+$ && "$timeout_s" =~ ^[0-9]+$ ]] ||
 	die "-M, -s and -t take numbers"
-if [ "$stock" = 0 ]; then
+rootdir=$(cd "$rootdir" 2>/dev/null && pwd) || die "-R: no directory '$rootdir'"
+[ "$rootdir" = / ] || [ -x "$rootdir$script" ] || die "-R $rootdir does not hold $script"
+if [ "$nomod" = 1 ]; then
+	if [ "$stock" = 1 ] || [ -n "$module" ]; then die "--no-module excludes --stock and -m"; fi
+	module=''
+elif [ "$stock" = 0 ]; then
 	[ -n "$module" ] || module=$tree/build/$kver/zram.ko
 	[ -r "$module" ] || die "module $module not found (build it: make all-kernels)"
 	module=$(readlink -f "$module")
@@ -460,7 +474,7 @@ job=$rundir/job.sh
 {
 	printf 'KVER=%q\nSTOCK=%q\nMODULE=%q\nPARAMS=%q\nTIMEOUT=%q\nTREE=%q\nTAP=%q\n' \
 		"$kver" "$stock" "${module:-}" "$params" "$timeout_s" "$tree" "$tap"
-	printf 'DEBUG=%q\n' "$debug"
+	printf 'DEBUG=%q\nNOMOD=%q\n' "$debug" "$nomod"
 	printf 'CMD=('; printf '%q ' "$@"; printf ')\n'
 	printf 'EXTRA_ENV=('
 	[ ${#extra_env[@]} -gt 0 ] && printf '%q ' "${extra_env[@]}"
@@ -483,7 +497,7 @@ host_limit=$((timeout_s + 180))
 qemu_cmd=(qemu-system-x86_64 -accel tcg,thread=multi -cpu max
 	-m "$mem" -smp "$smp" -nodefaults -no-reboot -display none
 	-kernel "$kernel" -initrd "$initrd" -append "$append"
-	-virtfs local,path=/,mount_tag=hostroot,security_model=none,readonly=on,multidevs=remap
+	-virtfs "local,path=$rootdir,mount_tag=hostroot,security_model=none,readonly=on,multidevs=remap"
 	-serial "file:$console" -serial "file:$out" -serial "file:$verdict")
 
 # A kernel that dies before user space never ran our code: under TCG that

@@ -3,7 +3,10 @@
 #
 # Install everything the build, the guests and the tests need on a fresh
 # Debian 12 machine: both target kernels with their headers, QEMU, busybox,
-# the userspace tools run inside guests, and the style/static checkers.
+# the userspace tools run inside guests, the style/static checkers, and
+# what the package test needs (debhelper, dh-dkms, lintian).  zram-generator
+# and zram-tools are only downloaded: the package test installs them into
+# its throw-away root (on a host they would set up zram swap at boot).
 # Idempotent: a second run only re-checks.
 set -euo pipefail
 
@@ -11,7 +14,7 @@ set -euo pipefail
 export DEBIAN_FRONTEND=noninteractive
 
 stamp=/var/lib/zram-oot-deps.stamp
-want_rev=3
+want_rev=4
 
 # Enable bookworm-backports on the mirror the machine already uses.
 bp=/etc/apt/sources.list.d/zram-oot-backports.list
@@ -36,8 +39,11 @@ base_pkgs=(
 	qemu-system-x86 busybox-static
 	util-linux e2fsprogs fio python3 sparse dkms
 	linux-image-amd64 linux-headers-amd64 linux-source-6.1
+	debhelper dh-dkms fakeroot lintian shellcheck
 )
 apt-get install -y -qq --no-install-recommends "${base_pkgs[@]}"
+apt-get install -y -qq --no-install-recommends --download-only \
+	systemd-zram-generator zram-tools
 
 # 6.12 from backports: pick the newest unsigned image ABI available.
 bp_img=$(apt-cache search --names-only '^linux-image-6\.12\.[0-9.+~a-z-]*-amd64-unsigned$' |
