@@ -116,6 +116,9 @@ guest_finish() {
 	exit "$rc"
 }
 
+# The upper-case variables of the guest side (NOMOD, STOCK, PARAMS, MODULE,
+# TREE, DEBUG, KVER, EXTRA_ENV) come from the run file the host writes.
+# shellcheck disable=SC2153
 guest_load_module() {
 	local dep deps
 
@@ -203,12 +206,14 @@ PY
 }
 
 # Mount an empty tmpfs on $1 (mode $2) unless TREE or MODULE is below it.
+# shellcheck disable=SC2153 # see guest_load_module
 guest_fresh_tmpfs() {
 	case "$TREE/" in "$1"/*) return 0 ;; esac
 	case "$MODULE" in "$1"/*) return 0 ;; esac
 	mount -t tmpfs -o mode="$2" tmpfs "$1"
 }
 
+# shellcheck disable=SC2153 # see guest_load_module
 guest_runner() {
 	local job=$1 rc=0 final=0 lines t0
 
@@ -494,6 +499,7 @@ host_limit=$((timeout_s + 180))
 # Debug mode: slower boot, and kmemleak scans of the whole memory.
 [ "$debug" = 1 ] && host_limit=$((timeout_s + 420))
 
+# shellcheck disable=SC2054 # commas inside QEMU's option values
 qemu_cmd=(qemu-system-x86_64 -accel tcg,thread=multi -cpu max
 	-m "$mem" -smp "$smp" -nodefaults -no-reboot -display none
 	-kernel "$kernel" -initrd "$initrd" -append "$append"
