@@ -981,16 +981,19 @@ struct zsm_pool *zsm_create_pool(const char *name)
 	if (zsm_init_classes(pool))
 		goto err_classes;
 
+	/*
+	 * A pool without its shrinker would hold fragmented zspages under
+	 * memory pressure until someone writes "compact": not a pool we
+	 * hand out.
+	 */
 	sname = kasprintf(GFP_KERNEL, "zsmalloc-oot-%s", name);
-	if (sname) {
-		pool->shrinker = zram_compat_shrinker_create(sname, zsm_shrink_count,
-						      zsm_shrink_scan, pool);
-		kfree(sname);
-	}
-	/* Only compaction depends on it: run without if need be. */
+	if (!sname)
+		goto err_classes;
+	pool->shrinker = zram_compat_shrinker_create(sname, zsm_shrink_count,
+						     zsm_shrink_scan, pool);
+	kfree(sname);
 	if (!pool->shrinker)
-		pr_warn("pool %s: no shrinker, compaction only on demand\n",
-			name);
+		goto err_classes;
 
 	mutex_lock(&zsm_global_mutex);
 	zsm_debugfs_add(pool);

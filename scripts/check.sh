@@ -29,10 +29,13 @@
 # in the kernel log or a kmemleak report after the run fails the file.
 # Each TAP line is printed prefixed with the kernel ([kunit], [debug] for
 # the debug kernel); a guest that crashes, hangs or fails to unload counts
-# as a failure of that file.  The last line is "N passed, N failed, N
-# skipped" (TODO cases of --stock runs, known stock differences, count as
-# skipped).  Exit 0 iff nothing failed.  Guest console logs:
-# $ZRAM_OOT_CACHE/logs/ (debug guest: dbg-TEST.log).
+# as a failure of that file.  A W=1 warning of "make all-kernels" is a
+# failed case.  Against our module, a "# SKIP" line counts as a failure
+# unless tests/skips.allow lists it (--stock runs may skip; KUnit skips
+# fail in scripts/kunit.sh).  The last line is "N passed, N failed, N
+# skipped" (TODO cases of --stock runs, known stock differences, and the
+# allowed skips count as skipped).  Exit 0 iff nothing failed.  Guest
+# console logs: $ZRAM_OOT_CACHE/logs/ (debug guest: dbg-TEST.log).
 set -uo pipefail
 
 script_dir=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -51,7 +54,7 @@ while [ $# -gt 0 ]; do
 	--no-kunit) kunit=0; shift ;;
 	--no-debug) debug=0; shift ;;
 	--debug-only) debian=0; shift ;;
-	-h|--help) sed -n '3,31p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+	-h|--help) sed -n '3,35p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
 	*) echo "check: unknown argument '$1'" >&2; exit 2 ;;
 	esac
 done
@@ -82,6 +85,22 @@ pass=0 fail=0 skipped=0
 cache=$(zoot_cache_dir)
 logdir=$cache/logs
 mkdir -p "$logdir"
+
+# skip_allowed TEST LINE: a "# SKIP" line of tests/TEST.sh (or of the
+# harness in its run) that tests/skips.allow lists for runs against our
+# module.  Runs against stock zram (--stock) may skip anything.
+skip_allowed() {
+	local t=$1 line=$2 name re
+
+	[ "$stock" = 1 ] && return 0
+	[ -r "$tree/tests/skips.allow" ] || return 1
+	while IFS=$'\t' read -r name re; do
+		case "$name" in ''|'#'*) continue ;; esac
+		[ "$name" = "$t" ] && [ -n "$re" ] &&
+			[[ "${line#*# SKIP }" =~ $re ]] && return 0
+	done <"$tree/tests/skips.allow"
+	return 1
+}
 
 # count LINE: classify one TAP line.
 count() {
@@ -120,11 +139,19 @@ run_test() {
 		case "$line" in
 		ok*|"not ok"*)
 			echo "[$label] $t: $line"
-			count "$line"
 			seen=$((seen + 1))
 			case "$line" in
-			*"# TODO"*|*"# SKIP"*) ;;
-			"not ok"*) file_fail=1 ;;
+			*"# SKIP"*)
+				if skip_allowed "$t" "$line"; then
+					count "$line"
+				else
+					echo "[$label] not ok - $t: unexpected skip (not in tests/skips.allow): $line"
+					count "not ok"
+					file_fail=1
+				fi ;;
+			*"# TODO"*) count "$line" ;;
+			"not ok"*) count "$line"; file_fail=1 ;;
+			*) count "$line" ;;
 			esac ;;
 		*) echo "[$label] $t| $line" ;;
 		esac
@@ -142,12 +169,24 @@ cd "$tree" || exit 2
 if [ "$stock" = 0 ] && [ "$debian" = 1 ]; then
 	phase "build"
 	echo "== build: make all-kernels"
-	if make -s all-kernels KVERS="${kvers[*]}"; then
+	# W=1: a compiler or modpost warning is a failed case of its own.
+	blog=$tree/build/all-kernels.log
+	mkdir -p "$tree/build"
+	if make -s all-kernels KVERS="${kvers[*]}" >"$blog" 2>&1; then
+		cat "$blog"
 		echo "ok - build: make all-kernels (${kvers[*]})"; count "ok"
 	else
+		cat "$blog"
 		echo "not ok - build: make all-kernels"; count "not ok"
 		echo "$pass passed, $fail failed, $skipped skipped"
 		exit 1
+	fi
+	if grep -qiE 'warning:' "$blog"; then
+		echo "not ok - build: W=1 warnings (compiler or modpost; $blog)"
+		grep -iE -A3 'warning:' "$blog" | head -n 40 | sed 's/^/# /'
+		count "not ok"
+	else
+		echo "ok - build: no W=1 warnings"; count "ok"
 	fi
 	phase "style"
 	echo "== style: make style"

@@ -48,11 +48,15 @@
 # nothing else writes to.  Ports: ttyS0 console, ttyS1 CMD output (streamed
 # to our stdout), ttyS2 verdict.
 #
-# Kernel command line: quiet loglevel=4 panic=-1 oops=panic softlockup_panic=1
-# with -no-reboot: an oops or panic ends the guest at once and, as no verdict
-# was written, the run fails.  A WARN does not stop the guest by default (so
-# CMD finishes and says which case triggered it) but the kernel log scan
-# turns it into a failure; --panic-on-warn makes it fatal instead.
+# Kernel command line: loglevel=5 printk.time=1 panic=-1 oops=panic
+# softlockup_panic=1 with -no-reboot: an oops or panic ends the guest at
+# once and, as no verdict was written, the run fails.  A WARN does not stop
+# the guest by default (so CMD finishes and says which case triggered it)
+# but the kernel log scan turns it into a failure; --panic-on-warn makes it
+# fatal instead.  The kernel log is scanned twice: by the guest (dmesg,
+# the ring buffer, at the end) and by the host over the whole console log
+# (every time-stamped line since boot; "harness: console log clean"), so
+# a report the ring buffer lost by wrapping or clearing still fails.
 #
 # Debug mode (-K/--debug): the same runner, with an initramfs without
 # modules (cached separately) and no modprobe of the module's dependencies
@@ -99,6 +103,9 @@ guest_say() {
 guest_finish() {
 	local rc=$1
 
+	# The host scans the console up to here: what follows is the
+	# guest's power-off (init dies after it, and says so).
+	echo "$prog: end of the run" >/dev/kmsg 2>/dev/null || true
 	sync
 	stty -F "$runner_verdict" raw -echo 2>/dev/null || true
 	printf 'GUEST-RESULT rc=%d\n' "$rc" >"$runner_verdict"
@@ -488,10 +495,11 @@ job=$rundir/job.sh
 
 console=$rundir/console.log out=$rundir/out.log verdict=$rundir/verdict.log
 : >"$console"; : >"$out"; : >"$verdict"
-# Debug mode: loglevel 5 so that the console log (-l) holds whole KASAN
-# and lockdep reports (their stack traces are printed at the default level).
-loglevel="quiet loglevel=4"
-[ "$debug" = 1 ] && loglevel="loglevel=5"
+# loglevel 5 so that the console holds WARN, KASAN and lockdep reports
+# whole (warning level, and their stack traces at the default level), and
+# time stamps (printk.time=1) that tell kernel lines from CMD's output,
+# which is copied to the console: the host scans the console for them.
+loglevel="loglevel=5 printk.time=1"
 append="console=ttyS0 $loglevel panic=-1 oops=panic softlockup_panic=1"
 append+=" mitigations=off rdinit=/init zoot_job=$job zoot_runner=$script"
 [ "$pow" = 1 ] && append+=" panic_on_warn=1"
@@ -558,6 +566,22 @@ if [ -z "$line" ]; then
 fi
 rc=${line#GUEST-RESULT rc=}
 save_log
+# The whole console log, from boot to power-off: the guest's own scan
+# reads the ring buffer once at the end, which may have wrapped or been
+# cleared by then.  Kernel lines only (time stamp first; CMD's output is
+# on the console too), same patterns, up to the runner's "end of the run"
+# (after it the guest powers off and init's exit panics).
+bad=$(tr -d '\r' <"$console" | sed "/\] $prog: end of the run\$/q" |
+	grep -oE '\[ *[0-9]+\.[0-9]+\] .*' |
+	grep -Eiv "$BAD_LOG_IGNORE_RE" | grep -E "$BAD_LOG_RE" || true)
+if [ -n "$bad" ]; then
+	[ "$tap" = 1 ] && echo "not ok - harness: console log clean"
+	echo "$prog: the console log shows problems:" >&2
+	printf '%s\n' "$bad" | head -n 40 | sed 's/^/console| /' >&2
+	[ "$rc" = 0 ] && rc=72
+else
+	[ "$tap" = 1 ] && echo "ok - harness: console log clean"
+fi
 if [ "$rc" != 0 ]; then
 	echo "$prog: FAIL: guest reported rc=$rc after ${elapsed}s ($kver)" >&2
 	echo "$prog: ---- console ($kver) ----" >&2

@@ -14,7 +14,7 @@ set -euo pipefail
 export DEBIAN_FRONTEND=noninteractive
 
 stamp=/var/lib/zram-oot-deps.stamp
-want_rev=4
+want_rev=5
 
 # Enable bookworm-backports on the mirror the machine already uses.
 bp=/etc/apt/sources.list.d/zram-oot-backports.list
@@ -38,6 +38,7 @@ base_pkgs=(
 	xz-utils zstd gzip rsync
 	qemu-system-x86 busybox-static
 	util-linux e2fsprogs fio python3 sparse dkms
+	dmsetup
 	linux-image-amd64 linux-headers-amd64 linux-source-6.1
 	debhelper dh-dkms fakeroot lintian shellcheck
 )

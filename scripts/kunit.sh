@@ -25,7 +25,10 @@
 #     console (ttyS0) and the init's own reports (ttyS1) go to log files.
 #  5. Judges the console: prints the KTAP lines, counts the test cases
 #     (leaf results: each case, or each parameter of a parameterised
-#     case; "# SKIP" counted as skipped).  Failures besides failed cases:
+#     case).  A skipped case ("# SKIP") is a failed case: the debug
+#     kernel has everything every case needs (CPU hotplug and 2 CPUs,
+#     shrinkers, the fault-injection shims), so a skip there means a case
+#     did not run what it claims to test.  Failures besides failed cases:
 #     an expected suite (kunit_test_suites() in kunit/*.c) that did not
 #     report or has no "# Totals" line, a suite "not ok" by itself (suite
 #     init failed), a crash or hang, insmod/rmmod failing, a kmemleak
@@ -323,6 +326,14 @@ read -r passed failed skipped < <(awk '
 		next
 	}
 	END { printf "%d %d %d\n", p, f, s }' "$clean")
+
+# No case may skip in the debug kernel (see the top): each skip is a
+# failed case.
+if [ "$skipped" -gt 0 ]; then
+	note "FAIL: $skipped case(s) skipped; no case may skip in the debug kernel:"
+	grep -E '^ +(not )?ok [0-9]+ .*# SKIP' "$clean" | sed 's/^ */kunit:   /' >&2 || true
+	failed=$((failed + skipped)) skipped=0
+fi
 
 # Per suite: result line and Totals line.
 for s in "${suites[@]}"; do

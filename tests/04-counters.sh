@@ -8,7 +8,10 @@
 #  - incompressible pages are stored whole: huge_pages, huge_pages_since, and
 #    PAGE_SIZE each in compr_data_size;
 #  - overwriting/discarding a page drops its counters; huge_pages_since never
-#    goes down; notify_free counts discarded pages.
+#    goes down; notify_free counts discarded pages;
+#  - max_comp_streams reads the online CPU count (streams are per CPU);
+#  - compact on a fragmented pool frees pages: pages_compacted grows by what
+#    mem_used_total loses.
 . "$(dirname "$0")/lib.sh"
 
 z=$(zdev 0)
@@ -83,9 +86,64 @@ check_eq "read past the end returns no data" 0 \
 	"$(dd if=/dev/zram0 bs=4096 skip=$pages count=1 iflag=direct status=none | wc -c)"
 check_eq "no failed reads/writes recorded" "0 0" "$(zcol 0 io_stat 1) $(zcol 0 io_stat 2)"
 
-expect_errno "compact" OK "$z/compact" 1
-check "pages_compacted readable after compact" test "$(mm 7)" -ge 0
 zram_reset 0
 check_eq "reset clears everything" "0 0 0 0 0 0 0 0 0" "$(xargs <"$z/mm_stat")"
+
+# ---- max_comp_streams: one stream per online CPU, whatever is written
+cpus=$(getconf _NPROCESSORS_ONLN)
+check_eq "max_comp_streams == online CPUs ($cpus)" "$cpus" "$(zattr 0 max_comp_streams)"
+expect_errno "max_comp_streams accepts a write of $((cpus + 2))" OK \
+	"$z/max_comp_streams" $((cpus + 2))
+check_eq "max_comp_streams still == online CPUs" "$cpus" "$(zattr 0 max_comp_streams)"
+
+# ---- compact on a fragmented pool
+# F pages that each compress to about 1 KiB (1 KiB of random bytes, then
+# zeros): one size class, several objects per zspage.  Freeing every
+# other page leaves every zspage half full; compaction must move objects
+# into fewer zspages and give the emptied ones back: pages_compacted grows,
+# and mem_used_total falls by exactly the pages compaction freed.
+F=1024
+zram_setup 0 64M
+# frag: the pages; even: what reads back after the odd ones are discarded.
+python3 - "$F" "$SCRATCH/frag" "$SCRATCH/even" <<'PY'
+import random, sys
+n, out, even = int(sys.argv[1]), sys.argv[2], sys.argv[3]
+r = random.Random(4)
+with open(out, "wb") as f, open(even, "wb") as e:
+    for i in range(n):
+        page = r.randbytes(1024) + bytes(3072)
+        f.write(page)
+        e.write(page if i % 2 == 0 else bytes(4096))
+PY
+check "write $F pages of about 1 KiB compressed" dio_write "$SCRATCH/frag" 0
+check_eq "none huge, none same-filled" "0 0" "$(mm 8) $(mm 6)"
+# discard_odd: BLKDISCARD every odd page of the first F (one process).
+discard_odd() {
+	python3 - "$F" <<'PY'
+import fcntl, os, struct, sys
+BLKDISCARD = 0x1277
+fd = os.open("/dev/zram0", os.O_RDWR)
+for i in range(1, int(sys.argv[1]), 2):
+    fcntl.ioctl(fd, BLKDISCARD, struct.pack("QQ", i * 4096, 4096))
+os.close(fd)
+PY
+}
+used0=$(mm 3)
+check "discard every other page" discard_odd
+check_eq "orig_data_size: half the pages left" $((F * PAGE / 2)) "$(mm 1)"
+used1=$(mm 3) pc1=$(mm 7)
+diag "mem_used_total: $used0 after writing, $used1 after discarding half"
+expect_errno "compact" OK "$z/compact" 1
+used2=$(mm 3) pc2=$(mm 7)
+diag "after compact: mem_used_total $used2, pages_compacted $pc1 -> $pc2"
+check_ge "compact freed at least 1/4 of the pool's pages" \
+	$((used1 / PAGE / 4)) $((pc2 - pc1))
+check_eq "mem_used_total fell by exactly pages_compacted's growth" \
+	$(((pc2 - pc1) * PAGE)) $((used1 - used2))
+check "the kept pages read back intact, the discarded ones as zeros" bash -c \
+	"dd if=/dev/zram0 bs=4096 count=$F iflag=direct status=none | cmp - '$SCRATCH/even'"
+expect_errno "compact again" OK "$z/compact" 1
+check_eq "nothing left to compact" "$pc2" "$(mm 7)"
+zram_reset 0
 
 done_testing
