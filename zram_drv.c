@@ -637,7 +637,7 @@ void zram_reset_device(struct zram *zram)
 	zram_free_all(zram);
 	zram->init_done = false;
 	zram->disksize = 0;
-	zram->limit_pages = 0;
+	WRITE_ONCE(zram->limit_pages, 0);
 	zram->huge_class_size = 0;
 	/* Written-back slots are gone: the backing device can go too. */
 	zram_bd_close(zram);

@@ -99,7 +99,7 @@ struct zram {
 	struct rw_semaphore init_lock;
 	bool init_done;
 	u64 disksize;			/* bytes; 0 until set up */
-	unsigned long limit_pages;	/* mem_limit in pages; 0: none */
+	unsigned long limit_pages;	/* mem_limit in pages, 0: none; no lock */
 	/*
 	 * Algorithm per slot: [0] the primary (comp_algorithm), [1..3] the
 	 * recompression priorities ("" when unset); their parameters
