@@ -900,12 +900,9 @@ static int __init zram_init(void)
 	ret = zcomp_init();
 	if (ret)
 		return ret;
-	ret = zram_wb_init();
-	if (ret)
-		goto err_zcomp;
 	ret = class_register(&zram_control_class);
 	if (ret)
-		goto err_wq;
+		goto err_zcomp;
 	zram_major = register_blkdev(0, "zram");
 	if (zram_major <= 0) {
 		ret = zram_major ? zram_major : -EBUSY;
@@ -928,8 +925,6 @@ err_devices:
 	unregister_blkdev(zram_major, "zram");
 err_class:
 	class_unregister(&zram_control_class);
-err_wq:
-	zram_wb_exit();
 err_zcomp:
 	zcomp_exit();
 	return ret;
@@ -942,7 +937,6 @@ static void __exit zram_exit(void)
 	zram_destroy_devices();
 	zram_debugfs_exit();
 	unregister_blkdev(zram_major, "zram");
-	zram_wb_exit();
 	zcomp_exit();
 }
 
