@@ -637,7 +637,7 @@ void zram_reset_device(struct zram *zram)
 	zram_free_all(zram);
 	zram->init_done = false;
 	zram->disksize = 0;
-	zram->limit_pages = 0;
+	WRITE_ONCE(zram->limit_pages, 0);
 	zram->huge_class_size = 0;
 	/* Written-back slots are gone: the backing device can go too. */
 	zram_bd_close(zram);
@@ -900,12 +900,9 @@ static int __init zram_init(void)
 	ret = zcomp_init();
 	if (ret)
 		return ret;
-	ret = zram_wb_init();
-	if (ret)
-		goto err_zcomp;
 	ret = class_register(&zram_control_class);
 	if (ret)
-		goto err_wq;
+		goto err_zcomp;
 	zram_major = register_blkdev(0, "zram");
 	if (zram_major <= 0) {
 		ret = zram_major ? zram_major : -EBUSY;
@@ -928,8 +925,6 @@ err_devices:
 	unregister_blkdev(zram_major, "zram");
 err_class:
 	class_unregister(&zram_control_class);
-err_wq:
-	zram_wb_exit();
 err_zcomp:
 	zcomp_exit();
 	return ret;
@@ -942,7 +937,6 @@ static void __exit zram_exit(void)
 	zram_destroy_devices();
 	zram_debugfs_exit();
 	unregister_blkdev(zram_major, "zram");
-	zram_wb_exit();
 	zcomp_exit();
 }
 

@@ -35,6 +35,7 @@ struct attribute_group;
 struct block_device;
 struct dentry;
 struct page;
+struct workqueue_struct;
 struct zram_slot;
 
 #define ZRAM_SECTORS_PER_PAGE_SHIFT	(PAGE_SHIFT - SECTOR_SHIFT)
@@ -76,6 +77,7 @@ struct zram_stats {
  */
 struct zram_backing {
 	struct zram_compat_bdev dev;		/* .bdev NULL: no backing device */
+	struct workqueue_struct *wq;	/* its reads from inside our bio path */
 	char *path;			/* as written to backing_dev */
 	unsigned long *bitmap;
 	unsigned long nr_blocks;	/* PAGE_SIZE blocks */
@@ -99,7 +101,7 @@ struct zram {
 	struct rw_semaphore init_lock;
 	bool init_done;
 	u64 disksize;			/* bytes; 0 until set up */
-	unsigned long limit_pages;	/* mem_limit in pages; 0: none */
+	unsigned long limit_pages;	/* mem_limit in pages, 0: none; no lock */
 	/*
 	 * Algorithm per slot: [0] the primary (comp_algorithm), [1..3] the
 	 * recompression priorities ("" when unset); their parameters
@@ -183,8 +185,6 @@ ssize_t zram_cmd_store(struct device *dev, const char *buf, size_t len,
 
 /* zram_wb.c */
 extern const struct attribute_group zram_wb_attr_group;
-int zram_wb_init(void);
-void zram_wb_exit(void);
 void zram_bd_release(struct zram *zram, unsigned long blk);
 void zram_bd_close(struct zram *zram);
 int zram_read_from_bd(struct zram *zram, u32 index, struct page *page);

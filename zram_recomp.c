@@ -17,7 +17,9 @@
 #include <linux/file.h>
 #include <linux/fs.h>
 #include <linux/highmem.h>
+#include <linux/kernel_read_file.h>
 #include <linux/mm.h>
+#include <linux/namei.h>
 #include <linux/slab.h>
 #include <linux/string.h>
 #include <linux/sysfs.h>
@@ -339,46 +341,48 @@ out:
 /*
  * Read the whole regular file at @path into a vmalloc'ed buffer of at
  * most ZRAM_DICT_FILE_MAX bytes.  Returns its size (> 0) or an errno:
- * -EINVAL for an empty file or one that is not a regular file, -EFBIG
- * for a big one.
+ * -ENOENT and the like from the lookup, -EINVAL for an empty file or one
+ * that is not a regular file (checked before opening: a FIFO would block
+ * the open, a device's open has side effects), -EFBIG for a big one.
+ * The inode looked at is the one opened (dentry_open()), and
+ * kernel_read_file() runs the kernel's read-file security hooks (IMA
+ * appraisal, LoadPin, IPE) and refuses a file open for writing
+ * (-ETXTBSY).
  */
 static ssize_t zram_load_file(const char *path, const void **out)
 {
+	struct path p;
 	struct file *file;
-	loff_t size, pos = 0;
+	void *data = NULL;
 	ssize_t ret;
-	void *data;
 
-	file = filp_open(path, O_RDONLY, 0);
-	if (IS_ERR(file))
-		return PTR_ERR(file);
-	ret = -EINVAL;
-	if (!S_ISREG(file_inode(file)->i_mode))
-		goto out;
-	size = i_size_read(file_inode(file));
-	if (!size)
-		goto out;
-	ret = -EFBIG;
-	if (size > ZRAM_DICT_FILE_MAX)
-		goto out;
-	ret = -ENOMEM;
-	data = vmalloc(size);
-	if (!data)
-		goto out;
-	while (pos < size) {
-		ret = kernel_read(file, data + pos, size - pos, &pos);
-		if (ret <= 0)
-			break;
+	ret = kern_path(path, LOOKUP_FOLLOW, &p);
+	if (ret)
+		return ret;
+	if (!d_is_reg(p.dentry)) {
+		ret = -EINVAL;
+		goto out_path;
 	}
-	if (pos < size) {
-		vfree(data);
-		ret = ret < 0 ? ret : -EIO;
-		goto out;
+	file = dentry_open(&p, O_RDONLY | O_NONBLOCK | O_LARGEFILE,
+			   current_cred());
+	if (IS_ERR(file)) {
+		ret = PTR_ERR(file);
+		goto out_path;
 	}
-	*out = data;
-	ret = size;
-out:
+	/*
+	 * READING_POLICY, as the kernel's zram reads its dictionaries: a
+	 * security module's rules for that driver apply to ours (and IPE
+	 * warns about READING_UNKNOWN).
+	 */
+	ret = kernel_read_file(file, 0, &data, ZRAM_DICT_FILE_MAX, NULL,
+			       READING_POLICY);
 	fput(file);
+	if (ret > 0)
+		*out = data;
+	else if (!ret)
+		ret = -EINVAL;
+out_path:
+	path_put(&p);
 	return ret;
 }
 

@@ -362,12 +362,15 @@ static ssize_t mem_limit_store(struct device *dev,
 	ret = zram_parse_size(buf, len, &limit);
 	if (ret)
 		return ret;
-	if (limit > U64_MAX - PAGE_SIZE)
-		return -EINVAL;
 
-	down_write(&zram->init_lock);
-	WRITE_ONCE(zram->limit_pages, PAGE_ALIGN(limit) >> PAGE_SHIFT);
-	up_write(&zram->init_lock);
+	/*
+	 * No lock: the write path reads it once per page (READ_ONCE), and
+	 * a write here must not wait behind a writeback or recompression
+	 * holding init_lock (nor make every reader of disksize or mm_stat
+	 * queue behind it).
+	 */
+	WRITE_ONCE(zram->limit_pages, (limit >> PAGE_SHIFT) +
+		   !!(limit & ~PAGE_MASK));
 	return len;
 }
 
@@ -423,7 +426,7 @@ static ssize_t mm_stat_show(struct device *dev,
 			 (u64)atomic64_read(&st->pages_stored) << PAGE_SHIFT,
 			 (u64)atomic64_read(&st->compr_data_size),
 			 (u64)used << PAGE_SHIFT,
-			 (u64)zram->limit_pages << PAGE_SHIFT,
+			 (u64)READ_ONCE(zram->limit_pages) << PAGE_SHIFT,
 			 (u64)atomic_long_read(&st->max_used_pages) << PAGE_SHIFT,
 			 (u64)atomic64_read(&st->same_pages),
 			 compacted,

@@ -17,6 +17,7 @@
 #include <linux/bio.h>
 #include <linux/blkdev.h>
 #include <linux/fs.h>
+#include <linux/kernfs.h>
 #include <linux/mm.h>
 #include <linux/sched/signal.h>
 #include <linux/slab.h>
@@ -25,20 +26,6 @@
 #include <linux/workqueue.h>
 
 #include "zram_slot.h"
-
-/* Reads from backing devices issued from inside our ->submit_bio. */
-static struct workqueue_struct *zram_bd_wq;
-
-int zram_wb_init(void)
-{
-	zram_bd_wq = alloc_workqueue("zram_bd", WQ_MEM_RECLAIM | WQ_UNBOUND, 0);
-	return zram_bd_wq ? 0 : -ENOMEM;
-}
-
-void zram_wb_exit(void)
-{
-	destroy_workqueue(zram_bd_wq);
-}
 
 /* Give block @blk of the backing device back (any context). */
 void zram_bd_release(struct zram *zram, unsigned long blk)
@@ -101,8 +88,11 @@ static void zram_bd_io_work(struct work_struct *work)
  * Read or write one page at block @blk of the backing device and wait
  * for it.  Inside a ->submit_bio (ours), a bio we submit is only queued
  * until that returns, so there the I/O is issued and waited for by a
- * worker of a WQ_MEM_RECLAIM workqueue (swap-in must progress under
- * memory pressure).
+ * worker of the device's own WQ_MEM_RECLAIM workqueue (swap-in must
+ * progress under memory pressure).  One queue per device: a read that
+ * waits on it never waits behind another device's reads, and since no
+ * backing device leads back to one of ours (zram_bd_check_stack()), no
+ * work of a queue waits on that same queue.
  */
 static int zram_bd_rw(struct zram *zram, struct page *page,
 		      unsigned long blk, blk_opf_t opf)
@@ -119,7 +109,7 @@ static int zram_bd_rw(struct zram *zram, struct page *page,
 		return io.ret;
 	}
 	INIT_WORK_ONSTACK(&io.work, zram_bd_io_work);
-	queue_work(zram_bd_wq, &io.work);
+	queue_work(zram->bd.wq, &io.work);
 	flush_work(&io.work);
 	destroy_work_on_stack(&io.work);
 	return io.ret;
@@ -133,6 +123,8 @@ void zram_bd_close(struct zram *zram)
 	if (!bd->dev.bdev)
 		return;
 	zram_compat_bdev_close(&bd->dev);
+	destroy_workqueue(bd->wq);
+	bd->wq = NULL;
 	kvfree(bd->bitmap);
 	bd->bitmap = NULL;
 	kfree(bd->path);
@@ -141,13 +133,101 @@ void zram_bd_close(struct zram *zram)
 	bd->next = 0;
 }
 
+/* How deep zram_bd_check_stack() follows stacked devices. */
+#define ZRAM_BD_MAX_DEPTH	8
+
+/* State of zram_bd_check_stack() at one level. */
+struct zram_bd_stack {
+	struct kernfs_node *slaves;	/* the "slaves" directory looked in */
+	unsigned int depth;
+};
+
+static int zram_bd_check_slaves(struct kernfs_node *slaves,
+				ZRAM_COMPAT_CLASS_CONST struct class *class,
+				unsigned int depth);
+
+/*
+ * Is block device @dev (of the block class) listed in w->slaves?  Then
+ * it must not be ours, and neither may anything under it.
+ */
+static int zram_bd_check_one(struct device *dev, void *data)
+{
+	const struct zram_bd_stack *w = data;
+	struct kernfs_node *link, *sub;
+	int ret = 0;
+
+	link = kernfs_find_and_get(w->slaves, dev_name(dev));
+	if (!link)
+		return 0;
+	if (zram_is_zram_bdev(dev_to_bdev(dev))) {
+		ret = -EINVAL;
+	} else if (kernfs_type(link) == KERNFS_LINK) {
+		/* The link holds a reference on its target, @dev's directory. */
+		sub = kernfs_find_and_get(link->symlink.target_kn, "slaves");
+		if (sub) {
+			ret = zram_bd_check_slaves(sub, dev->class,
+						   w->depth + 1);
+			kernfs_put(sub);
+		}
+	}
+	kernfs_put(link);
+	return ret;
+}
+
+/* Check every block device listed in @slaves; see zram_bd_check_stack(). */
+static int zram_bd_check_slaves(struct kernfs_node *slaves,
+				ZRAM_COMPAT_CLASS_CONST struct class *class,
+				unsigned int depth)
+{
+	struct zram_bd_stack w = { .slaves = slaves, .depth = depth };
+
+	if (depth >= ZRAM_BD_MAX_DEPTH)
+		return -EINVAL;
+	return class_for_each_device(class, NULL, &w,
+				     zram_bd_check_one);
+}
+
+/*
+ * Refuse (-EINVAL) a backing device that is one of ours or is stacked
+ * on one of ours (dm or md over zramN, at any depth up to
+ * ZRAM_BD_MAX_DEPTH): a read of a written-back page would then wait,
+ * from inside our bio path, on another of our devices' reads.  A stacked
+ * device lists what it sits on in its sysfs "slaves" directory (dm and
+ * md, through the kernel's holder links); the walk follows those,
+ * looking every block device up by name, with a kernfs reference on
+ * each directory it reads, so a device going away meanwhile is simply
+ * not found.  Not seen: stacks that keep no holder links (a loop device
+ * over a file on a filesystem on zramN; such a read goes through the
+ * loop device's own worker, not our queue) and stacks assembled after
+ * backing_dev was set.
+ */
+static int zram_bd_check_stack(struct block_device *bdev)
+{
+	struct device *ddev = disk_to_dev(bdev->bd_disk);
+	struct kernfs_node *slaves;
+	int ret;
+
+	if (zram_is_zram_bdev(bdev))
+		return -EINVAL;
+	slaves = kernfs_find_and_get(ddev->kobj.sd, "slaves");
+	if (!slaves)
+		return 0;
+	ret = zram_bd_check_slaves(slaves, ddev->class, 0);
+	kernfs_put(slaves);
+	return ret;
+}
+
 /*
  * Open @path as backing device, exclusively, in place of the current one.
- * On failure the current one stays.  init_lock held for writing.
+ * On failure the current one stays.  -EINVAL for an empty device, a
+ * zoned one (its zones take sequential writes only) and one that is or
+ * sits on one of ours (zram_bd_check_stack()).  init_lock held for
+ * writing.
  */
 static int zram_bd_open(struct zram *zram, const char *path)
 {
 	struct zram_backing *bd = &zram->bd;
+	struct workqueue_struct *wq;
 	struct zram_compat_bdev dev;
 	unsigned long nr_blocks, *bitmap;
 	char *copy;
@@ -160,27 +240,32 @@ static int zram_bd_open(struct zram *zram, const char *path)
 	if (ret)
 		goto err_copy;
 	nr_blocks = bdev_nr_bytes(dev.bdev) >> PAGE_SHIFT;
-	/*
-	 * Not a zram device: its reads would wait on the same workqueue
-	 * from inside it (zram_bd_rw()).
-	 */
-	if (!nr_blocks || zram_is_zram_bdev(dev.bdev)) {
+	if (!nr_blocks || bdev_is_zoned(dev.bdev)) {
 		ret = -EINVAL;
 		goto err_dev;
 	}
-	bitmap = kvcalloc(BITS_TO_LONGS(nr_blocks), sizeof(long), GFP_KERNEL);
-	if (!bitmap) {
-		ret = -ENOMEM;
+	ret = zram_bd_check_stack(dev.bdev);
+	if (ret)
 		goto err_dev;
-	}
+	ret = -ENOMEM;
+	bitmap = kvcalloc(BITS_TO_LONGS(nr_blocks), sizeof(long), GFP_KERNEL);
+	if (!bitmap)
+		goto err_dev;
+	wq = alloc_workqueue("zram%d_bd", WQ_MEM_RECLAIM | WQ_UNBOUND, 0,
+			     zram->id);
+	if (!wq)
+		goto err_bitmap;
 	zram_bd_close(zram);
 	bd->dev = dev;
+	bd->wq = wq;
 	bd->path = copy;
 	bd->bitmap = bitmap;
 	bd->nr_blocks = nr_blocks;
 	bd->next = 0;
 	return 0;
 
+err_bitmap:
+	kvfree(bitmap);
 err_dev:
 	zram_compat_bdev_close(&dev);
 err_copy:
@@ -388,14 +473,19 @@ static void zram_wb_budget_charge(struct zram *zram)
 
 /*
  * Write slot @index out to the backing device if it qualifies for @mode,
- * copying it through @page.  Returns 1 if written back, 0 if skipped
- * (not wanted, or changed while in flight), or an error: -EDQUOT (budget
- * used up), -ENOSPC (no free block), -EIO (the write failed), a
- * decompression error.  A page that did not go out stays in memory,
- * intact.
+ * copying it through @page, to block *@resv: a block reserved before
+ * the slot lock is taken, so that the bitmap is never searched under a
+ * slot lock.  With none reserved (*@resv < 0), one is reserved for a
+ * slot found to qualify, then the slot is looked at again.  A block the
+ * slot does not end up in stays reserved in *@resv for the next slot;
+ * the caller gives the last one back.  Returns 1 if written back, 0 if
+ * skipped (not wanted, or changed while in flight), or an error:
+ * -EDQUOT (budget used up), -ENOSPC (no free block), -EIO (the write
+ * failed), a decompression error.  A page that did not go out stays in
+ * memory, intact.
  */
 static int zram_wb_slot(struct zram *zram, u32 index, enum zram_wb_mode mode,
-			struct page *page)
+			struct page *page, long *resv)
 {
 	bool need_idle = mode == ZRAM_WB_IDLE || mode == ZRAM_WB_HUGE_IDLE;
 	struct zram_slot *slot = &zram->slots[index];
@@ -403,6 +493,7 @@ static int zram_wb_slot(struct zram *zram, u32 index, enum zram_wb_mode mode,
 	long blk;
 	int ret;
 
+again:
 	zram_slot_lock(zram, index);
 	if (!zram_wb_wanted(zram, index, mode)) {
 		zram_slot_unlock(zram, index);
@@ -412,17 +503,20 @@ static int zram_wb_slot(struct zram *zram, u32 index, enum zram_wb_mode mode,
 		zram_slot_unlock(zram, index);
 		return -EDQUOT;
 	}
-	blk = zram_bd_alloc(zram);
-	if (blk < 0) {
+	if (*resv < 0) {
 		zram_slot_unlock(zram, index);
-		return blk;
+		*resv = zram_bd_alloc(zram);
+		if (*resv < 0)
+			return *resv;
+		goto again;
 	}
+	blk = *resv;
 	ret = zram_read_slot_locked(zram, index, page);
 	if (!ret)
 		zram_set_flag(zram, index, ZRAM_MOVING);
 	zram_slot_unlock(zram, index);
 	if (ret)
-		goto err;
+		return ret;
 
 	ret = zram_bd_rw(zram, page, blk, REQ_OP_WRITE | REQ_SYNC);
 	if (ret) {
@@ -438,8 +532,9 @@ static int zram_wb_slot(struct zram *zram, u32 index, enum zram_wb_mode mode,
 	zram_clear_flag(zram, index, ZRAM_MOVING);
 	if (ret || changed) {
 		zram_slot_unlock(zram, index);
-		goto err;
+		return ret;
 	}
+	*resv = -1;
 	zram_release_data(zram, index);
 	slot->handle = blk;
 	zram_set_obj_size(zram, index, 0);
@@ -453,16 +548,13 @@ static int zram_wb_slot(struct zram *zram, u32 index, enum zram_wb_mode mode,
 	atomic64_inc(&zram->stats.bd_count);
 	atomic64_inc(&zram->stats.bd_writes);
 	return 1;
-
-err:
-	zram_bd_release(zram, blk);
-	return ret;
 }
 
 /* State of one writeback over the slots (zram_wb_one()). */
 struct zram_wb_walk {
 	enum zram_wb_mode mode;
 	struct page *page;		/* bounce page */
+	long resv;			/* reserved block, or -1 */
 	int err;			/* -EIO once a page failed */
 };
 
@@ -474,7 +566,7 @@ struct zram_wb_walk {
 static int zram_wb_one(struct zram *zram, u32 index, void *data)
 {
 	struct zram_wb_walk *w = data;
-	int ret = zram_wb_slot(zram, index, w->mode, w->page);
+	int ret = zram_wb_slot(zram, index, w->mode, w->page, &w->resv);
 
 	if (ret == -EDQUOT || ret == -ENOSPC)
 		return ret;
@@ -491,7 +583,7 @@ static int zram_wb_one(struct zram *zram, u32 index, void *data)
  */
 static int zram_writeback(struct zram *zram, const struct zram_wb_req *req)
 {
-	struct zram_wb_walk w = { .mode = req->mode };
+	struct zram_wb_walk w = { .mode = req->mode, .resv = -1 };
 	unsigned int i;
 	int ret = 0;
 
@@ -509,6 +601,8 @@ static int zram_writeback(struct zram *zram, const struct zram_wb_req *req)
 					      ZRAM_WALK_KILLABLE, zram_wb_one,
 					      &w);
 	}
+	if (w.resv >= 0)
+		zram_bd_release(zram, w.resv);
 	mutex_unlock(&zram->move_lock);
 	__free_page(w.page);
 	return ret ?: w.err;

@@ -541,6 +541,281 @@ if [ -n "$dm" ]; then
 	check "dmsetup remove zwb after reset" dmsetup --noudevsync remove zwb
 fi
 
+# ---------------------------------------------------------------- helpers 12-14
+
+# dm_make NAME TABLE: create a dm device (removed at exit); prints its path.
+dm_make() {
+	local d
+
+	dmsetup --noudevsync create "$1" --table "$2" >/dev/null || return 1
+	at_exit dmsetup --noudevsync remove "$1"
+	d=/dev/mapper/$1
+	[ -b "$d" ] || d=/dev/$(dmsetup info -c --noheadings -o blkdevname "$1")
+	echo "$d"
+}
+# wait_blocked PID: wait (at most 60 s) until task PID sleeps in
+# submit_bio_wait(), i.e. a writeback's write is in flight.  0 once seen.
+wait_blocked() {
+	local i
+
+	for i in $(seq 600); do
+		[ "$(cat "/proc/$1/wchan" 2>/dev/null)" = submit_bio_wait ] &&
+			return 0
+		kill -0 "$1" 2>/dev/null || return 1
+		sleep 0.1
+	done
+	return 1
+}
+still_blocked() {
+	[ "$(cat "/proc/$1/wchan" 2>/dev/null)" = submit_bio_wait ]
+}
+# wait_gone PID: wait (at most 20 s) for task PID to end; 0 if it did.
+wait_gone() {
+	local i
+
+	for i in $(seq 200); do
+		kill -0 "$1" 2>/dev/null || return 0
+		sleep 0.1
+	done
+	return 1
+}
+# img_holds IMG PAGEFILE: some 4 KiB block of IMG equals PAGEFILE.
+img_holds() {
+	python3 -c '
+import sys
+img = open(sys.argv[1], "rb").read()
+pg = open(sys.argv[2], "rb").read()
+sys.exit(0 if any(img[i:i + 4096] == pg for i in range(0, len(img), 4096)) else 1)' "$1" "$2"
+}
+
+have_dm=1
+command -v dmsetup >/dev/null && dmsetup version >/dev/null 2>&1 || have_dm=0
+
+# ---------------------------------------------------------------- 12. stacks
+
+# A backing device that is, or sits on, one of our devices is refused
+# (EINVAL): its reads would run our read path from inside our read path.
+# Stacks that lead to other devices are fine, at any depth.
+zram_reset 0
+if [ $have_dm = 0 ]; then
+	skip "stacked backing devices" "no device-mapper"
+else
+	sid=$(cat /sys/class/zram-control/hot_add)
+	at_exit "echo $sid >/sys/class/zram-control/hot_remove"
+	check "zram$sid disksize 1M" zwrite "$sid" disksize 1M
+	at_exit zram_reset "$sid"
+	s1=$(dm_make zst1 "0 2048 linear /dev/zram$sid 0")
+	check "dm-linear zst1 over zram$sid" test -b "$s1"
+	stock_differs "the kernel takes any block device"
+	expect "backing_dev = dm over zram$sid -> EINVAL" EINVAL "$z/backing_dev" "$s1"
+	check_eq "... zst1 not claimed" OK "$(excl_open "$s1")"
+	# zst1 is claimed by zst2 from here on.
+	s2=$(dm_make zst2 "0 2048 linear $s1 0")
+	check "dm-linear zst2 over zst1" test -b "$s2"
+	stock_differs "the kernel takes any block device"
+	expect "backing_dev = dm over dm over zram$sid -> EINVAL" EINVAL \
+		"$z/backing_dev" "$s2"
+	stock_differs "the kernel takes any block device"
+	check_eq "... backing_dev still none" none "$(zattr 0 backing_dev)"
+	check_eq "... zst2 not claimed" OK "$(excl_open "$s2")"
+	zram_reset 0
+	check "dmsetup remove zst2" dmsetup --noudevsync remove zst2
+	check "dmsetup remove zst1" dmsetup --noudevsync remove zst1
+
+	# Allowed: dm over dm over a loop device.
+	s3=$(dm_make zst3 "0 2048 linear $LOOP 0")
+	s4=$(dm_make zst4 "0 2048 linear $s3 0")
+	expect "backing_dev = dm over dm over loop" OK "$z/backing_dev" "$s4"
+	check "disksize $DISK" zwrite 0 disksize $DISK
+	gen_text 8 13 "$SCRATCH/text12"
+	check "write 8 text pages" dio_write "$SCRATCH/text12" 0
+	expect "echo all > idle" OK "$z/idle" all
+	wb "idle writeback through two dm levels" OK idle
+	check_eq "bd_stat 8 0 8" "8 0 8" "$(bd_all)"
+	check "read back identical (O_DIRECT)" same_data 0 8 "$SCRATCH/text12"
+	blockdev --flushbufs /dev/zram0
+	check "read back identical (buffered, from inside submit_bio)" bash -c \
+		"dd if=/dev/zram0 bs=4096 count=8 status=none | cmp - '$SCRATCH/text12'"
+	check_eq "bd_reads 16" "8 16 8" "$(bd_all)"
+	zram_reset 0
+	check "dmsetup remove zst4" dmsetup --noudevsync remove zst4
+	check "dmsetup remove zst3" dmsetup --noudevsync remove zst3
+
+	# Allowed, and two of our devices deep: zram0 backed by a loop device
+	# over a file on ext4 on zram$sid, which has its own backing device.
+	# A read of zram0 then runs zram$sid's reads of written-back pages.
+	zram_reset "$sid"
+	L2=$(new_loop l2 16M)
+	at_exit losetup -d "$L2"
+	expect "zram$sid backing_dev = $L2" OK "/sys/block/zram$sid/backing_dev" "$L2"
+	check "zram$sid disksize 32M" zwrite "$sid" disksize 32M
+	mnt=$SCRATCH/mnt12
+	mkdir -p "$mnt"
+	if check "mkfs.ext4 + mount zram$sid" bash -c \
+		"mkfs.ext4 -q -F /dev/zram$sid && mount /dev/zram$sid '$mnt'"; then
+		at_exit umount "$mnt"
+		truncate -s 8M "$mnt/bd.img"
+		L3=$(losetup -f --show "$mnt/bd.img")
+		at_exit losetup -d "$L3"
+		expect "zram0 backing_dev = loop over a file on zram$sid" OK \
+			"$z/backing_dev" "$L3"
+		check "disksize $DISK" zwrite 0 disksize $DISK
+		check "write 8 text pages" dio_write "$SCRATCH/text12" 0
+		expect "echo all > idle" OK "$z/idle" all
+		wb "zram0 idle writeback (to ext4 on zram$sid)" OK idle
+		check_eq "zram0 bd_stat 8 0 8" "8 0 8" "$(bd_all)"
+		check "sync + drop caches" bash -c \
+			"sync && echo 3 >/proc/sys/vm/drop_caches"
+		expect "zram$sid: echo all > idle" OK "/sys/block/zram$sid/idle" all
+		expect "zram$sid idle writeback" OK "/sys/block/zram$sid/writeback" idle
+		check "zram$sid wrote pages back" test "$(zcol "$sid" bd_stat 3)" -gt 0
+		blockdev --flushbufs /dev/zram0
+		check "zram0 reads back identical (buffered: both queues)" bash -c \
+			"dd if=/dev/zram0 bs=4096 count=8 status=none | cmp - '$SCRATCH/text12'"
+		check "zram0 reads back identical (O_DIRECT)" same_data 0 8 "$SCRATCH/text12"
+		check "zram$sid read written-back pages" test "$(zcol "$sid" bd_stat 2)" -gt 0
+		zram_reset 0
+		check "losetup -d (file on zram$sid)" losetup -d "$L3"
+		check "umount zram$sid" umount "$mnt"
+	fi
+	zram_reset "$sid"
+	check "losetup -d $L2" losetup -d "$L2"
+	expect "hot_remove zram$sid" OK /sys/class/zram-control/hot_remove "$sid"
+fi
+
+# ---------------------------------------------------------------- 13. zoned
+
+zram_reset 0
+if ! modprobe null_blk nr_devices=1 zoned=1 2>/dev/null || [ ! -b /dev/nullb0 ]; then
+	skip "zoned backing device refused" "no null_blk with zoned=1"
+else
+	at_exit rmmod null_blk
+	check_eq "nullb0 is zoned" host-managed "$(cat /sys/block/nullb0/queue/zoned)"
+	stock_differs "the kernel takes a zoned device"
+	expect "backing_dev = zoned nullb0 -> EINVAL" EINVAL "$z/backing_dev" /dev/nullb0
+	stock_differs "the kernel takes a zoned device"
+	check_eq "... still none" none "$(zattr 0 backing_dev)"
+	check_eq "... nullb0 not claimed" OK "$(excl_open /dev/nullb0)"
+	zram_reset 0
+	check "rmmod null_blk" rmmod null_blk
+fi
+
+# ---------------------------------------------------------------- 14. overlaps
+
+# A write, a discard and a read each land while a writeback of that page
+# is certainly in flight: the backing device is a dm device that is
+# suspended, so the writeback's write waits in submit_bio_wait() (seen in
+# /proc/PID/wchan) until it is resumed.  Each overlap is counted only if
+# the writeback was still waiting after the competing access finished.
+# Also: mem_limit (and mm_stat) do not wait for a writeback holding
+# init_lock.
+zram_reset 0
+if [ $have_dm = 0 ]; then
+	skip "overlapping writebacks" "no device-mapper"
+else
+	OVI=$SCRATCH/ov.img
+	truncate -s 16K "$OVI"
+	OVL=$(losetup -f --show "$OVI")
+	at_exit losetup -d "$OVL"
+	ov=$(dm_make zov "0 32 linear $OVL 0")
+	expect "backing_dev = $ov (4 blocks)" OK "$z/backing_dev" "$ov"
+	check "disksize 1M" zwrite 0 disksize 1M
+	gen_text 3 14 "$SCRATCH/ov_a"
+	gen_text 1 15 "$SCRATCH/ov_b"
+	for i in 0 1 2; do
+		dd if="$SCRATCH/ov_a" of="$SCRATCH/ov_a$i" bs=4096 skip=$i count=1 status=none
+	done
+	check "write 3 text pages" dio_write "$SCRATCH/ov_a" 0
+	expect "echo all > idle" OK "$z/idle" all
+	overlaps=0
+
+	# start_wb VALUE: suspend zov, then "echo VALUE > writeback" in a
+	# background subshell ($wpid, which does the write(2) itself: echo
+	# is a builtin); end_wb resumes zov and prints that write's errno.
+	start_wb() {
+		dmsetup --noudevsync suspend zov
+		(
+			exec 2>"$SCRATCH/wb.err"
+			echo "$1" >"$z/writeback"
+		) &
+		wpid=$!
+	}
+	end_wb() {
+		dmsetup --noudevsync resume zov
+		wait "$wpid"
+		errno_of "$(cat "$SCRATCH/wb.err")"
+	}
+	# in_flight: prints $wpid once its write waits in submit_bio_wait().
+	in_flight() { wait_blocked "$wpid" && echo "$wpid"; }
+
+	# a. overwrite, and mem_limit meanwhile
+	start_wb page_index=0
+	t=$(in_flight)
+	check "a: writeback of page 0 in flight" test -n "$t"
+	check "a: overwrite page 0 during it" dio_write "$SCRATCH/ov_b" 0
+	( echo 8M >"$z/mem_limit" ) &
+	mpid=$!
+	# Read mm_stat only if mem_limit returned: a reader would queue
+	# behind a waiting writer of init_lock until the writeback ends.
+	if check "a: mem_limit write returns during the writeback" wait_gone "$mpid"; then
+		check_eq "a: mm_stat reads it during the writeback" $((8 << 20)) "$(mm 4)"
+	fi
+	if [ -n "$t" ] && still_blocked "$t"; then
+		overlaps=$((overlaps + 1))
+	fi
+	check_eq "a: writeback page_index=0 OK" OK "$(end_wb)"
+	wait "$mpid"
+	check "a: page 0 reads the new data" same_data 0 1 "$SCRATCH/ov_b"
+	check_eq "a: page 0 stayed in memory" "...." "$(bs_flags 0)"
+	check "a: the old page did reach the backing device" img_holds "$OVI" "$SCRATCH/ov_a0"
+	check_eq "a: bd_stat 0 0 0" "0 0 0" "$(bd_all)"
+
+	# b. discard
+	start_wb page_index=1
+	t=$(in_flight)
+	check "b: writeback of page 1 in flight" test -n "$t"
+	check "b: discard page 1 during it" discard_pages 1 1
+	if [ -n "$t" ] && still_blocked "$t"; then
+		overlaps=$((overlaps + 1))
+	fi
+	check_eq "b: writeback page_index=1 OK" OK "$(end_wb)"
+	check "b: page 1 reads zeros" same_data 1 1 <(zeros 1)
+	check_eq "b: page 1 gone from block_state" "" "$(bs_flags 1)"
+	check "b: the page did reach the backing device" img_holds "$OVI" "$SCRATCH/ov_a1"
+	check_eq "b: bd_stat 0 0 0" "0 0 0" "$(bd_all)"
+
+	# c. read during an idle writeback (page 2 is the only idle page)
+	start_wb idle
+	t=$(in_flight)
+	check "c: idle writeback of page 2 in flight" test -n "$t"
+	check "c: read page 2 during it" same_data 2 1 "$SCRATCH/ov_a2"
+	if [ -n "$t" ] && still_blocked "$t"; then
+		overlaps=$((overlaps + 1))
+	fi
+	check_eq "c: writeback idle OK" OK "$(end_wb)"
+	check_eq "c: page 2 stayed in memory, not idle" "...." "$(bs_flags 2)"
+	check "c: the page did reach the backing device" img_holds "$OVI" "$SCRATCH/ov_a2"
+	check_eq "c: bd_stat 0 0 0" "0 0 0" "$(bd_all)"
+	check "c: pages 0 and 2 read back" bash -c \
+		"cmp <(dd if=/dev/zram0 bs=4096 count=1 iflag=direct status=none) '$SCRATCH/ov_b' &&
+		 cmp <(dd if=/dev/zram0 bs=4096 skip=2 count=1 iflag=direct status=none) '$SCRATCH/ov_a2'"
+
+	check_eq "3 accesses overlapped an in-flight writeback" 3 "$overlaps"
+
+	# No block stayed reserved: all 4 take pages.
+	gen_text 2 16 "$SCRATCH/ov_c"
+	check "write 2 more pages at 3" dio_write "$SCRATCH/ov_c" 3
+	expect "echo all > idle" OK "$z/idle" all
+	wb "idle writeback of 4 pages to 4 blocks" OK idle
+	check_eq "bd_stat 4 0 4" "4 0 4" "$(bd_all)"
+	check_eq "pages 0 2 3 4 written back" "0 2 3 4" "$(wlist)"
+	check "... and read back" bash -c \
+		"cmp <(dd if=/dev/zram0 bs=4096 count=1 iflag=direct status=none) '$SCRATCH/ov_b' &&
+		 cmp <(dd if=/dev/zram0 bs=4096 skip=3 count=2 iflag=direct status=none) '$SCRATCH/ov_c'"
+	zram_reset 0
+	check "dmsetup remove zov" dmsetup --noudevsync remove zov
+fi
+
 check_eq "$LOOP free at the end" OK "$(excl_open "$LOOP")"
 
 done_testing

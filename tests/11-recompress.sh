@@ -297,6 +297,45 @@ expect "algorithm_params 'algo=zstd level=22' (zstd's maximum)" OK \
 ap ENOENT "dict=$SCRATCH/missing"
 ap EINVAL "dict=$SCRATCH"
 ap EINVAL "dict=$SCRATCH/empty"
+# Files that are not a dictionary are refused at once, before any open:
+# a FIFO would block the writer (60 s limit: a hang fails the case), a
+# device's open has side effects.  The file is read through the kernel's
+# read-file hooks, capped at 8 MiB.
+ap_t() {
+	local before msg=''
+
+	snap
+	before=$SNAP
+	# shellcheck disable=SC2016 # expanded by the inner bash
+	timeout 60 bash -c 'echo "$1" >"$2"' _ "$2" "$z/algorithm_params" \
+		2>"$SCRATCH/wr.err"
+	case $? in
+	124) ERR=HANG ;;
+	*)
+		IFS= read -r -d '' msg <"$SCRATCH/wr.err"
+		case "$msg" in
+		'') ERR=OK ;;
+		*"Invalid argument"*) ERR=EINVAL ;;
+		*"No such file or directory"*) ERR=ENOENT ;;
+		*"File too large"*) ERR=EFBIG ;;
+		*) ERR="UNKNOWN($msg)" ;;
+		esac ;;
+	esac
+	snap
+	check_eq "algorithm_params '$2': $1 within 60 s, state unchanged" \
+		"$1 $before" "$ERR $SNAP"
+}
+mkfifo "$SCRATCH/fifo"
+truncate -s $(((8 << 20) + 1)) "$SCRATCH/big"
+ap_t EINVAL "dict=$SCRATCH/fifo"
+ap_t EINVAL "algo=zstd level=3 dict=$SCRATCH/fifo"
+ap_t EINVAL "dict=/dev/null"
+ap_t EINVAL "dict=/dev/zero"
+ap_t EINVAL "dict=$SCRATCH"
+ap_t EINVAL "dict=$SCRATCH/empty"
+ap_t EFBIG "dict=$SCRATCH/big"
+ap_t ENOENT "dict=$SCRATCH/missing"
+ap_t ENOENT "dict=$SCRATCH/missing/x"
 
 # recompress on an initialized device
 check "disksize without a recompression algorithm" zwrite 0 disksize $DISK
