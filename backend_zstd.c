@@ -10,7 +10,11 @@
  *
  * Per-CPU state: one compression and one decompression context, each
  * placed in a preallocated workspace so that the hot paths never
- * allocate.
+ * allocate.  Both are sized for one page, with a dictionary too: zstd
+ * attaches the digested dictionary (its tables stay in the shared cdict)
+ * when it compresses an input as small as a page, so a CPU's context
+ * only needs tables for the page (zstd_be_page_cparams()), and a
+ * decompression context never depends on the dictionary's size.
  *
  * Dictionaries use zram_compat_zstd_create_cdict() and friends.  Kernels
  * without them (6.1, see compat.h) get "prefix mode", built on the
@@ -28,7 +32,9 @@
  */
 
 #include <linux/errno.h>
+#include <linux/minmax.h>
 #include <linux/mm.h>
+#include <linux/printk.h>
 #include <linux/slab.h>
 #include <linux/zstd.h>
 
@@ -163,6 +169,72 @@ out:
 	return ret;
 }
 
+/*
+ * The parameters of the context that compresses one page against the
+ * digested dictionary when zstd attaches it rather than copy its tables
+ * (it attaches for inputs of ZSTD_BE_ATTACH_MAX bytes or fewer, at
+ * every strategy): the dictionary's own, with the tables shrunk to what
+ * a PAGE_SIZE input fills (hash log at most its log + 1, chain at most
+ * its log, counted as zstd counts the binary trees' chains).  The
+ * dictionary's tables stay in the cdict, once for all CPUs.
+ */
+#define ZSTD_BE_ATTACH_MAX	SZ_8K
+
+static zstd_compression_parameters
+zstd_be_page_cparams(zstd_compression_parameters cp)
+{
+	unsigned int cycle = cp.chainLog - (cp.strategy >= ZSTD_btlazy2);
+
+	cp.windowLog = max_t(unsigned int, PAGE_SHIFT, ZSTD_WINDOWLOG_MIN);
+	cp.hashLog = min(cp.hashLog, cp.windowLog + 1);
+	if (cycle > cp.windowLog)
+		cp.chainLog -= cycle - cp.windowLog;
+	return cp;
+}
+
+/*
+ * The per-CPU compression workspace with a dictionary: sized for a page
+ * (see above), checked by compressing one page (the dictionary's first)
+ * in such a workspace, since a static zstd context never grows.  Should
+ * zstd refuse it (a zstd version that copies, or sizes otherwise), the
+ * workspace is sized for the dictionary's tables, as zstd's own bound
+ * says, and a warning says so.
+ */
+static int zstd_be_size_cctx(const struct zcomp_conf *conf,
+			     struct zstd_be_shared *p)
+{
+	zstd_compression_parameters cp = zstd_be_page_cparams(p->zp.cParams);
+	size_t full = zstd_cctx_workspace_bound(&p->zp.cParams);
+	size_t src_len = min_t(size_t, conf->dict_len, PAGE_SIZE);
+	zstd_cctx *cctx;
+	void *mem, *dst;
+	int ret = -ENOMEM;
+
+	p->cctx_size = full;
+	if (PAGE_SIZE > ZSTD_BE_ATTACH_MAX)
+		return 0;
+	p->cctx_size = min(full, zstd_cctx_workspace_bound(&cp));
+	mem = kvmalloc(p->cctx_size, GFP_KERNEL);
+	dst = kvmalloc(ZCOMP_OUT_SIZE, GFP_KERNEL);
+	if (!mem || !dst)
+		goto out;
+	cctx = zstd_init_cctx(mem, p->cctx_size);
+	if (!cctx ||
+	    zstd_is_error(zram_compat_zstd_compress_cdict(cctx, dst,
+							  ZCOMP_OUT_SIZE,
+							  conf->dict, src_len,
+							  p->cdict))) {
+		pr_warn_once(KBUILD_MODNAME ": zstd: page-sized workspace refused, using %zu bytes a CPU\n",
+			     full);
+		p->cctx_size = full;
+	}
+	ret = 0;
+out:
+	kvfree(dst);
+	kvfree(mem);
+	return ret;
+}
+
 static int zstd_be_prepare(const struct zcomp_conf *conf, void **shared)
 {
 	struct zstd_be_shared *p;
@@ -185,11 +257,20 @@ static int zstd_be_prepare(const struct zcomp_conf *conf, void **shared)
 		ret = zstd_be_setup_prefix(conf, p);
 		goto out;
 	}
-	p->cctx_size = zstd_cctx_workspace_bound(&p->zp.cParams);
 	p->dctx_size = zstd_dctx_workspace_bound();
-	if (!conf->dict)
+	if (!conf->dict) {
+		p->cctx_size = zstd_cctx_workspace_bound(&p->zp.cParams);
 		goto out;
+	}
 
+	/*
+	 * A page sees the whole dictionary whatever the window (zstd keeps
+	 * all of it valid while the window reaches one byte of it), so a
+	 * window of a page is enough; the frame then asks the decoder for
+	 * no more either.
+	 */
+	p->zp.cParams.windowLog = max_t(unsigned int, PAGE_SHIFT,
+					ZSTD_WINDOWLOG_MIN);
 	/*
 	 * By reference: the caller keeps the dictionary for as long as
 	 * these live.  Failing here means no memory or a zstd-format
@@ -199,8 +280,11 @@ static int zstd_be_prepare(const struct zcomp_conf *conf, void **shared)
 						 p->zp.cParams, zstd_be_mem);
 	p->ddict = zram_compat_zstd_create_ddict(conf->dict, conf->dict_len,
 						 zstd_be_mem);
-	if (!p->cdict || !p->ddict)
+	if (!p->cdict || !p->ddict) {
 		ret = -EINVAL;
+		goto out;
+	}
+	ret = zstd_be_size_cctx(conf, p);
 out:
 	if (ret) {
 		zstd_be_release(p);

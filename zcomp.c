@@ -220,6 +220,20 @@ err_free:
 	return ERR_PTR(ret);
 }
 
+int zcomp_check(const char *name, const struct zcomp_conf *conf)
+{
+	const struct zcomp_backend *backend = zcomp_lookup(name);
+	void *shared = NULL;
+	int ret;
+
+	if (!backend)
+		return -EINVAL;
+	ret = backend->prepare(conf, &shared);
+	if (!ret && backend->release)
+		backend->release(shared);
+	return ret;
+}
+
 void zcomp_destroy(struct zcomp *comp)
 {
 	if (IS_ERR_OR_NULL(comp))

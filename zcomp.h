@@ -157,6 +157,21 @@ ssize_t zcomp_available_show(const char *cur, char *buf, ssize_t at);
 struct zcomp *zcomp_create(const char *name, const struct zcomp_conf *conf);
 
 /**
+ * zcomp_check() - whether zcomp_create() would take a configuration
+ * @name: the algorithm's name
+ * @conf: its settings
+ *
+ * Runs the backend's checks and derivations of @conf, as zcomp_create()
+ * does, and frees the result: no per-CPU streams are set up.  zstd still
+ * digests a dictionary here (that is how it checks one), so this costs
+ * the shared part of an instance, for a moment.  May sleep.
+ *
+ * Return: 0, -EINVAL for an unknown @name or a setting the backend
+ * refuses, another negative errno (-EFBIG, -ENOMEM) on failure.
+ */
+int zcomp_check(const char *name, const struct zcomp_conf *conf);
+
+/**
  * zcomp_destroy() - free an instance and all its streams
  * @comp: the instance; NULL or an ERR_PTR() are ignored
  *

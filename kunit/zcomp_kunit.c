@@ -708,6 +708,21 @@ static void zcomp_test_levels(struct kunit *test)
 }
 
 /*
+ * zcomp_check() answers as zcomp_create() does, for every level of
+ * every backend, and knows no more names than it.
+ */
+static void zcomp_test_check(struct kunit *test)
+{
+	const struct zcomp_kunit_level *l = test->param_value;
+	struct zcomp_conf conf = { .level = l->level };
+
+	KUNIT_EXPECT_EQ(test, zcomp_check(l->name, &conf), l->want);
+	KUNIT_EXPECT_EQ(test, conf.level, l->level);
+	KUNIT_EXPECT_EQ(test, zcomp_check("nosuch", &conf), -EINVAL);
+	KUNIT_EXPECT_EQ(test, zcomp_check("", &conf), -EINVAL);
+}
+
+/*
  * zstd's range is the library's own (zstd_min_clevel()..max), and the
  * level matters: level 19 packs text tighter than level 1.
  */
@@ -1087,6 +1102,7 @@ static struct kunit_case zcomp_kunit_cases[] = {
 	KUNIT_CASE_PARAM(zcomp_test_garbage, zcomp_kunit_alg_gen_params),
 	KUNIT_CASE_PARAM(zcomp_test_wrong_length, zcomp_kunit_alg_gen_params),
 	KUNIT_CASE_PARAM(zcomp_test_levels, zcomp_kunit_level_gen_params),
+	KUNIT_CASE_PARAM(zcomp_test_check, zcomp_kunit_level_gen_params),
 	KUNIT_CASE(zcomp_test_zstd_level_effect),
 	KUNIT_CASE_PARAM(zcomp_test_dict_rejected,
 			 zcomp_kunit_nodict_gen_params),

@@ -643,4 +643,53 @@ check "zero pages read back" same_data 40 $Z <(head -c $((Z * PAGE)) /dev/zero)
 zram_reset 0
 check "losetup -d $LOOP" losetup -d "$LOOP"
 
+# ---------------------------------------------------------------- 9. zstd dictionary costs
+diag "section 9 at $(cut -d" " -f1 /proc/uptime) s"
+
+# KiB of MemFree that "echo $DISK > disksize" takes with primary zstd and
+# algorithm_params $1 (page cache dropped before each reading).
+memfree() {
+	sync
+	echo 3 >/proc/sys/vm/drop_caches
+	awk '$1 == "MemFree:" {print $2}' /proc/meminfo
+}
+disksize_cost() {
+	local m0 m1
+
+	zram_reset 0 && echo zstd >"$z/comp_algorithm" &&
+		echo "$1" >"$z/algorithm_params" || return 1
+	m0=$(memfree)
+	echo $DISK >"$z/disksize" || return 1
+	m1=$(memfree)
+	echo $((m0 - m1))
+}
+NCPU=$(nproc)
+# Raw-content dictionaries: part B, then filler, cut to size.
+{ cat "$SCRATCH/partB"; yes "dictionary filler"; } 2>/dev/null |
+	head -c $((1 << 20)) >"$SCRATCH/dict1m"
+zram_reset 0
+expect "comp_algorithm zstd" OK "$z/comp_algorithm" zstd
+case "$(uname -r)" in
+6.1.*)
+	ap EFBIG "level=19 dict=$SCRATCH/dict1m"
+	;;
+*)
+	# zstd digests the dictionary once per instance (level 19, 1 MiB
+	# plus a page: 2^22-entry hash and chain tables, 32 MiB); each CPU
+	# then needs a context for one page (~0.4 MiB), not one sized for
+	# the dictionary too (34 MiB each before: 102 MiB with 2 CPUs).
+	c0=$(disksize_cost "level=19")
+	c1=$(disksize_cost "level=19 dict=$SCRATCH/dict1m")
+	lim=$(((32 + 2 + NCPU) * 1024))
+	check "level=19, 1 MiB dictionary: disksize costs $c1 KiB, $c0 without; the dictionary adds <= $lim KiB ($NCPU CPUs)" \
+		test -n "$c0" -a -n "$c1" -a "$((${c1:-0} - ${c0:-0}))" -le "$lim"
+	check "write part B at level 19 with the dictionary" \
+		dio_write "$SCRATCH/partB" 0
+	check "part B intact" same_data 0 "$NB" "$SCRATCH/partB"
+	check "the dictionary shrinks part B at level 19 ($l19 -> $(mm 2))" \
+		test "$(mm 2)" -lt "$l19"
+	;;
+esac
+zram_reset 0
+
 done_testing
