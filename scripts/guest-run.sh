@@ -48,7 +48,8 @@
 # nothing else writes to.  Ports: ttyS0 console, ttyS1 CMD output (streamed
 # to our stdout), ttyS2 verdict.
 #
-# Kernel command line: loglevel=5 printk.time=1 panic=-1 oops=panic
+# Kernel command line: quiet loglevel=4 (debug mode: loglevel=5; the
+# runner raises it to 5 before CMD) printk.time=1 panic=-1 oops=panic
 # softlockup_panic=1 with -no-reboot: an oops or panic ends the guest at
 # once and, as no verdict was written, the run fails.  A WARN does not stop
 # the guest by default (so CMD finishes and says which case triggered it)
@@ -243,6 +244,8 @@ guest_runner() {
 	mount -t cgroup2 cgroup2 /sys/fs/cgroup
 	echo "+memory" >/sys/fs/cgroup/cgroup.subtree_control 2>/dev/null || true
 	hostname zram-guest
+	# From here on, warnings reach the console (see loglevel= below).
+	echo 5 >/proc/sys/kernel/printk || true
 	stty -F "$runner_out" raw -echo 2>/dev/null || true
 	if [ "$DEBUG" = 1 ]; then
 		mount -t debugfs debugfs /sys/kernel/debug 2>/dev/null || true
@@ -495,11 +498,15 @@ job=$rundir/job.sh
 
 console=$rundir/console.log out=$rundir/out.log verdict=$rundir/verdict.log
 : >"$console"; : >"$out"; : >"$verdict"
-# loglevel 5 so that the console holds WARN, KASAN and lockdep reports
-# whole (warning level, and their stack traces at the default level), and
-# time stamps (printk.time=1) that tell kernel lines from CMD's output,
-# which is copied to the console: the host scans the console for them.
-loglevel="loglevel=5 printk.time=1"
+# Time stamps (printk.time=1) tell kernel lines from CMD's output, which
+# is copied to the console: the host scans the console for bad lines.
+# Normal mode boots quiet (RCU stall reports were seen in boots printing
+# every warning to the emulated UART on a loaded host) and the runner raises the
+# console to loglevel 5 before loading the module, so that WARN reports
+# reach the console whole (warning level, stack traces at the default
+# level).  Debug mode prints them from boot on (KASAN, lockdep).
+loglevel="quiet loglevel=4 printk.time=1"
+[ "$debug" = 1 ] && loglevel="loglevel=5 printk.time=1"
 append="console=ttyS0 $loglevel panic=-1 oops=panic softlockup_panic=1"
 append+=" mitigations=off rdinit=/init zoot_job=$job zoot_runner=$script"
 [ "$pow" = 1 ] && append+=" panic_on_warn=1"
