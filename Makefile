@@ -11,6 +11,7 @@
 #   make sparse           sparse (C=2) build
 #   make W1               warning check with W=1
 #   make bench            ours vs Debian's zram.ko, same kernel and guest
+#   make soak             torture at scale (SCALE=10) on every kernel + debug
 
 SUPPORTED_RE := ^6\.(1|12)\.[0-9.+a-z-]*-amd64$$
 KVERS ?= $(shell ls -1 /lib/modules 2>/dev/null | grep -E '$(SUPPORTED_RE)' | \
@@ -23,7 +24,7 @@ CHECKPATCH ?= $(PWD)/scripts/checkpatch.sh
 
 SRCS := $(filter-out %.mod.c,$(wildcard *.c *.h))
 
-.PHONY: module all-kernels clean check demo style sparse W1 deps bench
+.PHONY: module all-kernels clean check demo style sparse W1 deps bench soak
 
 module:
 	$(MAKE) -C $(KDIR) M=$(PWD) modules
@@ -63,6 +64,12 @@ demo:
 
 bench:
 	bench/run.sh
+
+# tests/12-torture.sh at scale $(SCALE) on every kernel and the debug guest
+# (tens of minutes; not part of make check).
+SCALE ?= 10
+soak:
+	scripts/soak.sh -S $(SCALE)
 
 # KUnit suites (kunit/) in the debug guest kernel: builds or reuses that
 # kernel, builds zram_kunit.ko in build/kunit/, boots it, judges the KTAP.

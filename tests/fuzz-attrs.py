@@ -67,7 +67,7 @@ rng = random.Random(args.seed)
 
 # ------------------------------------------------------------ valid forms
 
-WS = r"[ \t\n]*"
+WS = r"[ \t\n\r\v\f]*"
 DEC = r"\+?[0-9]+"
 
 
@@ -185,7 +185,7 @@ def v_writeback(s):
 
 
 def v_backing_dev(s):
-    p = s.rstrip(" \t\n")
+    p = s.rstrip(" \t\n\r\v\f")
     if p == "none":
         return True
     try:
@@ -217,6 +217,8 @@ VALID = {
 
 
 def valid_form(attr, data):
+    if attr in TRIGGERS:
+        return True
     if b"\0" in data:
         return False
     try:
@@ -509,6 +511,9 @@ def main():
                 data = (b"%d" % D.id) + (b"\n" if rng.random() < 0.5 else b"")
             before = snapshot()
             init = before["initstate"].strip() == b"1"
+            if not data:
+                # write(2) of 0 bytes never reaches a sysfs store.
+                data = b"\n"
             e = wr(path, data)
             n["tried"] += 1
             vf = valid_form(attr, data)
