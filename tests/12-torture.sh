@@ -439,10 +439,13 @@ for line in sys.stdin:
         except OSError as e:
             tally(res, ename(e))
     elif w[0] == "wbpages":                # wbpages PATH FIRST LAST SECONDS
-        end = time.time() + float(w[4])
-        for p in range(int(w[2]), int(w[3]) + 1):
+        # Spread over SECONDS (the flakey device changes every second).
+        first, last, secs = int(w[2]), int(w[3]), float(w[4])
+        end = time.time() + secs
+        for p in range(first, last + 1):
             if time.time() > end:
                 break
+            time.sleep(secs / (last - first + 1))
             try:
                 attr(w[1], "page_index=%d" % p)
                 tally(res, "OK")
@@ -453,8 +456,13 @@ PY
 
 NP=2048	# zram1: 8M
 hstart() { coproc HELPER { python3 "$SCRATCH/io-helper.py" /dev/zram1 $NP; }; }
-hx() { local r; echo "$*" >&"${HELPER[1]}"; read -r r <&"${HELPER[0]}"; echo "$r"; }
-hstop() { eval "exec ${HELPER[1]}>&-"; wait "$HELPER_PID" 2>/dev/null; }
+hx() {
+	local r='helper-died'
+
+	[ -n "${HELPER[1]:-}" ] && echo "$*" >&"${HELPER[1]}" && read -r r <&"${HELPER[0]}"
+	echo "$r"
+}
+hstop() { [ -n "${HELPER[1]:-}" ] && eval "exec ${HELPER[1]}>&-"; wait "${HELPER_PID:-}" 2>/dev/null; }
 # cnt KEY "RESULT": the count of KEY in a helper result line.
 cnt() { local v; v=$(tr ' ' '\n' <<<"$2" | sed -n "s/^$1=//p"); echo "${v:-0}"; }
 others() { tr ' ' '\n' <<<"$1" | grep -Ev "^(OK|EIO)=" | xargs; }
@@ -496,7 +504,9 @@ if [ -b "$FLAKEY" ] && dmsetup targets | grep -q '^flakey' && fault_setup "$FLAK
 	fr0=$(zcol 1 io_stat 1)
 	rd_ok=0 rd_eio=0 rd_other=''
 	for _ in $(seq $((2 + S))); do
-		r=$(hx read 0 $((wb_ok + wb_eio + 16)) 1)
+		last=$((wb_ok + wb_eio + 16))
+		[ "$last" -lt "$NP" ] || last=$((NP - 1))
+		r=$(hx read 0 $last 1)
 		rd_ok=$((rd_ok + $(cnt OK "$r"))) rd_eio=$((rd_eio + $(cnt EIO "$r")))
 		rd_other="$rd_other$(others "$r")"
 	done
