@@ -15,6 +15,8 @@
 #                         (INSTALL_MOD_PATH=DIR stages under DIR instead)
 #   make uninstall        remove it again (the in-kernel zram comes back)
 #   make deb              build/deb/zram-oot-dkms_VERSION_all.deb (DKMS)
+#   make soak             torture at scale (SCALE=10) on every kernel + debug
+#                         (work in progress, not part of make check)
 
 SUPPORTED_RE := ^6\.(1|12)\.[0-9.+a-z-]*-amd64$$
 KVERS ?= $(shell ls -1 /lib/modules 2>/dev/null | grep -E '$(SUPPORTED_RE)' | \
@@ -35,7 +37,7 @@ ZRAM_OOT_VERSION := $(shell sed -n 's/^PACKAGE_VERSION="\([^"]*\)"$$/\1/p' dkms.
 INSTALL_MOD_PATH ?=
 INSTALL_MOD_DIR := $(INSTALL_MOD_PATH)/lib/modules/$(KVER)/updates
 
-.PHONY: module all-kernels clean check demo style sparse W1 deps bench
+.PHONY: module all-kernels clean check demo style sparse W1 deps bench soak
 
 module:
 	$(MAKE) -C $(KDIR) M=$(PWD) modules
@@ -80,6 +82,12 @@ demo:
 
 bench:
 	bench/run.sh
+
+# tests/torture.sh at scale $(SCALE) on every kernel and the debug guest
+# (tens of minutes; not part of make check).
+SCALE ?= 10
+soak:
+	scripts/soak.sh -S $(SCALE)
 
 # KUnit suites (kunit/) in the debug guest kernel: builds or reuses that
 # kernel, builds zram_kunit.ko in build/kunit/, boots it, judges the KTAP.

@@ -1,0 +1,666 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-only
+# Work in progress (make soak only, not in make check): unquoted numeric
+# variables and A && B || C status chains are still to be tidied.
+# shellcheck disable=SC2086,SC2015,SC2010,SC2012,SC2016
+#
+# Torture: everything at once, verified (issue #11, "Prove").
+#  1. concurrent verified load: fio (verify=crc32c, verify_fatal) on zram0
+#     and zram1 at once, each device cut into regions one job owns:
+#     direct random writes 4K..64K with interleaved verify reads, buffered
+#     writes 512 B..8K (the logical block size is 4096, so O_DIRECT below
+#     4K is refused by the block layer: sub-4K sizes go through the page
+#     cache and reach zram as read-modify-write of whole pages), random
+#     trim+write, unverified random reads over the whole device; beside
+#     it, write-zeroes (BLKZEROOUT) of a region of its own, verified; and
+#     loops of compact, idle all, writeback, recompress, mem_used_max
+#     resets, reads of every attribute, hot_add/hot_remove of a third
+#     device, reset and hot_remove of the busy devices (asserted EBUSY),
+#     and CPU 1 offline/online;
+#  2. swap storm: memhogs in a cgroup whose memory.max is a quarter of
+#     their total; then the limit is lifted, swapoff brings every page
+#     back, and each hog verifies all its pages;
+#  3. backing device faults (dm-flakey under the backing device):
+#     writeback while writes fail, reads while reads fail; every failure
+#     is an I/O error, failed_reads counts them exactly, nothing is lost;
+#  4. allocation faults (failslab, fail_page_alloc; only where
+#     /sys/kernel/debug/failslab exists, i.e. the debug kernel: Debian's
+#     kernels have no CONFIG_FAULT_INJECTION, so there this block prints
+#     a diag line and no case): writes, reads, writeback and recompress
+#     of a task marked make-it-fail; EIOs equal failed_writes /
+#     failed_reads, every page reads back as last written successfully;
+#  5. hostile input: tests/fuzz-attrs.py;
+#  6. lifecycle: unload, load, configure, use (swap + ext4), rmmod refused
+#     while swapped on or mounted, unload; repeated.
+# Amounts scale with ZRAM_TORTURE_SCALE (default 1, about a minute on a
+# Debian kernel under TCG; scripts/soak.sh runs large scales).  Every
+# loop is bounded by an iteration count as well as by its load's end.
+. "$(dirname "$0")/lib.sh"
+
+S=${ZRAM_TORTURE_SCALE:-1}
+[[ "$S" =~ ^[1-9][0-9]*$ ]] || S=1
+CTL=/sys/class/zram-control
+mount_debugfs
+diag "scale $S, $(nproc) CPUs online, kernel $(uname -r)"
+# Figures for the README / soak summary, printed as "# FIGURE name value".
+figure() { diag "FIGURE $1 $2"; }
+
+modprobe loop 2>/dev/null || true
+modprobe dm-mod 2>/dev/null || true
+modprobe dm-flakey 2>/dev/null || true
+
+new_loop() {	# new_loop NAME SIZE: loop device over a file in $SCRATCH
+	truncate -s "$2" "$SCRATCH/$1.img" && losetup -f --show "$SCRATCH/$1.img"
+}
+errno_of_write() {	# errno_of_write FILE VALUE
+	local out
+	out=$( { printf '%s\n' "$2" >"$1"; } 2>&1)
+	errno_name "$out"
+}
+
+# Ensure we hold exactly the devices the test needs: zram0 and zram1.
+for id in $(ls /sys/block | sed -n 's/^zram//p'); do
+	[ "$id" -gt 1 ] && echo "$id" >$CTL/hot_remove
+done
+[ -d /sys/block/zram1 ] || cat $CTL/hot_add >/dev/null
+check "zram0 and zram1 exist" test -d /sys/block/zram0 -a -d /sys/block/zram1
+at_exit 'swapoff -a; for d in 0 1; do echo 1 >/sys/block/zram$d/reset; done'
+
+# ================================================================ 1. load
+
+# Each device: 32*S MiB cut in four regions of 8*S MiB, one per writer
+# (direct, buffered, trim+write, write-zeroes); the reader reads 0..24*S.
+R=$((8 * S))
+LOOP0=$(new_loop back0 $((4 * R))M)
+at_exit "losetup -d $LOOP0"
+zram_reset 0
+zram_reset 1
+zwrite 0 backing_dev "$LOOP0"
+zwrite 0 recomp_algorithm "algo=zstd"
+zwrite 1 comp_algorithm zstd
+zwrite 1 recomp_algorithm "algo=deflate"
+check "zram0 $((4 * R))M (lzo-rle, backing $LOOP0, recomp zstd)" zwrite 0 disksize $((4 * R))M
+check "zram1 $((4 * R))M (zstd, recomp deflate)" zwrite 1 disksize $((4 * R))M
+
+LOOPS=$S
+RUNTIME=$((4 * S))
+cat >"$SCRATCH/load.fio" <<EOF
+[global]
+ioengine=psync
+verify=crc32c
+verify_fatal=1
+do_verify=1
+group_reporting=0
+randrepeat=0
+EOF
+for d in 0 1; do
+	cat >>"$SCRATCH/load.fio" <<EOF
+[z${d}-direct]
+filename=/dev/zram$d
+direct=1
+rw=randwrite
+bsrange=4k-64k
+blockalign=4k
+offset=0
+size=$((3 * S))m
+loops=1
+verify_backlog=64
+[z${d}-buffered]
+filename=/dev/zram$d
+direct=0
+rw=randwrite
+bsrange=512-8k
+blockalign=512
+offset=${R}m
+size=${S}m
+loops=$LOOPS
+fsync=16
+[z${d}-trimwrite]
+filename=/dev/zram$d
+direct=1
+rw=randtrimwrite
+bsrange=4k-32k
+blockalign=4k
+offset=$((2 * R))m
+size=$((2 * S))m
+loops=$LOOPS
+[z${d}-reader]
+filename=/dev/zram$d
+direct=1
+rw=randread
+bsrange=4k-64k
+blockalign=4k
+offset=0
+size=$((3 * R))m
+do_verify=0
+verify=null
+time_based=1
+runtime=$RUNTIME
+EOF
+done
+
+STOP=$SCRATCH/stop
+rm -f "$STOP"
+# A side loop: "loop NAME MAX CMD": runs CMD (a function) until $STOP
+# exists or MAX rounds; counts rounds in NAME.n, failures in NAME.bad
+# (one line each, the first ones kept in NAME.why).
+side() {
+	local name=$1 max=$2 i=0 bad=0
+
+	shift 2
+	while [ ! -e "$STOP" ] && [ "$i" -lt "$max" ]; do
+		i=$((i + 1))
+		"$@" >>"$SCRATCH/$name.why" 2>&1 || bad=$((bad + 1))
+	done
+	echo "$i" >"$SCRATCH/$name.n"
+	echo "$bad" >"$SCRATCH/$name.bad"
+}
+
+# Every readable attribute (mode bits), read in one cat per device.
+mapfile -t READABLE < <(cd /sys/block/zram0 && for f in *; do
+	[ -f "$f" ] && [ "$(($(stat -c '0%a' "$f") & 0444))" != 0 ] && echo "$f"; done)
+# timed NAME CMD...: run CMD, log its time in ms to $SCRATCH/times.
+timed() {
+	local name=$1 a b rc
+
+	shift
+	a=$(date +%s%N)
+	"$@" >/dev/null
+	rc=$?
+	b=$(date +%s%N)
+	echo "$name $(((b - a) / 1000000))" >>"$SCRATCH/times"
+	return $rc
+}
+attr_round() {
+	local d f rc=0 files
+
+	for d in 0 1; do
+		files=()
+		for f in "${READABLE[@]}"; do files+=("/sys/block/zram$d/$f"); done
+		timed "read attrs" cat "${files[@]}" "$DEBUGFS/zram/zram$d/block_state" ||
+			{ echo "read zram$d"; rc=1; }
+		timed compact zwrite $d compact 1 || { echo "compact zram$d"; rc=1; }
+		timed mem_used_max zwrite $d mem_used_max 0 || { echo "mem_used_max zram$d"; rc=1; }
+		timed idle zwrite $d idle all || { echo "idle zram$d"; rc=1; }
+		timed recompress zwrite $d recompress "type=idle max_pages=32" ||
+			{ echo "recompress zram$d"; rc=1; }
+	done
+	# A full backing device says ENOSPC: that is a refusal, not an error.
+	lo=$(((RANDOM % (3 * S * 4)) * 64))	# in the direct region
+	a=$(date +%s%N)
+	e=$(errno_of_write /sys/block/zram0/writeback "page_indexes=$lo-$((lo + 63))")
+	echo "writeback $((($(date +%s%N) - a) / 1000000))" >>"$SCRATCH/times"
+	case $e in
+	OK|ENOSPC) ;;
+	*) echo "writeback page_indexes=$lo-$((lo + 63)): $e"; rc=1 ;;
+	esac
+	return $rc
+}
+
+hot_round() {
+	local id
+
+	id=$(cat $CTL/hot_add) || { echo "hot_add failed"; return 1; }
+	echo 4M >/sys/block/zram$id/disksize || { echo "disksize zram$id"; return 1; }
+	head -c 1M /dev/urandom >"$SCRATCH/hot.in"
+	dd if="$SCRATCH/hot.in" of=/dev/zram$id bs=64k oflag=direct status=none &&
+		cmp <(dd if=/dev/zram$id bs=64k count=16 iflag=direct status=none) \
+			"$SCRATCH/hot.in" || { echo "zram$id data"; return 1; }
+	echo "$id" >$CTL/hot_remove || { echo "hot_remove zram$id"; return 1; }
+	[ ! -e /sys/block/zram$id ] || { echo "zram$id still there"; return 1; }
+}
+
+# The busy devices: held open here (fio's jobs open and close them).
+busy_round() {
+	local d e rc=0
+
+	for d in 0 1; do
+		e=$(errno_of_write /sys/block/zram$d/reset 1)
+		[ "$e" = EBUSY ] || { echo "reset zram$d while open: $e"; rc=1; }
+		e=$(errno_of_write $CTL/hot_remove $d)
+		[ "$e" = EBUSY ] || { echo "hot_remove zram$d while open: $e"; rc=1; }
+	done
+	return $rc
+}
+busy_loop() {
+	exec 5</dev/zram0 6</dev/zram1
+	side busy "$@" busy_round
+}
+
+cpu_round() {
+	local c=/sys/devices/system/cpu/cpu1/online
+
+	timed cpu_off eval "echo 0 >$c" || { echo "cpu1 offline failed"; return 1; }
+	[ "$(cat $c)" = 0 ] || { echo "cpu1 not offline"; return 1; }
+	echo 1 >$c || { echo "cpu1 online failed"; return 1; }
+	[ "$(cat $c)" = 1 ] || { echo "cpu1 not online"; return 1; }
+}
+
+# Write-zeroes on zram0/1 in the fourth region (no fio job there): a pattern, its
+# readback, BLKZEROOUT, zeros readback.
+ZERO_BASE=$((3 * R * 256))	# in pages
+zero_round() {
+	local d=$((RANDOM % 2)) pg=$((ZERO_BASE + RANDOM % (R * 256 - 16))) n=$((1 + RANDOM % 16))
+
+	head -c $((n * 4096)) /dev/urandom >"$SCRATCH/z$d.in"
+	dd if="$SCRATCH/z$d.in" of=/dev/zram$d bs=4096 seek=$pg oflag=direct status=none &&
+		cmp <(dd if=/dev/zram$d bs=4096 skip=$pg count=$n iflag=direct status=none) \
+			"$SCRATCH/z$d.in" || { echo "zram$d pattern at $pg+$n"; return 1; }
+	blkdiscard -z -o $((pg * 4096)) -l $((n * 4096)) /dev/zram$d ||
+		{ echo "blkdiscard -z zram$d"; return 1; }
+	cmp <(dd if=/dev/zram$d bs=4096 skip=$pg count=$n iflag=direct status=none) \
+		<(head -c $((n * 4096)) /dev/zero) || { echo "zram$d not zero at $pg+$n"; return 1; }
+}
+
+cpu1=/sys/devices/system/cpu/cpu1/online
+[ -w $cpu1 ] && HOTPLUG=1 || HOTPLUG=0
+t0=$(date +%s)
+fio --output="$SCRATCH/fio.out" "$SCRATCH/load.fio" &
+fpid=$!
+side attrs $((400 * S)) attr_round &
+p1=$!
+side hot $((200 * S)) hot_round &
+p2=$!
+busy_loop $((1000 * S)) &
+p3=$!
+side zero $((1000 * S)) zero_round &
+p4=$!
+pids="$p1 $p2 $p3 $p4"
+if [ "$HOTPLUG" = 1 ]; then
+	side cpu $((200 * S)) cpu_round &
+	pids="$pids $!"
+fi
+wait $fpid
+frc=$?
+touch "$STOP"
+# shellcheck disable=SC2086
+wait $pids
+t1=$(date +%s)
+check_eq "fio with verify=crc32c on zram0 and zram1 exits 0" 0 "$frc"
+[ "$frc" = 0 ] || sed -n '1,40p' "$SCRATCH/fio.out" | sed 's/^/#   /'
+verr=$(grep -c 'verify:\|bad magic\|crc32c: verify failed' "$SCRATCH/fio.out")
+check_eq "fio reports no verify error" 0 "$verr"
+issued=$(awk -F'[=,]' '/issued rwts: total=/ {r += $3; w += $4; t += $5} END {print r + w + t}' "$SCRATCH/fio.out")
+diag "fio: $issued I/Os issued (reads incl. verify, writes, trims) in $((t1 - t0)) s"
+figure fio_ios "$issued"
+for n in attrs hot busy zero cpu; do
+	[ "$n" = cpu ] && [ "$HOTPLUG" = 0 ] && continue
+	r=$(cat "$SCRATCH/$n.n" 2>/dev/null) b=$(cat "$SCRATCH/$n.bad" 2>/dev/null)
+	check_ge "side loop $n ran during the load" 1 "${r:-0}"
+	check_eq "side loop $n: every round as expected ($r rounds)" 0 "${b:-x}"
+	[ "${b:-0}" = 0 ] || head -n 10 "$SCRATCH/$n.why" | sed 's/^/#   /'
+	figure "rounds_$n" "${r:-0}"
+done
+[ "$HOTPLUG" = 1 ] || diag "cpu1 cannot go offline here: no CPU hotplug rounds"
+diag "side operations, slowest ms: $(sort -k2 -n -r "$SCRATCH/times" 2>/dev/null | awk '!s[$1]++' | xargs)"
+check_eq "cpu1 online after the load" 1 "$(cat $cpu1 2>/dev/null || echo 1)"
+check_eq "zram0, zram1: no failed reads/writes" "0 0 0 0" \
+	"$(zcol 0 io_stat 1) $(zcol 0 io_stat 2) $(zcol 1 io_stat 1) $(zcol 1 io_stat 2)"
+diag "zram0 bd_stat $(xargs <"$(zdev 0)/bd_stat"), debug_stat $(tail -n1 "$(zdev 0)/debug_stat" | xargs)"
+check "pages were written back during the load" test "$(zcol 0 bd_stat 3)" -gt 0
+check_eq "no third device left over" "zram0 zram1" "$(ls /sys/block | grep zram | xargs)"
+# A final read of the whole fio-verified regions: no I/O error.
+check "both devices read end to end after the load" \
+	bash -c 'for d in 0 1; do dd if=/dev/zram$d of=/dev/null bs=1M iflag=direct status=none || exit 1; done'
+
+# ================================================================ 2. swap storm
+
+diag "load: $(($(date +%s) - t0)) s"; t0=$(date +%s)
+
+hog=${ZRAM_TEST_HOG:-}
+if [ -z "$hog" ] || [ ! -x "$hog" ]; then
+	hog=$SCRATCH/memhog
+	gcc -O2 -o "$hog" "$TREE/tests/memhog.c" || hog=''
+fi
+check "memhog available" test -n "$hog"
+NHOG=3 HOG_MB=$((12 + 8 * S)) LIMIT_MB=$(((12 + 8 * S) * 3 / 4))
+[ "$HOG_MB" -gt 160 ] && HOG_MB=160 && LIMIT_MB=120
+zram_reset 0
+zwrite 0 disksize $((NHOG * HOG_MB * 2))M
+check "zram0 swap: mkswap + swapon" bash -c 'mkswap /dev/zram0 >/dev/null && swapon -p 100 /dev/zram0'
+cg=/sys/fs/cgroup/zram-torture
+mkdir -p $cg
+at_exit "rmdir $cg"
+echo ${LIMIT_MB}M >$cg/memory.max
+echo max >$cg/memory.swap.max
+hpids=()
+for i in $(seq $NHOG); do
+	mkfifo "$SCRATCH/go$i"
+	exec {fd}<>"$SCRATCH/go$i"
+	eval "HOGFD$i=$fd"
+	bash -c "echo \$\$ > $cg/cgroup.procs && exec '$hog' $HOG_MB" \
+		<"$SCRATCH/go$i" >"$SCRATCH/hog$i.out" 2>&1 &
+	hpids+=($!)
+done
+if [ "$HOTPLUG" = 1 ]; then
+	rm -f "$STOP"
+	side cpu2 $((200 * S)) cpu_round &
+	cpid=$!
+fi
+for _ in $(seq 1200); do
+	n=0
+	for i in $(seq $NHOG); do grep -q verified "$SCRATCH/hog$i.out" && n=$((n + 1)); done
+	[ "$n" = $NHOG ] && break
+	alive=0
+	for p in "${hpids[@]}"; do kill -0 "$p" 2>/dev/null && alive=1; done
+	[ "$alive" = 0 ] && break
+	sleep 0.5
+done
+check_eq "$NHOG hogs of ${HOG_MB}M filled and verified under ${LIMIT_MB}M (4x)" $NHOG "$n"
+used=$(awk '$1 == "/dev/zram0" {print $4}' /proc/swaps)
+diag "swap used ${used}K; zram0 mm_stat $(xargs <"$(zdev 0)/mm_stat")"
+check "zram0 holds swapped pages" test "${used:-0}" -gt $((LIMIT_MB * 1024))
+check "memory.max lifted" bash -c "echo max > $cg/memory.max"
+check "swapoff brings every page back" swapoff /dev/zram0
+if [ "$HOTPLUG" = 1 ]; then
+	touch "$STOP"
+	wait "$cpid"
+	check_eq "CPU hotplug rounds during the storm as expected ($(cat "$SCRATCH/cpu2.n"))" 0 "$(cat "$SCRATCH/cpu2.bad")"
+	figure rounds_cpu_storm "$(cat "$SCRATCH/cpu2.n")"
+fi
+hrc=0
+for i in $(seq $NHOG); do
+	eval "echo go >&\$HOGFD$i"
+	wait "${hpids[$((i - 1))]}" || hrc=$((hrc + 1))
+done
+check_eq "every hog verified all its pages after swapoff" 0 "$hrc"
+[ "$hrc" = 0 ] || cat "$SCRATCH"/hog*.out | head -n 20 | sed 's/^/#   /'
+check_eq "no OOM kill" 0 "$(awk '$1 == "oom_kill" {print $2}' $cg/memory.events)"
+figure storm_pages $((NHOG * HOG_MB * 256 * 2))
+check_eq "zram0: no failed reads/writes" "0 0" "$(zcol 0 io_stat 1) $(zcol 0 io_stat 2)"
+zram_reset 0
+
+# ================================================================ 3./4. faults
+
+diag "swap storm: $(($(date +%s) - t0)) s"; t0=$(date +%s)
+
+# The helper: one process doing page-sized direct I/O on zram1 and
+# attribute writes, keeping the generation each page last had written
+# successfully (so it knows what every page must read back as).  With
+# "fail 1", each operation (not the helper's pipe I/O) runs with
+# /proc/self/make-it-fail set: only that task's allocations fail.
+# Commands on stdin, one result line each (counts).
+cat >"$SCRATCH/io-helper.py" <<'PY'
+import errno, hashlib, mmap, os, sys, time
+dev, npages = sys.argv[1], int(sys.argv[2])
+buf = mmap.mmap(-1, 4096)
+gen = [-1] * npages          # -1: never written, reads zeros
+mif = None
+failing = False
+def content(page, g):
+    seed = hashlib.sha256(b"%d/%d" % (page, g)).digest()
+    if g % 3 == 0:
+        return (seed * 128)[:4096]                  # compresses
+    return b"".join(hashlib.sha256(seed + bytes([i])).digest() for i in range(128))
+def mark(on):
+    if failing:
+        os.pwrite(mif, b"1" if on else b"0", 0)
+def marked(fn, *a):
+    mark(1)
+    try:
+        return fn(*a)
+    finally:
+        mark(0)
+def ename(e):
+    return errno.errorcode.get(e.errno, str(e.errno))
+def tally(res, key):
+    res[key] = res.get(key, 0) + 1
+def attr(path, val):
+    a = os.open(path, os.O_WRONLY)
+    try:
+        marked(os.write, a, val.encode())
+    finally:
+        os.close(a)
+fd = os.open(dev, os.O_RDWR | os.O_DIRECT)
+for line in sys.stdin:
+    w = line.split()
+    res = {}
+    if w[0] == "fail":
+        failing = w[1] == "1"
+        if failing and mif is None:
+            mif = os.open("/proc/self/make-it-fail", os.O_WRONLY)
+        res["OK"] = 1
+    elif w[0] in ("write", "read"):       # write|read FIRST LAST STEP [GEN]
+        for p in range(int(w[1]), int(w[2]) + 1, int(w[3])):
+            try:
+                if w[0] == "write":
+                    g = int(w[4])
+                    buf[:] = content(p, g)
+                    marked(os.pwritev, fd, [buf], p * 4096)
+                    gen[p] = g
+                    tally(res, "OK")
+                else:
+                    marked(os.preadv, fd, [buf], p * 4096)
+                    want = bytes(4096) if gen[p] < 0 else content(p, gen[p])
+                    tally(res, "OK" if buf[:] == want else "BAD")
+            except OSError as e:
+                tally(res, ename(e))
+    elif w[0] == "attr":                   # attr PATH VALUE...
+        try:
+            attr(w[1], " ".join(w[2:]) + "\n")
+            tally(res, "OK")
+        except OSError as e:
+            tally(res, ename(e))
+    elif w[0] == "wbpages":                # wbpages PATH FIRST LAST SECONDS
+        # Spread over SECONDS (the flakey device changes every second).
+        first, last, secs = int(w[2]), int(w[3]), float(w[4])
+        end = time.time() + secs
+        for p in range(first, last + 1):
+            if time.time() > end:
+                break
+            time.sleep(secs / (last - first + 1))
+            try:
+                attr(w[1], "page_index=%d" % p)
+                tally(res, "OK")
+            except OSError as e:
+                tally(res, ename(e))
+    print(" ".join("%s=%d" % kv for kv in sorted(res.items())) or "none", flush=True)
+PY
+
+NP=2048	# zram1: 8M
+hstart() { coproc HELPER { python3 "$SCRATCH/io-helper.py" /dev/zram1 $NP; }; }
+hx() {
+	local r='helper-died'
+
+	[ -n "${HELPER[1]:-}" ] && echo "$*" >&"${HELPER[1]}" && read -r r <&"${HELPER[0]}"
+	echo "$r"
+}
+hstop() { [ -n "${HELPER[1]:-}" ] && eval "exec ${HELPER[1]}>&-"; wait "${HELPER_PID:-}" 2>/dev/null; }
+# cnt KEY "RESULT": the count of KEY in a helper result line.
+cnt() { local v; v=$(tr ' ' '\n' <<<"$2" | sed -n "s/^$1=//p"); echo "${v:-0}"; }
+others() { tr ' ' '\n' <<<"$1" | grep -Ev "^(OK|EIO)=" | xargs; }
+fault_setup() {
+	zram_reset 1
+	zwrite 1 backing_dev "$1" &&
+		zwrite 1 recomp_algorithm "algo=zstd" &&
+		zwrite 1 disksize 8M
+}
+dmtable() { dmsetup --noudevsync suspend ztorture && \
+	dmsetup --noudevsync load ztorture --table "$1" && dmsetup --noudevsync resume ztorture; }
+
+LOOP1=$(new_loop back1 32M)
+at_exit "losetup -d $LOOP1"
+sectors=$((32 * 2048))
+FLAKEY=''
+if dmsetup --noudevsync create ztorture --table "0 $sectors linear $LOOP1 0" >/dev/null 2>&1; then
+	at_exit "dmsetup --noudevsync remove ztorture"
+	dmsetup mknodes ztorture 2>/dev/null
+	FLAKEY=/dev/mapper/ztorture
+	[ -b "$FLAKEY" ] || FLAKEY=/dev/$(dmsetup info -c --noheadings -o blkdevname ztorture)
+fi
+if [ -b "$FLAKEY" ] && dmsetup targets | grep -q '^flakey' && fault_setup "$FLAKEY"; then
+	hstart
+	r=$(hx write 0 $((NP - 1)) 1 0)
+	check_eq "zram1 over dm ($FLAKEY): $NP pages written" "OK=$NP" "$r"
+	hx attr /sys/block/zram1/idle all >/dev/null
+	# Writes to the backing device fail 1 s in 2.
+	dmtable "0 $sectors flakey $LOOP1 0 1 1 1 error_writes"
+	r=$(hx wbpages /sys/block/zram1/writeback 0 $((NP - 1)) $((3 + S)))
+	wb_ok=$(cnt OK "$r") wb_eio=$(cnt EIO "$r")
+	diag "flakey writes, writeback one page at a time: $r; bd_stat $(xargs </sys/block/zram1/bd_stat)"
+	check "writeback failed with EIO while the backing device failed writes" test "$wb_eio" -gt 0
+	check "writeback succeeded while it did not" test "$wb_ok" -gt 0
+	check_eq "writeback: no error but EIO" "" "$(others "$r")"
+	check_eq "bd_stat counts the pages written back" "$wb_ok" "$(zcol 1 bd_stat 1)"
+	# Reads from the backing device fail 1 s in 2.
+	dmtable "0 $sectors flakey $LOOP1 0 1 1"
+	fr0=$(zcol 1 io_stat 1)
+	rd_ok=0 rd_eio=0 rd_other=''
+	for _ in $(seq $((2 + S))); do
+		last=$((wb_ok + wb_eio + 16))
+		[ "$last" -lt "$NP" ] || last=$((NP - 1))
+		r=$(hx read 0 $last 1)
+		rd_ok=$((rd_ok + $(cnt OK "$r"))) rd_eio=$((rd_eio + $(cnt EIO "$r")))
+		rd_other="$rd_other$(others "$r")"
+	done
+	diag "flakey reads: $rd_ok OK, $rd_eio EIO, other: '$rd_other'"
+	check "reads failed with EIO while the backing device failed reads" test "$rd_eio" -gt 0
+	check_eq "no read returned wrong data or another error" "" "$rd_other"
+	check_eq "failed_reads = the EIOs seen" "$rd_eio" $(($(zcol 1 io_stat 1) - fr0))
+	dmtable "0 $sectors linear $LOOP1 0"
+	check_eq "backing device healthy again: every page reads back as written" \
+		"OK=$NP" "$(hx read 0 $((NP - 1)) 1)"
+	hstop
+	figure faults_backing $((wb_eio + rd_eio))
+	figure verified_pages_backing $((2 * NP + rd_ok))
+	zram_reset 1
+else
+	not_ok "dm-flakey over a loop device as zram1's backing device"
+fi
+
+FI=$DEBUGFS/failslab
+if [ -d "$FI" ] && [ -d "$DEBUGFS/fail_page_alloc" ]; then
+	for a in failslab fail_page_alloc; do
+		echo 0 >"$DEBUGFS/$a/probability"
+		echo 1 >"$DEBUGFS/$a/interval"
+		echo 100000 >"$DEBUGFS/$a/times"
+		echo 0 >"$DEBUGFS/$a/space"
+		echo 0 >"$DEBUGFS/$a/verbose"
+		echo Y >"$DEBUGFS/$a/task-filter"
+		echo N >"$DEBUGFS/$a/ignore-gfp-wait"
+	done
+	echo N >"$DEBUGFS/fail_page_alloc/ignore-gfp-highmem"
+	echo 0 >"$DEBUGFS/fail_page_alloc/min-order"
+	at_exit "echo 0 >$DEBUGFS/failslab/probability; echo 0 >$DEBUGFS/fail_page_alloc/probability"
+	fault_setup "$LOOP1"
+	hstart
+	check_eq "baseline: $((NP / 2)) pages written" "OK=$((NP / 2))" "$(hx write 0 $((NP / 2 - 1)) 1 0)"
+	fw0=$(zcol 1 io_stat 2) fr0=$(zcol 1 io_stat 1)
+	echo 20 >"$FI/probability"
+	echo 20 >"$DEBUGFS/fail_page_alloc/probability"
+	w_ok=0 w_eio=0 r_ok=0 r_eio=0 r_bad=0 c_ok=0 c_err=0 other=''
+	hx fail 1 >/dev/null
+	for round in $(seq $((2 * S))); do
+		# Overwrite every other old page, fill new ones.
+		r=$(hx write $((round & 1)) $((NP - 1)) 2 $round)
+		w_ok=$((w_ok + $(cnt OK "$r"))) w_eio=$((w_eio + $(cnt EIO "$r")))
+		other="$other $(others "$r")"
+		for cmd in "idle all" "writeback idle" "writeback huge" "recompress type=idle" \
+			"recompress" "compact 1" "writeback page_indexes=0-$((NP - 1))"; do
+			# shellcheck disable=SC2086
+			r=$(hx attr /sys/block/zram1/$cmd)
+			c_ok=$((c_ok + $(cnt OK "$r")))
+			c_err=$((c_err + 1 - $(cnt OK "$r")))
+		done
+		r=$(hx read 0 $((NP - 1)) 3)
+		r_ok=$((r_ok + $(cnt OK "$r"))) r_eio=$((r_eio + $(cnt EIO "$r")))
+		r_bad=$((r_bad + $(cnt BAD "$r")))
+		other="$other $(tr ' ' '\n' <<<"$r" | grep -Ev '^(OK|EIO|BAD)=' | xargs)"
+	done
+	hx fail 0 >/dev/null
+	echo 0 >"$FI/probability"
+	echo 0 >"$DEBUGFS/fail_page_alloc/probability"
+	injected=$((200000 - $(cat "$FI/times") - $(cat "$DEBUGFS/fail_page_alloc/times")))
+	diag "injected $injected allocation failures: writes $w_ok OK $w_eio EIO;" \
+		"reads $r_ok OK $r_eio EIO $r_bad wrong; commands $c_ok OK $c_err refused;" \
+		"other errors (the task's own allocations outside zram): '$(xargs <<<"$other")'"
+	check "allocation failures were injected" test "$injected" -gt 0
+	check "some writes failed with EIO" test "$w_eio" -gt 0
+	check_eq "failed_writes = the write EIOs seen" "$w_eio" $(($(zcol 1 io_stat 2) - fw0))
+	check_eq "failed_reads = the read EIOs seen" "$r_eio" $(($(zcol 1 io_stat 1) - fr0))
+	check_eq "no read returned wrong data" 0 "$r_bad"
+	check_eq "after the faults: every page reads back as last written" \
+		"OK=$NP" "$(hx read 0 $((NP - 1)) 1)"
+	hstop
+	figure faults_alloc "$injected"
+	figure verified_pages_alloc $((NP + r_ok))
+	zram_reset 1
+else
+	diag "no /sys/kernel/debug/failslab: this kernel has no CONFIG_FAULT_INJECTION_DEBUG_FS (Debian's); allocation faults run in the debug kernel only"
+fi
+diag "fail_make_request: not in any of our kernels (debug.config has no FAIL_MAKE_REQUEST); backing-device faults use dm-flakey"
+
+# ================================================================ 5. hostile input
+
+diag "faults: $(($(date +%s) - t0)) s"; t0=$(date +%s)
+
+LOOP2=$(new_loop back2 8M)
+at_exit "losetup -d $LOOP2"
+python3 "$TREE/tests/fuzz-attrs.py" --writes $((400 * S)) --seed "$RANDOM" \
+	--backing "$LOOP2" >"$SCRATCH/fuzz.out" 2>&1
+frc=$?
+grep '^#' "$SCRATCH/fuzz.out"
+fz() { awk -v k="$1" '$1 == "STAT" && $2 == k {print $3}' "$SCRATCH/fuzz.out"; }
+check_eq "fuzzer ran to the end" 0 "$frc"
+[ "$frc" = 0 ] || tail -n 20 "$SCRATCH/fuzz.out" | sed 's/^/#   /'
+check_ge "fuzzer tried $((400 * S)) writes" $((400 * S)) "$(fz tried)"
+check_eq "every refused write changed nothing" 0 "$(fz refused_changed)"
+check_eq "data intact after every batch" 0 "$(fz data_bad)"
+check_eq "no write accepted in a state that forbids it" 0 "$(fz wrong_state)"
+check_eq "every writable attribute has a valid-form rule" 0 "$(fz unknown_attrs)"
+check_eq "every accepted write is a valid form" 0 "$(fz junk_accepted)"
+diag "fuzzer: $(fz tried) tried, $(fz accepted) accepted ($(fz valid) valid forms," \
+	"$(fz junk_accepted) junk, $(fz trigger_junk) to compact, which ignores its input)," \
+	"$(fz batches) batches, $(fz rebuilds) rebuilds, $(fz devices_created) devices created"
+figure junk_tried "$(fz tried)"
+figure junk_accepted "$(fz junk_accepted)"
+check_eq "fuzzer left zram0 and zram1 only" "zram0 zram1" "$(ls /sys/block | grep zram | xargs)"
+
+# ================================================================ 6. lifecycle
+
+diag "fuzzer: $(($(date +%s) - t0)) s"; t0=$(date +%s)
+
+NLIFE=$((5 * S))
+[ "$S" = 1 ] && NLIFE=2
+[ "$NLIFE" -gt 200 ] && NLIFE=200
+mkdir -p "$SCRATCH/mnt"
+head -c 2M /dev/urandom >"$SCRATCH/life.in"
+life_bad=0 life_why=''
+lifecycle_round() {
+	local out
+
+	zram_unload || { life_why="rmmod (idle)"; return 1; }
+	zram_load num_devices=2 || { life_why="insmod"; return 1; }
+	echo zstd >/sys/block/zram1/comp_algorithm &&
+		echo 32M >/sys/block/zram0/disksize &&
+		echo 32M >/sys/block/zram1/disksize || { life_why="configure"; return 1; }
+	dd if="$SCRATCH/life.in" of=/dev/zram0 bs=64k seek=256 oflag=direct status=none &&
+		cmp <(dd if=/dev/zram0 bs=64k skip=256 count=32 iflag=direct status=none) \
+			"$SCRATCH/life.in" || { life_why="zram0 data"; return 1; }
+	mkswap /dev/zram0 >/dev/null && swapon /dev/zram0 || { life_why="swapon"; return 1; }
+	mkfs.ext4 -q -F /dev/zram1 && mount /dev/zram1 "$SCRATCH/mnt" &&
+		cp "$SCRATCH/life.in" "$SCRATCH/mnt/f" && sync || { life_why="ext4"; return 1; }
+	out=$(rmmod zram 2>&1) && { life_why="rmmod succeeded while swapped on and mounted"; return 1; }
+	[ -d /sys/module/zram ] || { life_why="module gone while in use: $out"; return 1; }
+	swapoff /dev/zram0 || { life_why="swapoff"; return 1; }
+	out=$(rmmod zram 2>&1) && { life_why="rmmod succeeded while mounted"; return 1; }
+	[ -d /sys/module/zram ] || { life_why="module gone while mounted: $out"; return 1; }
+	umount "$SCRATCH/mnt" && mount -o ro /dev/zram1 "$SCRATCH/mnt" &&
+		cmp "$SCRATCH/mnt/f" "$SCRATCH/life.in" && umount "$SCRATCH/mnt" ||
+		{ life_why="ext4 file after remount"; return 1; }
+	rmmod zram || { life_why="rmmod after swapoff/umount"; return 1; }
+}
+swapoff -a 2>/dev/null
+for n in $(seq $NLIFE); do
+	lifecycle_round || { life_bad=$((life_bad + 1)); diag "lifecycle round $n: $life_why"; break; }
+done
+grep -q " $SCRATCH/mnt " /proc/mounts && umount "$SCRATCH/mnt"
+swapoff -a 2>/dev/null
+# shellcheck disable=SC2086
+[ -d /sys/module/zram ] || zram_load $ZRAM_TEST_PARAMS
+check_eq "$NLIFE x load, configure, use, rmmod refused while in use, unload" 0 "$life_bad"
+figure lifecycles $((n - life_bad))
+diag "lifecycle: $(($(date +%s) - t0)) s"
+check "module loaded again for the harness" test -d /sys/module/zram
+
+done_testing
