@@ -26,9 +26,10 @@
  * through a streaming context and keeps the last PAGE_SIZE bytes.  The
  * dictionary is used as raw content (a trained dictionary's entropy
  * tables are not), and every page costs a pass over the dictionary in
- * both directions, so it takes dictionaries of ZSTD_BE_PREFIX_MAX bytes
- * at most (-EFBIG beyond): that bounds the work done per page with the
- * stream held (preemption off) and the per-CPU workspaces.
+ * both directions, so it takes dictionaries of 64 KiB at most, less at
+ * higher levels (zstd_be_prefix_max(), -EFBIG beyond): that bounds the
+ * work done per page with the stream held (preemption off) and the
+ * per-CPU workspaces.
  */
 
 #include <linux/errno.h>
@@ -41,8 +42,25 @@
 #include "backend.h"
 #include "compat.h"
 
-/* Largest dictionary prefix mode takes. */
-#define ZSTD_BE_PREFIX_MAX	SZ_64K
+/*
+ * Largest dictionary prefix mode takes at @level.  Every page written
+ * compresses the dictionary again, with the stream held (preemption
+ * off), so the limit falls with the level: one page must take at most
+ * 10 ms in a 6.1 TCG guest (about 1 ms on hardware), where these
+ * limits measured at most 5 ms per page on average (the README has the
+ * table).  Decompression replays the dictionary at any level in under
+ * 1 ms there, so it needs no limit of its own.
+ */
+static size_t zstd_be_prefix_max(int level)
+{
+	if (level <= 6)		/* 0 is zstd's default, level 3 */
+		return SZ_64K;
+	if (level <= 10)
+		return SZ_32K;
+	if (level == 11)
+		return SZ_4K;
+	return 0;
+}
 
 struct zstd_be_shared {
 	zstd_parameters zp;
@@ -128,17 +146,21 @@ static int zstd_be_stream(zstd_cstream *cs, zstd_in_buffer *in,
 }
 
 /* Prefix mode: window and workspace sizes, and the prefix itself. */
-static int zstd_be_setup_prefix(const struct zcomp_conf *conf,
+static int zstd_be_setup_prefix(const struct zcomp_conf *conf, int level,
 				struct zstd_be_shared *p)
 {
 	zstd_in_buffer in = { .src = conf->dict, .size = conf->dict_len };
+	size_t max = zstd_be_prefix_max(level);
 	zstd_out_buffer out;
 	zstd_cstream *cs;
 	void *mem;
 	int ret;
 
-	if (conf->dict_len > ZSTD_BE_PREFIX_MAX)
+	if (conf->dict_len > max) {
+		pr_info_ratelimited(KBUILD_MODNAME ": zstd level %d: dictionary of %zu bytes refused, this kernel takes %zu at most at that level\n",
+				    level, conf->dict_len, max);
 		return -EFBIG;
+	}
 	p->window = conf->dict_len + PAGE_SIZE;
 	/* Every byte of the dictionary must stay within reach. */
 	while ((1UL << p->zp.cParams.windowLog) < p->window)
@@ -254,7 +276,7 @@ static int zstd_be_prepare(const struct zcomp_conf *conf, void **shared)
 	/* Tables sized for a page plus whatever the dictionary adds. */
 	p->zp = zstd_get_params(level, PAGE_SIZE + conf->dict_len);
 	if (zstd_be_prefix_mode(conf)) {
-		ret = zstd_be_setup_prefix(conf, p);
+		ret = zstd_be_setup_prefix(conf, level, p);
 		goto out;
 	}
 	p->dctx_size = zstd_dctx_workspace_bound();

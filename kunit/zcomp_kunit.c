@@ -19,6 +19,7 @@
 #include <linux/cpumask.h>
 #include <linux/lz4.h>
 #include <linux/lzo.h>
+#include <linux/sizes.h>
 #include <linux/slab.h>
 #include <linux/workqueue.h>
 #include <linux/zstd.h>
@@ -858,6 +859,86 @@ static void zcomp_test_zstd_dict(struct kunit *test)
 	KUNIT_EXPECT_LT(test, withd, plain);
 }
 
+/*
+ * Dictionary size limits by level.  Prefix mode (kernels without the
+ * zstd dictionary API, as this debug kernel) compresses the dictionary
+ * again for every page with the stream held, so it takes 64 KiB up to
+ * level 6, 32 KiB up to 10, 4 KiB at 11 and none above: one byte more
+ * is -EFBIG, from zcomp_create() and zcomp_check() alike.  With the
+ * zstd API every one of these is accepted.
+ */
+struct zcomp_kunit_dict_limit {
+	s32 level;
+	size_t len;
+	int want_prefix;
+};
+
+static const struct zcomp_kunit_dict_limit zcomp_kunit_dict_limits[] = {
+	{ ZCOMP_LEVEL_DEFAULT, SZ_64K, 0 },
+	{ ZCOMP_LEVEL_DEFAULT, SZ_64K + 1, -EFBIG },
+	{ 0, SZ_64K, 0 },
+	{ -5, SZ_64K, 0 },
+	{ 1, SZ_64K + 1, -EFBIG },
+	{ 6, SZ_64K, 0 },
+	{ 7, SZ_64K, -EFBIG },
+	{ 7, SZ_32K, 0 },
+	{ 10, SZ_32K, 0 },
+	{ 10, SZ_32K + 1, -EFBIG },
+	{ 11, SZ_4K, 0 },
+	{ 11, SZ_4K + 1, -EFBIG },
+	{ 12, 1, -EFBIG },
+	{ 19, SZ_4K, -EFBIG },
+	{ 22, 1, -EFBIG },
+};
+
+static void zcomp_kunit_dict_limit_desc(const struct zcomp_kunit_dict_limit *l,
+					char *desc)
+{
+	if (l->level == ZCOMP_LEVEL_DEFAULT)
+		snprintf(desc, KUNIT_PARAM_DESC_SIZE, "no level, %zu bytes",
+			 l->len);
+	else
+		snprintf(desc, KUNIT_PARAM_DESC_SIZE, "level %d, %zu bytes",
+			 l->level, l->len);
+}
+
+KUNIT_ARRAY_PARAM(zcomp_kunit_dict_limit, zcomp_kunit_dict_limits,
+		  zcomp_kunit_dict_limit_desc);
+
+static void zcomp_test_zstd_dict_limit(struct kunit *test)
+{
+	const struct zcomp_kunit_dict_limit *l = test->param_value;
+	int want = ZRAM_COMPAT_HAVE_ZSTD_DICT ? 0 : l->want_prefix;
+	struct zcomp_kunit_ctx *ctx = test->priv;
+	unsigned int len = 0;
+	struct zcomp *comp;
+	bool guard = false;
+	u8 *dict;
+
+	dict = kunit_kmalloc(test, l->len, GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, dict);
+	zcomp_kunit_text(dict, l->len, 4242);
+	ctx->conf = (struct zcomp_conf){ .level = l->level, .dict = dict,
+					 .dict_len = l->len };
+	KUNIT_EXPECT_EQ(test, zcomp_check("zstd", &ctx->conf), want);
+
+	comp = zcomp_kunit_create(ctx, "zstd", l->level, dict, l->len);
+	KUNIT_ASSERT_EQ(test, PTR_ERR_OR_ZERO(comp), want);
+	if (IS_ERR(comp)) {
+		ctx->comp = NULL;
+		zcomp_kunit_expect_conf_kept(test, ctx);
+		return;
+	}
+	KUNIT_ASSERT_EQ(test, zcomp_kunit_compress(comp, ctx,
+						   ctx->in[ZCOMP_IN_TEXT],
+						   &len), 0);
+	KUNIT_EXPECT_EQ(test, zcomp_kunit_decompress(comp, ctx, len, &guard),
+			0);
+	KUNIT_EXPECT_TRUE(test, guard);
+	KUNIT_EXPECT_EQ(test, memcmp(ctx->dbuf, ctx->in[ZCOMP_IN_TEXT],
+				     PAGE_SIZE), 0);
+}
+
 struct zcomp_kunit_on_cpu {
 	struct zcomp *comp;
 	const u8 *src;
@@ -1108,6 +1189,8 @@ static struct kunit_case zcomp_kunit_cases[] = {
 			 zcomp_kunit_nodict_gen_params),
 	KUNIT_CASE(zcomp_test_zstd_dict_args),
 	KUNIT_CASE(zcomp_test_zstd_dict),
+	KUNIT_CASE_PARAM(zcomp_test_zstd_dict_limit,
+			 zcomp_kunit_dict_limit_gen_params),
 	KUNIT_CASE_PARAM(zcomp_test_every_cpu, zcomp_kunit_alg_gen_params),
 	KUNIT_CASE_PARAM(zcomp_test_parallel, zcomp_kunit_alg_gen_params),
 	KUNIT_CASE(zcomp_test_cpu_hotplug),

@@ -667,13 +667,42 @@ NCPU=$(nproc)
 # Raw-content dictionaries: part B, then filler, cut to size.
 { cat "$SCRATCH/partB"; yes "dictionary filler"; } 2>/dev/null |
 	head -c $((1 << 20)) >"$SCRATCH/dict1m"
+for n in 4096 4097 32768 32769 65536; do
+	head -c $n "$SCRATCH/dict1m" >"$SCRATCH/dict$n"
+done
 zram_reset 0
 expect "comp_algorithm zstd" OK "$z/comp_algorithm" zstd
 case "$(uname -r)" in
 6.1.*)
+	# Prefix mode: the dictionary is compressed again for every page
+	# with preemption off, so its size is limited by level: 64 KiB to
+	# level 6, 32 KiB to 10, 4 KiB at 11, none above.
 	ap EFBIG "level=19 dict=$SCRATCH/dict1m"
+	ap EFBIG "level=7 dict=$SCRATCH/dict65536"
+	ap EFBIG "level=10 dict=$SCRATCH/dict32769"
+	ap EFBIG "level=11 dict=$SCRATCH/dict4097"
+	ap EFBIG "level=12 dict=$SCRATCH/dict4096"
+	ap EFBIG "level=22 dict=$SCRATCH/dict4096"
+	expect "algorithm_params 'level=6 dict=<64 KiB>'" OK "$z/algorithm_params" \
+		"level=6 dict=$SCRATCH/dict65536"
+	expect "algorithm_params 'level=11 dict=<4 KiB>'" OK "$z/algorithm_params" \
+		"level=11 dict=$SCRATCH/dict4096"
+	expect "algorithm_params 'level=10 dict=<32 KiB>'" OK "$z/algorithm_params" \
+		"level=10 dict=$SCRATCH/dict32768"
+	check "disksize" zwrite 0 disksize $DISK
+	check "write part B at level 10 with a 32 KiB dictionary" \
+		dio_write "$SCRATCH/partB" 0
+	check "part B intact" same_data 0 "$NB" "$SCRATCH/partB"
 	;;
 *)
+	# The zstd API: the same settings are all accepted.
+	for v in "level=7 dict=$SCRATCH/dict65536" \
+		"level=10 dict=$SCRATCH/dict32769" \
+		"level=11 dict=$SCRATCH/dict4097" \
+		"level=22 dict=$SCRATCH/dict4096"; do
+		expect "algorithm_params '${v%% *} dict=<$(stat -c %s "${v#*dict=}") bytes>'" \
+			OK "$z/algorithm_params" "$v"
+	done
 	# zstd digests the dictionary once per instance (level 19, 1 MiB
 	# plus a page: 2^22-entry hash and chain tables, 32 MiB); each CPU
 	# then needs a context for one page (~0.4 MiB), not one sized for
