@@ -101,8 +101,13 @@ if [ "$wb" = 1 ]; then
 		iflag=direct status=none
 	expect_errno "write the idle pages back" OK "$z/writeback" idle
 	b0=$(zcol 0 bd_stat 1)
-	check_eq "every stored page but the header is on the backing device" \
-		$(($(zcol 0 mm_stat 1) / PAGE - 1)) "$b0"
+	# Swap may touch a few pages between the idle mark and the writeback
+	# (readahead, a late swap-out): they stay in memory, not idle.
+	nb=$(($(zcol 0 mm_stat 1) / PAGE - 1))
+	check_ge "all but the header and at most 1% of the stored pages are on the backing device" \
+		$((nb - nb / 100)) "$b0"
+	check_ge "no more than the stored pages but the header are written back" \
+		"$b0" "$nb"
 else
 	b0=0
 fi
