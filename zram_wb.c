@@ -35,13 +35,17 @@ void zram_bd_release(struct zram *zram, unsigned long blk)
 
 /*
  * Reserve a free block of the backing device, searching from where the
- * last search ended.  Only writeback calls this (under move_lock).
+ * last search ended.  Only writeback calls this (under move_lock), and
+ * never under a slot lock: the search may cover megabytes of bitmap.
  */
 static long zram_bd_alloc(struct zram *zram)
 {
 	struct zram_backing *bd = &zram->bd;
 	unsigned long blk;
 	int pass;
+
+	/* A caller holding a slot lock (a bit spinlock) is caught here. */
+	might_sleep();
 
 	for (pass = 0; pass < 2; pass++) {
 		blk = find_next_zero_bit(bd->bitmap, bd->nr_blocks,
