@@ -34,9 +34,11 @@ static bool only_space(const char *s, size_t len)
 }
 
 /*
- * Parse "<number>[KMGTPE]" into bytes: a decimal number or a 0x-prefixed
- * hexadecimal one, an optional case-insensitive binary suffix, optional
- * trailing white space.  -EINVAL for anything else or on overflow.
+ * Parse "<number>[KMGTPE]" into bytes, with the kernel's memparse()
+ * reading of the number: decimal, 0x-prefixed hexadecimal or 0-prefixed
+ * octal; an optional case-insensitive binary suffix, optional trailing
+ * white space.  -EINVAL for anything else (memparse() would ignore
+ * trailing garbage) or on overflow.
  */
 int zram_parse_size(const char *buf, size_t len, u64 *out)
 {
@@ -50,6 +52,9 @@ int zram_parse_size(const char *buf, size_t len, u64 *out)
 	if (len > 2 && buf[0] == '0' && tolower(buf[1]) == 'x') {
 		base = 16;
 		skip = 2;
+	} else if (len > 1 && buf[0] == '0' && isdigit(buf[1])) {
+		base = 8;
+		skip = 1;
 	}
 	n = skip;
 	while (n < len && (base == 16 ? isxdigit(buf[n]) : isdigit(buf[n])))
@@ -90,9 +95,10 @@ static int zram_parse_name(const char *buf, size_t len, char *name,
 }
 
 /*
- * Parse a write to "idle": "all" gives *age 0 (every stored page), a
- * decimal number of seconds greater than 0 gives that age.  One trailing
- * newline is allowed; anything else is -EINVAL.
+ * Parse a write to "idle", as the kernel's zram does: "all", or a number
+ * of seconds (decimal, 0x hexadecimal or 0 octal, one trailing newline)
+ * marks the pages not accessed for more than that long.  "all" and 0
+ * both give *age 0: every stored page.  Anything else is -EINVAL.
  */
 static int zram_parse_idle(const char *buf, u64 *age)
 {
@@ -102,7 +108,7 @@ static int zram_parse_idle(const char *buf, u64 *age)
 		*age = 0;
 		return 0;
 	}
-	if (kstrtou64(buf, 10, &val) || !val)
+	if (kstrtou64(buf, 0, &val))
 		return -EINVAL;
 	*age = val;
 	return 0;
@@ -282,10 +288,14 @@ static ssize_t reset_store(struct device *dev, struct device_attribute *attr,
 			   const char *buf, size_t len)
 {
 	struct zram *zram = dev_to_zram(dev);
-	unsigned long val;
+	u16 val;
 	int ret;
 
-	if (kstrtoul(buf, 10, &val) || !val)
+	/* As the kernel's zram: a 16-bit decimal number, not 0. */
+	ret = kstrtou16(buf, 10, &val);
+	if (ret)
+		return ret;
+	if (!val)
 		return -EINVAL;
 	ret = zram_claim(zram);
 	if (ret)
@@ -338,16 +348,13 @@ static ssize_t max_comp_streams_show(struct device *dev,
 
 /*
  * Streams are per CPU and not tunable; the attribute is kept for tools
- * that write it (zramctl --streams), which get a checked, ignored write.
+ * that write it (zramctl --streams).  As with the kernel's zram (6.1 and
+ * 6.12), any write is accepted and ignored.
  */
 static ssize_t max_comp_streams_store(struct device *dev,
 				      struct device_attribute *attr,
 				      const char *buf, size_t len)
 {
-	unsigned int val;
-
-	if (kstrtouint(buf, 10, &val))
-		return -EINVAL;
 	return len;
 }
 

@@ -35,13 +35,17 @@ void zram_bd_release(struct zram *zram, unsigned long blk)
 
 /*
  * Reserve a free block of the backing device, searching from where the
- * last search ended.  Only writeback calls this (under move_lock).
+ * last search ended.  Only writeback calls this (under move_lock), and
+ * never under a slot lock: the search may cover megabytes of bitmap.
  */
 static long zram_bd_alloc(struct zram *zram)
 {
 	struct zram_backing *bd = &zram->bd;
 	unsigned long blk;
 	int pass;
+
+	/* A caller holding a slot lock (a bit spinlock) is caught here. */
+	might_sleep();
 
 	for (pass = 0; pass < 2; pass++) {
 		blk = find_next_zero_bit(bd->bitmap, bd->nr_blocks,
@@ -681,8 +685,9 @@ static ssize_t writeback_store(struct device *dev,
 }
 
 /*
- * writeback_limit_enable (0 or 1) and writeback_limit (the budget left,
- * in 4K units): one number each, under bd.limit_lock.
+ * writeback_limit_enable (0 off, any other number on; reads 0 or 1) and
+ * writeback_limit (the budget left, in 4K units): one number each, under
+ * bd.limit_lock.
  */
 static ssize_t zram_wb_limit_show(struct device *dev, char *buf, bool enable)
 {
@@ -701,11 +706,12 @@ static ssize_t zram_wb_limit_store(struct device *dev, const char *buf,
 	struct zram_backing *bd = &dev_to_zram(dev)->bd;
 	u64 val;
 
-	if (kstrtou64(buf, 10, &val) || (enable && val > 1))
+	/* Decimal; any number but 0 turns the switch on, as in the kernel. */
+	if (kstrtou64(buf, 10, &val))
 		return -EINVAL;
 	spin_lock(&bd->limit_lock);
 	if (enable)
-		bd->limit_enable = val;
+		bd->limit_enable = val != 0;
 	else
 		bd->limit = val;
 	spin_unlock(&bd->limit_lock);

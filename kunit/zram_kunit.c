@@ -352,6 +352,12 @@ static const struct zk_size_case zk_size_cases[] = {
 	{ "0x1000", 0, 4096 },
 	{ "0X10k\n", 0, 16ULL << 10 },
 	{ "0xffffffffffffffff", 0, U64_MAX },
+	/* memparse(): a leading 0 means octal */
+	{ "010", 0, 8 },
+	{ "0100K", 0, 64ULL << 10 },
+	{ "00", 0, 0 },
+	{ "08", -EINVAL, 0 },
+	{ "0x10k x", -EINVAL, 0 },
 	{ "", -EINVAL, 0 },
 	{ "\n", -EINVAL, 0 },
 	{ "abc", -EINVAL, 0 },
@@ -531,11 +537,16 @@ static void zram_kunit_other_stores(struct kunit *test)
 			(ssize_t)-EINVAL);
 	KUNIT_EXPECT_EQ(test, zk_store(zram, &dev_attr_reset, "x"),
 			(ssize_t)-EINVAL);
-	/* Any number is taken (and ignored), as with the kernel's zram. */
+	/* 16 bits, decimal, as with the kernel's zram */
+	KUNIT_EXPECT_EQ(test, zk_store(zram, &dev_attr_reset, "65536"),
+			(ssize_t)-ERANGE);
+	KUNIT_EXPECT_EQ(test, zk_store(zram, &dev_attr_reset, "0x1"),
+			(ssize_t)-EINVAL);
+	/* Any write is taken (and ignored), as with the kernel's zram. */
 	KUNIT_EXPECT_EQ(test, zk_store(zram, &dev_attr_max_comp_streams, "0"),
 			(ssize_t)1);
 	KUNIT_EXPECT_EQ(test, zk_store(zram, &dev_attr_max_comp_streams, "x"),
-			(ssize_t)-EINVAL);
+			(ssize_t)1);
 	KUNIT_EXPECT_EQ(test, zk_store(zram, &dev_attr_max_comp_streams, "4\n"),
 			(ssize_t)2);
 	KUNIT_EXPECT_EQ(test, zk_store(zram, &dev_attr_mem_used_max, "1"),
@@ -552,6 +563,11 @@ static void zram_kunit_other_stores(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, zk_store(zram, &dev_attr_mem_limit, "0"),
 			(ssize_t)1);
 	KUNIT_EXPECT_EQ(test, zram->limit_pages, 0UL);
+	/* The largest number: a limit never reached (no overflow to 0). */
+	KUNIT_EXPECT_EQ(test, zk_store(zram, &dev_attr_mem_limit,
+				       "18446744073709551615"), (ssize_t)20);
+	KUNIT_EXPECT_EQ(test, zram->limit_pages,
+			(unsigned long)(U64_MAX >> PAGE_SHIFT) + 1);
 }
 
 /* ---- data path ---- */
@@ -1023,8 +1039,12 @@ static const struct zk_idle_case zk_idle_cases[] = {
 	{ "1", 0, 1 },
 	{ "86400\n", 0, 86400 },
 	{ "18446744073709551615", 0, U64_MAX },
-	{ "0", -EINVAL, 0 },
-	{ "0\n", -EINVAL, 0 },
+	/* as the kernel's zram: kstrtoull(base 0), 0 is every page */
+	{ "0", 0, 0 },
+	{ "0\n", 0, 0 },
+	{ "0x10", 0, 16 },
+	{ "010", 0, 8 },
+	{ "+5", 0, 5 },
 	{ "-1", -EINVAL, 0 },
 	{ "abc", -EINVAL, 0 },
 	{ "all x", -EINVAL, 0 },
@@ -1034,7 +1054,7 @@ static const struct zk_idle_case zk_idle_cases[] = {
 	{ "\n", -EINVAL, 0 },
 	{ " 1", -EINVAL, 0 },
 	{ "1s", -EINVAL, 0 },
-	{ "0x10", -EINVAL, 0 },
+	{ "5\n\n", -EINVAL, 0 },
 	{ "18446744073709551616", -EINVAL, 0 },
 };
 
@@ -1068,7 +1088,7 @@ static void zram_kunit_idle_store(struct kunit *test)
 	zk_setup(test, zram);
 	zk_fill_words(page_address(ctx->page), 1);
 	zk_write_read(test, ctx, ctx->page, 0);
-	KUNIT_EXPECT_EQ(test, zk_store(zram, &dev_attr_idle, "0"),
+	KUNIT_EXPECT_EQ(test, zk_store(zram, &dev_attr_idle, "-1"),
 			(ssize_t)-EINVAL);
 	KUNIT_EXPECT_EQ(test, zk_store(zram, &dev_attr_idle, "all x"),
 			(ssize_t)-EINVAL);
@@ -1080,6 +1100,13 @@ static void zram_kunit_idle_store(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, zk_flags(zram, 0),
 			BIT(ZRAM_SAME) | BIT(ZRAM_IDLE));
 	KUNIT_EXPECT_EQ(test, zram->slots[1].flags, 0UL);
+	/* "0" marks every stored page, as "all" does. */
+	zk_write_read(test, ctx, ctx->page, 0);
+	KUNIT_EXPECT_EQ(test, zk_flags(zram, 0), BIT(ZRAM_SAME));
+	KUNIT_EXPECT_EQ(test, zk_store(zram, &dev_attr_idle, "0"),
+			(ssize_t)1);
+	KUNIT_EXPECT_EQ(test, zk_flags(zram, 0),
+			BIT(ZRAM_SAME) | BIT(ZRAM_IDLE));
 }
 
 /* ---- writeback: parsing, block allocation, slot states ---- */
@@ -1368,8 +1395,15 @@ static void zram_kunit_wb_stores(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, zk_store(zram, &dev_attr_backing_dev, "none"),
 			(ssize_t)-EBUSY);
 
+	/* Any number but 0 turns it on, as with the kernel's zram. */
 	KUNIT_EXPECT_EQ(test, zk_store(zram, &dev_attr_writeback_limit_enable,
-				       "2"), (ssize_t)-EINVAL);
+				       "2"), (ssize_t)1);
+	KUNIT_EXPECT_TRUE(test, zram->bd.limit_enable);
+	KUNIT_EXPECT_EQ(test, zk_store(zram, &dev_attr_writeback_limit_enable,
+				       "0"), (ssize_t)1);
+	KUNIT_EXPECT_FALSE(test, zram->bd.limit_enable);
+	KUNIT_EXPECT_EQ(test, zk_store(zram, &dev_attr_writeback_limit_enable,
+				       "0x1"), (ssize_t)-EINVAL);
 	KUNIT_EXPECT_EQ(test, zk_store(zram, &dev_attr_writeback_limit_enable,
 				       "-1"), (ssize_t)-EINVAL);
 	KUNIT_EXPECT_EQ(test, zk_store(zram, &dev_attr_writeback_limit_enable,

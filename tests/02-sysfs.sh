@@ -115,4 +115,92 @@ check "debug_stat readable on an initialized device" cat "$z/debug_stat"
 check_eq "stat has at least 11 columns" 1 "$(awk '{print (NF >= 11)}' "$z/stat")"
 zram_reset 0
 
+# --- edge inputs: the kernel's zram (6.1 and 6.12) decides what is taken
+# and what it means; we refuse only what it refuses, or trailing garbage
+# that its memparse() would silently drop.
+# disksize, mem_limit: memparse() numbers (0x hex, 0 octal) + K..E
+for pair in 0x10K:16384 0100K:65536 010:4096 "5 :4096" "0X1m:1048576"; do
+	in=${pair%%:*} want=${pair#*:}
+	zram_reset 0
+	if expect_errno "disksize '$in' OK" OK "$z/disksize" "$in"; then
+		check_eq "disksize '$in' reads $want" "$want" "$(zattr 0 disksize)"
+	fi
+done
+zram_reset 0
+for in in +5 " 5" -1 18446744073709551616; do
+	expect_errno "disksize '$in': EINVAL" EINVAL "$z/disksize" "$in"
+done
+stock_differs "memparse() drops trailing garbage"
+expect_errno "disksize '5x': EINVAL" EINVAL "$z/disksize" 5x
+stock_differs "the kernel fails the allocation: ENOMEM"
+expect_errno "disksize 16E-1: EINVAL" EINVAL "$z/disksize" 18446744073709551615
+check_eq "refused disksizes left it at 0" 0 "$(zattr 0 disksize)"
+zwrite 0 disksize 1M
+for pair in 0x10K:16384 0100K:65536 010:4096 1:4096 "5 :4096" \
+	18446744073709551615:0 0:0; do
+	in=${pair%%:*} want=${pair#*:}
+	if expect_errno "mem_limit '$in' OK" OK "$z/mem_limit" "$in"; then
+		check_eq "mem_limit '$in' shows $want" "$want" "$(zcol 0 mm_stat 4)"
+	fi
+done
+for in in +5 " 5" -1 foo; do
+	expect_errno "mem_limit '$in': EINVAL" EINVAL "$z/mem_limit" "$in"
+done
+stock_differs "memparse() drops trailing garbage"
+expect_errno "mem_limit '5x': EINVAL" EINVAL "$z/mem_limit" 5x
+check_eq "refused mem_limits left it at 0" 0 "$(zcol 0 mm_stat 4)"
+# mem_used_max: exactly 0 (decimal)
+for in in 00 +0; do
+	expect_errno "mem_used_max '$in' OK" OK "$z/mem_used_max" "$in"
+done
+for in in 1 0x0 -0x1 " 0" 0x; do
+	expect_errno "mem_used_max '$in': EINVAL" EINVAL "$z/mem_used_max" "$in"
+done
+# max_comp_streams: any write is taken and ignored
+for in in 0 -1 0x10 x 18446744073709551616; do
+	expect_errno "max_comp_streams '$in' OK (ignored)" OK "$z/max_comp_streams" "$in"
+done
+check "max_comp_streams still reads a number" grep -qE '^[0-9]+$' "$z/max_comp_streams"
+# compact: any write on an initialized device
+expect_errno "compact 'x' OK" OK "$z/compact" x
+# reset: a 16-bit decimal number other than 0
+for in in 0 0x1 -1 " 1" 1x; do
+	expect_errno "reset '$in': EINVAL" EINVAL "$z/reset" "$in"
+done
+for in in 65536 18446744073709551615; do
+	expect_errno "reset '$in': ERANGE" ERANGE "$z/reset" "$in"
+done
+check_eq "refused resets kept the device" 1 "$(zattr 0 initstate)"
+for in in +1 010 2 65535; do
+	zwrite 0 disksize 1M
+	expect_errno "reset '$in' OK" OK "$z/reset" "$in"
+	check_eq "reset '$in' reset it" 0 "$(zattr 0 initstate)"
+	zram_reset 0
+done
+# compact and idle before disksize: EINVAL
+expect_errno "compact before disksize: EINVAL" EINVAL "$z/compact" 1
+expect_errno "idle before disksize: EINVAL" EINVAL "$z/idle" all
+# idle: "all" or a kstrtoull(base 0) number of seconds; 0 is every page
+zwrite 0 disksize 1M
+dd if=/dev/urandom of=/dev/zram0 bs=4096 count=2 oflag=direct status=none
+for in in all 0 0x10 010 +5 18446744073709551615; do
+	expect_errno "idle '$in' OK" OK "$z/idle" "$in"
+done
+for in in -1 " 5" 5x all5 ALL 18446744073709551616; do
+	expect_errno "idle '$in': EINVAL" EINVAL "$z/idle" "$in"
+done
+# hot_remove: a decimal int
+for in in 0x10 -1 " 5" 5x; do
+	expect_errno "hot_remove '$in': EINVAL" EINVAL /sys/class/zram-control/hot_remove "$in"
+done
+expect_errno "hot_remove 2^64: ERANGE" ERANGE /sys/class/zram-control/hot_remove \
+	18446744073709551616
+for in in 999 +999 0999; do
+	expect_errno "hot_remove '$in': ENODEV" ENODEV /sys/class/zram-control/hot_remove "$in"
+done
+id=$(cat /sys/class/zram-control/hot_add)
+expect_errno "hot_remove '+$id' OK" OK /sys/class/zram-control/hot_remove "+$id"
+check "zram$id gone" test ! -e "/sys/block/zram$id"
+zram_reset 0
+
 done_testing

@@ -360,16 +360,28 @@ check "page 4 reads back identical" same_data 4 1 "$SCRATCH/new4"
 
 check_eq "writeback_limit_enable defaults to 0" 0 "$(zattr 0 writeback_limit_enable)"
 check_eq "writeback_limit defaults to 0" 0 "$(zattr 0 writeback_limit)"
-for v in 2 -1 x ""; do
-	[ "$v" = 2 ] && stock_differs "the kernel takes any number"
+# Decimal numbers only (kstrtoull base 10, as the kernel's zram).
+for v in -1 x "" 0x1 " 1" 1x 18446744073709551616; do
 	expect "writeback_limit_enable '$v' -> EINVAL" EINVAL \
 		"$z/writeback_limit_enable" "$v"
 done
-for v in x -1 ""; do
+for v in x -1 "" 0x10 " 5" 5x 18446744073709551616; do
 	expect "writeback_limit '$v' -> EINVAL" EINVAL "$z/writeback_limit" "$v"
 done
-stock_differs "'2' was taken"
 check_eq "enable still 0" 0 "$(zattr 0 writeback_limit_enable)"
+check_eq "limit still 0" 0 "$(zattr 0 writeback_limit)"
+# Any other number turns it on, as with the kernel's zram.
+for v in 2 +5 010 18446744073709551615; do
+	expect "writeback_limit_enable '$v': OK" OK "$z/writeback_limit_enable" "$v"
+	check_eq "... reads 1" 1 "$(zattr 0 writeback_limit_enable)"
+	expect "writeback_limit_enable 0" OK "$z/writeback_limit_enable" 0
+done
+expect "writeback_limit '010' (decimal 10)" OK "$z/writeback_limit" 010
+check_eq "... reads 10" 10 "$(zattr 0 writeback_limit)"
+expect "writeback_limit '+7'" OK "$z/writeback_limit" +7
+check_eq "... reads 7" 7 "$(zattr 0 writeback_limit)"
+expect "writeback_limit 0" OK "$z/writeback_limit" 0
+check_eq "enable 0 again" 0 "$(zattr 0 writeback_limit_enable)"
 L=80
 gen_text 8 4 "$SCRATCH/text8"
 check "write 8 text pages at $L" dio_write "$SCRATCH/text8" $L
