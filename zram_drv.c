@@ -834,6 +834,8 @@ static ssize_t hot_remove_store(ZRAM_COMPAT_CLASS_CONST struct class *class,
 	struct zram *zram;
 	int ret, id;
 
+	if (zram_input_has_nul(buf, count))
+		return -EINVAL;
 	ret = kstrtoint(buf, 10, &id);
 	if (ret)
 		return ret;

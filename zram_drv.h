@@ -26,6 +26,7 @@
 #include <linux/mutex.h>
 #include <linux/rwsem.h>
 #include <linux/spinlock.h>
+#include <linux/string.h>
 #include <linux/types.h>
 
 #include "compat.h"
@@ -182,6 +183,39 @@ struct zram_kv_key {
 int zram_parse_kv(char *args, const struct zram_kv_key *keys, void *ctx);
 ssize_t zram_cmd_store(struct device *dev, const char *buf, size_t len,
 		       int (*cmd)(struct zram *zram, char *args));
+
+/*
+ * Every writable attribute of ours except "compact" (which, like the
+ * kernel's, ignores what is written) is declared with ZRAM_ATTR_WO() or
+ * ZRAM_ATTR_RW(): its store sees a write only when it holds no NUL byte.
+ * sysfs hands a store @len bytes and a NUL after them; a NUL inside would
+ * let the C-string parsers (kstrto*(), sysfs_streq(), next_arg()) read a
+ * prefix of the write and accept "4\0junk" as "4": refused with -EINVAL.
+ */
+static inline bool zram_input_has_nul(const char *buf, size_t len)
+{
+	return memchr(buf, '\0', len);
+}
+
+#define ZRAM_STORE_GUARDED(_name)					\
+static ssize_t _name##_store_guarded(struct device *dev,		\
+				     struct device_attribute *attr,	\
+				     const char *buf, size_t len)	\
+{									\
+	if (zram_input_has_nul(buf, len))				\
+		return -EINVAL;						\
+	return _name##_store(dev, attr, buf, len);			\
+}
+
+#define ZRAM_ATTR_WO(_name)						\
+	ZRAM_STORE_GUARDED(_name)					\
+	static struct device_attribute dev_attr_##_name =		\
+		__ATTR(_name, 0200, NULL, _name##_store_guarded)
+
+#define ZRAM_ATTR_RW(_name)						\
+	ZRAM_STORE_GUARDED(_name)					\
+	static struct device_attribute dev_attr_##_name =		\
+		__ATTR(_name, 0644, _name##_show, _name##_store_guarded)
 
 /* zram_wb.c */
 extern const struct attribute_group zram_wb_attr_group;

@@ -420,7 +420,8 @@ static const struct zram_kv_key zram_params_keys[] = {
 /*
  * "[algo=NAME | priority=N] [level=L] [dict=PATH]": the parameters of
  * one algorithm slot (the primary when neither names one), replacing
- * what it had, checked by creating the algorithm with them.  Only
+ * what it had, checked with zcomp_check() (which builds the shared
+ * state, a zstd dictionary's digest, but no per-CPU context).  Only
  * before disksize.
  */
 static ssize_t algorithm_params_store(struct device *dev,
@@ -431,10 +432,9 @@ static ssize_t algorithm_params_store(struct device *dev,
 	struct zram_params_parse p = {
 		.conf = { .level = ZCOMP_LEVEL_DEFAULT },
 	};
-	struct zcomp *comp;
 	ssize_t size;
 	char *args;
-	int ret;
+	int ret, slot;
 
 	args = kstrndup(buf, len, GFP_KERNEL);
 	if (!args)
@@ -462,16 +462,13 @@ static ssize_t algorithm_params_store(struct device *dev,
 	ret = zram_alg_slot(zram, p.sel.alg, p.sel.prio, ZRAM_PRIMARY_COMP);
 	if (ret < 0)
 		goto out_unlock;
-	comp = zcomp_create(zram->comp_algs[ret], &p.conf);
-	if (IS_ERR(comp)) {
-		ret = PTR_ERR(comp);
+	slot = ret;
+	ret = zcomp_check(zram->comp_algs[slot], &p.conf);
+	if (ret)
 		goto out_unlock;
-	}
-	zcomp_destroy(comp);
-	zram_conf_reset(&zram->comp_conf[ret]);
-	zram->comp_conf[ret] = p.conf;
+	zram_conf_reset(&zram->comp_conf[slot]);
+	zram->comp_conf[slot] = p.conf;
 	p.conf.dict = NULL;
-	ret = 0;
 out_unlock:
 	up_write(&zram->init_lock);
 out:
@@ -571,9 +568,9 @@ static ssize_t recompress_store(struct device *dev,
 	return zram_cmd_store(dev, buf, len, zram_recompress_cmd);
 }
 
-static DEVICE_ATTR_RW(recomp_algorithm);
-static DEVICE_ATTR_WO(algorithm_params);
-static DEVICE_ATTR_WO(recompress);
+ZRAM_ATTR_RW(recomp_algorithm);
+ZRAM_ATTR_WO(algorithm_params);
+ZRAM_ATTR_WO(recompress);
 
 static struct attribute *zram_recomp_attrs[] = {
 	&dev_attr_recomp_algorithm.attr,

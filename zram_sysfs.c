@@ -488,18 +488,18 @@ static ssize_t idle_store(struct device *dev, struct device_attribute *attr,
 	return ret ? ret : len;
 }
 
-static DEVICE_ATTR_RW(disksize);
+ZRAM_ATTR_RW(disksize);
 static DEVICE_ATTR_RO(initstate);
-static DEVICE_ATTR_WO(reset);
-static DEVICE_ATTR_RW(comp_algorithm);
-static DEVICE_ATTR_RW(max_comp_streams);
-static DEVICE_ATTR_WO(mem_limit);
-static DEVICE_ATTR_WO(mem_used_max);
+ZRAM_ATTR_WO(reset);
+ZRAM_ATTR_RW(comp_algorithm);
+ZRAM_ATTR_RW(max_comp_streams);
+ZRAM_ATTR_WO(mem_limit);
+ZRAM_ATTR_WO(mem_used_max);
 static DEVICE_ATTR_WO(compact);
 static DEVICE_ATTR_RO(mm_stat);
 static DEVICE_ATTR_RO(io_stat);
 static DEVICE_ATTR_RO(debug_stat);
-static DEVICE_ATTR_WO(idle);
+ZRAM_ATTR_WO(idle);
 
 static struct attribute *zram_core_attrs[] = {
 	&dev_attr_disksize.attr,

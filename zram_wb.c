@@ -756,10 +756,10 @@ static ssize_t bd_stat_show(struct device *dev,
 			  (u64)atomic64_read(&st->bd_writes) * ZRAM_4K_PER_PAGE);
 }
 
-static DEVICE_ATTR_RW(backing_dev);
-static DEVICE_ATTR_WO(writeback);
-static DEVICE_ATTR_RW(writeback_limit_enable);
-static DEVICE_ATTR_RW(writeback_limit);
+ZRAM_ATTR_RW(backing_dev);
+ZRAM_ATTR_WO(writeback);
+ZRAM_ATTR_RW(writeback_limit_enable);
+ZRAM_ATTR_RW(writeback_limit);
 static DEVICE_ATTR_RO(bd_stat);
 
 static struct attribute *zram_wb_attrs[] = {

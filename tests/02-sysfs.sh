@@ -203,4 +203,39 @@ expect_errno "hot_remove '+$id' OK" OK /sys/class/zram-control/hot_remove "+$id"
 check "zram$id gone" test ! -e "/sys/block/zram$id"
 zram_reset 0
 
+# --- an embedded NUL: the parsers read C strings, so "4\0junk" would be
+# taken as "4"; every store except compact refuses such a write whole.
+# (The kernel's zram takes the prefix: stock_differs.)
+nul_refused() {	# nul_refused ATTR-FILE FORMAT STATE-CMD...
+	local f=$1 in=$2 before
+
+	shift 2
+	before=$("$@")
+	stock_differs "parses up to the NUL"
+	check_eq "$(basename "$f") '$in': EINVAL" EINVAL "$(write_raw_errno "$f" "$in")"
+	check_eq "$(basename "$f") '$in' changed nothing" "$before" "$("$@")"
+}
+nul_refused "$z/disksize" '1M\0junk' zattr 0 disksize
+nul_refused "$z/comp_algorithm" 'lz4\0' cat "$z/comp_algorithm"
+zwrite 0 disksize 1M
+dd if=/dev/urandom of=/dev/zram0 bs=4096 count=4 oflag=direct status=none
+nul_refused "$z/reset" '1\0' zattr 0 initstate
+nul_refused "$z/mem_limit" '1M\0' zcol 0 mm_stat 4
+nul_refused "$z/mem_used_max" '0\0x' zcol 0 mm_stat 5
+nul_refused "$z/max_comp_streams" '2\0' zattr 0 max_comp_streams
+mount_debugfs
+idle_pages() { awk '$3 ~ /i/' "$DEBUGFS/zram/zram0/block_state" | wc -l; }
+check_eq "no page is idle yet" 0 "$(idle_pages)"
+nul_refused "$z/idle" '0\0junk' idle_pages
+nul_refused "$z/idle" 'all\0' idle_pages
+id=$(cat /sys/class/zram-control/hot_add)
+nul_refused /sys/class/zram-control/hot_remove "$id\\0" ls /sys/block/
+echo "$id" >/sys/class/zram-control/hot_remove
+check_eq "a NUL in compact's input is ignored like the rest" OK \
+	"$(write_raw_errno "$z/compact" '1\0x')"
+check_eq "a NUL-free raw write still works (idle all)" OK \
+	"$(write_raw_errno "$z/idle" 'all')"
+check_eq "... and marked the 4 pages idle" 4 "$(idle_pages)"
+zram_reset 0
+
 done_testing

@@ -135,6 +135,16 @@ write_errno() {
 	errno_name "$out"
 }
 
+# write_raw_errno FILE FORMAT: one write(2) of printf's %b expansion of
+# FORMAT (so '1\\0x' writes the bytes 1, NUL, x; no newline added); prints
+# the errno name or OK.
+write_raw_errno() {
+	local out
+
+	out=$(printf '%b' "$2" | dd of="$1" bs=4096 count=1 status=none 2>&1)
+	errno_name "$out"
+}
+
 # expect_errno "desc" ERRNO FILE VALUE  (ERRNO may be OK for success)
 expect_errno() {
 	local got
