@@ -83,7 +83,7 @@ demo:
 bench:
 	bench/run.sh
 
-# tests/torture.sh at scale $(SCALE) on every kernel and the debug guest
+# tests/12-torture.sh at scale $(SCALE) on every kernel and the debug guest
 # (tens of minutes; not part of make check).
 SCALE ?= 10
 soak:

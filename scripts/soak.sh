@@ -1,7 +1,7 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0-only
 #
-# "make soak": tests/torture.sh at a large scale (tens of minutes, not
+# "make soak": tests/12-torture.sh at a large scale (tens of minutes, not
 # in CI) on every supported Debian kernel and in the debug guest (KASAN,
 # lockdep, kmemleak, failslab/fail_page_alloc), then the figures the
 # README reports.
@@ -53,11 +53,11 @@ for r in "${runs[@]}"; do
 	label=${r%%|*} args=${r#*|}
 	log=$logdir/soak-$label.log
 	out=$logdir/soak-$label.out
-	echo "== soak [$label] tests/torture.sh, ZRAM_TORTURE_SCALE=$scale"
+	echo "== soak [$label] tests/12-torture.sh, ZRAM_TORTURE_SCALE=$scale"
 	start=$(date +%s)
 	# shellcheck disable=SC2086
 	"$script_dir/guest-run.sh" $args --tap -l "$log" -e "ZRAM_TORTURE_SCALE=$scale" \
-		-e "ZRAM_TEST_HOG=$hog" -- tests/torture.sh >"$out" 2>&1
+		-e "ZRAM_TEST_HOG=$hog" -- tests/12-torture.sh >"$out" 2>&1
 	rc=$?
 	secs=$(($(date +%s) - start))
 	sed "s/^/[$label] /" "$out" | grep -E '^\[[^]]*\] (not ok|# )' || true

@@ -54,8 +54,9 @@ NOT_OURS = {"uevent", "events_poll_msecs"}
 SETUP_ONLY = {"disksize", "comp_algorithm", "backing_dev", "recomp_algorithm",
               "algorithm_params"}
 COMMANDS = {"writeback", "recompress"}
-# Accept any content (the kernel's zram ignores what is written).
-TRIGGERS = {"compact"}
+# Accept any content (the kernel's zram ignores what is written; ours
+# refuses an embedded NUL in max_comp_streams, which changes nothing).
+TRIGGERS = {"compact", "max_comp_streams"}
 
 ap = argparse.ArgumentParser()
 ap.add_argument("--writes", type=int, default=2000)
@@ -95,6 +96,12 @@ def num_ok(s, bits=64, lo=0, hi=None):
         return False
     v = int(m.group(1))
     return u(v, bits) and v >= lo and (hi is None or v <= hi)
+
+
+def idle_ok(s):
+    m = re.fullmatch(r"\+?(0[xX][0-9a-fA-F]+|[0-9]+)\n?", s)
+    return m is not None and u(int(m.group(1), 0 if m.group(1)[:2].lower() == "0x"
+                                   else 10), 64)
 
 
 def kv_tokens(s):
@@ -200,14 +207,15 @@ VALID = {
     "reset": lambda s: num_ok(s, 64, 1),
     "comp_algorithm": lambda s: re.fullmatch("(" + "|".join(map(re.escape, ALGS))
                                              + ")" + WS, s) is not None,
-    "max_comp_streams": lambda s: num_ok(s, 32),
     "mem_limit": lambda s: size_ok(s) is not None,
     "mem_used_max": lambda s: re.fullmatch(r"\+?0+" + WS, s) is not None,
     "compact": lambda s: True,
-    "idle": lambda s: re.fullmatch("all" + WS, s) is not None or num_ok(s, 64, 1),
+    # "all", or kstrtou64(base 0) seconds: 0 is every page, like "all".
+    "idle": lambda s: re.fullmatch("all" + WS, s) is not None or idle_ok(s),
     "backing_dev": v_backing_dev,
     "writeback": v_writeback,
-    "writeback_limit_enable": lambda s: num_ok(s, 64, 0, 1),
+    # Any u64: not 0 turns it on, as in the kernel.
+    "writeback_limit_enable": lambda s: num_ok(s, 64),
     "writeback_limit": lambda s: num_ok(s, 64),
     "recomp_algorithm": v_recomp_algorithm,
     "algorithm_params": v_algorithm_params,
@@ -484,7 +492,7 @@ def main():
         (skipped if f in NOT_OURS else attrs).append(f)
     print("# writable: %s" % " ".join(attrs))
     print("# left alone (block layer): %s" % " ".join(skipped))
-    unknown = [a for a in attrs if a not in VALID]
+    unknown = [a for a in attrs if a not in VALID and a not in TRIGGERS]
     targets = attrs + ["hot_remove"]
 
     n = dict(tried=0, accepted=0, valid=0, junk_accepted=0, trigger_junk=0,
