@@ -86,17 +86,19 @@ cache=$(zoot_cache_dir)
 logdir=$cache/logs
 mkdir -p "$logdir"
 
-# skip_allowed TEST LINE: a "# SKIP" line of tests/TEST.sh (or of the
-# harness in its run) that tests/skips.allow lists for runs against our
-# module.  Runs against stock zram (--stock) may skip anything.
+# skip_allowed LABEL TEST LINE: a "# SKIP" line of tests/TEST.sh (or of
+# the harness in its run) in the guest LABEL (a kernel release, or debug)
+# that tests/skips.allow lists for runs against our module.  Runs against
+# stock zram (--stock) may skip anything.
 skip_allowed() {
-	local t=$1 line=$2 name re
+	local label=$1 t=$2 line=$3 name re
 
 	[ "$stock" = 1 ] && return 0
 	[ -r "$tree/tests/skips.allow" ] || return 1
 	while IFS=$'\t' read -r name re; do
 		case "$name" in ''|'#'*) continue ;; esac
-		[ "$name" = "$t" ] && [ -n "$re" ] &&
+		[ "$name" = "$t" ] || [ "$name" = "$label:$t" ] || continue
+		[ -n "$re" ] &&
 			[[ "${line#*# SKIP }" =~ $re ]] && return 0
 	done <"$tree/tests/skips.allow"
 	return 1
@@ -142,7 +144,7 @@ run_test() {
 			seen=$((seen + 1))
 			case "$line" in
 			*"# SKIP"*)
-				if skip_allowed "$t" "$line"; then
+				if skip_allowed "$label" "$t" "$line"; then
 					count "$line"
 				else
 					echo "[$label] not ok - $t: unexpected skip (not in tests/skips.allow): $line"
