@@ -553,7 +553,10 @@ if [ -d "$FI" ] && [ -d "$DEBUGFS/fail_page_alloc" ]; then
 	echo N >"$DEBUGFS/fail_page_alloc/ignore-gfp-highmem"
 	echo 0 >"$DEBUGFS/fail_page_alloc/min-order"
 	at_exit "echo 0 >$DEBUGFS/failslab/probability; echo 0 >$DEBUGFS/fail_page_alloc/probability"
-	fault_setup "$LOOP1"
+	# A backing device of its own: LOOP1 is still held by the dm device.
+	LOOP3=$(new_loop back3 32M)
+	at_exit "losetup -d $LOOP3"
+	check "zram1 8M over $LOOP3 for allocation faults" fault_setup "$LOOP3"
 	hstart
 	check_eq "baseline: $((NP / 2)) pages written" "OK=$((NP / 2))" "$(hx write 0 $((NP / 2 - 1)) 1 0)"
 	fw0=$(zcol 1 io_stat 2) fr0=$(zcol 1 io_stat 1)
