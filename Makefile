@@ -16,7 +16,7 @@
 #   make uninstall        remove it again (the in-kernel zram comes back)
 #   make deb              build/deb/zram-oot-dkms_VERSION_all.deb (DKMS)
 #   make soak             torture at scale (SCALE=10) on every kernel + debug
-#                         (work in progress, not part of make check)
+#                         (tens of minutes; make check runs scale 1)
 
 SUPPORTED_RE := ^6\.(1|12)\.[0-9.+a-z-]*-amd64$$
 KVERS ?= $(shell ls -1 /lib/modules 2>/dev/null | grep -E '$(SUPPORTED_RE)' | \
