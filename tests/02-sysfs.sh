@@ -216,10 +216,14 @@ nul_refused() {	# nul_refused ATTR-FILE FORMAT STATE-CMD...
 	stock_differs "took the prefix"
 	check_eq "$(basename "$f") '$in' changed nothing" "$before" "$("$@")"
 }
+four_pages() {	# a fresh 1M zram0 holding 4 random pages
+	zram_reset 0
+	zwrite 0 disksize 1M
+	dd if=/dev/urandom of=/dev/zram0 bs=4096 count=4 oflag=direct status=none
+}
 nul_refused "$z/disksize" '1M\0junk' zattr 0 disksize
 nul_refused "$z/comp_algorithm" 'lz4\0' cat "$z/comp_algorithm"
-zwrite 0 disksize 1M
-dd if=/dev/urandom of=/dev/zram0 bs=4096 count=4 oflag=direct status=none
+four_pages
 nul_refused "$z/reset" '1\0' zattr 0 initstate
 nul_refused "$z/mem_limit" '1M\0' zcol 0 mm_stat 4
 nul_refused "$z/mem_used_max" '0\0x' zcol 0 mm_stat 5
@@ -233,9 +237,7 @@ id=$(cat /sys/class/zram-control/hot_add)
 nul_refused /sys/class/zram-control/hot_remove "$id\\0" ls /sys/block/
 echo "$id" >/sys/class/zram-control/hot_remove 2>/dev/null
 # (Against the kernel's zram, zram0 was reset above: set it up again.)
-zram_reset 0
-zwrite 0 disksize 1M
-dd if=/dev/urandom of=/dev/zram0 bs=4096 count=4 oflag=direct status=none
+four_pages
 check_eq "a NUL in compact's input is ignored like the rest" OK \
 	"$(write_raw_errno "$z/compact" '1\0x')"
 check_eq "a NUL-free raw write still works (idle all)" OK \

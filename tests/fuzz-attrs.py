@@ -209,7 +209,6 @@ VALID = {
                                              + ")" + WS, s) is not None,
     "mem_limit": lambda s: size_ok(s) is not None,
     "mem_used_max": lambda s: re.fullmatch(r"\+?0+" + WS, s) is not None,
-    "compact": lambda s: True,
     # "all", or kstrtou64(base 0) seconds: 0 is every page, like "all".
     "idle": lambda s: re.fullmatch("all" + WS, s) is not None or idle_ok(s),
     "backing_dev": v_backing_dev,
