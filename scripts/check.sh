@@ -104,11 +104,13 @@ skip_allowed() {
 	return 1
 }
 
-# count LINE: classify one TAP line.
+# count LINE: classify one TAP line.  Failed lines are kept, prefixed
+# with $ctx (the guest and test file), for the list before the summary.
+ctx='' failures=()
 count() {
 	case "$1" in
 	*"# SKIP"*|*"# TODO"*) skipped=$((skipped + 1)) ;;
-	"not ok"*) fail=$((fail + 1)) ;;
+	"not ok"*) fail=$((fail + 1)); failures+=("$ctx$1") ;;
 	"ok"*) pass=$((pass + 1)) ;;
 	esac
 }
@@ -136,7 +138,7 @@ run_test() {
 	fi
 	echo "== [$label] $t"
 	start=$(date +%s)
-	file_fail=0 seen=0
+	file_fail=0 seen=0 ctx="[$label] $t: "
 	while IFS= read -r line; do
 		case "$line" in
 		ok*|"not ok"*)
@@ -165,6 +167,7 @@ run_test() {
 	fi
 	[ "$seen" -gt 0 ] || { echo "[$label] not ok - $t: no test output"; count "not ok"; }
 	echo "== [$label] $t: $(($(date +%s) - start))s"
+	ctx=''
 }
 
 cd "$tree" || exit 2
@@ -258,6 +261,9 @@ if [ "$kunit" = 1 ] && [ -n "$kdir" ]; then
 		"kunit.sh exit status "*) krc=${line##* }; continue ;;
 		esac
 		echo "[kunit] $line"
+		case "$line" in
+		"not ok"*|*" not ok "*) failures+=("[kunit] $line") ;;
+		esac
 		if [[ "$line" =~ ^[0-9]+\ passed,\ [0-9]+\ failed,\ [0-9]+\ skipped$ ]]; then
 			kline=$line
 		fi
@@ -294,5 +300,10 @@ fi
 phase ''
 echo "== time: total $(($(date +%s) - t_all))s"
 
+# What failed, again, so that the end of a long log says it.
+if [ ${#failures[@]} -gt 0 ]; then
+	echo "== failed:"
+	printf '%s\n' "${failures[@]}" | head -n 50
+fi
 echo "$pass passed, $fail failed, $skipped skipped"
 [ "$fail" = 0 ]
