@@ -15,10 +15,14 @@
 #   --no-kunit    skip the KUnit suites (scripts/kunit.sh)
 #   --no-debug    skip the integration tests in the debug guest
 #   --debug-only  only KUnit and the debug guest ("make check-debug")
+#   -j N          guests at once (default 2, or $ZRAM_CHECK_JOBS): a guest
+#                 under TCG keeps about one host core busy, so two test
+#                 files run side by side; each file's lines are printed
+#                 together when it ends, in the order the files started
 #
 # Steps: make all-kernels, make style (checkpatch over *.c *.h, one test
 # case), then every tests/*.sh in a fresh guest (scripts/guest-run.sh) on
-# every Debian kernel, sequentially.  Then the package test
+# every Debian kernel, -j N at a time.  Then the package test
 # (scripts/pkg-test.sh: make deb, install into a throw-away root, guests
 # on every Debian kernel booted with it; not with --stock).  Then the
 # debug kernel
@@ -43,7 +47,7 @@ tree=$(dirname "$script_dir")
 # shellcheck source=lib-common.sh
 . "$script_dir/lib-common.sh"
 
-stock=0 kvers=() tests=() kunit=1 debug=1 debian=1
+stock=0 kvers=() tests=() kunit=1 debug=1 debian=1 jobs=${ZRAM_CHECK_JOBS:-2}
 while [ $# -gt 0 ]; do
 	case "$1" in
 	--stock) stock=1; kunit=0; debug=0; shift ;;
@@ -54,10 +58,13 @@ while [ $# -gt 0 ]; do
 	--no-kunit) kunit=0; shift ;;
 	--no-debug) debug=0; shift ;;
 	--debug-only) debian=0; shift ;;
-	-h|--help) sed -n '3,35p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+	-j) [ $# -ge 2 ] || { echo "check: -j needs a value" >&2; exit 2; }
+	    jobs=$2; shift 2 ;;
+	-h|--help) sed -n '3,39p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
 	*) echo "check: unknown argument '$1'" >&2; exit 2 ;;
 	esac
 done
+[[ "$jobs" =~ ^[1-9][0-9]*$ ]] || { echo "check: -j takes a number > 0" >&2; exit 2; }
 if [ "$debian" = 0 ]; then
 	[ "$stock" = 0 ] || { echo "check: --stock and --debug-only exclude each other" >&2; exit 2; }
 	[ ${#kvers[@]} -eq 0 ] || { echo "check: -k and --debug-only exclude each other" >&2; exit 2; }
@@ -204,15 +211,68 @@ fi
 
 hog=$(zoot_build_hog "$tree") || { echo "check: cannot build tests/memhog.c" >&2; hog=''; }
 
-if [ "$debian" = 1 ]; then
-	for k in "${kvers[@]}"; do
-		phase "tests on $k"
-		for t in "${tests[@]}"; do
-			args=(-k "$k" -e "ZRAM_TEST_HOG=$hog")
-			[ "$stock" = 1 ] && args+=(--stock)
-			run_test "$k" "$t" "$logdir/$k-$t.log" "${args[@]}"
+# The queue of test files for run_queue: queue_test LABEL TEST LOG ARGS...
+queue=()
+queue_test() {
+	local q
+
+	q=$(printf '%q ' "$@")
+	queue+=("$q")
+}
+
+# run_queue: every queued run_test, $jobs at a time, each in a subshell
+# whose output and counts go to files; printed and counted in queue order.
+# shellcheck disable=SC2030,SC2031 # the subshells' counts come back by file
+run_queue() {
+	local qdir i next=0 head=0 running=0 n=${#queue[@]} p f s fl
+
+	qdir=$(mktemp -d "${TMPDIR:-/tmp}/zram-check.XXXXXX")
+	while [ "$head" -lt "$n" ]; do
+		while [ "$running" -lt "$jobs" ] && [ "$next" -lt "$n" ]; do
+			i=$next
+			(
+				pass=0 fail=0 skipped=0 failures=()
+				eval "run_test ${queue[$i]}" >"$qdir/$i.out" 2>&1
+				printf '%s\n' "${failures[@]}" >"$qdir/$i.fail"
+				echo "$pass $fail $skipped" >"$qdir/$i.tmp"
+				mv "$qdir/$i.tmp" "$qdir/$i.cnt"
+			) &
+			next=$((next + 1)) running=$((running + 1))
+		done
+		wait -n
+		# Print and count every finished file at the head of the queue.
+		while [ "$head" -lt "$n" ] && [ -e "$qdir/$head.cnt" ]; do
+			cat "$qdir/$head.out"
+			read -r p f s <"$qdir/$head.cnt"
+			pass=$((pass + p)) fail=$((fail + f)) skipped=$((skipped + s))
+			while IFS= read -r fl; do
+				[ -n "$fl" ] && failures+=("$fl")
+			done <"$qdir/$head.fail"
+			head=$((head + 1))
+		done
+		# Lanes in use: started files that have not ended.
+		running=0
+		for ((i = head; i < next; i++)); do
+			[ -e "$qdir/$i.cnt" ] || running=$((running + 1))
 		done
 	done
+	wait
+	rm -rf "$qdir"
+	queue=()
+}
+
+if [ "$debian" = 1 ]; then
+	phase "tests on ${kvers[*]}"
+	# The slow files (the last ones) first, both kernels side by side.
+	for ((ti = ${#tests[@]} - 1; ti >= 0; ti--)); do
+		t=${tests[$ti]}
+		for k in "${kvers[@]}"; do
+			args=(-k "$k" -e "ZRAM_TEST_HOG=$hog")
+			[ "$stock" = 1 ] && args+=(--stock)
+			queue_test "$k" "$t" "$logdir/$k-$t.log" "${args[@]}"
+		done
+	done
+	run_queue
 fi
 
 # The package: make deb, apt-get install into a throw-away root, guests.
@@ -288,10 +348,12 @@ if [ "$debug" = 1 ] && [ -n "$kdir" ]; then
 	if dbg_mod=$(zoot_build_shadow "$tree" "$kdir" "$tree/build/dbg"); then
 		echo "[debug] ok - build: zram.ko W=1 clean"; count "ok"
 		phase "tests in the debug guest"
-		for t in "${tests[@]}"; do
-			run_test debug "$t" "$logdir/dbg-$t.log" -K "$kdir" \
+		for ((ti = ${#tests[@]} - 1; ti >= 0; ti--)); do
+			t=${tests[$ti]}
+			queue_test debug "$t" "$logdir/dbg-$t.log" -K "$kdir" \
 				-m "$dbg_mod" -e "ZRAM_TEST_HOG=$hog"
 		done
+		run_queue
 	else
 		echo "[debug] not ok - build: zram.ko against the debug kernel"
 		count "not ok"
