@@ -9,7 +9,7 @@
  * linear byte range of ppz * PAGE_SIZE bytes cut into objs slots, so a
  * slot may cross from one page into the next.  Every zspage has a small
  * descriptor (struct zsm_zspage, from a slab cache) that lists its pages;
- * the first page's ->private points back at the descriptor.
+ * every page's ->private points back at the descriptor.
  *
  * Slot header
  * -----------
@@ -26,9 +26,11 @@
  * Handles
  * -------
  * A handle is the address of a word from a slab cache.  The word encodes
- * the object's location: the PFN of the zspage's first page and the slot
- * index.  Compaction moves an object by copying it and rewriting that
- * word; the handle itself never changes.
+ * the object's location: the zspage's id (its index in the class's
+ * xarray), the class index and the slot index.  Compaction moves an
+ * object by copying it and rewriting that word; the handle itself never
+ * changes.  The word names no page, so migrating a page of a zspage
+ * (below) changes no handle word.
  *
  * Lists
  * -----
@@ -37,26 +39,51 @@
  * from the fullest non-full zspage; compaction empties the emptiest one.
  * A zspage whose last object is freed is released at once.
  *
+ * Movable pages
+ * -------------
+ * Pool pages are allocated movable (__GFP_MOVABLE | __GFP_HIGHMEM) and
+ * registered with the kernel's migration (struct movable_operations): a
+ * page's ->private names its zspage, and zsm_migrate_page() copies the
+ * page and swaps it into zspage->pages[].  Memory compaction and memory
+ * offlining can so move a pool page, and ZONE_MOVABLE can hold the pool.
+ * Releasing a zspage clears its pages' movable mark under the page lock
+ * (the migration core isolates and migrates only locked, marked pages);
+ * when a page lock is busy, the zspage is released later by a work item.
+ *
  * Locking (outermost first)
  * -------------------------
- *   1. pool->move_lock (rwlock)
- *        read:  zsm_read_begin() .. zsm_read_end(), zsm_write(), and
- *               zsm_free() while it decodes the handle;
- *        write: compaction, while it moves objects and rewrites handle
- *               words.  Holding it for reading pins every object in place.
- *   2. class->lock (spinlock)
+ *   1. class->lock (spinlock)
  *        the class's lists and counters, each zspage's free list, slot
- *        headers, and handle words of objects being allocated or freed.
+ *        headers, handle words of objects being allocated, freed or
+ *        moved, and the pages[] of its zspages (migration takes it).
+ *        Holding it keeps every object of the class in place.
+ *   2. zspage->lock (rwlock, one per zspage)
+ *        read:  zsm_read_begin() .. zsm_read_end() and zsm_write(): pins
+ *               the objects of one zspage and its pages;
+ *        write: compaction while it moves objects out of that zspage,
+ *               migration while it replaces one of its pages, and the
+ *               release of the zspage.
+ *   (page lock) taken with trylock only under 1./2. (zspage release);
+ *        the migration core holds it around zsm_migrate_page().
+ *   (xarray lock) class->ids, inside 1. or alone.
+ *   pool->defer_lock (spinlock): the list of zspages waiting for release.
  *   (global) zsm_global_mutex: slab caches and debugfs root, taken only in
  *        zsm_create_pool()/zsm_destroy_pool(), never with 1. or 2. held.
  *
- * zsm_malloc() takes only 2.  zsm_free() takes 1 (read) then 2, and drops
- * 1 as soon as 2 is held.  Nothing allocates memory or sleeps with 1. or
- * 2. held, so callers may use every function except zsm_create_pool(),
- * zsm_destroy_pool() and zsm_compact() under their own spinlocks, bit
- * locks or per-CPU local locks (zsm_malloc() then with a non-blocking
- * gfp).  Compaction holds 1. and 2. only while it empties a single
- * zspage (at most ZSM_MAX_PAGES_PER_ZSPAGE pages of copying).
+ * A reader finds its zspage without any pool-wide lock: it reads the
+ * handle word, looks the id up in the class's xarray under RCU (zspage
+ * descriptors come from a SLAB_TYPESAFE_BY_RCU cache, so the memory stays
+ * a descriptor), read-locks that zspage and checks that the zspage still
+ * carries that id and the handle still names it; otherwise it retries.
+ * So compaction or migration of one zspage never stalls I/O on another.
+ * zsm_malloc() and zsm_free() take 1. only (zsm_free() learns the class
+ * from the handle word, which a move never changes).  Nothing allocates
+ * memory or sleeps with 1. or 2. held, so callers may use every function
+ * except zsm_create_pool(), zsm_destroy_pool() and zsm_compact() under
+ * their own spinlocks, bit locks or per-CPU local locks (zsm_malloc()
+ * then with a non-blocking gfp).  Compaction holds 1. and 2. only while
+ * it empties a single zspage (at most ZSM_MAX_PAGES_PER_ZSPAGE pages of
+ * copying); migration while it copies one page.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -67,15 +94,20 @@
 #include <linux/kernel.h>
 #include <linux/list.h>
 #include <linux/log2.h>
+#include <linux/migrate.h>
 #include <linux/mm.h>
 #include <linux/module.h>
 #include <linux/mutex.h>
+#include <linux/pagemap.h>
+#include <linux/rcupdate.h>
 #include <linux/sched.h>
 #include <linux/seq_file.h>
 #include <linux/shrinker.h>
 #include <linux/slab.h>
 #include <linux/spinlock.h>
 #include <linux/string.h>
+#include <linux/workqueue.h>
+#include <linux/xarray.h>
 
 #include "compat.h"
 #include "zsmalloc.h"
@@ -91,9 +123,15 @@
 #define ZSM_ZSPAGE_BYTES	(ZSM_MAX_PAGES_PER_ZSPAGE * PAGE_SIZE)
 #define ZSM_MAX_OBJS		((unsigned int)(ZSM_ZSPAGE_BYTES / ZSM_MIN_SLOT))
 
-/* Slot index bits in a handle word; the PFN takes the rest. */
+/*
+ * Handle word: slot index in the low ZSM_IDX_BITS, class index in the
+ * next ZSM_CLASS_BITS, zspage id above them.
+ */
 #define ZSM_IDX_BITS		(ilog2(ZSM_MAX_OBJS) + 1)
 #define ZSM_IDX_MASK		((1UL << ZSM_IDX_BITS) - 1)
+#define ZSM_CLASS_BITS		8
+#define ZSM_CLASS_SHIFT		ZSM_IDX_BITS
+#define ZSM_ID_SHIFT		(ZSM_IDX_BITS + ZSM_CLASS_BITS)
 
 /* End of a zspage's free list. */
 #define ZSM_NO_SLOT		((unsigned int)ZSM_IDX_MASK)
@@ -107,6 +145,9 @@
 struct zsm_class {
 	spinlock_t lock;		/* lists, counters, slot headers */
 	struct list_head lists[ZSM_NR_LISTS];
+	struct xarray ids;		/* zspage id -> descriptor */
+	struct zsm_pool *pool;
+	unsigned int index;		/* in pool->classes[] */
 	unsigned long inuse;		/* live objects */
 	unsigned long zspages;		/* zspages owned */
 	unsigned int size;		/* slot size, header included */
@@ -115,21 +156,32 @@ struct zsm_class {
 	unsigned int objs;		/* slots per zspage */
 } ____cacheline_aligned_in_smp;
 
+/*
+ * Everything up to ->lock is set at allocation; ->lock is initialised once
+ * by the slab constructor (the cache is SLAB_TYPESAFE_BY_RCU: a reader
+ * may lock a descriptor that was released meanwhile, see "Locking").
+ */
 struct zsm_zspage {
-	struct list_head node;		/* on one of class->lists[] */
+	struct list_head node;		/* class->lists[] or pool->deferred */
 	struct zsm_class *class;
 	struct page *pages[ZSM_MAX_PAGES_PER_ZSPAGE];
 	unsigned long huge_handle;	/* handle of the object, hdr == 0 */
+	u32 id;				/* in class->ids; 0 once released */
+	u8 movable;			/* bit i: pages[i] marked movable */
 	unsigned int inuse;		/* live objects */
 	unsigned int fresh;		/* slots ever handed out */
 	unsigned int free_head;		/* first free slot below ->fresh */
 	unsigned int bucket;		/* list index or ZSM_UNLISTED */
+	rwlock_t lock;			/* pins objects and pages; "Locking" */
 };
 
 struct zsm_pool {
-	rwlock_t move_lock;		/* pins objects; see "Locking" */
 	atomic_long_t pages;		/* pages held by all zspages */
 	atomic_long_t compacted;	/* pages freed by compaction */
+	atomic_long_t migrated;		/* pages moved by zsm_migrate_page() */
+	spinlock_t defer_lock;		/* ->deferred */
+	struct list_head deferred;	/* empty zspages waiting for page locks */
+	struct delayed_work release_work;
 	unsigned int nr_classes;
 	size_t huge_size;
 	struct shrinker *shrinker;
@@ -153,29 +205,97 @@ static struct dentry *zsm_debug_root;
 static unsigned long zsm_encode(const struct zsm_zspage *zspage,
 				unsigned int idx)
 {
-	return (page_to_pfn(zspage->pages[0]) << ZSM_IDX_BITS) | idx;
+	return ((unsigned long)zspage->id << ZSM_ID_SHIFT) |
+	       ((unsigned long)zspage->class->index << ZSM_CLASS_SHIFT) | idx;
 }
 
-static struct zsm_zspage *zsm_decode(unsigned long word, unsigned int *idx)
+static unsigned int zsm_word_idx(unsigned long word)
 {
-	struct page *first = pfn_to_page(word >> ZSM_IDX_BITS);
+	return word & ZSM_IDX_MASK;
+}
 
-	*idx = word & ZSM_IDX_MASK;
-	return (struct zsm_zspage *)page_private(first);
+static u32 zsm_word_id(unsigned long word)
+{
+	return word >> ZSM_ID_SHIFT;
+}
+
+/* The class of the object a handle word names: a move never changes it. */
+static struct zsm_class *zsm_word_class(struct zsm_pool *pool,
+					unsigned long word)
+{
+	return pool->classes[(word >> ZSM_CLASS_SHIFT) &
+			     ((1UL << ZSM_CLASS_BITS) - 1)];
 }
 
 /*
- * Handle word of a live object.  Stable under move_lock (read), or under
- * the class lock once the object's class is known.
+ * Handle word of a live object.  Stable under the class lock, or under
+ * the read lock of the zspage it names (see zsm_pin()).
  */
 static unsigned long zsm_handle_word(unsigned long handle)
 {
 	return READ_ONCE(*(unsigned long *)handle);
 }
 
+/*
+ * Publish an object's location (class lock held): release, so that a
+ * reader that sees the new word in zsm_pin() also sees the bytes copied
+ * there before.
+ */
 static void zsm_set_handle_word(unsigned long handle, unsigned long word)
 {
-	WRITE_ONCE(*(unsigned long *)handle, word);
+	/* Pairs with smp_load_acquire() in zsm_pin(). */
+	smp_store_release((unsigned long *)handle, word);
+}
+
+/* Descriptor of the zspage @word names: under RCU or the class lock. */
+static struct zsm_zspage *zsm_lookup(struct zsm_pool *pool, unsigned long word)
+{
+	return xa_load(&zsm_word_class(pool, word)->ids, zsm_word_id(word));
+}
+
+/*
+ * Pin the object behind @handle: returns its zspage read-locked, and the
+ * slot index in *@idx.  The caller keeps the object alive (it does not
+ * free it meanwhile); compaction may move it and migration may move its
+ * pages until the zspage is locked, hence the loop.
+ */
+static struct zsm_zspage *zsm_pin(struct zsm_pool *pool, unsigned long handle,
+				  unsigned int *idx)
+	__acquires(zspage_lock)
+{
+	for (;;) {
+		unsigned long word = zsm_handle_word(handle), now;
+		struct zsm_zspage *zspage;
+
+		rcu_read_lock();
+		zspage = zsm_lookup(pool, word);
+		if (likely(zspage)) {
+			read_lock(&zspage->lock);
+			/*
+			 * The descriptor may have been released and reused
+			 * since the lookup: it is the one the word names
+			 * only while it carries that class and id.
+			 */
+			/* Acquire: pairs with zsm_set_handle_word(). */
+			now = smp_load_acquire((unsigned long *)handle);
+			if (likely(zspage->id == zsm_word_id(word) &&
+				   zspage->class == zsm_word_class(pool, word) &&
+				   now == word)) {
+				rcu_read_unlock();
+				*idx = zsm_word_idx(word);
+				return zspage;
+			}
+			read_unlock(&zspage->lock);
+		}
+		rcu_read_unlock();
+		cpu_relax();
+	}
+}
+
+static void zsm_unpin(struct zsm_zspage *zspage)
+	__releases(zspage_lock)
+{
+	read_unlock(&zspage->lock);
 }
 
 /* ---- byte access inside a zspage ---- */
@@ -417,25 +537,69 @@ static unsigned long zsm_slot_handle(const struct zsm_class *class,
 
 /* ---- zspages ---- */
 
+static const struct movable_operations zsm_movable_ops;
+
+static void zsm_zspage_ctor(void *obj)
+{
+	struct zsm_zspage *zspage = obj;
+
+	rwlock_init(&zspage->lock);
+}
+
+/*
+ * Mark a fresh page movable.  Nobody else can hold its lock yet (the
+ * migration core locks only pages already marked), but a busy lock just
+ * leaves the page unmovable, never wrong.
+ */
+static void zsm_page_init(struct zsm_zspage *zspage, unsigned int i)
+{
+	struct page *page = zspage->pages[i];
+
+	set_page_private(page, (unsigned long)zspage);
+	if (trylock_page(page)) {
+		__SetPageMovable(page, &zsm_movable_ops);
+		zspage->movable |= BIT(i);
+		unlock_page(page);
+	}
+}
+
 static struct zsm_zspage *zsm_zspage_alloc(struct zsm_pool *pool,
 					   struct zsm_class *class, gfp_t gfp)
 {
+	gfp_t pgfp = gfp | __GFP_HIGHMEM | __GFP_MOVABLE;
 	struct zsm_zspage *zspage;
 	unsigned int i;
+	u32 id;
 
-	zspage = kmem_cache_zalloc(zsm_zspage_cache, gfp);
+	/* Not zeroed by the slab: ->lock is the constructor's. */
+	zspage = kmem_cache_alloc(zsm_zspage_cache, gfp);
 	if (!zspage)
 		return NULL;
 	for (i = 0; i < class->ppz; i++) {
-		zspage->pages[i] = alloc_page(gfp);
+		zspage->pages[i] = alloc_page(pgfp);
 		if (!zspage->pages[i])
 			goto fail;
 	}
-	set_page_private(zspage->pages[0], (unsigned long)zspage);
+	if (xa_alloc(&class->ids, &id, zspage, xa_limit_32b, gfp))
+		goto fail;
+
+	/* A reader that looked this descriptor up before may hold ->lock. */
+	write_lock(&zspage->lock);
 	INIT_LIST_HEAD(&zspage->node);
 	zspage->class = class;
+	zspage->huge_handle = 0;
+	zspage->inuse = 0;
+	zspage->fresh = 0;
 	zspage->free_head = ZSM_NO_SLOT;
 	zspage->bucket = ZSM_UNLISTED;
+	zspage->movable = 0;
+	for (; i < ZSM_MAX_PAGES_PER_ZSPAGE; i++)
+		zspage->pages[i] = NULL;
+	zspage->id = id;
+	for (i = 0; i < class->ppz; i++)
+		zsm_page_init(zspage, i);
+	write_unlock(&zspage->lock);
+
 	atomic_long_add(class->ppz, &pool->pages);
 	return zspage;
 
@@ -446,18 +610,171 @@ fail:
 	return NULL;
 }
 
-/* Release an unlisted zspage; no lock needed, nobody can reach it. */
-static void zsm_zspage_free(struct zsm_pool *pool, struct zsm_zspage *zspage)
+/*
+ * Give the pages of a released zspage back, if their locks can be had
+ * now; all or nothing.  zspage->lock held for writing, so no migration
+ * is between its swap of pages[] and the end of the copy.
+ */
+static bool zsm_zspage_put_pages(struct zsm_pool *pool,
+				 struct zsm_zspage *zspage)
 {
 	unsigned int ppz = zspage->class->ppz;
+	unsigned int i, j;
+
+	for (i = 0; i < ppz; i++) {
+		if (!trylock_page(zspage->pages[i])) {
+			for (j = 0; j < i; j++)
+				unlock_page(zspage->pages[j]);
+			return false;
+		}
+	}
+	for (i = 0; i < ppz; i++) {
+		struct page *page = zspage->pages[i];
+
+		if (zspage->movable & BIT(i))
+			__ClearPageMovable(page);
+		set_page_private(page, 0);
+		unlock_page(page);
+		__free_page(page);
+	}
+	atomic_long_sub(ppz, &pool->pages);
+	return true;
+}
+
+/*
+ * Release an unlisted, empty zspage; no handle names it any more.  Its
+ * pages go back now, or from pool->release_work once the migration core
+ * has let go of their locks.
+ */
+static void zsm_zspage_free(struct zsm_pool *pool, struct zsm_zspage *zspage)
+{
+	struct zsm_class *class = zspage->class;
+	bool done;
+
+	write_lock(&zspage->lock);
+	xa_erase(&class->ids, zspage->id);
+	zspage->id = 0;
+	done = zsm_zspage_put_pages(pool, zspage);
+	write_unlock(&zspage->lock);
+	if (done) {
+		kmem_cache_free(zsm_zspage_cache, zspage);
+		return;
+	}
+	spin_lock(&pool->defer_lock);
+	list_add_tail(&zspage->node, &pool->deferred);
+	spin_unlock(&pool->defer_lock);
+	schedule_delayed_work(&pool->release_work, 1);
+}
+
+static void zsm_release_work(struct work_struct *work)
+{
+	struct zsm_pool *pool = container_of(to_delayed_work(work),
+					     struct zsm_pool, release_work);
+	struct zsm_zspage *zspage, *tmp;
+	LIST_HEAD(list);
+	bool busy = false;
+
+	spin_lock(&pool->defer_lock);
+	list_splice_init(&pool->deferred, &list);
+	spin_unlock(&pool->defer_lock);
+
+	list_for_each_entry_safe(zspage, tmp, &list, node) {
+		bool done;
+
+		write_lock(&zspage->lock);
+		done = zsm_zspage_put_pages(pool, zspage);
+		write_unlock(&zspage->lock);
+		if (done) {
+			list_del(&zspage->node);
+			kmem_cache_free(zsm_zspage_cache, zspage);
+		} else {
+			busy = true;
+		}
+	}
+	if (busy) {
+		spin_lock(&pool->defer_lock);
+		list_splice(&list, &pool->deferred);
+		spin_unlock(&pool->defer_lock);
+		schedule_delayed_work(&pool->release_work, 1);
+	}
+}
+
+/* Wait until every deferred zspage is released (pool teardown). */
+static void zsm_release_wait(struct zsm_pool *pool)
+{
+	for (;;) {
+		bool empty;
+
+		flush_delayed_work(&pool->release_work);
+		spin_lock(&pool->defer_lock);
+		empty = list_empty(&pool->deferred);
+		spin_unlock(&pool->defer_lock);
+		if (empty)
+			break;
+		schedule_timeout_uninterruptible(1);
+	}
+}
+
+/* ---- migration ---- */
+
+static bool zsm_isolate_page(struct page *page, isolate_mode_t mode)
+{
+	/* Nothing to note: zsm_migrate_page() finds all it needs. */
+	return true;
+}
+
+/*
+ * Called with @src (one of our pages, isolated) and @dst locked; the page
+ * lock keeps the zspage from release (zsm_zspage_put_pages() needs it).
+ */
+static int zsm_migrate_page(struct page *dst, struct page *src,
+			    enum migrate_mode mode)
+{
+	struct zsm_zspage *zspage = (struct zsm_zspage *)page_private(src);
+	struct zsm_class *class;
+	struct zsm_pool *pool;
 	unsigned int i;
 
-	set_page_private(zspage->pages[0], 0);
-	for (i = 0; i < ppz; i++)
-		__free_page(zspage->pages[i]);
-	kmem_cache_free(zsm_zspage_cache, zspage);
-	atomic_long_sub(ppz, &pool->pages);
+	if (WARN_ON_ONCE(!zspage))
+		return -EINVAL;
+	class = zspage->class;
+	pool = class->pool;
+
+	spin_lock(&class->lock);
+	write_lock(&zspage->lock);
+	for (i = 0; i < class->ppz; i++)
+		if (zspage->pages[i] == src)
+			break;
+	if (WARN_ON_ONCE(i == class->ppz)) {
+		write_unlock(&zspage->lock);
+		spin_unlock(&class->lock);
+		return -EINVAL;
+	}
+	copy_highpage(dst, src);
+	get_page(dst);
+	set_page_private(dst, (unsigned long)zspage);
+	__SetPageMovable(dst, &zsm_movable_ops);
+	zspage->pages[i] = dst;
+	write_unlock(&zspage->lock);
+	spin_unlock(&class->lock);
+
+	__ClearPageMovable(src);
+	set_page_private(src, 0);
+	/* The pool's reference; the migration core drops its own. */
+	put_page(src);
+	atomic_long_inc(&pool->migrated);
+	return MIGRATEPAGE_SUCCESS;
 }
+
+static void zsm_putback_page(struct page *page)
+{
+}
+
+static const struct movable_operations zsm_movable_ops = {
+	.isolate_page = zsm_isolate_page,
+	.migrate_page = zsm_migrate_page,
+	.putback_page = zsm_putback_page,
+};
 
 /* ---- allocation ---- */
 
@@ -484,6 +801,7 @@ int zsm_malloc(struct zsm_pool *pool, size_t size, gfp_t gfp,
 	if (unlikely(!size || size > PAGE_SIZE || !handle))
 		return -EINVAL;
 
+	/* For the slab; zsm_zspage_alloc() adds them back for pages. */
 	gfp &= ~(__GFP_HIGHMEM | __GFP_MOVABLE);
 	might_sleep_if(gfpflags_allow_blocking(gfp));
 	class = zsm_size_class(pool, size);
@@ -524,18 +842,19 @@ void zsm_free(struct zsm_pool *pool, unsigned long handle)
 {
 	struct zsm_zspage *zspage;
 	struct zsm_class *class;
+	unsigned long word;
 	unsigned int idx;
 	bool empty;
 
 	if (unlikely(!handle))
 		return;
 
-	read_lock(&pool->move_lock);
-	zspage = zsm_decode(zsm_handle_word(handle), &idx);
-	class = zspage->class;
+	class = zsm_word_class(pool, zsm_handle_word(handle));
 	spin_lock(&class->lock);
-	/* The object cannot move any more: compaction needs class->lock. */
-	read_unlock(&pool->move_lock);
+	/* The object cannot move any more: moves need class->lock. */
+	word = zsm_handle_word(handle);
+	zspage = zsm_lookup(pool, word);
+	idx = zsm_word_idx(word);
 
 	zsm_slot_release(class, zspage, idx);
 	empty = !zspage->inuse;
@@ -565,19 +884,14 @@ size_t zsm_slot_size(struct zsm_pool *pool, size_t size)
 /* ---- object access ---- */
 
 /*
- * Where the object's bytes are: zspage byte offset and length.  Returns
- * true when they lie within one page.
+ * Where the object in slot @idx of @zspage is: zspage byte offset and
+ * length.  Returns true when they lie within one page.
  */
-static bool zsm_locate(unsigned long handle, struct zsm_zspage **zspagep,
+static bool zsm_locate(const struct zsm_zspage *zspage, unsigned int idx,
 		       unsigned long *offp, unsigned int *lenp)
 {
-	struct zsm_zspage *zspage;
-	struct zsm_class *class;
-	unsigned int idx;
+	const struct zsm_class *class = zspage->class;
 
-	zspage = zsm_decode(zsm_handle_word(handle), &idx);
-	class = zspage->class;
-	*zspagep = zspage;
 	*offp = zsm_slot_offset(class, idx) + class->hdr;
 	*lenp = class->size - class->hdr;
 	return offset_in_page(*offp) + *lenp <= PAGE_SIZE;
@@ -585,15 +899,15 @@ static bool zsm_locate(unsigned long handle, struct zsm_zspage **zspagep,
 
 const void *zsm_read_begin(struct zsm_pool *pool, unsigned long handle,
 			   void *local_copy)
-	__acquires(&pool->move_lock)
+	__acquires(zspage_lock)
 {
 	struct zsm_zspage *zspage;
 	unsigned long off;
-	unsigned int len;
+	unsigned int idx, len;
 	void *addr;
 
-	read_lock(&pool->move_lock);
-	if (zsm_locate(handle, &zspage, &off, &len)) {
+	zspage = zsm_pin(pool, handle, &idx);
+	if (zsm_locate(zspage, idx, &off, &len)) {
 		addr = kmap_local_page(zspage->pages[off >> PAGE_SHIFT]);
 		return addr + offset_in_page(off);
 	}
@@ -604,16 +918,18 @@ const void *zsm_read_begin(struct zsm_pool *pool, unsigned long handle,
 
 void zsm_read_end(struct zsm_pool *pool, unsigned long handle,
 		  const void *mem)
-	__releases(&pool->move_lock)
+	__releases(zspage_lock)
 {
 	struct zsm_zspage *zspage;
-	unsigned long off;
+	unsigned long word, off;
 	unsigned int len;
 
-	/* Still pinned by the read lock, so the answer is the same. */
-	if (zsm_locate(handle, &zspage, &off, &len))
+	/* Still pinned by the read lock, so the word and answer are the same. */
+	word = zsm_handle_word(handle);
+	zspage = zsm_lookup(pool, word);
+	if (zsm_locate(zspage, zsm_word_idx(word), &off, &len))
 		kunmap_local(mem);
-	read_unlock(&pool->move_lock);
+	zsm_unpin(zspage);
 }
 
 void zsm_write(struct zsm_pool *pool, unsigned long handle,
@@ -621,16 +937,16 @@ void zsm_write(struct zsm_pool *pool, unsigned long handle,
 {
 	struct zsm_zspage *zspage;
 	unsigned long off;
-	unsigned int room;
+	unsigned int idx, room;
 
-	read_lock(&pool->move_lock);
-	zsm_locate(handle, &zspage, &off, &room);
+	zspage = zsm_pin(pool, handle, &idx);
+	zsm_locate(zspage, idx, &off, &room);
 	if (WARN_ON_ONCE(len > room))
 		len = room;
 	/* The buffer side of a copy is only written when it is @dst. */
 	zsm_copy((struct zsm_span){ .zspage = zspage, .off = off },
 		 (struct zsm_span){ .buf = (void *)src }, len);
-	read_unlock(&pool->move_lock);
+	zsm_unpin(zspage);
 }
 
 /* ---- statistics ---- */
@@ -645,6 +961,11 @@ unsigned long zsm_pages_compacted(struct zsm_pool *pool)
 	return atomic_long_read(&pool->compacted);
 }
 
+unsigned long zsm_pages_migrated(struct zsm_pool *pool)
+{
+	return atomic_long_read(&pool->migrated);
+}
+
 /* ---- compaction ---- */
 
 /* Pages that compacting @class could give back, judged without locks. */
@@ -655,7 +976,9 @@ static unsigned long zsm_class_freeable(const struct zsm_class *class)
 
 /*
  * Move every object out of @src (unlisted) into other zspages of the
- * class.  Both locks held.  Returns false, with @src relisted, when room
+ * class.  class->lock and src->lock (write) held; readers of the
+ * destination zspages need no exclusion: the slots written were free,
+ * and zsm_set_handle_word() publishes each copy.  Returns false, with @src relisted, when room
  * ran out (cannot happen while free slots >= objs, checked by the caller).
  */
 static bool zsm_drain(struct zsm_class *class, struct zsm_zspage *src)
@@ -695,19 +1018,19 @@ static unsigned long zsm_compact_class(struct zsm_pool *pool,
 		struct zsm_zspage *src;
 		bool drained = false;
 
-		write_lock(&pool->move_lock);
 		spin_lock(&class->lock);
 		src = NULL;
 		if (zsm_class_free_slots(class) >= class->objs)
 			src = zsm_emptiest_partial(class);
 		if (src) {
 			zsm_unlink(src);
+			write_lock(&src->lock);
 			drained = zsm_drain(class, src);
+			write_unlock(&src->lock);
 			if (drained)
 				class->zspages--;
 		}
 		spin_unlock(&class->lock);
-		write_unlock(&pool->move_lock);
 
 		if (!drained)
 			break;
@@ -784,6 +1107,7 @@ static int zsm_classes_show(struct seq_file *m, void *unused)
 		   "total", "", "", "", "", t_inuse, t_alloc, "", t_pages,
 		   t_free);
 	seq_printf(m, "compacted %lu\n", zsm_pages_compacted(pool));
+	seq_printf(m, "migrated %lu\n", zsm_pages_migrated(pool));
 	return 0;
 }
 DEFINE_SHOW_ATTRIBUTE(zsm_classes);
@@ -815,7 +1139,8 @@ static int zsm_global_get(void)
 						     0, 0, NULL);
 		zsm_zspage_cache = kmem_cache_create(KBUILD_MODNAME "_zsm_zspage",
 						     sizeof(struct zsm_zspage),
-						     0, 0, NULL);
+						     0, SLAB_TYPESAFE_BY_RCU,
+						     zsm_zspage_ctor);
 		if (!zsm_handle_cache || !zsm_zspage_cache) {
 			kmem_cache_destroy(zsm_handle_cache);
 			kmem_cache_destroy(zsm_zspage_cache);
@@ -893,6 +1218,9 @@ static int zsm_init_classes(struct zsm_pool *pool)
 		spin_lock_init(&class->lock);
 		for (b = 0; b < ZSM_NR_LISTS; b++)
 			INIT_LIST_HEAD(&class->lists[b]);
+		/* Id 0 is never handed out: a released zspage carries it. */
+		xa_init_flags(&class->ids, XA_FLAGS_ALLOC1);
+		class->pool = pool;
 		class->size = slot;
 		class->ppz = ppz;
 		class->objs = objs;
@@ -907,6 +1235,8 @@ static int zsm_init_classes(struct zsm_pool *pool)
 	/* Ascending order, as debugfs lists them. */
 	for (i = 0; i < n / 2; i++)
 		swap(pool->classes[i], pool->classes[n - 1 - i]);
+	for (i = 0; i < n; i++)
+		pool->classes[i]->index = i;
 
 	pool->huge_size = PAGE_SIZE;
 	for (size = 1; size <= PAGE_SIZE; size++) {
@@ -947,8 +1277,12 @@ static void zsm_free_classes(struct zsm_pool *pool)
 {
 	unsigned int i;
 
-	for (i = 0; i < pool->nr_classes; i++) {
+	for (i = 0; i < pool->nr_classes; i++)
 		zsm_release_all(pool, pool->classes[i]);
+	/* Deferred zspages still point at their classes. */
+	zsm_release_wait(pool);
+	for (i = 0; i < pool->nr_classes; i++) {
+		xa_destroy(&pool->classes[i]->ids);
 		kfree(pool->classes[i]);
 	}
 }
@@ -962,17 +1296,23 @@ struct zsm_pool *zsm_create_pool(const char *name)
 	BUILD_BUG_ON(PAGE_SIZE % ZSM_SLOT_STEP);
 	BUILD_BUG_ON(ZSM_SLOT_STEP % (2 * ZSM_HDR_SIZE));
 	BUILD_BUG_ON(ZSM_MAX_OBJS > ZSM_IDX_MASK);
-	/* PFN (up to 52 physical address bits) and index in one word. */
-	BUILD_BUG_ON(52 - PAGE_SHIFT + ZSM_IDX_BITS > BITS_PER_LONG);
+	/* Zspage id, class and slot index in one word. */
+	BUILD_BUG_ON(ZSM_NR_SLOT_SIZES > (1U << ZSM_CLASS_BITS));
+	BUILD_BUG_ON(ZSM_ID_SHIFT + 32 > BITS_PER_LONG);
+	BUILD_BUG_ON(sizeof_field(struct zsm_zspage, movable) * BITS_PER_BYTE <
+		     ZSM_MAX_PAGES_PER_ZSPAGE);
 
 	if (!name)
 		return NULL;
 	pool = kzalloc(sizeof(*pool), GFP_KERNEL);
 	if (!pool)
 		return NULL;
-	rwlock_init(&pool->move_lock);
 	atomic_long_set(&pool->pages, 0);
 	atomic_long_set(&pool->compacted, 0);
+	atomic_long_set(&pool->migrated, 0);
+	spin_lock_init(&pool->defer_lock);
+	INIT_LIST_HEAD(&pool->deferred);
+	INIT_DELAYED_WORK(&pool->release_work, zsm_release_work);
 	pool->name = kstrdup(name, GFP_KERNEL);
 	if (!pool->name)
 		goto err_pool;

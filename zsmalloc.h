@@ -9,7 +9,9 @@
  * its bytes are only reachable through zsm_read_begin()/zsm_write().
  *
  * Handles stay valid while the object lives, even when compaction moves
- * the object to another zspage.
+ * the object to another zspage or the kernel migrates a page of its
+ * zspage: pool pages are movable (memory compaction and offlining move
+ * them; zsm_pages_migrated() counts the moves).
  *
  * Concurrency: every function may be called concurrently with every
  * other one on the same pool, except zsm_destroy_pool().  Calls on one
@@ -50,8 +52,9 @@ void zsm_destroy_pool(struct zsm_pool *pool);
  * zsm_malloc() - allocate an object
  * @pool: the pool
  * @size: object size in bytes, 1..PAGE_SIZE
- * @gfp: allocation flags for any memory the pool needs; __GFP_HIGHMEM
- *	and __GFP_MOVABLE are masked off
+ * @gfp: allocation flags for any memory the pool needs; the pool adds
+ *	__GFP_HIGHMEM and __GFP_MOVABLE for its pages itself and masks them
+ *	off for everything else
  * @handle: where the object's handle is stored on success
  *
  * Return: 0, -EINVAL for a size of 0 or above PAGE_SIZE, -ENOMEM when no
@@ -98,7 +101,9 @@ size_t zsm_slot_size(struct zsm_pool *pool, size_t size);
  *	straddles two pages
  *
  * Must be paired with zsm_read_end() with the same @pool and @handle and
- * the pointer returned; nothing between the two may sleep.
+ * the pointer returned; nothing between the two may sleep or call another
+ * function of the pool (the object's zspage is read-locked, and the
+ * pool's compaction and migration take a class lock before a zspage's).
  *
  * Return: a pointer to the object's bytes: either the object in place,
  * or @local_copy filled with them.
@@ -152,5 +157,14 @@ unsigned long zsm_compact(struct zsm_pool *pool);
  * pool was created.
  */
 unsigned long zsm_pages_compacted(struct zsm_pool *pool);
+
+/**
+ * zsm_pages_migrated() - pool pages the kernel's migration has moved
+ * @pool: the pool
+ *
+ * Return: pages moved (memory compaction, offlining) since the pool was
+ * created.
+ */
+unsigned long zsm_pages_migrated(struct zsm_pool *pool);
 
 #endif /* _ZRAM_OOT_ZSMALLOC_H */

@@ -2,7 +2,9 @@
 /*
  * KUnit suites for zsmalloc.c: zram_zsmalloc (allocation, contents,
  * statistics, destruction), zram_zsmalloc_compact (compaction and the
- * shrinker) and zram_zsmalloc_fault (injected allocation failures).
+ * shrinker), zram_zsmalloc_migrate (page migration, as the kernel's
+ * migration core drives it) and zram_zsmalloc_fault (injected allocation
+ * failures).
  *
  * Compiled after ../zsmalloc.c in kunit/tu_zsmalloc.c, so the cases can
  * look at the pool's private structures (class geometry, handle words).
@@ -1219,6 +1221,248 @@ static void zsm_test_create_fault(struct kunit *test)
 #endif
 }
 
+/* ------------------------------------------------------------ migration */
+
+/*
+ * Migrate page @i of @zspage the way the migration core does: with its
+ * own reference on the isolated source, both pages locked around
+ * zsm_migrate_page(), its reference on the new page dropped after
+ * success.  The new page comes from alloc_pages(), not the shim's
+ * alloc_page(): the pool adopts it and gives back the source, which the
+ * shim counted, so the shim's count stays exact.
+ */
+static int zsm_kunit_migrate(struct zsm_zspage *zspage, unsigned int i)
+{
+	struct page *src = READ_ONCE(zspage->pages[i]);
+	struct page *dst = alloc_pages(GFP_KERNEL, 0);
+	int ret;
+
+	if (!dst)
+		return -ENOMEM;
+	get_page(src);
+	lock_page(src);
+	lock_page(dst);
+	ret = zsm_migrate_page(dst, src, MIGRATE_SYNC);
+	unlock_page(dst);
+	unlock_page(src);
+	put_page(dst);
+	put_page(src);
+	return ret;
+}
+
+/* Up to @max zspages of @class, in list order; the caller frees none. */
+static unsigned int zsm_kunit_zspages(struct zsm_class *class,
+				      struct zsm_zspage **out, unsigned int max)
+{
+	struct zsm_zspage *zspage;
+	unsigned int b, n = 0;
+
+	spin_lock(&class->lock);
+	for (b = 0; b < ZSM_NR_LISTS; b++)
+		list_for_each_entry(zspage, &class->lists[b], node)
+			if (n < max)
+				out[n++] = zspage;
+	spin_unlock(&class->lock);
+	return n;
+}
+
+/*
+ * Every page of three full zspages migrated, in a class whose objects
+ * straddle pages (600 bytes) and in the class of whole pages: each call
+ * succeeds, the zspage holds the new page (->private names the zspage),
+ * no handle word changes, zsm_pages_migrated() counts each page, the pool
+ * holds as many pages as before, every byte reads back, and freeing
+ * everything leaves the shim's counts where they started.
+ */
+static void zsm_test_migrate_every_page(struct kunit *test)
+{
+	struct zsm_kunit_ctx *ctx = test->priv;
+	struct zsm_pool *pool = ctx->pool;
+	const size_t sizes[] = { 600, PAGE_SIZE };
+	unsigned long migrated = 0;
+	unsigned int s;
+#ifdef ZSM_KUNIT_SHIM
+	struct zsm_kunit_live live = zsm_kunit_live_now();
+#endif
+
+	for (s = 0; s < ARRAY_SIZE(sizes); s++) {
+		unsigned int idx = zsm_kunit_class_for(pool, sizes[s]);
+		struct zsm_class *class = pool->classes[idx];
+		unsigned int n = 3 * class->objs, i, j, nz;
+		struct zsm_zspage *zs[3];
+		unsigned long before, *words;
+		struct zsm_kunit_obj *o;
+
+		o = kunit_kcalloc(test, n, sizeof(*o), GFP_KERNEL);
+		words = kunit_kcalloc(test, n, sizeof(*words), GFP_KERNEL);
+		KUNIT_ASSERT_TRUE(test, o && words);
+		for (i = 0; i < n; i++) {
+			KUNIT_ASSERT_EQ(test, zsm_kunit_new(ctx, &o[i],
+							    sizes[s], i * 11),
+					0);
+			words[i] = zsm_handle_word(o[i].handle);
+		}
+		nz = zsm_kunit_zspages(class, zs, ARRAY_SIZE(zs));
+		KUNIT_ASSERT_EQ(test, nz, 3U);
+		before = zsm_get_total_pages(pool);
+		for (i = 0; i < nz; i++) {
+			for (j = 0; j < class->ppz; j++) {
+				struct page *old = zs[i]->pages[j];
+				struct page *now;
+
+				KUNIT_EXPECT_EQ(test, zsm_kunit_migrate(zs[i], j),
+						MIGRATEPAGE_SUCCESS);
+				now = zs[i]->pages[j];
+				KUNIT_EXPECT_PTR_NE(test, now, old);
+				KUNIT_EXPECT_EQ(test, page_private(now),
+						(unsigned long)zs[i]);
+				migrated++;
+			}
+		}
+		KUNIT_EXPECT_EQ(test, zsm_pages_migrated(pool), migrated);
+		KUNIT_EXPECT_EQ(test, zsm_get_total_pages(pool), before);
+		for (i = 0; i < n; i++)
+			KUNIT_EXPECT_EQ(test, zsm_handle_word(o[i].handle),
+					words[i]);
+		KUNIT_EXPECT_EQ(test, zsm_kunit_bad(ctx, o, n), 0U);
+		for (i = 0; i < n; i++)
+			zsm_kunit_put(ctx, &o[i]);
+	}
+	zsm_kunit_expect_empty(test, pool);
+#ifdef ZSM_KUNIT_SHIM
+	zsm_kunit_expect_live(test, live);
+#endif
+}
+
+/*
+ * A kthread reads and checks kept objects while this thread migrates
+ * every page of their class, round after round, and churns and compacts
+ * the class in between: no read sees a wrong byte.
+ */
+static void zsm_test_migrate_concurrent(struct kunit *test)
+{
+	struct zsm_kunit_ctx *ctx = test->priv;
+	struct zsm_pool *pool = ctx->pool;
+	const size_t size = 600;
+	struct zsm_class *class = pool->classes[zsm_kunit_class_for(pool, size)];
+	unsigned int nkeep = 4 * class->objs, nchurn = 4 * class->objs;
+	unsigned int i, j, k, nz, round;
+	struct zsm_kunit_obj *keep, *churn;
+	struct zsm_kunit_reader r = { .ctx = ctx };
+	struct zsm_zspage *zs[16];
+	unsigned long migrated = 0;
+	struct task_struct *t;
+
+	keep = kunit_kcalloc(test, nkeep, sizeof(*keep), GFP_KERNEL);
+	churn = kunit_kcalloc(test, nchurn, sizeof(*churn), GFP_KERNEL);
+	r.local = kunit_kzalloc(test, PAGE_SIZE, GFP_KERNEL);
+	KUNIT_ASSERT_TRUE(test, keep && churn && r.local);
+	for (i = 0; i < nkeep; i++) {
+		KUNIT_ASSERT_EQ(test, zsm_kunit_new(ctx, &keep[i], size,
+						    0x2000 + i), 0);
+		KUNIT_ASSERT_EQ(test, zsm_kunit_new(ctx, &churn[i], size, i),
+				0);
+	}
+	r.objs = keep;
+	r.n = nkeep;
+	t = kthread_run(zsm_kunit_reader_fn, &r, "zsm-kunit-reader");
+	KUNIT_ASSERT_FALSE(test, IS_ERR(t));
+
+	for (round = 0; round < 6; round++) {
+		for (k = 0; k < 4; k++) {
+			nz = zsm_kunit_zspages(class, zs, ARRAY_SIZE(zs));
+			for (i = 0; i < nz; i++)
+				for (j = 0; j < class->ppz; j++) {
+					KUNIT_EXPECT_EQ(test,
+							zsm_kunit_migrate(zs[i], j),
+							MIGRATEPAGE_SUCCESS);
+					migrated++;
+				}
+		}
+		for (i = 0; i < nchurn; i++)
+			if (i % 3 && churn[i].handle)
+				zsm_kunit_put(ctx, &churn[i]);
+		zsm_compact(pool);
+		for (i = 0; i < nchurn; i++)
+			if (!churn[i].handle)
+				KUNIT_EXPECT_EQ(test,
+						zsm_kunit_new(ctx, &churn[i], size,
+							      round * 5 + i), 0);
+	}
+	kthread_stop(t);
+
+	kunit_info(test, "%lu reads, %lu pages migrated\n", r.reads, migrated);
+	KUNIT_EXPECT_EQ(test, r.bad, 0UL);
+	KUNIT_EXPECT_GT(test, r.reads, 0UL);
+	KUNIT_EXPECT_GT(test, migrated, 0UL);
+	KUNIT_EXPECT_EQ(test, zsm_pages_migrated(pool), migrated);
+	KUNIT_EXPECT_EQ(test, zsm_kunit_bad(ctx, keep, nkeep), 0U);
+	KUNIT_EXPECT_EQ(test, zsm_kunit_bad(ctx, churn, nchurn), 0U);
+	for (i = 0; i < nkeep; i++)
+		zsm_kunit_put(ctx, &keep[i]);
+	for (i = 0; i < nchurn; i++)
+		if (churn[i].handle)
+			zsm_kunit_put(ctx, &churn[i]);
+	zsm_kunit_expect_empty(test, pool);
+}
+
+/*
+ * The last object of a zspage is freed while the migration core holds
+ * the lock of one of its pages (isolated, about to migrate it).  The
+ * zspage leaves its class at once, but its pages wait: the pool still
+ * counts them.  The core then migrates that page (success, as for any
+ * page) and lets go; the deferred release gives back every page, the
+ * new one included, and the shim's counts end where they started.
+ */
+static void zsm_test_migrate_deferred_release(struct kunit *test)
+{
+	struct zsm_kunit_ctx *ctx = test->priv;
+	struct zsm_pool *pool = ctx->pool;
+	struct zsm_class *class = pool->classes[zsm_kunit_class_for(pool, 600)];
+	struct zsm_kunit_obj o;
+	struct zsm_zspage *zs;
+	struct page *src, *dst;
+	bool deferred;
+#ifdef ZSM_KUNIT_SHIM
+	struct zsm_kunit_live live = zsm_kunit_live_now();
+#endif
+
+	KUNIT_ASSERT_EQ(test, zsm_kunit_new(ctx, &o, 600, 77), 0);
+	KUNIT_ASSERT_EQ(test, zsm_kunit_zspages(class, &zs, 1), 1U);
+	KUNIT_ASSERT_EQ(test, zsm_get_total_pages(pool),
+			(unsigned long)class->ppz);
+	src = zs->pages[class->ppz - 1];
+	dst = alloc_pages(GFP_KERNEL, 0);
+	KUNIT_ASSERT_NOT_NULL(test, dst);
+	get_page(src);
+	lock_page(src);
+
+	zsm_kunit_put(ctx, &o);
+	spin_lock(&pool->defer_lock);
+	deferred = list_is_singular(&pool->deferred);
+	spin_unlock(&pool->defer_lock);
+	KUNIT_EXPECT_TRUE(test, deferred);
+	KUNIT_EXPECT_EQ(test, zsm_kunit_sum(test, pool).zspages, 0UL);
+	KUNIT_EXPECT_EQ(test, zsm_get_total_pages(pool),
+			(unsigned long)class->ppz);
+
+	lock_page(dst);
+	KUNIT_EXPECT_EQ(test, zsm_migrate_page(dst, src, MIGRATE_SYNC),
+			MIGRATEPAGE_SUCCESS);
+	unlock_page(dst);
+	unlock_page(src);
+	put_page(dst);
+	put_page(src);
+
+	zsm_release_wait(pool);
+	KUNIT_EXPECT_EQ(test, zsm_get_total_pages(pool), 0UL);
+	KUNIT_EXPECT_EQ(test, zsm_pages_migrated(pool), 1UL);
+	zsm_kunit_expect_empty(test, pool);
+#ifdef ZSM_KUNIT_SHIM
+	zsm_kunit_expect_live(test, live);
+#endif
+}
+
 /* --------------------------------------------------------------- suites */
 
 static struct kunit_case zsm_kunit_cases[] = {
@@ -1257,6 +1501,20 @@ static struct kunit_suite zram_zsmalloc_compact_suite = {
 	.test_cases = zsm_kunit_compact_cases,
 };
 
+static struct kunit_case zsm_kunit_migrate_cases[] = {
+	KUNIT_CASE(zsm_test_migrate_every_page),
+	KUNIT_CASE(zsm_test_migrate_concurrent),
+	KUNIT_CASE(zsm_test_migrate_deferred_release),
+	{}
+};
+
+static struct kunit_suite zram_zsmalloc_migrate_suite = {
+	.name = "zram_zsmalloc_migrate",
+	.init = zsm_kunit_init,
+	.exit = zsm_kunit_exit,
+	.test_cases = zsm_kunit_migrate_cases,
+};
+
 static struct kunit_case zsm_kunit_fault_cases[] = {
 	KUNIT_CASE_PARAM(zsm_test_malloc_fault, zsm_kunit_fault_gen_params),
 	KUNIT_CASE(zsm_test_fault_sweep),
@@ -1272,4 +1530,4 @@ static struct kunit_suite zram_zsmalloc_fault_suite = {
 };
 
 kunit_test_suites(&zram_zsmalloc_suite, &zram_zsmalloc_compact_suite,
-		  &zram_zsmalloc_fault_suite);
+		  &zram_zsmalloc_migrate_suite, &zram_zsmalloc_fault_suite);

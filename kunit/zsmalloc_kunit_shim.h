@@ -38,7 +38,7 @@
 #define ZSM_KUNIT_SHIM	1
 
 /* Allocation kinds, for zsm_kunit_shim.fail_kinds. */
-#define ZSM_KUNIT_SLAB	BIT(0)	/* kmem_cache_alloc/_zalloc */
+#define ZSM_KUNIT_SLAB	BIT(0)	/* kmem_cache_alloc */
 #define ZSM_KUNIT_PAGE	BIT(1)	/* alloc_page */
 #define ZSM_KUNIT_KMEM	BIT(2)	/* kzalloc, kstrdup, kasprintf */
 
@@ -94,11 +94,6 @@ static void *zsm_kunit_cache_alloc(struct kmem_cache *s, gfp_t gfp)
 	if (p)
 		atomic_long_inc(&zsm_kunit_shim.slab);
 	return p;
-}
-
-static void *zsm_kunit_cache_zalloc(struct kmem_cache *s, gfp_t gfp)
-{
-	return zsm_kunit_cache_alloc(s, gfp | __GFP_ZERO);
 }
 
 static void zsm_kunit_cache_free(struct kmem_cache *s, void *p)
@@ -171,8 +166,6 @@ static void zsm_kunit_kfree(const void *p)
 
 #undef kmem_cache_alloc
 #define kmem_cache_alloc(s, gfp)	zsm_kunit_cache_alloc(s, gfp)
-#undef kmem_cache_zalloc
-#define kmem_cache_zalloc(s, gfp)	zsm_kunit_cache_zalloc(s, gfp)
 #undef kmem_cache_free
 #define kmem_cache_free(s, p)		zsm_kunit_cache_free(s, p)
 #undef alloc_page

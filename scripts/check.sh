@@ -212,11 +212,19 @@ fi
 hog=$(zoot_build_hog "$tree") || { echo "check: cannot build tests/memhog.c" >&2; hog=''; }
 
 # The queue of test files for run_queue: queue_test LABEL TEST LOG ARGS...
+# A test file asks for more of its guest in one line of its header,
+# "# guest-args: -H 256" (guest-run.sh options -H, -M and -s only).
 queue=()
 queue_test() {
-	local q
+	local q f=tests/$2.sh ga
 
-	q=$(printf '%q ' "$@")
+	ga=$(sed -n 's/^# guest-args: //p' "$f" 2>/dev/null | head -n 1)
+	if [[ -n "$ga" && ! "$ga" =~ ^(-[HMs]\ [0-9]+\ ?)+$ ]]; then
+		echo "check: $f: bad '# guest-args: $ga'" >&2
+		ga=''
+	fi
+	# shellcheck disable=SC2086 # word splitting of the options wanted
+	q=$(printf '%q ' "$@" $ga)
 	queue+=("$q")
 }
 

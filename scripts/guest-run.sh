@@ -5,7 +5,7 @@
 #
 # Usage: scripts/guest-run.sh {-k KVER | -K KDIR | --debug}
 #        [-m PATH/zram.ko | --stock | --no-module] [-R ROOTDIR] [-M MEM_MB]
-#        [-s SMP] [-t TIMEOUT_S] [-p "module params"] [-l LOGFILE]
+#        [-s SMP] [-H MB] [-t TIMEOUT_S] [-p "module params"] [-l LOGFILE]
 #        [-e VAR=VALUE]... [--tap] [--panic-on-warn] -- CMD [ARGS...]
 #
 #   -k KVER     kernel to boot (/boot/vmlinuz-KVER, modules from /lib/modules)
@@ -24,6 +24,10 @@
 #               (a throw-away root with packages installed, say); the
 #               tree, this script and the kernel's modules must be in it
 #   -M, -s      guest memory in MiB (1024) and CPUs (2)
+#   -H MB       also a hot-pluggable DIMM of MB MiB (QEMU pc-dimm, above
+#               4 GiB), left offline at boot (memhp_default_state=offline):
+#               CMD onlines its memory blocks, movable or not, and may
+#               offline them again (memory hot-remove)
 #   -t SECS     limit for CMD inside the guest (300, debug mode 1200); the
 #               host allows boot and teardown on top and kills a guest that
 #               never reports
@@ -325,6 +329,7 @@ usage() { sed -n '3,46p' "$script" | sed 's/^# \{0,1\}//'; exit "${1:-97}"; }
 . "$script_dir/lib-common.sh"
 
 kver='' kdir='' debug=0 module='' stock=0 mem=1024 smp=2 timeout_s='' params=''
+hotmem=0
 logfile='' tap=0 pow=0 nomod=0 rootdir=/
 extra_env=()
 while [ $# -gt 0 ]; do
@@ -338,6 +343,7 @@ while [ $# -gt 0 ]; do
 	-R) rootdir=$2; shift 2 ;;
 	-M) mem=$2; shift 2 ;;
 	-s) smp=$2; shift 2 ;;
+	-H) hotmem=$2; shift 2 ;;
 	-t) timeout_s=$2; shift 2 ;;
 	-p) params=$2; shift 2 ;;
 	-l) logfile=$2; shift 2 ;;
@@ -350,6 +356,8 @@ while [ $# -gt 0 ]; do
 	esac
 done
 [ $# -gt 0 ] || die "no command given (… -- CMD [ARGS...])"
+[[ "$hotmem" =~ ^[0-9]+$ ]] || die "-H takes a size in MiB"
+
 if [ "$debug" = 1 ]; then
 	[ -z "$kver" ] || die "-k and -K/--debug exclude each other"
 	[ "$stock" = 0 ] || die "--stock needs a Debian kernel (-k)"
@@ -510,16 +518,23 @@ loglevel="quiet loglevel=4 printk.time=1"
 append="console=ttyS0 $loglevel panic=-1 oops=panic softlockup_panic=1"
 append+=" mitigations=off rdinit=/init zoot_job=$job zoot_runner=$script"
 [ "$pow" = 1 ] && append+=" panic_on_warn=1"
+[ "$hotmem" -gt 0 ] && append+=" memhp_default_state=offline"
 host_limit=$((timeout_s + 180))
 # Debug mode: slower boot, and kmemleak scans of the whole memory.
 [ "$debug" = 1 ] && host_limit=$((timeout_s + 420))
 
+memopt=$mem
+[ "$hotmem" -gt 0 ] && memopt="$mem,slots=2,maxmem=$((mem + hotmem))M"
 # shellcheck disable=SC2054 # commas inside QEMU's option values
 qemu_cmd=(qemu-system-x86_64 -accel tcg,thread=multi -cpu max
-	-m "$mem" -smp "$smp" -nodefaults -no-reboot -display none
+	-m "$memopt" -smp "$smp" -nodefaults -no-reboot -display none
 	-kernel "$kernel" -initrd "$initrd" -append "$append"
 	-virtfs "local,path=$rootdir,mount_tag=hostroot,security_model=none,readonly=on,multidevs=remap"
 	-serial "file:$console" -serial "file:$out" -serial "file:$verdict")
+if [ "$hotmem" -gt 0 ]; then
+	qemu_cmd+=(-object "memory-backend-ram,id=hotmem0,size=${hotmem}M"
+		-device "pc-dimm,id=dimm0,memdev=hotmem0")
+fi
 
 # A kernel that dies before user space never ran our code: under TCG that
 # is the emulator (seen once: an int3 oops in sched_clock_cpu while the
