@@ -5,8 +5,11 @@
 # or Debian's loaded.  For each algorithm it sets up /dev/zram0, stores the
 # corpus, and prints one line:
 #   BENCH alg=A orig=B compr=B mem_used=B write_mbps=X read_mbps=X
-#         randread_iops=N randwrite_iops=N
-# Throughput figures are medians of $BENCH_REPS runs.
+#         randread_iops=N randwrite_iops=N cread_iops=N cwrite_iops=N
+# Throughput figures are medians of $BENCH_REPS runs.  cread/cwrite: the
+# same 4K random reads and writes while another task writes "compact" in
+# a loop (the random writes keep fragmenting the pool, so every pass has
+# objects to move).
 set -euo pipefail
 
 corpus=${BENCH_CORPUS:?}
@@ -66,9 +69,15 @@ for alg in $algs; do
 	read -r orig compr used _ </$Z/mm_stat
 	rr=$(fio_iops randread read)
 	rw=$(fio_iops randwrite write)
+	(while :; do echo 1 >$Z/compact; done) &
+	cpid=$!
+	cr=$(fio_iops randread read)
+	cw=$(fio_iops randwrite write)
+	kill $cpid
+	wait $cpid 2>/dev/null || true
 	echo "BENCH alg=$alg orig=$orig compr=$compr mem_used=$used" \
 		"write_mbps=$(printf '%s\n' "${w[@]}" | median)" \
 		"read_mbps=$(printf '%s\n' "${r[@]}" | median)" \
-		"randread_iops=$rr randwrite_iops=$rw"
+		"randread_iops=$rr randwrite_iops=$rw cread_iops=$cr cwrite_iops=$cw"
 done
 echo 1 >$Z/reset

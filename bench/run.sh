@@ -68,24 +68,32 @@ done
 field() { sed -n "s/.*\\b$2=\\([^ ]*\\).*/\\1/p" <<<"${res[$1]:-}"; }
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (a != "" && b > 0) printf "%.2f", a / b; else print "n/a" }'; }
 
-printf '%-22s %-8s %-6s %10s %10s %9s %9s %10s %10s\n' kernel alg module \
-	mem_used compr write_MBs read_MBs rread_iops rwrite_iops
+fmt='%-22s %-8s %-6s %10s %10s %9s %9s %10s %10s %10s %10s\n'
+# shellcheck disable=SC2059 # the format is this one variable
+printf "$fmt" kernel alg module \
+	mem_used compr write_MBs read_MBs rread_iops rwrite_iops \
+	cread_iops cwrite_iops
 for k in "${kvers[@]}"; do
 	for alg in $algs; do
 		for who in stock ours; do
-			printf '%-22s %-8s %-6s %10s %10s %9s %9s %10s %10s\n' "$k" "$alg" "$who" \
+			# shellcheck disable=SC2059
+			printf "$fmt" "$k" "$alg" "$who" \
 				"$(field "$k/$who/$alg" mem_used)" "$(field "$k/$who/$alg" compr)" \
 				"$(field "$k/$who/$alg" write_mbps)" "$(field "$k/$who/$alg" read_mbps)" \
-				"$(field "$k/$who/$alg" randread_iops)" "$(field "$k/$who/$alg" randwrite_iops)"
+				"$(field "$k/$who/$alg" randread_iops)" "$(field "$k/$who/$alg" randwrite_iops)" \
+				"$(field "$k/$who/$alg" cread_iops)" "$(field "$k/$who/$alg" cwrite_iops)"
 		done
 		s=$k/stock/$alg o=$k/ours/$alg
-		printf '%-22s %-8s %-6s %10s %10s %9s %9s %10s %10s\n' "$k" "$alg" ratio \
+		# shellcheck disable=SC2059
+		printf "$fmt" "$k" "$alg" ratio \
 			"$(ratio "$(field "$s" mem_used)" "$(field "$o" mem_used)")" \
 			"$(ratio "$(field "$s" compr)" "$(field "$o" compr)")" \
 			"$(ratio "$(field "$o" write_mbps)" "$(field "$s" write_mbps)")" \
 			"$(ratio "$(field "$o" read_mbps)" "$(field "$s" read_mbps)")" \
 			"$(ratio "$(field "$o" randread_iops)" "$(field "$s" randread_iops)")" \
-			"$(ratio "$(field "$o" randwrite_iops)" "$(field "$s" randwrite_iops)")"
+			"$(ratio "$(field "$o" randwrite_iops)" "$(field "$s" randwrite_iops)")" \
+			"$(ratio "$(field "$o" cread_iops)" "$(field "$s" cread_iops)")" \
+			"$(ratio "$(field "$o" cwrite_iops)" "$(field "$s" cwrite_iops)")"
 	done
 done
 echo "ratio row: memory columns = stock/ours (>1: ours denser); speed columns = ours/stock (>1: ours faster)"

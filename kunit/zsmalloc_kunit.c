@@ -897,6 +897,60 @@ static int zsm_kunit_reader_fn(void *arg)
 }
 
 /*
+ * @n kept objects of @size bytes interleaved with @n churn objects (so
+ * that kept ones must move when churn is freed), and a kthread reading
+ * and checking the kept ones until zsm_kunit_reader_stop().
+ */
+static struct task_struct *zsm_kunit_reader_start(struct kunit *test,
+						  struct zsm_kunit_reader *r,
+						  struct zsm_kunit_obj *keep,
+						  struct zsm_kunit_obj *churn,
+						  unsigned int n, size_t size)
+{
+	struct task_struct *t;
+	unsigned int i;
+
+	r->local = kunit_kzalloc(test, PAGE_SIZE, GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, r->local);
+	for (i = 0; i < n; i++) {
+		KUNIT_ASSERT_EQ(test, zsm_kunit_new(r->ctx, &keep[i], size,
+						    0x1000 + i), 0);
+		KUNIT_ASSERT_EQ(test, zsm_kunit_new(r->ctx, &churn[i], size, i),
+				0);
+	}
+	r->objs = keep;
+	r->n = n;
+	t = kthread_run(zsm_kunit_reader_fn, r, "zsm-kunit-reader");
+	KUNIT_ASSERT_FALSE(test, IS_ERR(t));
+	return t;
+}
+
+/*
+ * Stop the reader: it read, and never saw a wrong byte; kept and churn
+ * objects read back; then free them all, leaving the pool empty.
+ */
+static void zsm_kunit_reader_stop(struct kunit *test, struct task_struct *t,
+				  struct zsm_kunit_reader *r,
+				  struct zsm_kunit_obj *churn,
+				  unsigned int nchurn)
+{
+	struct zsm_kunit_obj *keep = (struct zsm_kunit_obj *)r->objs;
+	unsigned int i;
+
+	kthread_stop(t);
+	KUNIT_EXPECT_EQ(test, r->bad, 0UL);
+	KUNIT_EXPECT_GT(test, r->reads, 0UL);
+	KUNIT_EXPECT_EQ(test, zsm_kunit_bad(r->ctx, keep, r->n), 0U);
+	KUNIT_EXPECT_EQ(test, zsm_kunit_bad(r->ctx, churn, nchurn), 0U);
+	for (i = 0; i < r->n; i++)
+		zsm_kunit_put(r->ctx, &keep[i]);
+	for (i = 0; i < nchurn; i++)
+		if (churn[i].handle)
+			zsm_kunit_put(r->ctx, &churn[i]);
+	zsm_kunit_expect_empty(test, r->ctx->pool);
+}
+
+/*
  * A kthread reads and checks the objects in @keep while this thread keeps
  * fragmenting the same class and compacting it: every read sees the
  * right bytes although compaction moves the objects under it.
@@ -917,21 +971,10 @@ static void zsm_test_compact_concurrent(struct kunit *test)
 	keep = kunit_kcalloc(test, nkeep, sizeof(*keep), GFP_KERNEL);
 	churn = kunit_kcalloc(test, nchurn, sizeof(*churn), GFP_KERNEL);
 	words = kunit_kcalloc(test, nkeep, sizeof(*words), GFP_KERNEL);
-	r.local = kunit_kzalloc(test, PAGE_SIZE, GFP_KERNEL);
-	KUNIT_ASSERT_TRUE(test, keep && churn && words && r.local);
-
-	/* Kept objects interleaved with churn so that they must move. */
-	for (i = 0; i < nkeep; i++) {
-		KUNIT_ASSERT_EQ(test, zsm_kunit_new(ctx, &keep[i], size,
-						    0x1000 + i), 0);
-		KUNIT_ASSERT_EQ(test, zsm_kunit_new(ctx, &churn[i], size, i),
-				0);
+	KUNIT_ASSERT_TRUE(test, keep && churn && words);
+	t = zsm_kunit_reader_start(test, &r, keep, churn, nkeep, size);
+	for (i = 0; i < nkeep; i++)
 		words[i] = zsm_handle_word(keep[i].handle);
-	}
-	r.objs = keep;
-	r.n = nkeep;
-	t = kthread_run(zsm_kunit_reader_fn, &r, "zsm-kunit-reader");
-	KUNIT_ASSERT_FALSE(test, IS_ERR(t));
 
 	for (round = 0; round < 8; round++) {
 		for (i = 0; i < nchurn; i++) {
@@ -949,26 +992,15 @@ static void zsm_test_compact_concurrent(struct kunit *test)
 				zsm_kunit_put(ctx, &churn[i]);
 		freed += zsm_compact(pool);
 	}
-	kthread_stop(t);
-
 	for (i = 0; i < nkeep; i++)
 		moved += words[i] != zsm_handle_word(keep[i].handle);
+	KUNIT_EXPECT_EQ(test, zsm_pages_compacted(pool), freed);
+	zsm_kunit_reader_stop(test, t, &r, churn, nchurn);
+
 	kunit_info(test, "%lu reads, %lu pages compacted, %lu of %u moved\n",
 		   r.reads, freed, moved, nkeep);
-	KUNIT_EXPECT_EQ(test, r.bad, 0UL);
-	KUNIT_EXPECT_GT(test, r.reads, 0UL);
 	KUNIT_EXPECT_GT(test, freed, 0UL);
 	KUNIT_EXPECT_GT(test, moved, 0UL);
-	KUNIT_EXPECT_EQ(test, zsm_pages_compacted(pool), freed);
-	KUNIT_EXPECT_EQ(test, zsm_kunit_bad(ctx, keep, nkeep), 0U);
-	KUNIT_EXPECT_EQ(test, zsm_kunit_bad(ctx, churn, nchurn), 0U);
-
-	for (i = 0; i < nkeep; i++)
-		zsm_kunit_put(ctx, &keep[i]);
-	for (i = 0; i < nchurn; i++)
-		if (churn[i].handle)
-			zsm_kunit_put(ctx, &churn[i]);
-	zsm_kunit_expect_empty(test, pool);
 }
 
 /*
@@ -1355,18 +1387,8 @@ static void zsm_test_migrate_concurrent(struct kunit *test)
 
 	keep = kunit_kcalloc(test, nkeep, sizeof(*keep), GFP_KERNEL);
 	churn = kunit_kcalloc(test, nchurn, sizeof(*churn), GFP_KERNEL);
-	r.local = kunit_kzalloc(test, PAGE_SIZE, GFP_KERNEL);
-	KUNIT_ASSERT_TRUE(test, keep && churn && r.local);
-	for (i = 0; i < nkeep; i++) {
-		KUNIT_ASSERT_EQ(test, zsm_kunit_new(ctx, &keep[i], size,
-						    0x2000 + i), 0);
-		KUNIT_ASSERT_EQ(test, zsm_kunit_new(ctx, &churn[i], size, i),
-				0);
-	}
-	r.objs = keep;
-	r.n = nkeep;
-	t = kthread_run(zsm_kunit_reader_fn, &r, "zsm-kunit-reader");
-	KUNIT_ASSERT_FALSE(test, IS_ERR(t));
+	KUNIT_ASSERT_TRUE(test, keep && churn);
+	t = zsm_kunit_reader_start(test, &r, keep, churn, nkeep, size);
 
 	for (round = 0; round < 6; round++) {
 		for (k = 0; k < 4; k++) {
@@ -1389,21 +1411,11 @@ static void zsm_test_migrate_concurrent(struct kunit *test)
 						zsm_kunit_new(ctx, &churn[i], size,
 							      round * 5 + i), 0);
 	}
-	kthread_stop(t);
+	KUNIT_EXPECT_EQ(test, zsm_pages_migrated(pool), migrated);
+	zsm_kunit_reader_stop(test, t, &r, churn, nchurn);
 
 	kunit_info(test, "%lu reads, %lu pages migrated\n", r.reads, migrated);
-	KUNIT_EXPECT_EQ(test, r.bad, 0UL);
-	KUNIT_EXPECT_GT(test, r.reads, 0UL);
 	KUNIT_EXPECT_GT(test, migrated, 0UL);
-	KUNIT_EXPECT_EQ(test, zsm_pages_migrated(pool), migrated);
-	KUNIT_EXPECT_EQ(test, zsm_kunit_bad(ctx, keep, nkeep), 0U);
-	KUNIT_EXPECT_EQ(test, zsm_kunit_bad(ctx, churn, nchurn), 0U);
-	for (i = 0; i < nkeep; i++)
-		zsm_kunit_put(ctx, &keep[i]);
-	for (i = 0; i < nchurn; i++)
-		if (churn[i].handle)
-			zsm_kunit_put(ctx, &churn[i]);
-	zsm_kunit_expect_empty(test, pool);
 }
 
 /*
