@@ -17,7 +17,9 @@ Oracle, per write (independent of which errno a refusal uses):
     snapshot below is equal before and after);
   - refused, a valid form: nothing changed either, except for the command
     attributes (writeback, recompress), which may have moved some pages
-    before failing (placement may change, data may not);
+    before failing (placement may change, data may not; a writeback also
+    charges writeback_limit for each page it wrote back before the error,
+    as the kernel's zram does);
   - accepted: the input is a valid form of the attribute (grammar in
     VALID below: the documented ABI, plus one optional run of trailing
     white space; no embedded NUL) and the device was in a state that
@@ -451,10 +453,26 @@ def snapshot():
 
 
 PLACEMENT = {"bd_stat", "block_state", "mm_stat", "debug_stat", "io_stat"}
+# What a refused (partly done) valid command may change besides placement.
+PARTIAL = {"writeback": PLACEMENT | {"writeback_limit"}, "recompress": PLACEMENT}
 
 
 def diff(a, b, ignore=()):
     return [k for k in a if k not in ignore and a[k] != b.get(k)]
+
+
+def wb_charge_wrong(a, b):
+    """A refused writeback charged writeback_limit for exactly the pages it
+    wrote back (bd_stat column 3, 4K units), and only with the limit on."""
+    try:
+        dl = int(a["writeback_limit"]) - int(b["writeback_limit"])
+        dw = int(b["bd_stat"].split()[2]) - int(a["bd_stat"].split()[2])
+    except (ValueError, IndexError):
+        return []
+    want = dw if a["writeback_limit_enable"].strip() == b"1" else 0
+    if dl != want:
+        return ["writeback_limit (charged %d, %d written back)" % (dl, dw)]
+    return []
 
 # ------------------------------------------------------------ main
 
@@ -526,8 +544,10 @@ def main():
             vf = valid_form(attr, data)
             if e:
                 after = snapshot()
-                ign = PLACEMENT if (vf and attr in COMMANDS) else ()
+                ign = PARTIAL[attr] if (vf and attr in COMMANDS) else ()
                 ch = diff(before, after, ign)
+                if vf and attr == "writeback" and not ch:
+                    ch = wb_charge_wrong(before, after)
                 if ch:
                     n["refused_changed"] += 1
                     if len(examples) < 20:
