@@ -612,8 +612,8 @@ fail:
 
 /*
  * Give the pages of a released zspage back, if their locks can be had
- * now; all or nothing.  zspage->lock held for writing, so no migration
- * is between its swap of pages[] and the end of the copy.
+ * now; all or nothing.  Under zspage->lock (write), so no migration is
+ * between its swap of pages[] and the end of the copy.
  */
 static bool zsm_zspage_put_pages(struct zsm_pool *pool,
 				 struct zsm_zspage *zspage)
@@ -621,10 +621,12 @@ static bool zsm_zspage_put_pages(struct zsm_pool *pool,
 	unsigned int ppz = zspage->class->ppz;
 	unsigned int i, j;
 
+	write_lock(&zspage->lock);
 	for (i = 0; i < ppz; i++) {
 		if (!trylock_page(zspage->pages[i])) {
 			for (j = 0; j < i; j++)
 				unlock_page(zspage->pages[j]);
+			write_unlock(&zspage->lock);
 			return false;
 		}
 	}
@@ -637,6 +639,7 @@ static bool zsm_zspage_put_pages(struct zsm_pool *pool,
 		unlock_page(page);
 		__free_page(page);
 	}
+	write_unlock(&zspage->lock);
 	atomic_long_sub(ppz, &pool->pages);
 	return true;
 }
@@ -649,14 +652,12 @@ static bool zsm_zspage_put_pages(struct zsm_pool *pool,
 static void zsm_zspage_free(struct zsm_pool *pool, struct zsm_zspage *zspage)
 {
 	struct zsm_class *class = zspage->class;
-	bool done;
 
 	write_lock(&zspage->lock);
 	xa_erase(&class->ids, zspage->id);
 	zspage->id = 0;
-	done = zsm_zspage_put_pages(pool, zspage);
 	write_unlock(&zspage->lock);
-	if (done) {
+	if (zsm_zspage_put_pages(pool, zspage)) {
 		kmem_cache_free(zsm_zspage_cache, zspage);
 		return;
 	}
@@ -679,12 +680,7 @@ static void zsm_release_work(struct work_struct *work)
 	spin_unlock(&pool->defer_lock);
 
 	list_for_each_entry_safe(zspage, tmp, &list, node) {
-		bool done;
-
-		write_lock(&zspage->lock);
-		done = zsm_zspage_put_pages(pool, zspage);
-		write_unlock(&zspage->lock);
-		if (done) {
+		if (zsm_zspage_put_pages(pool, zspage)) {
 			list_del(&zspage->node);
 			kmem_cache_free(zsm_zspage_cache, zspage);
 		} else {
@@ -978,8 +974,9 @@ static unsigned long zsm_class_freeable(const struct zsm_class *class)
  * Move every object out of @src (unlisted) into other zspages of the
  * class.  class->lock and src->lock (write) held; readers of the
  * destination zspages need no exclusion: the slots written were free,
- * and zsm_set_handle_word() publishes each copy.  Returns false, with @src relisted, when room
- * ran out (cannot happen while free slots >= objs, checked by the caller).
+ * and zsm_set_handle_word() publishes each copy.  Returns false, with
+ * @src relisted, when room ran out (cannot happen while free slots >=
+ * objs, checked by the caller).
  */
 static bool zsm_drain(struct zsm_class *class, struct zsm_zspage *src)
 {

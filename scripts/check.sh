@@ -15,10 +15,11 @@
 #   --no-kunit    skip the KUnit suites (scripts/kunit.sh)
 #   --no-debug    skip the integration tests in the debug guest
 #   --debug-only  only KUnit and the debug guest ("make check-debug")
-#   -j N          guests at once (default 2, or $ZRAM_CHECK_JOBS): a guest
-#                 under TCG keeps about one host core busy, so two test
-#                 files run side by side; each file's lines are printed
-#                 together when it ends, in the order the files started
+#   -j N          guests at once (default 2, or $ZRAM_CHECK_JOBS).  On the
+#                 2-core machine each guest then runs about 1.9x slower,
+#                 so two lanes save only 10-16% of the wall time; each
+#                 file's lines are printed together when it ends, in the
+#                 order the files started
 #
 # Steps: make all-kernels, make style (checkpatch over *.c *.h, one test
 # case), then every tests/*.sh in a fresh guest (scripts/guest-run.sh) on

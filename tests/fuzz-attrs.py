@@ -55,7 +55,6 @@ NOT_OURS = {"uevent", "events_poll_msecs"}
 # Valid only before disksize.
 SETUP_ONLY = {"disksize", "comp_algorithm", "backing_dev", "recomp_algorithm",
               "algorithm_params"}
-COMMANDS = {"writeback", "recompress"}
 # Accept any content (the kernel's zram ignores what is written; ours
 # refuses an embedded NUL in max_comp_streams, which changes nothing).
 TRIGGERS = {"compact", "max_comp_streams"}
@@ -453,8 +452,10 @@ def snapshot():
 
 
 PLACEMENT = {"bd_stat", "block_state", "mm_stat", "debug_stat", "io_stat"}
-# What a refused (partly done) valid command may change besides placement.
-PARTIAL = {"writeback": PLACEMENT | {"writeback_limit"}, "recompress": PLACEMENT}
+# The command attributes, and what a refused (partly done) valid one may
+# change: placement, and for writeback its charge (wb_charge_wrong()).
+COMMANDS = {"writeback": PLACEMENT | {"writeback_limit"},
+            "recompress": PLACEMENT}
 
 
 def diff(a, b, ignore=()):
@@ -468,7 +469,10 @@ def wb_charge_wrong(a, b):
         dl = int(a["writeback_limit"]) - int(b["writeback_limit"])
         dw = int(b["bd_stat"].split()[2]) - int(a["bd_stat"].split()[2])
     except (ValueError, IndexError):
-        return []
+        # Unreadable figures: no partial charge can be shown, so none is
+        # allowed.
+        same = a["writeback_limit"] == b["writeback_limit"]
+        return [] if same else ["writeback_limit"]
     want = dw if a["writeback_limit_enable"].strip() == b"1" else 0
     if dl != want:
         return ["writeback_limit (charged %d, %d written back)" % (dl, dw)]
@@ -544,7 +548,7 @@ def main():
             vf = valid_form(attr, data)
             if e:
                 after = snapshot()
-                ign = PARTIAL[attr] if (vf and attr in COMMANDS) else ()
+                ign = COMMANDS[attr] if (vf and attr in COMMANDS) else ()
                 ch = diff(before, after, ign)
                 if vf and attr == "writeback" and not ch:
                     ch = wb_charge_wrong(before, after)
