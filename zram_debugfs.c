@@ -1,9 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * debugfs: <debugfs>/zram/zramN/block_state.
+ * debugfs: <debugfs>/zram/zramN/block_state and parallel.
  *
  * Owns: the "zram" debugfs directory and one directory per device with
- * block_state, a listing of the stored pages and their flags.
+ * block_state, a listing of the stored pages and their flags, and
+ * parallel, the counters of zram_par.c.
  *
  * Locks it takes: zram->init_lock for reading while a listing runs (from
  * ->start to ->stop of the seq_file), and each slot's lock briefly.
@@ -124,6 +125,23 @@ static const struct seq_operations zram_block_state_sops = {
 };
 DEFINE_SEQ_ATTRIBUTE(zram_block_state);
 
+/*
+ * How zram_par.c spread bios since set-up: "bios N" (bios cut into
+ * parts), "parts N" (parts queued to other CPUs), "moved N" (of those,
+ * run on another CPU than the one chosen: it went offline meanwhile).
+ */
+static int zram_parallel_show(struct seq_file *m, void *v)
+{
+	struct zram_stats *st = &((struct zram *)m->private)->stats;
+
+	seq_printf(m, "bios %lld\nparts %lld\nmoved %lld\n",
+		   (s64)atomic64_read(&st->par_bios),
+		   (s64)atomic64_read(&st->par_parts),
+		   (s64)atomic64_read(&st->par_moved));
+	return 0;
+}
+DEFINE_SHOW_ATTRIBUTE(zram_parallel);
+
 /* debugfs failures are ignored: the directory is only for debugging. */
 void zram_debugfs_add(struct zram *zram)
 {
@@ -133,6 +151,8 @@ void zram_debugfs_add(struct zram *zram)
 					       zram_debugfs_root);
 	debugfs_create_file("block_state", 0400, zram->debugfs_dir, zram,
 			    &zram_block_state_fops);
+	debugfs_create_file("parallel", 0400, zram->debugfs_dir, zram,
+			    &zram_parallel_fops);
 }
 
 /* Waits for readers of block_state to leave before returning. */

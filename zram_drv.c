@@ -376,16 +376,23 @@ static bool zram_io_valid(struct zram *zram, sector_t sector,
 	return start <= zram->disksize && size <= zram->disksize - start;
 }
 
-static int zram_bio_rw(struct zram *zram, struct bio *bio, bool write)
+/*
+ * Read or write the bytes of @bio that @iter covers (all of a bio or
+ * one part of it, see zram_par.c), page by page, in the caller's
+ * context.  Stops at the first error and returns it (zram_bio_rw()
+ * counts it, once per bio).
+ */
+int zram_bio_rw_iter(struct zram *zram, struct bio *bio,
+		     struct bvec_iter iter, bool write)
 {
-	struct bvec_iter iter;
+	struct bvec_iter it;
 	struct bio_vec bv;
 
-	bio_for_each_segment(bv, bio, iter) {
+	__bio_for_each_segment(bv, bio, it, iter) {
 		unsigned int done = 0;
 
 		while (done < bv.bv_len) {
-			u64 pos = ((u64)iter.bi_sector << SECTOR_SHIFT) + done;
+			u64 pos = ((u64)it.bi_sector << SECTOR_SHIFT) + done;
 			u32 index = pos >> PAGE_SHIFT;
 			unsigned int off = offset_in_page(pos);
 			unsigned int len = min_t(unsigned int,
@@ -396,11 +403,8 @@ static int zram_bio_rw(struct zram *zram, struct bio *bio, bool write)
 			ret = zram_rw_in_page(zram, bv.bv_page,
 					      bv.bv_offset + done, len,
 					      index, off, write);
-			if (ret) {
-				atomic64_inc(write ? &zram->stats.failed_writes :
-						     &zram->stats.failed_reads);
+			if (ret)
 				return ret;
-			}
 			done += len;
 		}
 		cond_resched();
@@ -902,9 +906,12 @@ static int __init zram_init(void)
 	ret = zcomp_init();
 	if (ret)
 		return ret;
-	ret = class_register(&zram_control_class);
+	ret = zram_par_init();
 	if (ret)
 		goto err_zcomp;
+	ret = class_register(&zram_control_class);
+	if (ret)
+		goto err_par;
 	zram_major = register_blkdev(0, "zram");
 	if (zram_major <= 0) {
 		ret = zram_major ? zram_major : -EBUSY;
@@ -927,6 +934,8 @@ err_devices:
 	unregister_blkdev(zram_major, "zram");
 err_class:
 	class_unregister(&zram_control_class);
+err_par:
+	zram_par_exit();
 err_zcomp:
 	zcomp_exit();
 	return ret;
@@ -939,6 +948,7 @@ static void __exit zram_exit(void)
 	zram_destroy_devices();
 	zram_debugfs_exit();
 	unregister_blkdev(zram_major, "zram");
+	zram_par_exit();
 	zcomp_exit();
 }
 

@@ -6,11 +6,12 @@
  *   zram_drv.c      device lifecycle (set-up, reset, add, remove), the
  *                   block_device_operations and bio path, zram-control,
  *                   module init
+ *   zram_par.c      read and write bios spread over several CPUs
  *   zram_slot.h     slot table layout, slot lock, slot accessors
  *   zram_sysfs.c    the core attributes and the input parsers
  *   zram_wb.c       backing device, writeback, reads of written-back pages
  *   zram_recomp.c   recompression, recomp_algorithm, algorithm_params
- *   zram_debugfs.c  <debugfs>/zram/zramN/block_state
+ *   zram_debugfs.c  <debugfs>/zram/zramN/block_state and parallel
  *
  * Device-wide locks, outermost first: zram->init_lock (rwsem: set-up
  * state), zram->move_lock (mutex: one writeback or recompression), a
@@ -66,6 +67,9 @@ struct zram_stats {
 	atomic64_t bd_writes;		/* pages written back */
 	atomic64_t recomp_tried;	/* pages recompression looked at */
 	atomic64_t recomp_kept;		/* pages stored smaller by it */
+	atomic64_t par_bios;		/* bios spread over CPUs */
+	atomic64_t par_parts;		/* parts queued to other CPUs */
+	atomic64_t par_moved;		/* of those, run elsewhere (CPU gone) */
 };
 
 /*
@@ -149,6 +153,8 @@ int zram_walk_slots(struct zram *zram, u32 first, u32 last,
 void zram_release_data(struct zram *zram, u32 index);
 void zram_free_slot(struct zram *zram, u32 index);
 int zram_read_slot_locked(struct zram *zram, u32 index, struct page *page);
+int zram_bio_rw_iter(struct zram *zram, struct bio *bio,
+		     struct bvec_iter iter, bool write);
 void zram_update_used_max(struct zram *zram, unsigned long pages);
 void zram_conf_reset(struct zcomp_conf *conf);
 void zram_set_alg(struct zram *zram, unsigned int prio, const char *name);
@@ -225,6 +231,15 @@ int zram_read_from_bd(struct zram *zram, u32 index, struct page *page);
 
 /* zram_recomp.c */
 extern const struct attribute_group zram_recomp_attr_group;
+
+/* zram_par.c: multi-page bios over several CPUs */
+#define ZRAM_PAR_DEFAULT_PAGES	32U
+#define ZRAM_PAR_MAX_PARTS	8U
+unsigned int zram_par_parts(unsigned int pages, unsigned int cpus,
+			    unsigned int min_pages);
+int zram_bio_rw(struct zram *zram, struct bio *bio, bool write);
+int zram_par_init(void);
+void zram_par_exit(void);
 
 /* zram_debugfs.c */
 void zram_debugfs_init(void);

@@ -1,20 +1,31 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0-only
 #
-# Benchmark body, run inside a guest by bench/run.sh with either our zram
-# or Debian's loaded.  For each algorithm it sets up /dev/zram0, stores the
-# corpus, and prints one line:
-#   BENCH alg=A orig=B compr=B mem_used=B write_mbps=X read_mbps=X
-#         randread_iops=N randwrite_iops=N cread_iops=N cwrite_iops=N
-# Throughput figures are medians of $BENCH_REPS runs.  cread/cwrite: the
-# same 4K random reads and writes while another task writes "compact" in
-# a loop (the random writes keep fragmenting the pool, so every pass has
-# objects to move).
+# One benchmark round, run inside a guest by bench/run.sh with either our
+# zram or Debian's loaded.  For each algorithm it prints one line
+#   BENCH alg=A key=value ...
+# with (MB/s in MiB per second of device data, IOPS of 4 KiB requests):
+#   mem_used     mm_stat mem_used_total after storing the corpus (bytes)
+#   compr        mm_stat compr_data_size, same data
+#   write        corpus -> /dev/zram0, 1 MiB O_DIRECT writes (MB/s)
+#   read         /dev/zram0 -> /dev/null, 1 MiB O_DIRECT reads (MB/s)
+#   fread        /dev/zram0 -> a tmpfs file, buffered, cold page cache (MB/s)
+#   rread rwrite 4 KiB random O_DIRECT reads / writes, 2 jobs (IOPS)
+#   cread cwrite the same while another task writes "compact" in a loop
+#   swap_s       a memory hog of $HOG_MB MiB (2:1 compressible, verified)
+#                in a cgroup limited to $LIMIT_MB MiB, zram0 the only swap:
+#                seconds to fill, verify twice and exit
+#   swap_max     mm_stat mem_used_max after that workload (bytes)
+# Every figure is one measurement: bench/run.sh repeats the rounds and
+# takes medians.  The data is checked: the corpus must read back, the
+# hog verifies its pages; a mismatch fails the round.
 set -euo pipefail
 
 corpus=${BENCH_CORPUS:?}
-algs=${BENCH_ALGS:-lzo-rle lz4 zstd}
-reps=${BENCH_REPS:-3}
+hog=${BENCH_HOG:?}
+algs=${BENCH_ALGS:-lz4 zstd}
+HOG_MB=${BENCH_HOG_MB:-320}
+LIMIT_MB=${BENCH_LIMIT_MB:-96}
 Z=/sys/block/zram0
 
 cp "$corpus" /tmp/corpus
@@ -23,22 +34,21 @@ mb=$((size >> 20))
 
 now_ns() { date +%s%N; }
 
-median() { sort -n | awk '{v[NR]=$1} END {print v[int((NR+1)/2)]}'; }
+# seconds (3 decimals) since $1 (ns)
+since() { awk -v a="$1" -v b="$(now_ns)" 'BEGIN { printf "%.3f", (b - a) / 1e9 }'; }
 
-# MB/s of one dd run: $1 = dd arguments.
+# MB/s of one dd run of the whole corpus: $@ = dd arguments.
 dd_mbps() {
-	local t0 t1
+	local t0
 
 	t0=$(now_ns)
-	# shellcheck disable=SC2086
-	dd $1 bs=1M status=none
-	t1=$(now_ns)
-	echo "$mb $t0 $t1" | awk '{printf "%.1f\n", $1 * 1e9 / ($3 - $2)}'
+	dd "$@" bs=1M count="$mb" status=none
+	awk -v m="$mb" -v s="$(since "$t0")" 'BEGIN { printf "%.1f", m / s }'
 }
 
 fio_iops() {
 	fio --name=b --filename=/dev/zram0 --rw="$1" --bs=4k --direct=1 \
-		--ioengine=psync --numjobs=2 --size="${mb}M" --runtime=4 \
+		--ioengine=psync --numjobs=2 --size="${mb}M" --runtime=3 \
 		--time_based --group_reporting --refill_buffers \
 		--buffer_compress_percentage=60 --buffer_compress_chunk=4096 \
 		--output-format=json |
@@ -53,20 +63,41 @@ setup() {
 	echo 512M >$Z/disksize
 }
 
+# The swap workload: prints its time in seconds.
+swap_run() {
+	local cg=/sys/fs/cgroup/bench-hog t0
+
+	mkswap /dev/zram0 >/dev/null
+	swapon /dev/zram0
+	mkdir -p $cg
+	echo "${LIMIT_MB}M" >$cg/memory.max
+	t0=$(now_ns)
+	bash -c "echo \$\$ >$cg/cgroup.procs && exec '$hog' $HOG_MB 2" \
+		</dev/null >/tmp/hog.out 2>&1 ||
+		{ cat /tmp/hog.out >&2; echo "bench: memhog failed" >&2; exit 1; }
+	since "$t0"
+	swapoff /dev/zram0
+	rmdir $cg
+}
+
+grep -q memory /sys/fs/cgroup/cgroup.controllers
+echo +memory >/sys/fs/cgroup/cgroup.subtree_control
+swapoff -a
+
 for alg in $algs; do
 	# Debian's 6.12 zram offers no lzo/lzo-rle: skip what a module lacks.
 	if ! tr -d '[]' <$Z/comp_algorithm | tr ' ' '\n' | grep -qxF "$alg"; then
 		echo "BENCH alg=$alg unavailable"
 		continue
 	fi
-	w=() r=()
-	for _ in $(seq "$reps"); do
-		setup "$alg"
-		w+=("$(dd_mbps "if=/tmp/corpus of=/dev/zram0 oflag=direct")")
-		r+=("$(dd_mbps "if=/dev/zram0 of=/dev/null iflag=direct count=$mb")")
-	done
-	cmp -n "$size" /tmp/corpus /dev/zram0
-	read -r orig compr used _ </$Z/mm_stat
+	setup "$alg"
+	w=$(dd_mbps if=/tmp/corpus of=/dev/zram0 oflag=direct)
+	read -r _ compr used _ <$Z/mm_stat
+	r=$(dd_mbps if=/dev/zram0 of=/dev/null iflag=direct)
+	echo 3 >/proc/sys/vm/drop_caches
+	fr=$(dd_mbps if=/dev/zram0 of=/tmp/readback)
+	cmp /tmp/corpus /tmp/readback
+	rm -f /tmp/readback
 	rr=$(fio_iops randread read)
 	rw=$(fio_iops randwrite write)
 	(while :; do echo 1 >$Z/compact; done) &
@@ -75,9 +106,11 @@ for alg in $algs; do
 	cw=$(fio_iops randwrite write)
 	kill $cpid
 	wait $cpid 2>/dev/null || true
-	echo "BENCH alg=$alg orig=$orig compr=$compr mem_used=$used" \
-		"write_mbps=$(printf '%s\n' "${w[@]}" | median)" \
-		"read_mbps=$(printf '%s\n' "${r[@]}" | median)" \
-		"randread_iops=$rr randwrite_iops=$rw cread_iops=$cr cwrite_iops=$cw"
+	setup "$alg"
+	sw=$(swap_run)
+	read -r _ _ _ _ smax _ <$Z/mm_stat
+	echo "BENCH alg=$alg mem_used=$used compr=$compr write=$w read=$r" \
+		"fread=$fr rread=$rr rwrite=$rw cread=$cr cwrite=$cw" \
+		"swap_s=$sw swap_max=$smax"
 done
 echo 1 >$Z/reset

@@ -6,6 +6,7 @@
  * zram_kunit.ko together), then the zram_drv suite.
  */
 #include "../zram_drv.c"
+#include "../zram_par.c"
 #include "../zram_sysfs.c"
 #include "../zram_wb.c"
 #include "../zram_recomp.c"

@@ -7,7 +7,8 @@
  * device from zram_add() (the driver's own constructor) in .init and
  * removes it in .exit; cases that need storage size it through the
  * disksize sysfs handler, exactly as user space would.  The data path is
- * driven through zram_write_page(), zram_read_page(), zram_rw_in_page() and
+ * driven through zram_write_page(), zram_read_page(), zram_rw_in_page(),
+ * zram_bio_rw() (bios cut into parts on several CPUs, zram_par.c) and
  * zram_bio_discard_or_zero(), and checked against the slot table and the stats.
  */
 
@@ -24,7 +25,8 @@
  * The 6.1 kernel runs a module's suites while the module is COMING, i.e.
  * before zram_init(); on kernels that run them later zram_init() has run.
  * zram_major tells which: if it is 0, the suite provides what zram_init()
- * would (CPU-hotplug state for the streams, a block major) and undoes it
+ * would (CPU-hotplug state for the streams, the zram_par workqueue, a
+ * block major) and undoes it
  * in .suite_exit, before zram_init() runs.
  */
 static bool zk_own_setup;
@@ -38,8 +40,14 @@ static int zk_suite_init(struct kunit_suite *suite)
 	ret = zcomp_init();
 	if (ret)
 		return ret;
+	ret = zram_par_init();
+	if (ret) {
+		zcomp_exit();
+		return ret;
+	}
 	ret = register_blkdev(0, "zram");
 	if (ret <= 0) {
+		zram_par_exit();
 		zcomp_exit();
 		return ret ? ret : -EBUSY;
 	}
@@ -54,6 +62,7 @@ static void zk_suite_exit(struct kunit_suite *suite)
 		return;
 	unregister_blkdev(zram_major, "zram");
 	zram_major = 0;
+	zram_par_exit();
 	zcomp_exit();
 	zk_own_setup = false;
 }
@@ -800,6 +809,133 @@ static void zram_kunit_rw_part(struct kunit *test)
 	KUNIT_EXPECT_PTR_EQ(test, memchr_inv(dst, 0xcc, 7), NULL);
 	KUNIT_EXPECT_PTR_EQ(test,
 			    memchr_inv(dst + 107, 0xcc, PAGE_SIZE - 107), NULL);
+}
+
+/* ---- zram_par.c: bios cut into parts on several CPUs ---- */
+
+struct zk_par_case {
+	unsigned int pages, cpus, min_pages, parts;
+};
+
+static const struct zk_par_case zk_par_cases[] = {
+	{ 256, 4, 32, 4 },	/* as many parts as CPUs */
+	{ 256, 2, 32, 2 },
+	{ 256, 64, 32, 8 },	/* at most ZRAM_PAR_MAX_PARTS */
+	{ 256, 64, 64, 4 },	/* at most pages / min_pages */
+	{ 64, 4, 32, 2 },	/* the smallest bio that is cut */
+	{ 63, 4, 32, 1 },
+	{ 95, 4, 32, 2 },	/* 95 / 32 = 2: never a part below 32 */
+	{ 256, 1, 32, 1 },	/* one CPU */
+	{ 256, 4, 0, 1 },	/* parallel_pages=0 */
+	{ 1, 4, 1, 1 },
+	{ 2, 4, 1, 2 },
+	{ 0, 4, 32, 1 },
+};
+
+static void zk_par_desc(const struct zk_par_case *c, char *desc)
+{
+	snprintf(desc, KUNIT_PARAM_DESC_SIZE, "%u pages, %u CPUs, min %u",
+		 c->pages, c->cpus, c->min_pages);
+}
+
+KUNIT_ARRAY_PARAM(zk_par, zk_par_cases, zk_par_desc);
+
+static void zram_kunit_par_parts(struct kunit *test)
+{
+	const struct zk_par_case *c = test->param_value;
+
+	KUNIT_EXPECT_EQ(test, zram_par_parts(c->pages, c->cpus, c->min_pages),
+			c->parts);
+}
+
+/*
+ * One bio over all ZK_PAGES device pages, from pages that hold each
+ * device page in two segments (1 KiB into the first page of memory
+ * on), written and read back whole with parallel_pages=2: the parts
+ * begin in the middle of a segment, each device page stays in one part.
+ */
+static void zk_par_bio(struct kunit *test, struct zram *zram,
+		       struct page **pages, blk_opf_t op)
+{
+	struct bio_vec bvecs[ZK_PAGES + 1];
+	struct bio bio;
+	unsigned int i;
+
+	bio_init(&bio, NULL, bvecs, ARRAY_SIZE(bvecs), op);
+	for (i = 0; i <= ZK_PAGES; i++) {
+		unsigned int off = i ? 0 : 1024;
+		unsigned int len = i == ZK_PAGES ? 1024 : PAGE_SIZE - off;
+
+		KUNIT_EXPECT_EQ(test, bio_add_page(&bio, pages[i], len, off),
+				len);
+	}
+	/* Expectations, not assertions: the caller restores parallel_pages. */
+	if (bio.bi_iter.bi_size == ZK_PAGES * PAGE_SIZE)
+		KUNIT_EXPECT_EQ(test, zram_bio_rw(zram, &bio, op_is_write(op)),
+				0);
+	else
+		KUNIT_FAIL(test, "bio of %u bytes", bio.bi_iter.bi_size);
+	bio_uninit(&bio);
+}
+
+static void zram_kunit_par_bio(struct kunit *test)
+{
+	struct zk_ctx *ctx = test->priv;
+	struct zram *zram = ctx->zram;
+	struct page *src[ZK_PAGES + 1] = {}, *dst[ZK_PAGES + 1] = {};
+	unsigned int saved = parallel_pages, i;
+	s64 parts;
+
+	zk_setup(test, zram);
+	for (i = 0; i <= ZK_PAGES; i++) {
+		src[i] = alloc_page(GFP_KERNEL);
+		dst[i] = alloc_page(GFP_KERNEL | __GFP_ZERO);
+		if (!src[i] || !dst[i]) {
+			KUNIT_FAIL(test, "no memory");
+			goto out;
+		}
+		if (i % 2)
+			zk_fill_text(src[i], i);
+		else
+			zk_fill_random(src[i], i + 1);
+	}
+	parts = zram_par_parts(ZK_PAGES, num_online_cpus(), 2);
+	kunit_info(test, "%u online CPUs: %lld parts per bio\n",
+		   num_online_cpus(), parts);
+
+	parallel_pages = 2;
+	zk_par_bio(test, zram, src, REQ_OP_WRITE);
+	zk_par_bio(test, zram, dst, REQ_OP_READ);
+	parallel_pages = saved;
+
+	KUNIT_EXPECT_EQ(test, atomic64_read(&zram->stats.pages_stored),
+			(s64)ZK_PAGES);
+	for (i = 0; i <= ZK_PAGES; i++) {
+		unsigned int off = i ? 0 : 1024;
+		unsigned int len = i == ZK_PAGES ? 1024 : PAGE_SIZE - off;
+
+		KUNIT_EXPECT_EQ_MSG(test,
+				    memcmp(page_address(src[i]) + off,
+					   page_address(dst[i]) + off, len),
+				    0, "memory page %u", i);
+	}
+	if (parts > 1) {
+		KUNIT_EXPECT_EQ(test, atomic64_read(&zram->stats.par_bios), 2LL);
+		KUNIT_EXPECT_EQ(test, atomic64_read(&zram->stats.par_parts),
+				2 * (parts - 1));
+	} else {
+		KUNIT_EXPECT_EQ(test, atomic64_read(&zram->stats.par_bios), 0LL);
+	}
+	KUNIT_EXPECT_EQ(test, atomic64_read(&zram->stats.failed_writes), 0LL);
+	KUNIT_EXPECT_EQ(test, atomic64_read(&zram->stats.failed_reads), 0LL);
+out:
+	parallel_pages = saved;
+	for (i = 0; i <= ZK_PAGES; i++) {
+		if (src[i])
+			__free_page(src[i]);
+		if (dst[i])
+			__free_page(dst[i]);
+	}
 }
 
 /*
@@ -1725,6 +1861,8 @@ static struct kunit_case zram_drv_cases[] = {
 	KUNIT_CASE(zram_kunit_slot_transitions),
 	KUNIT_CASE(zram_kunit_read_back),
 	KUNIT_CASE(zram_kunit_rw_part),
+	KUNIT_CASE_PARAM(zram_kunit_par_parts, zk_par_gen_params),
+	KUNIT_CASE(zram_kunit_par_bio),
 	KUNIT_CASE(zram_kunit_discard_partial),
 	KUNIT_CASE(zram_kunit_mem_limit),
 	KUNIT_CASE(zram_kunit_mm_stat_reset),

@@ -20,33 +20,6 @@ movable_free() {
 	     END { print n + 0 }' /proc/zoneinfo
 }
 
-# pattern.py MODE DEV PAGES: write (or hash on read) pages whose first
-# half is random from a per-page seed and second half zero; prints the
-# sha256 of all the bytes.  O_DIRECT both ways: no page cache in between.
-pattern() {
-	python3 - "$@" <<'PY'
-import hashlib, mmap, os, random, sys
-mode, dev, n = sys.argv[1], sys.argv[2], int(sys.argv[3])
-P = 4096
-buf = mmap.mmap(-1, 64 * P)
-fd = os.open(dev, (os.O_WRONLY if mode == "write" else os.O_RDONLY) | os.O_DIRECT)
-h = hashlib.sha256()
-for base in range(0, n, 64):
-    k = min(64, n - base)
-    if mode == "write":
-        chunk = b"".join(random.Random(base + i).randbytes(P // 2) + bytes(P // 2)
-                         for i in range(k))
-        buf[:k * P] = chunk
-        os.pwrite(fd, memoryview(buf)[:k * P], base * P)
-    else:
-        os.preadv(fd, [memoryview(buf)[:k * P]], base * P)
-        chunk = bytes(buf[:k * P])
-    h.update(chunk)
-os.close(fd)
-print(h.hexdigest())
-PY
-}
-
 blocks=()
 for b in /sys/devices/system/memory/memory*; do
 	[ "$(cat "$b/state" 2>/dev/null)" = offline ] && blocks+=("$b")
@@ -62,7 +35,7 @@ check "its blocks are online in ZONE_MOVABLE (90% of them free)" \
 
 zram_setup 0 512M lz4
 free0=$(movable_free)
-want=$(pattern write /dev/zram0 $PAGES)
+want=$(zpattern write /dev/zram0 $PAGES)
 free1=$(movable_free)
 pool=$(($(zcol 0 mm_stat 3) / PAGE))
 diag "pool pages $pool; Movable free pages $free0 -> $free1"
@@ -94,9 +67,9 @@ if [ "$ZRAM_TEST_STOCK" != 1 ]; then
 		test "${migrated:-0}" -ge $((pool * 8 / 10))
 fi
 check_eq "every byte reads back after the migration" \
-	"$(pattern read /dev/zram0 $PAGES)" "$want"
+	"$(zpattern read /dev/zram0 $PAGES)" "$want"
 check "the device still takes writes and reads them back" \
-	test "$(pattern write /dev/zram0 1024)" = "$(pattern read /dev/zram0 1024)"
+	test "$(zpattern write /dev/zram0 1024)" = "$(zpattern read /dev/zram0 1024)"
 zram_reset 0
 check_eq "reset gives every pool page back" "$(zcol 0 mm_stat 3)" 0
 done_testing

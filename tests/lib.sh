@@ -239,6 +239,37 @@ gen_pages() {
 	esac
 }
 
+# zpattern MODE DEV PAGES [FIRST [CHUNK]]: write (or, MODE read, read)
+# PAGES pages of DEV from page FIRST (0) on, CHUNK pages (64) per
+# O_DIRECT request, so no page cache sits in between; prints the sha256
+# of all the bytes.  Page p holds 2 KiB of random bytes seeded by p, then
+# 2 KiB of zeros: about 2:1 compressible, and different in every page.
+zpattern() {
+	python3 - "$@" <<'PY'
+import hashlib, mmap, os, random, sys
+mode, dev, n = sys.argv[1], sys.argv[2], int(sys.argv[3])
+first = int(sys.argv[4]) if len(sys.argv) > 4 else 0
+chunk = int(sys.argv[5]) if len(sys.argv) > 5 else 64
+P = 4096
+buf = mmap.mmap(-1, chunk * P)
+fd = os.open(dev, (os.O_WRONLY if mode == "write" else os.O_RDONLY) | os.O_DIRECT)
+h = hashlib.sha256()
+for base in range(first, first + n, chunk):
+    k = min(chunk, first + n - base)
+    if mode == "write":
+        data = b"".join(random.Random(base + i).randbytes(P // 2) + bytes(P // 2)
+                        for i in range(k))
+        buf[:k * P] = data
+        assert os.pwrite(fd, memoryview(buf)[:k * P], base * P) == k * P
+    else:
+        assert os.preadv(fd, [memoryview(buf)[:k * P]], base * P) == k * P
+        data = bytes(buf[:k * P])
+    h.update(data)
+os.close(fd)
+print(h.hexdigest())
+PY
+}
+
 # ---------------------------------------------------------------- teardown
 
 # Tests register cleanup with "at_exit cmd"; run in reverse order.

@@ -1,0 +1,113 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-only
+#
+# Multi-page bios spread over CPUs (zram_par.c), in a 4-CPU guest.  A read
+# or write bio of at least 2 * parallel_pages pages is cut into
+# min(online CPUs, pages / parallel_pages, 8) parts, all but the first
+# queued to other CPUs: <debugfs>/zram/zram0/parallel counts the bios and
+# parts exactly.  Every byte must read back, whatever the split, and
+# while CPUs go offline and online under a stream of 1 MiB bios.
+#
+# guest-args: -s 4
+. "$(dirname "$0")/lib.sh"
+
+PARAM=/sys/module/zram/parameters/parallel_pages
+CPUS=$(nproc)
+
+# par FIELD: a counter of <debugfs>/zram/zram0/parallel.
+par() { awk -v f="$1" '$1 == f { print $2 }' "$DEBUGFS/zram/zram0/parallel"; }
+
+check_eq "the guest has 4 CPUs online" 4 "$CPUS"
+zram_setup 0 256M lz4 || t_abort 1
+
+# Stock zram splits nothing and has none of this: data checks only.
+ours=1
+[ "$ZRAM_TEST_STOCK" = 1 ] && ours=0
+if [ $ours = 1 ]; then
+	mount_debugfs
+	check_eq "parallel_pages defaults to 32" 32 "$(cat $PARAM)"
+	check_eq "the parallel counters start at 0" \
+		0/0 "$(par bios)/$(par parts)"
+fi
+
+# 32 MiB in 1 MiB bios (256 pages: 8 parts of 32 allowed, 4 CPUs: 4).
+want=$(zpattern write /dev/zram0 8192 0 256)
+check_eq "1 MiB bios: every byte reads back" \
+	"$want" "$(zpattern read /dev/zram0 8192 0 256)"
+if [ $ours = 1 ]; then
+	check_eq "64 bios (32 written, 32 read) were split" 64 "$(par bios)"
+	check_eq "each into 4 parts: 3 per bio queued to other CPUs" \
+		192 "$(par parts)"
+fi
+check_eq "no failed reads or writes" \
+	0/0 "$(zcol 0 io_stat 1)/$(zcol 0 io_stat 2)"
+
+if [ $ours = 1 ]; then
+	# 64 pages: 2 parts of 32; 63 pages: too small to split.
+	zpattern write /dev/zram0 64 0 64 >/dev/null
+	zpattern write /dev/zram0 63 64 63 >/dev/null
+	check_eq "a 64-page bio makes 2 parts, a 63-page one stays whole" \
+		65/193 "$(par bios)/$(par parts)"
+	echo 96 >$PARAM
+	zpattern write /dev/zram0 256 0 256 >/dev/null
+	check_eq "parallel_pages=96: a 256-page bio makes 2 parts" \
+		66/194 "$(par bios)/$(par parts)"
+	echo 0 >$PARAM
+	want=$(zpattern write /dev/zram0 2048 0 256)
+	check_eq "parallel_pages=0: nothing is split, data still right" \
+		"$want" "$(zpattern read /dev/zram0 2048 0 256)"
+	check_eq "  and the counters did not move" \
+		66/194 "$(par bios)/$(par parts)"
+	expect_errno "parallel_pages refuses a non-number" EINVAL $PARAM abc
+	check_eq "  and keeps its value" 0 "$(cat $PARAM)"
+	echo 1 >$PARAM
+	want=$(zpattern write /dev/zram0 1000 5000 37)
+	check_eq "parallel_pages=1: data right with parts of few pages" \
+		"$want" "$(zpattern read /dev/zram0 1000 5000 37)"
+	echo 32 >$PARAM
+fi
+
+# CPU hotplug under I/O: a writer and reader of 1 MiB bios runs until
+# CPUs 1-3 have each gone offline and online again ROUNDS times.
+ROUNDS=8
+hot=()
+for c in 1 2 3; do
+	[ -w "/sys/devices/system/cpu/cpu$c/online" ] && hot+=("$c")
+done
+check_eq "CPUs 1-3 can go offline" 3 "${#hot[@]}"
+done_flag=$SCRATCH/hotplug-done
+(
+	for _ in $(seq $ROUNDS); do
+		for c in "${hot[@]}"; do
+			echo 0 >"/sys/devices/system/cpu/cpu$c/online" || exit 1
+			echo 1 >"/sys/devices/system/cpu/cpu$c/online" || exit 1
+		done
+	done
+	touch "$done_flag"
+) &
+hp=$!
+at_exit "kill $hp"
+bad=0 passes=0 first=0
+while [ ! -e "$done_flag" ] && kill -0 $hp 2>/dev/null; do
+	w=$(zpattern write /dev/zram0 2048 $first 256)
+	r=$(zpattern read /dev/zram0 2048 $first 256)
+	[ "$w" = "$r" ] || bad=$((bad + 1))
+	passes=$((passes + 1))
+	first=$(((first + 2048) % 61440))
+done
+wait $hp
+hp_rc=$?
+check_eq "every CPU went offline and online $ROUNDS times" 0 "$hp_rc"
+diag "8 MiB passes during the hotplug: $passes"
+check "at least 2 passes of 8 MiB ran while CPUs came and went" \
+	test $passes -ge 2
+check_eq "every pass read back what it wrote" 0 "$bad"
+check_eq "no failed reads or writes" \
+	0/0 "$(zcol 0 io_stat 1)/$(zcol 0 io_stat 2)"
+if [ $ours = 1 ]; then
+	diag "parallel: bios $(par bios) parts $(par parts) moved $(par moved)"
+	check "bios were split during the hotplug too" test "$(par bios)" -gt 66
+fi
+check_eq "all CPUs are back online" 4 "$(nproc)"
+zram_reset 0
+done_testing
