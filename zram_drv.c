@@ -756,6 +756,7 @@ static int zram_add(void)
 		return -ENOMEM;
 	init_rwsem(&zram->init_lock);
 	mutex_init(&zram->move_lock);
+	zram->wb_batch_size = ZRAM_WB_BATCH_DEFAULT;
 	spin_lock_init(&zram->bd.limit_lock);
 	zram_set_alg(zram, ZRAM_PRIMARY_COMP, ZRAM_DEFAULT_COMP);
 	zram_drop_recomp(zram);

@@ -128,6 +128,8 @@ struct zram {
 	 * they work on ZRAM_MOVING, see zram_slot.h).
 	 */
 	struct mutex move_lock;
+	/* writeback_batch_size: pages one writeback keeps in flight */
+	unsigned int wb_batch_size;
 
 	/* Set (under disk->open_mutex) while reset or removal runs. */
 	bool claim;
@@ -224,6 +226,8 @@ static ssize_t _name##_store_guarded(struct device *dev,		\
 		__ATTR(_name, 0644, _name##_show, _name##_store_guarded)
 
 /* zram_wb.c */
+#define ZRAM_WB_BATCH_DEFAULT	32U
+#define ZRAM_WB_BATCH_MAX	256U
 extern const struct attribute_group zram_wb_attr_group;
 void zram_bd_release(struct zram *zram, unsigned long blk);
 void zram_bd_close(struct zram *zram);

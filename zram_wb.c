@@ -4,8 +4,8 @@
  *
  * Owns: the backing device (backing_dev: open, claim, release), its
  * block bitmap, the I/O to it, writeback of pages to it (writeback,
- * writeback_limit_enable, writeback_limit, bd_stat) and reads of pages
- * written back.
+ * writeback_limit_enable, writeback_limit, writeback_batch_size,
+ * bd_stat) and reads of pages written back.
  *
  * Locks it takes: zram->init_lock (sysfs handlers), zram->move_lock
  * (one writeback at a time, also against recompression), the slot lock
@@ -449,17 +449,142 @@ static bool zram_wb_wanted(struct zram *zram, u32 index,
 #define ZRAM_4K_PER_PAGE	(PAGE_SIZE / SZ_4K)
 
 /*
- * Is there writeback budget for one more page?  Checked before a page
- * goes out and charged by zram_wb_budget_charge() once it is out; the
- * two cannot interleave with another writeback (move_lock).
+ * Batched writeback.  Pages go out writeback_batch_size at a time: each
+ * qualifying slot is copied into a page of the batch, flagged
+ * ZRAM_MOVING and given a free block (zram_wb_prepare()); when the batch
+ * is full, or the walk ends, its pages are written with one bio per run
+ * of adjacent blocks, all submitted under one plug and completed
+ * asynchronously, and once the last bio has ended each slot is looked
+ * at again (zram_wb_finish()): a slot freed, rewritten or (idle modes)
+ * read while its page was in flight keeps its data in memory and its
+ * block goes back, as does the block of a page whose write failed.
  */
-static bool zram_wb_budget_left(struct zram *zram)
+struct zram_wb_ent {
+	u32 index;
+	unsigned long blk;
+	struct page *page;	/* the slot's bytes, as they went out */
+	int err;		/* of the bio that carried it */
+};
+
+struct zram_wb_bio {
+	struct bio bio;
+	struct zram_wb_batch *batch;
+	unsigned int first, nr;	/* its entries */
+};
+
+struct zram_wb_batch {
+	unsigned int max;	/* entries (and bounce pages) */
+	unsigned int nr;	/* entries filled */
+	struct zram_wb_ent *ents;
+	struct zram_wb_bio *bios;
+	struct bio_vec *vecs;
+	atomic_t pending;	/* bios in flight, plus one while submitting */
+	struct completion done;
+};
+
+/* Bounce pages and bios of a batch of up to @want pages (fewer if memory is short). */
+static int zram_wb_batch_init(struct zram_wb_batch *b, unsigned int want)
+{
+	unsigned int i;
+
+	memset(b, 0, sizeof(*b));
+	want = clamp(want, 1U, ZRAM_WB_BATCH_MAX);
+	b->ents = kvcalloc(want, sizeof(*b->ents), GFP_KERNEL);
+	b->bios = kvcalloc(want, sizeof(*b->bios), GFP_KERNEL);
+	b->vecs = kvcalloc(want, sizeof(*b->vecs), GFP_KERNEL);
+	if (!b->ents || !b->bios || !b->vecs)
+		goto err;
+	for (i = 0; i < want; i++) {
+		b->ents[i].page = alloc_page(GFP_KERNEL | __GFP_NOWARN);
+		if (!b->ents[i].page)
+			break;
+	}
+	b->max = i;
+	if (!b->max)
+		goto err;
+	init_completion(&b->done);
+	return 0;
+err:
+	kvfree(b->ents);
+	kvfree(b->bios);
+	kvfree(b->vecs);
+	return -ENOMEM;
+}
+
+static void zram_wb_batch_free(struct zram_wb_batch *b)
+{
+	unsigned int i;
+
+	for (i = 0; i < b->max; i++)
+		__free_page(b->ents[i].page);
+	kvfree(b->ents);
+	kvfree(b->bios);
+	kvfree(b->vecs);
+}
+
+static void zram_wb_end_io(struct bio *bio)
+{
+	struct zram_wb_bio *wb = container_of(bio, struct zram_wb_bio, bio);
+	struct zram_wb_batch *b = wb->batch;
+	int err = blk_status_to_errno(bio->bi_status);
+	unsigned int i;
+
+	for (i = wb->first; i < wb->first + wb->nr; i++)
+		b->ents[i].err = err;
+	if (atomic_dec_and_test(&b->pending))
+		complete(&b->done);
+}
+
+/* Write the batch's pages out and wait for all of them. */
+static void zram_wb_submit(struct zram *zram, struct zram_wb_batch *b)
+{
+	struct block_device *bdev = zram->bd.dev.bdev;
+	unsigned int i = 0, n, nbios = 0;
+	struct blk_plug plug;
+
+	reinit_completion(&b->done);
+	atomic_set(&b->pending, 1);
+	blk_start_plug(&plug);
+	while (i < b->nr) {
+		struct zram_wb_bio *wb = &b->bios[nbios++];
+
+		/* A run of adjacent blocks, at most BIO_MAX_VECS long. */
+		for (n = 1; i + n < b->nr && n < BIO_MAX_VECS; n++)
+			if (b->ents[i + n].blk != b->ents[i].blk + n)
+				break;
+		wb->batch = b;
+		wb->first = i;
+		wb->nr = n;
+		bio_init(&wb->bio, bdev, b->vecs + i, n, REQ_OP_WRITE | REQ_SYNC);
+		wb->bio.bi_iter.bi_sector =
+			(sector_t)b->ents[i].blk << ZRAM_SECTORS_PER_PAGE_SHIFT;
+		wb->bio.bi_end_io = zram_wb_end_io;
+		for (; n; n--, i++)
+			__bio_add_page(&wb->bio, b->ents[i].page, PAGE_SIZE, 0);
+		atomic_inc(&b->pending);
+		submit_bio(&wb->bio);
+	}
+	blk_finish_plug(&plug);
+	if (!atomic_dec_and_test(&b->pending))
+		wait_for_completion_io(&b->done);
+	for (i = 0; i < nbios; i++)
+		bio_uninit(&b->bios[i].bio);
+}
+
+/*
+ * Is there writeback budget for one more page, with @pending pages
+ * already on their way?  The budget is charged by zram_wb_charge() for
+ * each page that ends up written back; no other writeback runs
+ * meanwhile (move_lock).
+ */
+static bool zram_wb_budget_left(struct zram *zram, unsigned int pending)
 {
 	struct zram_backing *bd = &zram->bd;
 	bool ok;
 
 	spin_lock(&bd->limit_lock);
-	ok = !bd->limit_enable || bd->limit >= ZRAM_4K_PER_PAGE;
+	ok = !bd->limit_enable ||
+	     bd->limit >= (u64)(pending + 1) * ZRAM_4K_PER_PAGE;
 	spin_unlock(&bd->limit_lock);
 	return ok;
 }
@@ -475,72 +600,88 @@ static void zram_wb_budget_charge(struct zram *zram)
 	spin_unlock(&bd->limit_lock);
 }
 
+/* State of one writeback over the slots (zram_wb_one()). */
+struct zram_wb_walk {
+	enum zram_wb_mode mode;
+	struct zram_wb_batch batch;
+	long resv;			/* reserved block, or -1 */
+	int err;			/* -EIO once a page failed */
+};
+
 /*
- * Write slot @index out to the backing device if it qualifies for @mode,
- * copying it through @page, to block *@resv: a block reserved before
- * the slot lock is taken, so that the bitmap is never searched under a
- * slot lock.  With none reserved (*@resv < 0), one is reserved for a
- * slot found to qualify, then the slot is looked at again.  A block the
- * slot does not end up in stays reserved in *@resv for the next slot;
- * the caller gives the last one back.  Returns 1 if written back, 0 if
- * skipped (not wanted, or changed while in flight), or an error:
- * -EDQUOT (budget used up), -ENOSPC (no free block), -EIO (the write
- * failed), a decompression error.  A page that did not go out stays in
- * memory, intact.
+ * Add slot @index to the batch if it qualifies for the walk's mode: its
+ * bytes are copied to the next page of the batch and it is flagged
+ * ZRAM_MOVING, with a block of its own.  The block is reserved before
+ * the slot lock is taken (the bitmap is never searched under a slot
+ * lock): with none reserved, one is, then the slot is looked at again;
+ * a reserved block the slot did not take stays in w->resv for the next.
+ * Returns 1 if added, 0 if skipped, or -EDQUOT (budget used up),
+ * -ENOSPC (no free block), a decompression error.
  */
-static int zram_wb_slot(struct zram *zram, u32 index, enum zram_wb_mode mode,
-			struct page *page, long *resv)
+static int zram_wb_prepare(struct zram *zram, u32 index,
+			   struct zram_wb_walk *w)
 {
-	bool need_idle = mode == ZRAM_WB_IDLE || mode == ZRAM_WB_HUGE_IDLE;
-	struct zram_slot *slot = &zram->slots[index];
-	bool changed;
-	long blk;
+	struct zram_wb_batch *b = &w->batch;
+	struct zram_wb_ent *ent = &b->ents[b->nr];
 	int ret;
 
 again:
 	zram_slot_lock(zram, index);
-	if (!zram_wb_wanted(zram, index, mode)) {
+	if (!zram_wb_wanted(zram, index, w->mode)) {
 		zram_slot_unlock(zram, index);
 		return 0;
 	}
-	if (!zram_wb_budget_left(zram)) {
+	if (!zram_wb_budget_left(zram, b->nr)) {
 		zram_slot_unlock(zram, index);
 		return -EDQUOT;
 	}
-	if (*resv < 0) {
+	if (w->resv < 0) {
 		zram_slot_unlock(zram, index);
-		*resv = zram_bd_alloc(zram);
-		if (*resv < 0)
-			return *resv;
+		w->resv = zram_bd_alloc(zram);
+		if (w->resv < 0)
+			return w->resv;
 		goto again;
 	}
-	blk = *resv;
-	ret = zram_read_slot_locked(zram, index, page);
+	ret = zram_read_slot_locked(zram, index, ent->page);
 	if (!ret)
 		zram_set_flag(zram, index, ZRAM_MOVING);
 	zram_slot_unlock(zram, index);
 	if (ret)
 		return ret;
+	ent->index = index;
+	ent->blk = w->resv;
+	ent->err = 0;
+	w->resv = -1;
+	b->nr++;
+	return 1;
+}
 
-	ret = zram_bd_rw(zram, page, blk, REQ_OP_WRITE | REQ_SYNC);
-	if (ret) {
+/* After the I/O: turn one slot of the batch into a written-back one. */
+static void zram_wb_finish(struct zram *zram, struct zram_wb_walk *w,
+			   const struct zram_wb_ent *ent)
+{
+	bool need_idle = w->mode == ZRAM_WB_IDLE ||
+			 w->mode == ZRAM_WB_HUGE_IDLE;
+	u32 index = ent->index;
+	bool changed;
+
+	if (ent->err) {
 		pr_err_ratelimited("zram%d: writeback of page %u failed: %d\n",
-				   zram->id, index, ret);
-		ret = -EIO;
+				   zram->id, index, ent->err);
+		w->err = -EIO;
 	}
-
 	zram_slot_lock(zram, index);
 	/* Freed, rewritten, or (idle modes) accessed while in flight? */
 	changed = !zram_test_flag(zram, index, ZRAM_MOVING) ||
 		  (need_idle && !zram_test_flag(zram, index, ZRAM_IDLE));
 	zram_clear_flag(zram, index, ZRAM_MOVING);
-	if (ret || changed) {
+	if (ent->err || changed) {
 		zram_slot_unlock(zram, index);
-		return ret;
+		zram_bd_release(zram, ent->blk);
+		return;
 	}
-	*resv = -1;
 	zram_release_data(zram, index);
-	slot->handle = blk;
+	zram->slots[index].handle = ent->blk;
 	zram_set_obj_size(zram, index, 0);
 	zram_set_prio(zram, index, 0);
 	zram_clear_flag(zram, index, ZRAM_HUGE);
@@ -551,16 +692,20 @@ again:
 	zram_wb_budget_charge(zram);
 	atomic64_inc(&zram->stats.bd_count);
 	atomic64_inc(&zram->stats.bd_writes);
-	return 1;
 }
 
-/* State of one writeback over the slots (zram_wb_one()). */
-struct zram_wb_walk {
-	enum zram_wb_mode mode;
-	struct page *page;		/* bounce page */
-	long resv;			/* reserved block, or -1 */
-	int err;			/* -EIO once a page failed */
-};
+/* Write out what the batch holds, settle each slot, empty the batch. */
+static void zram_wb_flush(struct zram *zram, struct zram_wb_walk *w)
+{
+	unsigned int i;
+
+	if (!w->batch.nr)
+		return;
+	zram_wb_submit(zram, &w->batch);
+	for (i = 0; i < w->batch.nr; i++)
+		zram_wb_finish(zram, w, &w->batch.ents[i]);
+	w->batch.nr = 0;
+}
 
 /*
  * Walk step: a page that failed (write or decompression error) stays
@@ -570,20 +715,23 @@ struct zram_wb_walk {
 static int zram_wb_one(struct zram *zram, u32 index, void *data)
 {
 	struct zram_wb_walk *w = data;
-	int ret = zram_wb_slot(zram, index, w->mode, w->page, &w->resv);
+	int ret = zram_wb_prepare(zram, index, w);
 
 	if (ret == -EDQUOT || ret == -ENOSPC)
 		return ret;
 	if (ret < 0)
 		w->err = -EIO;
+	if (w->batch.nr == w->batch.max)
+		zram_wb_flush(zram, w);
 	return 0;
 }
 
 /*
  * Run @req: write back the pages that qualify.  Returns 0, -ENOSPC
  * (backing device full), -EDQUOT (budget used up), -EINTR (fatal
- * signal) or -EIO (a page failed, the others were tried).  init_lock
- * held for reading on an initialized device with a backing device.
+ * signal), -ENOMEM (not even one bounce page) or -EIO (a page failed,
+ * the others were tried).  init_lock held for reading on an
+ * initialized device with a backing device.
  */
 static int zram_writeback(struct zram *zram, const struct zram_wb_req *req)
 {
@@ -591,8 +739,7 @@ static int zram_writeback(struct zram *zram, const struct zram_wb_req *req)
 	unsigned int i;
 	int ret = 0;
 
-	w.page = alloc_page(GFP_KERNEL);
-	if (!w.page)
+	if (zram_wb_batch_init(&w.batch, READ_ONCE(zram->wb_batch_size)))
 		return -ENOMEM;
 	mutex_lock(&zram->move_lock);
 	if (req->mode != ZRAM_WB_INDEX) {
@@ -605,10 +752,12 @@ static int zram_writeback(struct zram *zram, const struct zram_wb_req *req)
 					      ZRAM_WALK_KILLABLE, zram_wb_one,
 					      &w);
 	}
+	/* Whatever stopped the walk, what is in flight is settled. */
+	zram_wb_flush(zram, &w);
 	if (w.resv >= 0)
 		zram_bd_release(zram, w.resv);
 	mutex_unlock(&zram->move_lock);
-	__free_page(w.page);
+	zram_wb_batch_free(&w.batch);
 	return ret ?: w.err;
 }
 
@@ -745,6 +894,32 @@ static ssize_t writeback_limit_store(struct device *dev,
 	return zram_wb_limit_store(dev, buf, len, false);
 }
 
+/*
+ * writeback_batch_size: how many pages one writeback keeps in flight
+ * (upstream's name and default, 32; 1 writes one page at a time).  Any
+ * number from 1 on, taken when a writeback starts; above
+ * ZRAM_WB_BATCH_MAX it acts as that.
+ */
+static ssize_t writeback_batch_size_show(struct device *dev,
+					 struct device_attribute *attr,
+					 char *buf)
+{
+	return sysfs_emit(buf, "%u\n",
+			  READ_ONCE(dev_to_zram(dev)->wb_batch_size));
+}
+
+static ssize_t writeback_batch_size_store(struct device *dev,
+					  struct device_attribute *attr,
+					  const char *buf, size_t len)
+{
+	unsigned int val;
+
+	if (kstrtouint(buf, 10, &val) || !val)
+		return -EINVAL;
+	WRITE_ONCE(dev_to_zram(dev)->wb_batch_size, val);
+	return len;
+}
+
 static ssize_t bd_stat_show(struct device *dev,
 			    struct device_attribute *attr, char *buf)
 {
@@ -760,6 +935,7 @@ ZRAM_ATTR_RW(backing_dev);
 ZRAM_ATTR_WO(writeback);
 ZRAM_ATTR_RW(writeback_limit_enable);
 ZRAM_ATTR_RW(writeback_limit);
+ZRAM_ATTR_RW(writeback_batch_size);
 static DEVICE_ATTR_RO(bd_stat);
 
 static struct attribute *zram_wb_attrs[] = {
@@ -767,6 +943,7 @@ static struct attribute *zram_wb_attrs[] = {
 	&dev_attr_writeback.attr,
 	&dev_attr_writeback_limit_enable.attr,
 	&dev_attr_writeback_limit.attr,
+	&dev_attr_writeback_batch_size.attr,
 	&dev_attr_bd_stat.attr,
 	NULL,
 };

@@ -47,6 +47,7 @@
 # this very script with --guest-runner.  The runner loads the compression
 # libraries the module depends on and the module, runs CMD with a controlled
 # environment (cwd = TREE; ZRAM_TEST_KVER, ZRAM_TEST_STOCK=0/1,
+# ZRAM_TEST_DEBUG=0/1 (the debug kernel),
 # ZRAM_TEST_MODULE, ZRAM_TEST_PARAMS, TREE), unloads the module, scans the
 # kernel log and writes "GUEST-RESULT rc=N" to the third serial port, which
 # nothing else writes to.  Ports: ttyS0 console, ttyS1 CMD output (streamed
@@ -266,6 +267,7 @@ guest_runner() {
 	set +e
 	env -i PATH="$PATH" HOME=/root LANG=C.UTF-8 LC_ALL=C.UTF-8 TERM=dumb \
 		TREE="$TREE" ZRAM_TEST_KVER="$KVER" ZRAM_TEST_STOCK="$STOCK" \
+		ZRAM_TEST_DEBUG="$DEBUG" \
 		ZRAM_TEST_MODULE="$MODULE" ZRAM_TEST_PARAMS="$PARAMS" \
 		"${EXTRA_ENV[@]}" \
 		timeout -k 10 "$TIMEOUT" "${CMD[@]}" </dev/null 2>&1 |

@@ -565,21 +565,25 @@ dm_make() {
 	[ -b "$d" ] || d=/dev/$(dmsetup info -c --noheadings -o blkdevname "$1")
 	echo "$d"
 }
-# wait_blocked PID: wait (at most 60 s) until task PID sleeps in
-# submit_bio_wait(), i.e. a writeback's write is in flight.  0 once seen.
+# wb_waits WCHAN: is that where a writeback waits for its writes?  The
+# kernel's zram (and ours before batches) in submit_bio_wait(), ours in
+# the batch code of zram_wb.c (its waits for completions are __sched, so
+# wchan names their caller).
+wb_waits() { [[ "$1" =~ ^(submit_bio_wait|zram_wb_[a-z_]+(\.[a-z0-9.]+)?)$ ]]; }
+# wait_blocked PID: wait (at most 60 s) until task PID sleeps where a
+# writeback waits for its writes, i.e. one is in flight.  0 once seen.
 wait_blocked() {
 	local i
 
 	for i in $(seq 600); do
-		[ "$(cat "/proc/$1/wchan" 2>/dev/null)" = submit_bio_wait ] &&
-			return 0
+		wb_waits "$(cat "/proc/$1/wchan" 2>/dev/null)" && return 0
 		kill -0 "$1" 2>/dev/null || return 1
 		sleep 0.1
 	done
 	return 1
 }
 still_blocked() {
-	[ "$(cat "/proc/$1/wchan" 2>/dev/null)" = submit_bio_wait ]
+	wb_waits "$(cat "/proc/$1/wchan" 2>/dev/null)"
 }
 # wait_gone PID: wait (at most 20 s) for task PID to end; 0 if it did.
 wait_gone() {
@@ -826,6 +830,92 @@ else
 		 cmp <(dd if=/dev/zram0 bs=4096 skip=3 count=2 iflag=direct status=none) '$SCRATCH/ov_c'"
 	zram_reset 0
 	check "dmsetup remove zov" dmsetup --noudevsync remove zov
+fi
+
+# ---------------------------------------------------------------- 9. batches
+# writeback_batch_size B: B pages in flight, one bio per run of adjacent
+# blocks.  On a fresh loop device blocks are taken in order from 0, so
+# N pages leave in exactly ceil(N / B) write requests (the loop device's
+# /sys/block/loopX/stat, field 5), and one at a time for B = 1.
+
+zram_reset 0
+stock_differs "writeback_batch_size is new in 6.19"
+check_eq "writeback_batch_size defaults to 32" 32 \
+	"$(zattr 0 writeback_batch_size 2>/dev/null)"
+if [ -e "$z/writeback_batch_size" ]; then
+	for v in 0 -1 x 4294967296 "" "1 2"; do
+		expect "writeback_batch_size '$v' -> EINVAL" EINVAL \
+			"$z/writeback_batch_size" "$v"
+	done
+	check_eq "refused writes keep 32" 32 "$(zattr 0 writeback_batch_size)"
+	NBT=90 NBR=30
+	gen_text $NBT 9 "$SCRATCH/bt"
+	head -c $((NBR * PAGE)) /dev/urandom >"$SCRATCH/br"
+	for B in 1 4 32; do
+		BL=$(new_loop "batch$B" 4M)
+		check "[B=$B] loop device $BL" test -b "$BL"
+		at_exit losetup -d "$BL"
+		lw() { awk '{print $5}' "/sys/block/${BL#/dev/}/stat"; }
+		zram_reset 0
+		expect "[B=$B] backing_dev" OK "$z/backing_dev" "$BL"
+		expect "[B=$B] writeback_batch_size $B" OK "$z/writeback_batch_size" $B
+		check "[B=$B] disksize" zwrite 0 disksize $DISK
+		check "[B=$B] write $NBT text and $NBR random pages" bash -c \
+			"dd if='$SCRATCH/bt' of=/dev/zram0 bs=4096 oflag=direct status=none &&
+			 dd if='$SCRATCH/br' of=/dev/zram0 bs=4096 seek=$NBT oflag=direct status=none"
+		w0=$(lw)
+		wb "[B=$B] writeback huge" OK huge
+		check_eq "[B=$B] bd_stat $NBR 0 $NBR" "$NBR 0 $NBR" "$(bd_all)"
+		check_eq "[B=$B] in $(((NBR + B - 1) / B)) write requests" \
+			$(((NBR + B - 1) / B)) $(($(lw) - w0))
+		expect "[B=$B] echo all > idle" OK "$z/idle" all
+		w0=$(lw)
+		wb "[B=$B] writeback idle" OK idle
+		check_eq "[B=$B] bd_stat $((NBT + NBR)) 0 $((NBT + NBR))" \
+			"$((NBT + NBR)) 0 $((NBT + NBR))" "$(bd_all)"
+		check_eq "[B=$B] in $(((NBT + B - 1) / B)) write requests" \
+			$(((NBT + B - 1) / B)) $(($(lw) - w0))
+		check_eq "[B=$B] every page written back" "$(seq_list 0 $((NBT + NBR - 1)))" \
+			"$(wlist)"
+		check "[B=$B] text pages read back" same_data 0 $NBT "$SCRATCH/bt"
+		check "[B=$B] random pages read back" same_data $NBT $NBR "$SCRATCH/br"
+		zram_reset 0
+	done
+
+	# A backing device whose blocks 8-15 fail: with B=4, the two
+	# batches that land there fail whole and their 8 pages stay in
+	# memory; the walk goes on past them and ends with EIO.
+	BL=$(new_loop batchdm 4M)
+	at_exit losetup -d "$BL"
+	if command -v dmsetup >/dev/null &&
+		dmsetup --noudevsync create zwbb --table "0 64 linear $BL 0
+64 64 error
+128 $((8192 - 128)) linear $BL 128" 2>/dev/null; then
+		at_exit dmsetup --noudevsync remove zwbb
+		at_exit zram_reset 0
+		dmb=/dev/mapper/zwbb
+		[ -b "$dmb" ] || dmb=/dev/$(dmsetup info -c --noheadings -o blkdevname zwbb)
+		expect "[dm] backing_dev = $dmb" OK "$z/backing_dev" "$dmb"
+		expect "[dm] writeback_batch_size 4" OK "$z/writeback_batch_size" 4
+		check "[dm] disksize" zwrite 0 disksize $DISK
+		check "[dm] write $NBT text pages" dio_write "$SCRATCH/bt" 0
+		expect "[dm] echo all > idle" OK "$z/idle" all
+		wb "[dm] writeback idle over failing blocks 8-15 -> EIO" EIO idle
+		check_eq "[dm] bd_stat $((NBT - 8)) 0 $((NBT - 8)): only the failed batches stayed" \
+			"$((NBT - 8)) 0 $((NBT - 8))" "$(bd_all)"
+		check_eq "[dm] pages 8-15 in memory, the others written back" \
+			"$(minus "$(seq_list 0 $((NBT - 1)))" "$(seq_list 8 15)")" "$(wlist)"
+		check "[dm] all $NBT pages read back" same_data 0 $NBT "$SCRATCH/bt"
+		# The read took the idle mark off the 8 in memory.
+		expect "[dm] echo all > idle" OK "$z/idle" all
+		wb "[dm] writeback idle again: the 8 go to good blocks" OK idle
+		check_eq "[dm] bd_stat $NBT $((NBT - 8)) $NBT (82 read back before)" \
+			"$NBT $((NBT - 8)) $NBT" "$(bd_all)"
+		check "[dm] all $NBT pages read back" same_data 0 $NBT "$SCRATCH/bt"
+		zram_reset 0
+	else
+		skip "writeback batches over failing blocks" "no dm-error device"
+	fi
 fi
 
 check_eq "$LOOP free at the end" OK "$(excl_open "$LOOP")"

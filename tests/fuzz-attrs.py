@@ -217,6 +217,8 @@ VALID = {
     # Any u64: not 0 turns it on, as in the kernel.
     "writeback_limit_enable": lambda s: num_ok(s, 64),
     "writeback_limit": lambda s: num_ok(s, 64),
+    # Pages in flight: any u32 but 0.
+    "writeback_batch_size": lambda s: num_ok(s, 32, 1),
     "recomp_algorithm": v_recomp_algorithm,
     "algorithm_params": v_algorithm_params,
     "recompress": v_recompress,
@@ -275,6 +277,8 @@ SPECIFIC = {
     "writeback_limit_enable": [b"0", b"1", b"2", b"-1", b"1\n"],
     "writeback_limit": [b"0", b"1", b"1000", b"18446744073709551615",
                         b"18446744073709551616", b"-1"],
+    "writeback_batch_size": [b"0", b"1", b"4", b"32", b"256", b"257",
+                             b"4294967295", b"4294967296", b"-1", b"1\n"],
     "recomp_algorithm": [b"algo=zstd", b"algo=lz4 priority=2", b"algo=zstd priority=0",
                          b"algo=zstd priority=4", b"algo=", b"priority=1",
                          b"algo=842", b"algo=zstd algo=lz4", b"algo=zstd priority=1 x=y",
@@ -442,6 +446,7 @@ def snapshot():
     s = {}
     for a in ("disksize", "initstate", "comp_algorithm", "max_comp_streams",
               "backing_dev", "writeback_limit_enable", "writeback_limit",
+              "writeback_batch_size",
               "recomp_algorithm", "io_stat", "bd_stat", "debug_stat"):
         s[a] = rd(D.sysfs(a))
     mm = rd(D.sysfs("mm_stat")).split()
