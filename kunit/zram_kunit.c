@@ -1552,18 +1552,51 @@ static void zram_kunit_wb_stores(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, zk_store(zram, &dev_attr_writeback_limit, "25\n"),
 			(ssize_t)3);
 	KUNIT_EXPECT_EQ(test, zram->bd.limit, 25ULL);
-	/* budget: checked before a page goes out, charged once it is out */
-	KUNIT_EXPECT_TRUE(test, zram_wb_budget_left(zram));
+	/*
+	 * budget: checked before a page joins a batch, counting the pages
+	 * already in it, and charged once a page is out
+	 */
+	KUNIT_EXPECT_TRUE(test, zram_wb_budget_left(zram, 0));
+	KUNIT_EXPECT_TRUE(test,
+			  zram_wb_budget_left(zram, 25 / ZRAM_4K_PER_PAGE - 1));
+	KUNIT_EXPECT_FALSE(test,
+			   zram_wb_budget_left(zram, 25 / ZRAM_4K_PER_PAGE));
 	KUNIT_EXPECT_EQ(test, zram->bd.limit, 25ULL);
 	zram_wb_budget_charge(zram);
 	KUNIT_EXPECT_EQ(test, zram->bd.limit, 25ULL - ZRAM_4K_PER_PAGE);
 	zram->bd.limit = 0;
-	KUNIT_EXPECT_FALSE(test, zram_wb_budget_left(zram));
+	KUNIT_EXPECT_FALSE(test, zram_wb_budget_left(zram, 0));
 	zram_wb_budget_charge(zram);
 	KUNIT_EXPECT_EQ(test, zram->bd.limit, 0ULL);
 	/* off: always room, nothing charged */
 	zram->bd.limit_enable = false;
-	KUNIT_EXPECT_TRUE(test, zram_wb_budget_left(zram));
+	KUNIT_EXPECT_TRUE(test, zram_wb_budget_left(zram, 1000));
+	/* writeback_batch_size: 1 and up; 0, signs and garbage refused */
+	KUNIT_EXPECT_EQ(test, zram->wb_batch_size, ZRAM_WB_BATCH_DEFAULT);
+	KUNIT_EXPECT_EQ(test, zk_store(zram, &dev_attr_writeback_batch_size,
+				       "0"), (ssize_t)-EINVAL);
+	KUNIT_EXPECT_EQ(test, zk_store(zram, &dev_attr_writeback_batch_size,
+				       "-4"), (ssize_t)-EINVAL);
+	KUNIT_EXPECT_EQ(test, zk_store(zram, &dev_attr_writeback_batch_size,
+				       "4294967296"), (ssize_t)-EINVAL);
+	KUNIT_EXPECT_EQ(test, zram->wb_batch_size, ZRAM_WB_BATCH_DEFAULT);
+	KUNIT_EXPECT_EQ(test, zk_store(zram, &dev_attr_writeback_batch_size,
+				       "1000\n"), (ssize_t)5);
+	KUNIT_EXPECT_EQ(test, zram->wb_batch_size, 1000U);
+	KUNIT_EXPECT_EQ(test, zk_store(zram, &dev_attr_writeback_batch_size,
+				       "1"), (ssize_t)1);
+	KUNIT_EXPECT_EQ(test, zram->wb_batch_size, 1U);
+	/* a batch holds 1..ZRAM_WB_BATCH_MAX pages, whatever was asked */
+	{
+		struct zram_wb_batch b;
+
+		KUNIT_ASSERT_EQ(test, zram_wb_batch_init(&b, 100000), 0);
+		KUNIT_EXPECT_EQ(test, b.max, ZRAM_WB_BATCH_MAX);
+		zram_wb_batch_free(&b);
+		KUNIT_ASSERT_EQ(test, zram_wb_batch_init(&b, 0), 0);
+		KUNIT_EXPECT_EQ(test, b.max, 1U);
+		zram_wb_batch_free(&b);
+	}
 	zram->bd.limit = 5;
 	zram_wb_budget_charge(zram);
 	KUNIT_EXPECT_EQ(test, zram->bd.limit, 5ULL);
