@@ -14,7 +14,7 @@
 #   cread cwrite the same while another task writes "compact" in a loop
 #   swap_s       a memory hog of $HOG_MB MiB (2:1 compressible, verified)
 #                in a cgroup limited to $LIMIT_MB MiB, zram0 the only swap:
-#                seconds to fill, verify twice and exit
+#                seconds to fill, verify once and exit
 #   swap_max     mm_stat mem_used_max after that workload (bytes)
 # Every figure is one measurement: bench/run.sh repeats the rounds and
 # takes medians.  The data is checked: the corpus must read back, the
@@ -24,8 +24,8 @@ set -euo pipefail
 corpus=${BENCH_CORPUS:?}
 hog=${BENCH_HOG:?}
 algs=${BENCH_ALGS:-lz4 zstd}
-HOG_MB=${BENCH_HOG_MB:-320}
-LIMIT_MB=${BENCH_LIMIT_MB:-96}
+HOG_MB=${BENCH_HOG_MB:-160}
+LIMIT_MB=${BENCH_LIMIT_MB:-64}
 Z=/sys/block/zram0
 
 cp "$corpus" /tmp/corpus
@@ -48,7 +48,7 @@ dd_mbps() {
 
 fio_iops() {
 	fio --name=b --filename=/dev/zram0 --rw="$1" --bs=4k --direct=1 \
-		--ioengine=psync --numjobs=2 --size="${mb}M" --runtime=3 \
+		--ioengine=psync --numjobs=2 --size="${mb}M" --runtime=2 \
 		--time_based --group_reporting --refill_buffers \
 		--buffer_compress_percentage=60 --buffer_compress_chunk=4096 \
 		--output-format=json |
@@ -72,7 +72,7 @@ swap_run() {
 	mkdir -p $cg
 	echo "${LIMIT_MB}M" >$cg/memory.max
 	t0=$(now_ns)
-	bash -c "echo \$\$ >$cg/cgroup.procs && exec '$hog' $HOG_MB 2" \
+	bash -c "echo \$\$ >$cg/cgroup.procs && exec '$hog' $HOG_MB 1" \
 		</dev/null >/tmp/hog.out 2>&1 ||
 		{ cat /tmp/hog.out >&2; echo "bench: memhog failed" >&2; exit 1; }
 	since "$t0"

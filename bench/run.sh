@@ -15,7 +15,8 @@
 # >= 1.30).  Memory and the swap workload's time: lower is better (pool
 # memory <= 0.98, swap time <= 0.90).
 # Usage: bench/run.sh [-k KVER]... [-a "alg ..."] [-r ROUNDS] [-o FILE]
-#   -o FILE  also keep every round's raw "BENCH" lines in FILE
+#   -o FILE  also append every round's raw "BENCH" lines to FILE as they
+#            come (a run cut short keeps the rounds it finished)
 # Timings come from TCG guests on a shared machine: compare ratios and
 # spreads, not absolute numbers.
 set -euo pipefail
@@ -76,13 +77,12 @@ for r in $(seq "$rounds"); do
 				>"$log" 2>&1 || {
 				cat "$log"; echo "bench: $who on $k failed" >&2; exit 1; }
 			sed -n "s/^BENCH /BENCH round=$r kernel=$k module=$who /p" \
-				"$log" >>"$all"
+				"$log" | tee -a ${raw:+"$raw"} >>"$all"
 			rm -f "$log"
 			echo "bench: round $r/$rounds $k $who done" >&2
 		done
 	done
 done
-[ -z "$raw" ] || cp "$all" "$raw"
 
 python3 - "$all" "$algs" "${kvers[@]}" <<'PY'
 import statistics, sys
