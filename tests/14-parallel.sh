@@ -67,49 +67,39 @@ if [ $ours = 1 ]; then
 	echo 32 >$PARAM
 fi
 
-# CPU hotplug under I/O: CPUs 1-3 go offline and online again while a
-# writer and reader of 1 MiB bios runs.  Neither side stops before the
-# other has reached its minimum (ROUNDS hotplug rounds, PASSES passes of
-# 8 MiB written and read back), so they overlap whatever their speeds.
+# CPU hotplug under I/O: CPUs 1-3 go offline and online again, ROUNDS
+# times, while a writer and reader of 1 MiB bios runs; the I/O side goes
+# on until the hotplug side has ended and it has done at least PASSES
+# passes of 8 MiB, so every hotplug round overlaps I/O whatever the
+# speeds (in the debug guest all rounds may fall into the first pass).
 ROUNDS=8 PASSES=2
 hot=()
 for c in 1 2 3; do
 	[ -w "/sys/devices/system/cpu/cpu$c/online" ] && hot+=("$c")
 done
 check_eq "CPUs 1-3 can go offline" 3 "${#hot[@]}"
-hp_min=$SCRATCH/hotplug-min io_min=$SCRATCH/io-min
 (
-	r=0
-	while [ $r -lt $ROUNDS ] || [ ! -e "$io_min" ]; do
+	for _ in $(seq $ROUNDS); do
 		for c in "${hot[@]}"; do
 			echo 0 >"/sys/devices/system/cpu/cpu$c/online" || exit 1
 			echo 1 >"/sys/devices/system/cpu/cpu$c/online" || exit 1
 		done
-		r=$((r + 1))
-		[ $r = $ROUNDS ] && touch "$hp_min"
 	done
-	exit 0
 ) &
 hp=$!
 at_exit "kill $hp"
 bad=0 passes=0 first=0
-while [ $passes -lt $PASSES ] || [ ! -e "$hp_min" ]; do
-	# The hotplug side failed: stop rather than wait for it.
-	[ -e "$hp_min" ] || kill -0 $hp 2>/dev/null || break
+while [ $passes -lt $PASSES ] || kill -0 $hp 2>/dev/null; do
 	w=$(zpattern write /dev/zram0 2048 $first 256)
 	got=$(zpattern read /dev/zram0 2048 $first 256)
 	[ "$w" = "$got" ] || bad=$((bad + 1))
 	passes=$((passes + 1))
-	[ $passes = $PASSES ] && touch "$io_min"
 	first=$(((first + 2048) % 61440))
 done
-touch "$io_min"
 wait $hp
 hp_rc=$?
-check_eq "every CPU went offline and online, $ROUNDS rounds or more" 0 "$hp_rc"
-diag "8 MiB passes during the hotplug: $passes"
-check "at least $PASSES passes of 8 MiB ran while CPUs came and went" \
-	test $passes -ge $PASSES
+check_eq "CPUs 1-3 went offline and online $ROUNDS times" 0 "$hp_rc"
+diag "8 MiB passes during and after the hotplug: $passes"
 check_eq "every pass read back what it wrote" 0 "$bad"
 check_eq "no failed reads or writes" \
 	0/0 "$(zcol 0 io_stat 1)/$(zcol 0 io_stat 2)"
