@@ -61,12 +61,10 @@ struct zram_par_part {
 unsigned int zram_par_parts(unsigned int pages, unsigned int cpus,
 			    unsigned int min_pages)
 {
-	unsigned int n;
-
 	if (!min_pages || pages < 2 * min_pages || cpus < 2)
 		return 1;
-	n = min3(pages / min_pages, cpus, ZRAM_PAR_MAX_PARTS);
-	return max(n, 1U);
+	/* Every term is at least 2 here. */
+	return min3(pages / min_pages, cpus, ZRAM_PAR_MAX_PARTS);
 }
 
 static void zram_par_work(struct work_struct *work)
