@@ -378,4 +378,18 @@ zram_compat_zstd_decompress_ddict(zstd_dctx *dctx, void *dst, size_t dst_cap,
 }
 #endif
 
+/*
+ * SRCU readers whose read-side section ends in another context (a bio's
+ * completion): srcu_down_read()/srcu_up_read() from 6.3 on; before,
+ * the same counters without lockdep's per-task tracking.
+ */
+#include <linux/srcu.h>
+#ifdef HAVE_SRCU_DOWN_READ
+#define zram_compat_srcu_down_read(ssp)		srcu_down_read(ssp)
+#define zram_compat_srcu_up_read(ssp, idx)	srcu_up_read(ssp, idx)
+#else
+#define zram_compat_srcu_down_read(ssp)		__srcu_read_lock(ssp)
+#define zram_compat_srcu_up_read(ssp, idx)	__srcu_read_unlock(ssp, idx)
+#endif
+
 #endif /* _ZRAM_OOT_COMPAT_H */

@@ -1,10 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * debugfs: <debugfs>/zram/zramN/block_state and parallel.
+ * debugfs: <debugfs>/zram/zramN/block_state, parallel and backing.
  *
  * Owns: the "zram" debugfs directory and one directory per device with
- * block_state, a listing of the stored pages and their flags, and
- * parallel, the counters of zram_par.c.
+ * block_state, a listing of the stored pages and their flags,
+ * parallel, the counters of zram_par.c, and backing, how reads of the
+ * backing device went (zram_wb.c).
  *
  * Locks it takes: zram->init_lock for reading while a listing runs (from
  * ->start to ->stop of the seq_file), and each slot's lock briefly.
@@ -142,6 +143,24 @@ static int zram_parallel_show(struct seq_file *m, void *v)
 }
 DEFINE_SHOW_ATTRIBUTE(zram_parallel);
 
+/*
+ * Reads of the backing device since set-up: "chained_reads N" (pages
+ * read by a bio chained to the request that needed them, completed
+ * without error) and "inflight N" (such reads not completed yet).  The
+ * other reads waited (->rw_page, parts of pages, cleaning): bd_stat's
+ * bd_reads counts all block reads.
+ */
+static int zram_backing_show(struct seq_file *m, void *v)
+{
+	struct zram_stats *st = &((struct zram *)m->private)->stats;
+
+	seq_printf(m, "chained_reads %lld\ninflight %lld\n",
+		   (s64)atomic64_read(&st->bd_async),
+		   (s64)atomic64_read(&st->bd_inflight));
+	return 0;
+}
+DEFINE_SHOW_ATTRIBUTE(zram_backing);
+
 /* debugfs failures are ignored: the directory is only for debugging. */
 void zram_debugfs_add(struct zram *zram)
 {
@@ -153,6 +172,8 @@ void zram_debugfs_add(struct zram *zram)
 			    &zram_block_state_fops);
 	debugfs_create_file("parallel", 0400, zram->debugfs_dir, zram,
 			    &zram_parallel_fops);
+	debugfs_create_file("backing", 0400, zram->debugfs_dir, zram,
+			    &zram_backing_fops);
 }
 
 /* Waits for readers of block_state to leave before returning. */

@@ -85,8 +85,10 @@ void zram_release_data(struct zram *zram, u32 index)
 	if (zram_test_flag(zram, index, ZRAM_SAME)) {
 		atomic64_dec(&st->same_pages);
 	} else if (zram_test_flag(zram, index, ZRAM_WB)) {
-		zram_bd_release(zram, slot->handle);
-		atomic64_dec(&st->bd_count);
+		atomic64_dec(&st->bd_pages);
+		atomic64_sub(zram_wb_bytes(zram, index), &st->bd_live);
+		zram_bd_put(zram, zram_wb_block(zram, index),
+			    zram_wb_bytes(zram, index));
 	} else {
 		if (zram_test_flag(zram, index, ZRAM_HUGE))
 			atomic64_dec(&st->huge_pages);
@@ -186,18 +188,21 @@ out:
 	return ret;
 }
 
-static int zram_read_page(struct zram *zram, struct page *page, u32 index)
+/*
+ * Fill @page from slot @index.  A written-back page is read from the
+ * backing device: with @parent, by a bio chained to it (the page is
+ * filled when @parent completes, not on return); without, here.
+ */
+static int zram_read_page(struct zram *zram, struct page *page, u32 index,
+			  struct bio *parent)
 {
 	int ret;
 
 	zram_slot_lock(zram, index);
-	while (zram_test_flag(zram, index, ZRAM_WB)) {
-		ret = zram_read_from_bd(zram, index, page);
-		if (ret != -EAGAIN)
-			goto done;
-	}
-	ret = zram_read_slot_locked(zram, index, page);
-done:
+	if (zram_test_flag(zram, index, ZRAM_WB))
+		ret = zram_read_from_bd(zram, index, page, parent);
+	else
+		ret = zram_read_slot_locked(zram, index, page);
 	/* An empty slot keeps no time (see zram_drv.h). */
 	if (zram_slot_allocated(zram, index))
 		zram_accessed(zram, index);
@@ -323,12 +328,14 @@ err_free:
 
 /*
  * Read or write @len bytes at byte @off of device page @index, from or
- * to @page at @page_off: the whole page (straight through) or a part of
- * it (a read-modify-write through a bounce page).
+ * to @page at @page_off: the whole page (straight through; a read of
+ * a written-back page is chained to @parent when there is one) or a
+ * part of it (a read-modify-write through a bounce page, synchronous).
  */
 static int zram_rw_in_page(struct zram *zram, struct page *page,
 			   unsigned int page_off, unsigned int len,
-			   u32 index, unsigned int off, bool write)
+			   u32 index, unsigned int off, bool write,
+			   struct bio *parent)
 {
 	struct page *bounce;
 	void *dst, *src;
@@ -336,12 +343,12 @@ static int zram_rw_in_page(struct zram *zram, struct page *page,
 
 	if (len == PAGE_SIZE)
 		return write ? zram_write_page(zram, page, index) :
-			       zram_read_page(zram, page, index);
+			       zram_read_page(zram, page, index, parent);
 
 	bounce = alloc_page(GFP_NOIO);
 	if (!bounce)
 		return -ENOMEM;
-	ret = zram_read_page(zram, bounce, index);
+	ret = zram_read_page(zram, bounce, index, NULL);
 	if (ret)
 		goto out;
 
@@ -402,7 +409,7 @@ int zram_bio_rw_iter(struct zram *zram, struct bio *bio,
 
 			ret = zram_rw_in_page(zram, bv.bv_page,
 					      bv.bv_offset + done, len,
-					      index, off, write);
+					      index, off, write, bio);
 			if (ret)
 				return ret;
 			done += len;
@@ -437,7 +444,7 @@ static int zram_bio_discard_or_zero(struct zram *zram, struct bio *bio,
 			atomic64_inc(&zram->stats.notify_free);
 		} else if (zeroes) {
 			int ret = zram_rw_in_page(zram, zero, 0, len, index,
-						  off, true);
+						  off, true, NULL);
 
 			if (ret) {
 				atomic64_inc(&zram->stats.failed_writes);
@@ -490,10 +497,25 @@ static void zram_submit_bio(struct bio *bio)
 	/*
 	 * Whatever failed (memory, mem_limit, corrupt data), the caller sees
 	 * an I/O error, as with the kernel's zram; io_stat has the detail.
+	 * Reads of written-back pages chained to @bio may still be in
+	 * flight: it completes when the last of them has.
 	 */
 	if (ret)
-		bio->bi_status = BLK_STS_IOERR;
+		cmpxchg(&bio->bi_status, BLK_STS_OK, BLK_STS_IOERR);
 	bio_endio(bio);
+}
+
+/*
+ * @bio failed (here or in a backing-device read chained to it): it
+ * ends with an I/O error, and counts once in failed_reads or
+ * failed_writes however many of its pages failed, as with the kernel's
+ * zram.  Any context.
+ */
+void zram_bio_fail(struct zram *zram, struct bio *bio, bool write)
+{
+	if (cmpxchg(&bio->bi_status, BLK_STS_OK, BLK_STS_IOERR) == BLK_STS_OK)
+		atomic64_inc(write ? &zram->stats.failed_writes :
+				     &zram->stats.failed_reads);
 }
 
 static void zram_slot_free_notify(struct block_device *bdev,
@@ -536,9 +558,22 @@ static int __maybe_unused zram_rw_page(struct block_device *bdev,
 		return -EINVAL;
 	}
 	index = sector >> ZRAM_SECTORS_PER_PAGE_SHIFT;
+	/*
+	 * A written-back page goes the bio way too: there its read is
+	 * chained, so swap readahead overlaps its reads.
+	 */
+	if (!write) {
+		bool wb;
+
+		zram_slot_lock(zram, index);
+		wb = zram_test_flag(zram, index, ZRAM_WB);
+		zram_slot_unlock(zram, index);
+		if (wb)
+			return -EOPNOTSUPP;
+	}
 	start = zram_compat_rw_page_acct_start(bdev, op);
 	ret = write ? zram_write_page(zram, page, index) :
-		      zram_read_page(zram, page, index);
+		      zram_read_page(zram, page, index, NULL);
 	zram_compat_rw_page_acct_end(bdev, op, start);
 	/* Not counted: the caller retries through a bio, which counts. */
 	if (ret)
@@ -638,6 +673,8 @@ void zram_reset_device(struct zram *zram)
 {
 	down_write(&zram->init_lock);
 	set_capacity_and_notify(zram->disk, 0);
+	/* Reads of written-back pages may still decompress with our streams. */
+	zram_bd_quiesce(zram);
 	zram_free_all(zram);
 	zram->init_done = false;
 	zram->disksize = 0;

@@ -27,6 +27,7 @@
 #include <linux/mutex.h>
 #include <linux/rwsem.h>
 #include <linux/spinlock.h>
+#include <linux/srcu.h>
 #include <linux/string.h>
 #include <linux/types.h>
 
@@ -62,9 +63,14 @@ struct zram_stats {
 	atomic64_t miss_free;		/* swap frees skipped: slot busy */
 	atomic64_t writestall;		/* writes that had to sleep for memory */
 	atomic_long_t max_used_pages;	/* peak pool size, in pages */
-	atomic64_t bd_count;		/* backing blocks in use */
-	atomic64_t bd_reads;		/* pages read from the backing device */
-	atomic64_t bd_writes;		/* pages written back */
+	atomic64_t bd_count;		/* backing blocks holding live data */
+	atomic64_t bd_reads;		/* blocks read from the backing device */
+	atomic64_t bd_writes;		/* blocks written to it */
+	atomic64_t bd_pages;		/* slots whose data is on it */
+	atomic64_t bd_live;		/* bytes of that data (as stored) */
+	atomic64_t bd_async;		/* reads chained to the bio needing them */
+	atomic64_t bd_inflight;		/* of those, not completed yet */
+	atomic64_t bd_cleaned;		/* blocks emptied by cleaning */
 	atomic64_t recomp_tried;	/* pages recompression looked at */
 	atomic64_t recomp_kept;		/* pages stored smaller by it */
 	atomic64_t par_bios;		/* bios spread over CPUs */
@@ -75,17 +81,38 @@ struct zram_stats {
 /*
  * The backing device (backing_dev, writeback).  Set and released only on
  * an uninitialized device under init_lock held for writing, so the I/O
- * path reads these fields without locks.  A bit of ->bitmap is set while
- * its block holds a page or is being written; bits are set only by
- * writeback (serialized by zram->move_lock) and cleared by whoever frees
- * the slot.
+ * path reads these fields without locks.
+ *
+ * Blocks (PAGE_SIZE each) and their life:
+ *  - a bit of ->bitmap is set while its block is reserved by a
+ *    writeback, holds live data, or is quarantined; only writeback and
+ *    cleaning (serialized by zram->move_lock) set bits or recycle them;
+ *  - ->live[blk] counts the bytes of live data in the block (a whole
+ *    page, or the compressed objects packed in it), plus 1 while the
+ *    writeback that filled it settles its slots;
+ *  - when ->live[blk] drops to 0 the block is quarantined (->quar):
+ *    a read that looked the block up before the data was freed may
+ *    still be in flight.  Every read of a block holds ->srcu from its
+ *    slot lookup to its completion, so a block quarantined before an
+ *    SRCU grace period started is free once that period has ended
+ *    (->pend holds those blocks, ->gp the period's cookie).
  */
 struct zram_backing {
 	struct zram_compat_bdev dev;		/* .bdev NULL: no backing device */
-	struct workqueue_struct *wq;	/* its reads from inside our bio path */
+	struct workqueue_struct *wq;	/* sync reads from our bio path;
+					 * decompression of async reads
+					 */
 	char *path;			/* as written to backing_dev */
 	unsigned long *bitmap;
+	unsigned long *quar;		/* freed, maybe still being read */
+	unsigned long *pend;		/* freed before grace period ->gp */
+	unsigned long gp;
+	bool pend_any;
+	atomic_t *live;
+	struct srcu_struct *srcu;	/* allocated: it cannot move */
+	struct bio_set *bioset;		/* of chained reads */
 	unsigned long nr_blocks;	/* PAGE_SIZE blocks */
+	unsigned long used;		/* bits set in ->bitmap (move_lock) */
 	unsigned long next;		/* where the next block search starts */
 	spinlock_t limit_lock;		/* the two fields below */
 	bool limit_enable;
@@ -128,8 +155,10 @@ struct zram {
 	 * they work on ZRAM_MOVING, see zram_slot.h).
 	 */
 	struct mutex move_lock;
-	/* writeback_batch_size: pages one writeback keeps in flight */
+	/* writeback_batch_size: blocks one writeback keeps in flight */
 	unsigned int wb_batch_size;
+	/* writeback_compressed: objects go out compressed and packed */
+	bool wb_compressed;
 
 	/* Set (under disk->open_mutex) while reset or removal runs. */
 	bool claim;
@@ -228,10 +257,19 @@ static ssize_t _name##_store_guarded(struct device *dev,		\
 /* zram_wb.c */
 #define ZRAM_WB_BATCH_DEFAULT	32U
 #define ZRAM_WB_BATCH_MAX	256U
+/* Chained reads of a backing device that can always be allocated. */
+#define ZRAM_BD_READS_RESERVED	16U
+/* Blocks packed writeback leaves free for cleaning to start with. */
+#define ZRAM_BD_CLEAN_RESERVE	1U
 extern const struct attribute_group zram_wb_attr_group;
-void zram_bd_release(struct zram *zram, unsigned long blk);
+int zram_bd_maps_alloc(struct zram_backing *bd, unsigned long nr_blocks);
+void zram_bd_maps_free(struct zram_backing *bd);
+bool zram_bd_put(struct zram *zram, unsigned long blk, unsigned int bytes);
+int zram_bd_clean(struct zram *zram);
+void zram_bd_quiesce(struct zram *zram);
 void zram_bd_close(struct zram *zram);
-int zram_read_from_bd(struct zram *zram, u32 index, struct page *page);
+int zram_read_from_bd(struct zram *zram, u32 index, struct page *page,
+		      struct bio *parent);
 
 /* zram_recomp.c */
 extern const struct attribute_group zram_recomp_attr_group;
@@ -242,6 +280,7 @@ extern const struct attribute_group zram_recomp_attr_group;
 unsigned int zram_par_parts(unsigned int pages, unsigned int cpus,
 			    unsigned int min_pages);
 int zram_bio_rw(struct zram *zram, struct bio *bio, bool write);
+void zram_bio_fail(struct zram *zram, struct bio *bio, bool write);
 int zram_par_init(void);
 void zram_par_exit(void);
 

@@ -144,8 +144,7 @@ int zram_bio_rw(struct zram *zram, struct bio *bio, bool write)
 	int ret = zram_par_rw(zram, bio, write);
 
 	if (ret)
-		atomic64_inc(write ? &zram->stats.failed_writes :
-				     &zram->stats.failed_reads);
+		zram_bio_fail(zram, bio, write);
 	return ret;
 }
 

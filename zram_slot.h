@@ -11,8 +11,13 @@
  * are enum zram_slot_flag; bits ZRAM_ACTIME_SHIFT..63 hold the time the
  * slot was last written or read (boot-time seconds, truncated to u32).
  * ->handle is the zsmalloc handle of the object; for a ZRAM_SAME slot,
- * the machine word that fills the page; for a ZRAM_WB slot, the block
- * of the backing device that holds the page uncompressed (size bits 0).
+ * the machine word that fills the page; for a ZRAM_WB slot, either the
+ * block of the backing device that holds the page uncompressed (size
+ * bits 0), or, written back compressed (writeback_compressed), the byte
+ * position on the backing device of the object, whose size the size
+ * bits keep (PAGE_SIZE: stored raw) and whose algorithm the prio bits
+ * name; such an object never crosses a block boundary (see
+ * zram_wb_block() and friends).
  * The two ZRAM_PRIO bits name the algorithm slot (0: primary) that
  * compressed the object.
  * A slot with no handle and neither ZRAM_SAME nor ZRAM_WB is empty and
@@ -179,6 +184,28 @@ static inline void zram_accessed(struct zram *zram, u32 index)
 {
 	zram_clear_flag(zram, index, ZRAM_IDLE);
 	zram_set_actime(zram, index, zram_now());
+}
+
+/*
+ * A written-back slot's data (the slot locked): its block, the offset
+ * in it and its length on the backing device.
+ */
+static inline unsigned long zram_wb_block(struct zram *zram, u32 index)
+{
+	unsigned long h = zram->slots[index].handle;
+
+	return zram_get_obj_size(zram, index) ? h >> PAGE_SHIFT : h;
+}
+
+static inline unsigned int zram_wb_offset(struct zram *zram, u32 index)
+{
+	return zram_get_obj_size(zram, index) ?
+	       offset_in_page(zram->slots[index].handle) : 0;
+}
+
+static inline unsigned int zram_wb_bytes(struct zram *zram, u32 index)
+{
+	return zram_get_obj_size(zram, index) ?: PAGE_SIZE;
 }
 
 static inline bool zram_slot_allocated(struct zram *zram, u32 index)

@@ -407,10 +407,17 @@ static ssize_t compact_store(struct device *dev,
 	int ret = 0;
 
 	down_read(&zram->init_lock);
-	if (zram->init_done)
+	if (zram->init_done) {
 		zsm_compact(zram->pool);
-	else
+		/*
+		 * Packed blocks on the backing device too (zram_wb.c).  Like
+		 * the pool's compaction, it reports nothing here: bd_stat
+		 * says what it did.
+		 */
+		zram_bd_clean(zram);
+	} else {
 		ret = -EINVAL;
+	}
 	up_read(&zram->init_lock);
 	return ret ? ret : len;
 }

@@ -17,6 +17,7 @@
 #include <linux/bio.h>
 #include <linux/blkdev.h>
 #include <linux/fs.h>
+#include <linux/highmem.h>
 #include <linux/kernfs.h>
 #include <linux/mm.h>
 #include <linux/sched/signal.h>
@@ -26,26 +27,140 @@
 #include <linux/workqueue.h>
 
 #include "zram_slot.h"
+#include "zsmalloc.h"
 
-/* Give block @blk of the backing device back (any context). */
-void zram_bd_release(struct zram *zram, unsigned long blk)
+/* ---- blocks of the backing device (see struct zram_backing) ---- */
+
+/*
+ * The maps and the read-side SRCU state of a backing device of
+ * @nr_blocks blocks (all heap: @bd may be copied field by field).
+ */
+int zram_bd_maps_alloc(struct zram_backing *bd, unsigned long nr_blocks)
 {
-	clear_bit(blk, zram->bd.bitmap);
+	size_t longs = BITS_TO_LONGS(nr_blocks);
+
+	bd->bitmap = kvcalloc(longs, sizeof(long), GFP_KERNEL);
+	bd->quar = kvcalloc(longs, sizeof(long), GFP_KERNEL);
+	bd->pend = kvcalloc(longs, sizeof(long), GFP_KERNEL);
+	bd->live = kvcalloc(nr_blocks, sizeof(*bd->live), GFP_KERNEL);
+	bd->srcu = kzalloc(sizeof(*bd->srcu), GFP_KERNEL);
+	if (!bd->bitmap || !bd->quar || !bd->pend || !bd->live || !bd->srcu)
+		goto err;
+	if (init_srcu_struct(bd->srcu)) {
+		kfree(bd->srcu);
+		bd->srcu = NULL;
+		goto err;
+	}
+	bd->nr_blocks = nr_blocks;
+	bd->used = 0;
+	bd->next = 0;
+	bd->pend_any = false;
+	return 0;
+err:
+	zram_bd_maps_free(bd);
+	return -ENOMEM;
 }
 
 /*
- * Reserve a free block of the backing device, searching from where the
- * last search ended.  Only writeback calls this (under move_lock), and
- * never under a slot lock: the search may cover megabytes of bitmap.
+ * Free the maps, after waiting for every read in flight (each holds
+ * bd->srcu until it has completed).
  */
-static long zram_bd_alloc(struct zram *zram)
+void zram_bd_maps_free(struct zram_backing *bd)
+{
+	if (bd->srcu) {
+		synchronize_srcu(bd->srcu);
+		cleanup_srcu_struct(bd->srcu);
+		kfree(bd->srcu);
+		bd->srcu = NULL;
+	}
+	kvfree(bd->bitmap);
+	kvfree(bd->quar);
+	kvfree(bd->pend);
+	kvfree(bd->live);
+	bd->bitmap = NULL;
+	bd->quar = NULL;
+	bd->pend = NULL;
+	bd->live = NULL;
+	bd->nr_blocks = 0;
+	bd->used = 0;
+	bd->next = 0;
+	bd->pend_any = false;
+}
+
+/* Wait until no read of the backing device is in flight. */
+void zram_bd_quiesce(struct zram *zram)
+{
+	if (zram->bd.srcu)
+		synchronize_srcu(zram->bd.srcu);
+}
+
+/*
+ * Give back block @blk that no reader can have looked up: reserved by a
+ * writeback that did not publish it in any slot.
+ */
+static void zram_bd_release(struct zram *zram, unsigned long blk)
+{
+	atomic_set(&zram->bd.live[blk], 0);
+	clear_bit(blk, zram->bd.bitmap);
+	zram->bd.used--;
+}
+
+/*
+ * @bytes of block @blk's live data are gone (a slot freed or moved, or
+ * the settling bias of writeback).  The last byte quarantines the block
+ * (returns true): reads that looked it up earlier may still be in
+ * flight.  Any context.
+ */
+bool zram_bd_put(struct zram *zram, unsigned long blk, unsigned int bytes)
+{
+	if (atomic_sub_return(bytes, &zram->bd.live[blk]))
+		return false;
+	atomic64_dec(&zram->stats.bd_count);
+	set_bit(blk, zram->bd.quar);
+	return true;
+}
+
+/*
+ * Make quarantined blocks free again.  Blocks in ->pend were quarantined
+ * before grace period ->gp started: once it has ended (waited for with
+ * @wait), no read of them is in flight.  Then the blocks in ->quar move
+ * to ->pend behind a new grace period.  move_lock held.
+ */
+static void zram_bd_recycle(struct zram *zram, bool wait)
 {
 	struct zram_backing *bd = &zram->bd;
 	unsigned long blk;
-	int pass;
+	bool moved = false;
 
-	/* A caller holding a slot lock (a bit spinlock) is caught here. */
-	might_sleep();
+	if (bd->pend_any) {
+		if (!poll_state_synchronize_srcu(bd->srcu, bd->gp)) {
+			if (!wait)
+				return;
+			synchronize_srcu(bd->srcu);
+		}
+		for_each_set_bit(blk, bd->pend, bd->nr_blocks) {
+			clear_bit(blk, bd->pend);
+			clear_bit(blk, bd->bitmap);
+			bd->used--;
+		}
+		bd->pend_any = false;
+	}
+	for_each_set_bit(blk, bd->quar, bd->nr_blocks) {
+		clear_bit(blk, bd->quar);
+		set_bit(blk, bd->pend);
+		moved = true;
+	}
+	if (moved) {
+		bd->pend_any = true;
+		bd->gp = start_poll_synchronize_srcu(bd->srcu);
+	}
+}
+
+/* A free block, searching from where the last search ended; -ENOSPC. */
+static long zram_bd_find(struct zram_backing *bd)
+{
+	unsigned long blk;
+	int pass;
 
 	for (pass = 0; pass < 2; pass++) {
 		blk = find_next_zero_bit(bd->bitmap, bd->nr_blocks,
@@ -53,6 +168,7 @@ static long zram_bd_alloc(struct zram *zram)
 		while (blk < bd->nr_blocks) {
 			if (!test_and_set_bit(blk, bd->bitmap)) {
 				bd->next = blk + 1;
+				bd->used++;
 				return blk;
 			}
 			blk = find_next_zero_bit(bd->bitmap, bd->nr_blocks,
@@ -62,12 +178,98 @@ static long zram_bd_alloc(struct zram *zram)
 	return -ENOSPC;
 }
 
+/*
+ * Reserve a free block of the backing device, leaving at least @keep
+ * free (packed writeback keeps ZRAM_BD_CLEAN_RESERVE for cleaning to
+ * start with); when there is none, wait for quarantined ones to become
+ * free (at most two grace periods: the blocks already pending, then
+ * those quarantined since).  Only writeback and cleaning call this
+ * (under move_lock), never under a slot lock: the search may cover
+ * megabytes of bitmap.
+ */
+static long zram_bd_alloc(struct zram *zram, unsigned long keep)
+{
+	struct zram_backing *bd = &zram->bd;
+	long blk;
+	int tries;
+
+	/* A caller holding a slot lock (a bit spinlock) is caught here. */
+	might_sleep();
+
+	for (tries = 0; tries < 3; tries++) {
+		if (bd->nr_blocks - bd->used > keep) {
+			blk = zram_bd_find(bd);
+			if (blk >= 0)
+				return blk;
+		}
+		if (!bd->pend_any && bitmap_empty(bd->quar, bd->nr_blocks))
+			break;
+		zram_bd_recycle(zram, true);
+	}
+	return -ENOSPC;
+}
+
+/* ---- reads of the backing device ---- */
+
+/*
+ * A read of a block registers with bd->srcu from its slot lookup to its
+ * completion (srcu_down_read() semantics: released in the completion).
+ * For sparse, the read side is a context of its own.
+ */
+static int zram_bd_hold(struct zram_backing *bd)
+{
+	int idx = zram_compat_srcu_down_read(bd->srcu);
+
+	__release(bd->srcu);
+	return idx;
+}
+
+static void zram_bd_unhold(struct zram_backing *bd, int idx)
+{
+	__acquire(bd->srcu);
+	zram_compat_srcu_up_read(bd->srcu, idx);
+}
+
+/* Where a written-back slot's data is, taken under its slot lock. */
+struct zram_bd_src {
+	unsigned long blk;
+	unsigned int off;
+	unsigned int size;	/* 0: a whole page, uncompressed */
+	unsigned int prio;
+	u32 index;
+};
+
+/*
+ * Fill @page from @buf, the block that holds @src's compressed object
+ * (raw if PAGE_SIZE long).  Process context.
+ */
+static int zram_bd_unpack(struct zram *zram, const struct zram_bd_src *src,
+			  struct page *buf, struct page *page)
+{
+	struct zcomp *comp = zram->comps[src->prio];
+	const void *in = page_address(buf) + src->off;
+	struct zcomp_stream *zstrm;
+	void *dst;
+	int ret = 0;
+
+	dst = kmap_local_page(page);
+	if (src->size == PAGE_SIZE) {
+		memcpy(dst, in, PAGE_SIZE);
+	} else {
+		zstrm = zcomp_stream_get(comp);
+		ret = zcomp_decompress(comp, zstrm, in, src->size, dst);
+		zcomp_stream_put(comp);
+	}
+	kunmap_local(dst);
+	flush_dcache_page(page);
+	return ret;
+}
+
 struct zram_bd_io {
 	struct work_struct work;
 	struct block_device *bdev;
 	struct page *page;
 	unsigned long blk;
-	blk_opf_t opf;
 	int ret;
 };
 
@@ -76,7 +278,7 @@ static void zram_bd_io_sync(struct zram_bd_io *io)
 	struct bio_vec bvec;
 	struct bio bio;
 
-	bio_init(&bio, io->bdev, &bvec, 1, io->opf);
+	bio_init(&bio, io->bdev, &bvec, 1, REQ_OP_READ);
 	bio.bi_iter.bi_sector = (sector_t)io->blk << ZRAM_SECTORS_PER_PAGE_SHIFT;
 	__bio_add_page(&bio, io->page, PAGE_SIZE, 0);
 	io->ret = submit_bio_wait(&bio);
@@ -89,23 +291,21 @@ static void zram_bd_io_work(struct work_struct *work)
 }
 
 /*
- * Read or write one page at block @blk of the backing device and wait
- * for it.  Inside a ->submit_bio (ours), a bio we submit is only queued
- * until that returns, so there the I/O is issued and waited for by a
- * worker of the device's own WQ_MEM_RECLAIM workqueue (swap-in must
- * progress under memory pressure).  One queue per device: a read that
- * waits on it never waits behind another device's reads, and since no
- * backing device leads back to one of ours (zram_bd_check_stack()), no
- * work of a queue waits on that same queue.
+ * Read block @blk into @page and wait for it.  Inside a ->submit_bio
+ * (ours), a bio we submit is only queued until that returns, so there
+ * the read is issued and waited for by a worker of the device's own
+ * WQ_MEM_RECLAIM workqueue.  Only reads that cannot be chained to a bio
+ * come here (->rw_page, parts of pages).  No backing device leads back
+ * to one of ours (zram_bd_check_stack()), so no work of the queue waits
+ * on that same queue.
  */
-static int zram_bd_rw(struct zram *zram, struct page *page,
-		      unsigned long blk, blk_opf_t opf)
+static int zram_bd_read_wait(struct zram *zram, struct page *page,
+			     unsigned long blk)
 {
 	struct zram_bd_io io = {
 		.bdev = zram->bd.dev.bdev,
 		.page = page,
 		.blk = blk,
-		.opf = opf,
 	};
 
 	if (!current->bio_list) {
@@ -119,6 +319,171 @@ static int zram_bd_rw(struct zram *zram, struct page *page,
 	return io.ret;
 }
 
+/* Read @src into @page, waiting for it. */
+static int zram_bd_read_sync(struct zram *zram, const struct zram_bd_src *src,
+			     struct page *page)
+{
+	struct page *buf = page;
+	int ret;
+
+	if (src->size) {
+		buf = alloc_page(GFP_NOIO);
+		if (!buf)
+			return -ENOMEM;
+	}
+	ret = zram_bd_read_wait(zram, buf, src->blk);
+	if (!ret) {
+		atomic64_inc(&zram->stats.bd_reads);
+		if (src->size)
+			ret = zram_bd_unpack(zram, src, buf, page);
+		else
+			flush_dcache_page(page);
+	}
+	if (buf != page)
+		__free_page(buf);
+	return ret;
+}
+
+/*
+ * A read chained to the bio that needs it (@parent completes when it
+ * has).  A compressed object is read into a bounce page and unpacked by
+ * a worker of the device's workqueue, since completions run where no
+ * decompression may.
+ */
+struct zram_bd_read {
+	struct zram *zram;
+	struct bio *parent;
+	struct page *page;	/* the parent's page to fill */
+	struct page *buf;	/* bounce page, or @page itself */
+	struct zram_bd_src src;
+	struct work_struct work;
+	int srcu_idx;
+	struct bio bio;		/* last: the bio_set's front pad ends here */
+};
+
+static void zram_bd_read_done(struct zram_bd_read *rd, int err)
+{
+	struct zram *zram = rd->zram;
+	struct bio *parent = rd->parent;
+
+	if (err) {
+		pr_err_ratelimited("zram%d: reading page %u from the backing device failed: %d\n",
+				   zram->id, rd->src.index, err);
+		zram_bio_fail(zram, parent, false);
+	} else {
+		atomic64_inc(&zram->stats.bd_async);
+	}
+	if (rd->buf != rd->page)
+		__free_page(rd->buf);
+	atomic64_dec(&zram->stats.bd_inflight);
+	zram_bd_unhold(&zram->bd, rd->srcu_idx);
+	bio_put(&rd->bio);
+	bio_endio(parent);
+}
+
+static void zram_bd_read_unpack(struct work_struct *work)
+{
+	struct zram_bd_read *rd = container_of(work, struct zram_bd_read,
+					       work);
+
+	zram_bd_read_done(rd, zram_bd_unpack(rd->zram, &rd->src, rd->buf,
+					      rd->page));
+}
+
+static void zram_bd_read_end_io(struct bio *bio)
+{
+	struct zram_bd_read *rd = container_of(bio, struct zram_bd_read, bio);
+	int err = blk_status_to_errno(bio->bi_status);
+
+	if (!err)
+		atomic64_inc(&rd->zram->stats.bd_reads);
+	if (err || rd->buf == rd->page) {
+		if (!err)
+			flush_dcache_page(rd->page);
+		zram_bd_read_done(rd, err);
+		return;
+	}
+	INIT_WORK(&rd->work, zram_bd_read_unpack);
+	queue_work(rd->zram->bd.wq, &rd->work);
+}
+
+/*
+ * Start reading @src into @page for @parent; the read holds the SRCU
+ * read side @idx (taken under the slot lock) until it has completed.
+ */
+static int zram_bd_read_async(struct zram *zram,
+			      const struct zram_bd_src *src,
+			      struct page *page, struct bio *parent, int idx)
+{
+	struct zram_bd_read *rd;
+	struct page *buf = page;
+	struct bio *bio;
+
+	if (src->size) {
+		buf = alloc_page(GFP_NOIO);
+		if (!buf)
+			return -ENOMEM;
+	}
+	bio = bio_alloc_bioset(zram->bd.dev.bdev, 1, REQ_OP_READ, GFP_NOIO,
+			       zram->bd.bioset);
+	if (!bio) {
+		if (buf != page)
+			__free_page(buf);
+		return -ENOMEM;
+	}
+	rd = container_of(bio, struct zram_bd_read, bio);
+	rd->zram = zram;
+	rd->parent = parent;
+	rd->page = page;
+	rd->buf = buf;
+	rd->src = *src;
+	rd->srcu_idx = idx;
+	bio->bi_iter.bi_sector = (sector_t)src->blk << ZRAM_SECTORS_PER_PAGE_SHIFT;
+	bio->bi_end_io = zram_bd_read_end_io;
+	__bio_add_page(bio, buf, PAGE_SIZE, 0);
+	bio_inc_remaining(parent);
+	atomic64_inc(&zram->stats.bd_inflight);
+	submit_bio(bio);
+	return 0;
+}
+
+/*
+ * Read written-back slot @index into @page: chained to @parent if there
+ * is one (the page is filled when @parent completes), else waiting for
+ * it.  The slot is looked up and the read registered (bd->srcu) under
+ * the slot lock, so the block cannot be recycled before the read has
+ * completed, whatever happens to the slot meanwhile (a concurrent write
+ * or free: the read returns the data as it was).  Called and returns
+ * with the slot locked; the lock is dropped across the I/O.
+ */
+int zram_read_from_bd(struct zram *zram, u32 index, struct page *page,
+		      struct bio *parent)
+	__must_hold(&zram->slots[index])
+{
+	struct zram_bd_src src = {
+		.blk = zram_wb_block(zram, index),
+		.off = zram_wb_offset(zram, index),
+		.size = zram_get_obj_size(zram, index),
+		.prio = zram_get_prio(zram, index),
+		.index = index,
+	};
+	int idx, ret;
+
+	idx = zram_bd_hold(&zram->bd);
+	zram_slot_unlock(zram, index);
+	if (parent) {
+		ret = zram_bd_read_async(zram, &src, page, parent, idx);
+		if (!ret)
+			goto out;
+	} else {
+		ret = zram_bd_read_sync(zram, &src, page);
+	}
+	zram_bd_unhold(&zram->bd, idx);
+out:
+	zram_slot_lock(zram, index);
+	return ret;
+}
+
 /* Release the backing device, if any.  init_lock held for writing. */
 void zram_bd_close(struct zram *zram)
 {
@@ -126,15 +491,16 @@ void zram_bd_close(struct zram *zram)
 
 	if (!bd->dev.bdev)
 		return;
+	/* Waits for reads in flight: they use the bio_set and the queue. */
+	zram_bd_maps_free(bd);
+	bioset_exit(bd->bioset);
+	kfree(bd->bioset);
+	bd->bioset = NULL;
 	zram_compat_bdev_close(&bd->dev);
 	destroy_workqueue(bd->wq);
 	bd->wq = NULL;
-	kvfree(bd->bitmap);
-	bd->bitmap = NULL;
 	kfree(bd->path);
 	bd->path = NULL;
-	bd->nr_blocks = 0;
-	bd->next = 0;
 }
 
 /* How deep zram_bd_check_stack() follows stacked devices. */
@@ -231,79 +597,67 @@ static int zram_bd_check_stack(struct block_device *bdev)
 static int zram_bd_open(struct zram *zram, const char *path)
 {
 	struct zram_backing *bd = &zram->bd;
-	struct workqueue_struct *wq;
-	struct zram_compat_bdev dev;
-	unsigned long nr_blocks, *bitmap;
-	char *copy;
+	struct zram_backing new = {};
 	int ret;
 
-	copy = kstrdup(path, GFP_KERNEL);
-	if (!copy)
+	new.path = kstrdup(path, GFP_KERNEL);
+	if (!new.path)
 		return -ENOMEM;
-	ret = zram_compat_bdev_open(path, zram, &dev);
+	ret = zram_compat_bdev_open(path, zram, &new.dev);
 	if (ret)
-		goto err_copy;
-	nr_blocks = bdev_nr_bytes(dev.bdev) >> PAGE_SHIFT;
-	if (!nr_blocks || bdev_is_zoned(dev.bdev)) {
+		goto err_path;
+	if (!(bdev_nr_bytes(new.dev.bdev) >> PAGE_SHIFT) ||
+	    bdev_is_zoned(new.dev.bdev)) {
 		ret = -EINVAL;
 		goto err_dev;
 	}
-	ret = zram_bd_check_stack(dev.bdev);
+	ret = zram_bd_check_stack(new.dev.bdev);
+	if (ret)
+		goto err_dev;
+	ret = zram_bd_maps_alloc(&new,
+				 bdev_nr_bytes(new.dev.bdev) >> PAGE_SHIFT);
 	if (ret)
 		goto err_dev;
 	ret = -ENOMEM;
-	bitmap = kvcalloc(BITS_TO_LONGS(nr_blocks), sizeof(long), GFP_KERNEL);
-	if (!bitmap)
-		goto err_dev;
-	wq = alloc_workqueue("zram%d_bd", WQ_MEM_RECLAIM | WQ_UNBOUND, 0,
-			     zram->id);
-	if (!wq)
-		goto err_bitmap;
+	new.wq = alloc_workqueue("zram%d_bd", WQ_MEM_RECLAIM | WQ_UNBOUND, 0,
+				 zram->id);
+	if (!new.wq)
+		goto err_maps;
+	new.bioset = kzalloc(sizeof(*new.bioset), GFP_KERNEL);
+	if (!new.bioset)
+		goto err_wq;
+	/* The rescuer: our reads are allocated inside ->submit_bio. */
+	if (bioset_init(new.bioset, ZRAM_BD_READS_RESERVED,
+			offsetof(struct zram_bd_read, bio),
+			BIOSET_NEED_BVECS | BIOSET_NEED_RESCUER))
+		goto err_bioset;
+
 	zram_bd_close(zram);
-	bd->dev = dev;
-	bd->wq = wq;
-	bd->path = copy;
-	bd->bitmap = bitmap;
-	bd->nr_blocks = nr_blocks;
+	bd->dev = new.dev;
+	bd->wq = new.wq;
+	bd->path = new.path;
+	bd->bioset = new.bioset;
+	bd->bitmap = new.bitmap;
+	bd->quar = new.quar;
+	bd->pend = new.pend;
+	bd->live = new.live;
+	bd->srcu = new.srcu;
+	bd->nr_blocks = new.nr_blocks;
 	bd->next = 0;
+	bd->pend_any = false;
 	return 0;
 
-err_bitmap:
-	kvfree(bitmap);
+err_bioset:
+	kfree(new.bioset);
+err_wq:
+	destroy_workqueue(new.wq);
+err_maps:
+	zram_bd_maps_free(&new);
 err_dev:
-	zram_compat_bdev_close(&dev);
-err_copy:
-	kfree(copy);
+	zram_compat_bdev_close(&new.dev);
+err_path:
+	kfree(new.path);
 	return ret;
-}
-
-/*
- * Read a written-back page: the slot lock cannot be held across the
- * I/O, so after it the slot must still be written back to the same block
- * by the same writeback (generation), else the page was freed or
- * rewritten meanwhile and the block perhaps reused by another page:
- * -EAGAIN tells the caller to start over.  Called and returns with the
- * slot locked.
- */
-int zram_read_from_bd(struct zram *zram, u32 index, struct page *page)
-	__must_hold(&zram->slots[index])
-{
-	unsigned long blk = zram->slots[index].handle;
-	unsigned long gen = zram->slots[index].flags & ZRAM_WB_GEN_MASK;
-	int ret;
-
-	zram_slot_unlock(zram, index);
-	ret = zram_bd_rw(zram, page, blk, REQ_OP_READ);
-	flush_dcache_page(page);
-	zram_slot_lock(zram, index);
-	if (!zram_test_flag(zram, index, ZRAM_WB) ||
-	    zram->slots[index].handle != blk ||
-	    (zram->slots[index].flags & ZRAM_WB_GEN_MASK) != gen)
-		return -EAGAIN;
-	if (ret)
-		return ret;
-	atomic64_inc(&zram->stats.bd_reads);
-	return 0;
 }
 
 /* What "writeback" was asked to write. */
@@ -449,63 +803,91 @@ static bool zram_wb_wanted(struct zram *zram, u32 index,
 #define ZRAM_4K_PER_PAGE	(PAGE_SIZE / SZ_4K)
 
 /*
- * Batched writeback.  Pages go out writeback_batch_size at a time: each
- * qualifying slot is copied into a page of the batch, flagged
- * ZRAM_MOVING and given a free block (zram_wb_prepare()); when the batch
- * is full, or the walk ends, its pages are written with one bio per run
- * of adjacent blocks, all submitted under one plug and completed
- * asynchronously, and once the last bio has ended each slot is looked
- * at again (zram_wb_finish()): a slot freed, rewritten or (idle modes)
- * read while its page was in flight keeps its data in memory and its
- * block goes back, as does the block of a page whose write failed.
+ * Batched writeback.  Slots go out in batches of up to
+ * writeback_batch_size blocks.  Each qualifying slot's data is copied
+ * into a block of the batch (zram_wb_prepare()) and the slot flagged
+ * ZRAM_MOVING: uncompressed, a page per block; with writeback_compressed,
+ * the object as stored, packed after the previous ones while it fits in
+ * the block (an object never crosses a block boundary).  When the batch
+ * is full, or the walk ends, its blocks are written with one bio per run
+ * of adjacent blocks, all under one plug, completed asynchronously; once
+ * the last bio has ended each slot is looked at again (zram_wb_finish()):
+ * a slot freed, rewritten or (idle modes) read while in flight keeps its
+ * data in memory, as does a slot whose block failed to write.
+ *
+ * Cleaning (zram_wb_clean()) uses the same batches: the live objects of
+ * mostly empty packed blocks are read back and packed again, densely.
  */
-struct zram_wb_ent {
-	u32 index;
+struct zram_wb_blk {
+	struct page *page;	/* the block's bytes, as they go out */
 	unsigned long blk;
-	struct page *page;	/* the slot's bytes, as they went out */
+	unsigned int used;	/* bytes filled */
+	unsigned int settled;	/* slots that now point into it */
 	int err;		/* of the bio that carried it */
+};
+
+struct zram_wb_obj {
+	u32 index;
+	unsigned int bi;	/* its block in the batch */
+	unsigned int off;	/* in that block */
+	unsigned int size;	/* 0: a page, uncompressed */
+	unsigned int prio;
+	/* Cleaning: the slot's handle and generation when it was read. */
+	unsigned long old_handle;
+	unsigned long old_gen;
+	bool clean;
 };
 
 struct zram_wb_bio {
 	struct bio bio;
 	struct zram_wb_batch *batch;
-	unsigned int first, nr;	/* its entries */
+	unsigned int first, nr;	/* its blocks */
 };
 
+/* Objects a batch holds per block, at most (small objects pack densely). */
+#define ZRAM_WB_OBJS_PER_BLOCK	32U
+
 struct zram_wb_batch {
-	unsigned int max;	/* entries (and bounce pages) */
-	unsigned int nr;	/* entries filled */
-	struct zram_wb_ent *ents;
+	unsigned int max;	/* blocks (and bounce pages) */
+	unsigned int nr;	/* blocks in use */
+	unsigned int max_objs;
+	unsigned int nr_objs;
+	struct zram_wb_blk *blks;
+	struct zram_wb_obj *objs;
 	struct zram_wb_bio *bios;
 	struct bio_vec *vecs;
 	atomic_t pending;	/* bios in flight, plus one while submitting */
 	struct completion done;
 };
 
-/* Bounce pages and bios of a batch of up to @want pages (fewer if memory is short). */
+/* Bounce pages and bios of a batch of up to @want blocks (fewer if memory is short). */
 static int zram_wb_batch_init(struct zram_wb_batch *b, unsigned int want)
 {
 	unsigned int i;
 
 	memset(b, 0, sizeof(*b));
 	want = clamp(want, 1U, ZRAM_WB_BATCH_MAX);
-	b->ents = kvcalloc(want, sizeof(*b->ents), GFP_KERNEL);
+	b->blks = kvcalloc(want, sizeof(*b->blks), GFP_KERNEL);
+	b->objs = kvcalloc(want * ZRAM_WB_OBJS_PER_BLOCK, sizeof(*b->objs),
+			   GFP_KERNEL);
 	b->bios = kvcalloc(want, sizeof(*b->bios), GFP_KERNEL);
 	b->vecs = kvcalloc(want, sizeof(*b->vecs), GFP_KERNEL);
-	if (!b->ents || !b->bios || !b->vecs)
+	if (!b->blks || !b->objs || !b->bios || !b->vecs)
 		goto err;
 	for (i = 0; i < want; i++) {
-		b->ents[i].page = alloc_page(GFP_KERNEL | __GFP_NOWARN);
-		if (!b->ents[i].page)
+		b->blks[i].page = alloc_page(GFP_KERNEL | __GFP_NOWARN);
+		if (!b->blks[i].page)
 			break;
 	}
 	b->max = i;
 	if (!b->max)
 		goto err;
+	b->max_objs = b->max * ZRAM_WB_OBJS_PER_BLOCK;
 	init_completion(&b->done);
 	return 0;
 err:
-	kvfree(b->ents);
+	kvfree(b->blks);
+	kvfree(b->objs);
 	kvfree(b->bios);
 	kvfree(b->vecs);
 	return -ENOMEM;
@@ -516,8 +898,9 @@ static void zram_wb_batch_free(struct zram_wb_batch *b)
 	unsigned int i;
 
 	for (i = 0; i < b->max; i++)
-		__free_page(b->ents[i].page);
-	kvfree(b->ents);
+		__free_page(b->blks[i].page);
+	kvfree(b->blks);
+	kvfree(b->objs);
 	kvfree(b->bios);
 	kvfree(b->vecs);
 }
@@ -530,37 +913,43 @@ static void zram_wb_end_io(struct bio *bio)
 	unsigned int i;
 
 	for (i = wb->first; i < wb->first + wb->nr; i++)
-		b->ents[i].err = err;
+		b->blks[i].err = err;
 	if (atomic_dec_and_test(&b->pending))
 		complete(&b->done);
 }
 
-/* Write the batch's pages out and wait for all of them. */
+/* Write the batch's blocks out and wait for all of them. */
 static void zram_wb_submit(struct zram *zram, struct zram_wb_batch *b)
 {
 	struct block_device *bdev = zram->bd.dev.bdev;
 	unsigned int i = 0, n, nbios = 0;
 	struct blk_plug plug;
 
+	/* No stale bytes of earlier batches on the disk. */
+	for (i = 0; i < b->nr; i++)
+		if (b->blks[i].used < PAGE_SIZE)
+			memzero_page(b->blks[i].page, b->blks[i].used,
+				     PAGE_SIZE - b->blks[i].used);
 	reinit_completion(&b->done);
 	atomic_set(&b->pending, 1);
 	blk_start_plug(&plug);
+	i = 0;
 	while (i < b->nr) {
 		struct zram_wb_bio *wb = &b->bios[nbios++];
 
 		/* A run of adjacent blocks, at most BIO_MAX_VECS long. */
 		for (n = 1; i + n < b->nr && n < BIO_MAX_VECS; n++)
-			if (b->ents[i + n].blk != b->ents[i].blk + n)
+			if (b->blks[i + n].blk != b->blks[i].blk + n)
 				break;
 		wb->batch = b;
 		wb->first = i;
 		wb->nr = n;
 		bio_init(&wb->bio, bdev, b->vecs + i, n, REQ_OP_WRITE | REQ_SYNC);
 		wb->bio.bi_iter.bi_sector =
-			(sector_t)b->ents[i].blk << ZRAM_SECTORS_PER_PAGE_SHIFT;
+			(sector_t)b->blks[i].blk << ZRAM_SECTORS_PER_PAGE_SHIFT;
 		wb->bio.bi_end_io = zram_wb_end_io;
 		for (; n; n--, i++)
-			__bio_add_page(&wb->bio, b->ents[i].page, PAGE_SIZE, 0);
+			__bio_add_page(&wb->bio, b->blks[i].page, PAGE_SIZE, 0);
 		atomic_inc(&b->pending);
 		submit_bio(&wb->bio);
 	}
@@ -572,9 +961,9 @@ static void zram_wb_submit(struct zram *zram, struct zram_wb_batch *b)
 }
 
 /*
- * Is there writeback budget for one more page, with @pending pages
- * already on their way?  The budget is charged by zram_wb_charge() for
- * each page that ends up written back; no other writeback runs
+ * Is there writeback budget for one more block, with @pending already
+ * on their way?  The budget is charged by zram_wb_budget_charge() for
+ * each block that ends up holding data; no other writeback runs
  * meanwhile (move_lock).
  */
 static bool zram_wb_budget_left(struct zram *zram, unsigned int pending)
@@ -589,7 +978,7 @@ static bool zram_wb_budget_left(struct zram *zram, unsigned int pending)
 	return ok;
 }
 
-/* A page went out: charge it, if the limit is on (never below 0). */
+/* A block went out: charge it, if the limit is on (never below 0). */
 static void zram_wb_budget_charge(struct zram *zram)
 {
 	struct zram_backing *bd = &zram->bd;
@@ -600,30 +989,72 @@ static void zram_wb_budget_charge(struct zram *zram)
 	spin_unlock(&bd->limit_lock);
 }
 
-/* State of one writeback over the slots (zram_wb_one()). */
+/* State of one writeback or cleaning over the slots. */
 struct zram_wb_walk {
 	enum zram_wb_mode mode;
+	bool compressed;		/* objects as stored, packed */
 	struct zram_wb_batch batch;
 	long resv;			/* reserved block, or -1 */
 	int err;			/* -EIO once a page failed */
+	void *scratch;			/* zsm_read_begin()'s, compressed */
+	/* Cleaning: blocks whose live bytes are at most this are cleaned. */
+	unsigned int clean_max;
+	bool cleaned;			/* once per writeback, on -ENOSPC */
+	struct page *cbuf;		/* the last block read */
+	long cbuf_blk;			/* which, or -1 */
 };
 
 /*
+ * Room for an object of @size bytes in the batch: the offset at which
+ * it goes in the last block (-1: a new block is needed), or -EAGAIN when
+ * the batch must be written out first.
+ */
+static int zram_wb_room(struct zram_wb_walk *w, unsigned int size)
+{
+	struct zram_wb_batch *b = &w->batch;
+
+	if (b->nr_objs == b->max_objs)
+		return -EAGAIN;
+	if (w->compressed && b->nr &&
+	    b->blks[b->nr - 1].used + size <= PAGE_SIZE)
+		return b->blks[b->nr - 1].used;
+	return b->nr == b->max ? -EAGAIN : -1;
+}
+
+/* Take the reserved block as the batch's next block. */
+static struct zram_wb_blk *zram_wb_new_block(struct zram *zram,
+					     struct zram_wb_walk *w)
+{
+	struct zram_wb_blk *blk = &w->batch.blks[w->batch.nr++];
+
+	blk->blk = w->resv;
+	blk->used = 0;
+	blk->settled = 0;
+	blk->err = 0;
+	/* The settling bias (see struct zram_backing). */
+	atomic_set(&zram->bd.live[blk->blk], 1);
+	w->resv = -1;
+	return blk;
+}
+
+/*
  * Add slot @index to the batch if it qualifies for the walk's mode: its
- * bytes are copied to the next page of the batch and it is flagged
- * ZRAM_MOVING, with a block of its own.  The block is reserved before
- * the slot lock is taken (the bitmap is never searched under a slot
- * lock): with none reserved, one is, then the slot is looked at again;
- * a reserved block the slot did not take stays in w->resv for the next.
- * Returns 1 if added, 0 if skipped, or -EDQUOT (budget used up),
- * -ENOSPC (no free block), a decompression error.
+ * data is copied into the batch and it is flagged ZRAM_MOVING.  A new
+ * block is reserved before the slot lock is taken (the bitmap is never
+ * searched under a slot lock): with none reserved, one is, then the
+ * slot is looked at again; a reserved block the slot did not take stays
+ * in w->resv for the next.  Returns 1 if added, 0 if skipped, -EAGAIN
+ * (write the batch out first), -EDQUOT (budget used up), -ENOSPC (no
+ * free block) or a decompression error.
  */
 static int zram_wb_prepare(struct zram *zram, u32 index,
 			   struct zram_wb_walk *w)
 {
 	struct zram_wb_batch *b = &w->batch;
-	struct zram_wb_ent *ent = &b->ents[b->nr];
-	int ret;
+	struct zram_wb_obj *obj = &b->objs[b->nr_objs];
+	struct zram_wb_blk *blk;
+	unsigned int size;
+	int off, ret = 0;
 
 again:
 	zram_slot_lock(zram, index);
@@ -631,99 +1062,346 @@ again:
 		zram_slot_unlock(zram, index);
 		return 0;
 	}
-	if (!zram_wb_budget_left(zram, b->nr)) {
+	size = w->compressed ? zram_get_obj_size(zram, index) : PAGE_SIZE;
+	off = zram_wb_room(w, size);
+	if (off == -EAGAIN) {
 		zram_slot_unlock(zram, index);
-		return -EDQUOT;
+		return -EAGAIN;
 	}
-	if (w->resv < 0) {
-		zram_slot_unlock(zram, index);
-		w->resv = zram_bd_alloc(zram);
-		if (w->resv < 0)
-			return w->resv;
-		goto again;
+	if (off < 0) {
+		if (!zram_wb_budget_left(zram, b->nr)) {
+			zram_slot_unlock(zram, index);
+			return -EDQUOT;
+		}
+		if (w->resv < 0) {
+			zram_slot_unlock(zram, index);
+			w->resv = zram_bd_alloc(zram, w->compressed ?
+						ZRAM_BD_CLEAN_RESERVE : 0);
+			if (w->resv < 0)
+				return w->resv;
+			goto again;
+		}
+		blk = zram_wb_new_block(zram, w);
+		off = 0;
+	} else {
+		blk = &b->blks[b->nr - 1];
 	}
-	ret = zram_read_slot_locked(zram, index, ent->page);
+	if (w->compressed) {
+		unsigned long handle = zram->slots[index].handle;
+		const void *src;
+
+		src = zsm_read_begin(zram->pool, handle, w->scratch);
+		memcpy_to_page(blk->page, off, src, size);
+		zsm_read_end(zram->pool, handle, src);
+		obj->size = size;
+		obj->prio = zram_get_prio(zram, index);
+	} else {
+		ret = zram_read_slot_locked(zram, index, blk->page);
+		obj->size = 0;
+		obj->prio = 0;
+	}
 	if (!ret)
 		zram_set_flag(zram, index, ZRAM_MOVING);
 	zram_slot_unlock(zram, index);
+	if (!off && ret) {
+		/* The new block holds nothing: it stays reserved for the next. */
+		b->nr--;
+		w->resv = blk->blk;
+	}
 	if (ret)
 		return ret;
-	ent->index = index;
-	ent->blk = w->resv;
-	ent->err = 0;
-	w->resv = -1;
-	b->nr++;
+	obj->index = index;
+	obj->bi = blk - b->blks;
+	obj->off = off;
+	obj->clean = false;
+	blk->used = off + size;
+	b->nr_objs++;
 	return 1;
 }
 
-/* After the I/O: turn one slot of the batch into a written-back one. */
+/* After the I/O: point one slot of the batch at its place on the disk. */
 static void zram_wb_finish(struct zram *zram, struct zram_wb_walk *w,
-			   const struct zram_wb_ent *ent)
+			   const struct zram_wb_obj *obj)
 {
 	bool need_idle = w->mode == ZRAM_WB_IDLE ||
 			 w->mode == ZRAM_WB_HUGE_IDLE;
-	u32 index = ent->index;
+	struct zram_wb_blk *blk = &w->batch.blks[obj->bi];
+	unsigned int bytes = obj->size ?: PAGE_SIZE;
+	u32 index = obj->index;
 	bool changed;
 
-	if (ent->err) {
+	if (blk->err) {
 		pr_err_ratelimited("zram%d: writeback of page %u failed: %d\n",
-				   zram->id, index, ent->err);
+				   zram->id, index, blk->err);
 		w->err = -EIO;
 	}
 	zram_slot_lock(zram, index);
-	/* Freed, rewritten, or (idle modes) accessed while in flight? */
-	changed = !zram_test_flag(zram, index, ZRAM_MOVING) ||
-		  (need_idle && !zram_test_flag(zram, index, ZRAM_IDLE));
-	zram_clear_flag(zram, index, ZRAM_MOVING);
-	if (ent->err || changed) {
+	if (obj->clean) {
+		/* Still the object that was read, where it was read? */
+		changed = !zram_test_flag(zram, index, ZRAM_WB) ||
+			  zram->slots[index].handle != obj->old_handle ||
+			  (zram->slots[index].flags & ZRAM_WB_GEN_MASK) !=
+			  obj->old_gen;
+	} else {
+		/* Freed, rewritten, or (idle modes) accessed while in flight? */
+		changed = !zram_test_flag(zram, index, ZRAM_MOVING) ||
+			  (need_idle && !zram_test_flag(zram, index, ZRAM_IDLE));
+		zram_clear_flag(zram, index, ZRAM_MOVING);
+	}
+	if (blk->err || changed) {
 		zram_slot_unlock(zram, index);
-		zram_bd_release(zram, ent->blk);
 		return;
 	}
-	zram_release_data(zram, index);
-	zram->slots[index].handle = ent->blk;
-	zram_set_obj_size(zram, index, 0);
-	zram_set_prio(zram, index, 0);
-	zram_clear_flag(zram, index, ZRAM_HUGE);
-	zram_clear_flag(zram, index, ZRAM_IDLE);
-	zram_set_flag(zram, index, ZRAM_WB);
+	if (obj->clean) {
+		if (zram_bd_put(zram, obj->old_handle >> PAGE_SHIFT, bytes))
+			atomic64_inc(&zram->stats.bd_cleaned);
+	} else {
+		zram_release_data(zram, index);
+		zram_set_prio(zram, index, obj->prio);
+		zram_clear_flag(zram, index, ZRAM_HUGE);
+		zram_clear_flag(zram, index, ZRAM_IDLE);
+		zram_set_flag(zram, index, ZRAM_WB);
+		atomic64_inc(&zram->stats.bd_pages);
+		atomic64_add(bytes, &zram->stats.bd_live);
+	}
+	zram->slots[index].handle = obj->size ?
+		(blk->blk << PAGE_SHIFT) + obj->off : blk->blk;
+	zram_set_obj_size(zram, index, obj->size);
 	zram_next_wb_gen(zram, index);
+	atomic_add(bytes, &zram->bd.live[blk->blk]);
 	zram_slot_unlock(zram, index);
-	zram_wb_budget_charge(zram);
-	atomic64_inc(&zram->stats.bd_count);
-	atomic64_inc(&zram->stats.bd_writes);
+	blk->settled++;
 }
 
 /* Write out what the batch holds, settle each slot, empty the batch. */
 static void zram_wb_flush(struct zram *zram, struct zram_wb_walk *w)
 {
+	struct zram_wb_batch *b = &w->batch;
 	unsigned int i;
 
-	if (!w->batch.nr)
+	if (!b->nr)
 		return;
-	zram_wb_submit(zram, &w->batch);
-	for (i = 0; i < w->batch.nr; i++)
-		zram_wb_finish(zram, w, &w->batch.ents[i]);
-	w->batch.nr = 0;
+	zram_wb_submit(zram, b);
+	for (i = 0; i < b->nr_objs; i++)
+		zram_wb_finish(zram, w, &b->objs[i]);
+	for (i = 0; i < b->nr; i++) {
+		struct zram_wb_blk *blk = &b->blks[i];
+
+		if (blk->err || !blk->settled) {
+			/* No slot points into it: nobody can be reading it. */
+			zram_bd_release(zram, blk->blk);
+			continue;
+		}
+		atomic64_inc(&zram->stats.bd_count);
+		atomic64_inc(&zram->stats.bd_writes);
+		zram_wb_budget_charge(zram);
+		/* Drop the bias: the block may be empty already. */
+		zram_bd_put(zram, blk->blk, 1);
+	}
+	b->nr = 0;
+	b->nr_objs = 0;
+}
+
+/*
+ * Cleaning step: add slot @index's object to the batch if it lies in a
+ * packed block with at most w->clean_max live bytes.  The object's
+ * bytes are read from its block (the last block read is kept); the
+ * slot's handle and generation tell zram_wb_finish() whether it is
+ * still that object.  Returns 1 if added, 0 if skipped, -EDQUOT,
+ * -ENOSPC or a read error.
+ */
+static int zram_wb_clean_prepare(struct zram *zram, u32 index,
+				 struct zram_wb_walk *w)
+{
+	struct zram_wb_batch *b = &w->batch;
+	unsigned int size, off_old, prio;
+	unsigned long src_blk, old_handle, old_gen;
+	struct zram_wb_blk *blk;
+	struct zram_wb_obj *obj;
+	int off, ret;
+
+again:
+	zram_slot_lock(zram, index);
+	size = zram_get_obj_size(zram, index);
+	if (!zram_test_flag(zram, index, ZRAM_WB) || !size ||
+	    atomic_read(&zram->bd.live[zram_wb_block(zram, index)]) >
+	    w->clean_max) {
+		zram_slot_unlock(zram, index);
+		return 0;
+	}
+	off = zram_wb_room(w, size);
+	if (off == -EAGAIN) {
+		zram_slot_unlock(zram, index);
+		zram_wb_flush(zram, w);
+		w->cbuf_blk = -1;
+		goto again;
+	}
+	if (off < 0 && !zram_wb_budget_left(zram, b->nr)) {
+		zram_slot_unlock(zram, index);
+		return -EDQUOT;
+	}
+	if (off < 0 && w->resv < 0) {
+		zram_slot_unlock(zram, index);
+		w->resv = zram_bd_alloc(zram, 0);
+		if (w->resv == -ENOSPC && b->nr) {
+			/* Settling the batch empties blocks: then there are. */
+			zram_wb_flush(zram, w);
+			w->resv = zram_bd_alloc(zram, 0);
+		}
+		/* Recycling may have freed, and so changed, the cached block. */
+		w->cbuf_blk = -1;
+		if (w->resv < 0)
+			return w->resv;
+		goto again;
+	}
+	src_blk = zram_wb_block(zram, index);
+	off_old = zram_wb_offset(zram, index);
+	old_handle = zram->slots[index].handle;
+	old_gen = zram->slots[index].flags & ZRAM_WB_GEN_MASK;
+	prio = zram_get_prio(zram, index);
+	zram_slot_unlock(zram, index);
+
+	/*
+	 * The block cannot be recycled before this walk recycles it (only
+	 * writeback and cleaning do, under move_lock); if its data was
+	 * freed meanwhile, zram_wb_finish() sees the slot changed.
+	 */
+	if (w->cbuf_blk != src_blk) {
+		w->cbuf_blk = -1;
+		ret = zram_bd_read_wait(zram, w->cbuf, src_blk);
+		if (ret)
+			return ret;
+		atomic64_inc(&zram->stats.bd_reads);
+		w->cbuf_blk = src_blk;
+	}
+	if (off < 0) {
+		blk = zram_wb_new_block(zram, w);
+		off = 0;
+	} else {
+		blk = &b->blks[b->nr - 1];
+	}
+	memcpy_page(blk->page, off, w->cbuf, off_old, size);
+	/* Not before: a flush above empties the batch. */
+	obj = &b->objs[b->nr_objs++];
+	obj->index = index;
+	obj->bi = blk - b->blks;
+	obj->off = off;
+	obj->size = size;
+	obj->prio = prio;
+	obj->old_handle = old_handle;
+	obj->old_gen = old_gen;
+	obj->clean = true;
+	blk->used = off + size;
+	return 1;
+}
+
+static int zram_wb_clean_one(struct zram *zram, u32 index, void *data)
+{
+	struct zram_wb_walk *w = data;
+	int ret = zram_wb_clean_prepare(zram, index, w);
+
+	if (ret == -EDQUOT || ret == -ENOSPC)
+		return ret;
+	if (ret < 0)
+		w->err = -EIO;
+	return 0;
+}
+
+/*
+ * Clean the backing device: the objects of packed blocks at most half
+ * full are packed again into fresh blocks, and the old blocks, once
+ * empty, are quarantined, then free.  Nothing happens unless at least
+ * two blocks qualify.  Under move_lock, with @w's batch empty; leaves it
+ * empty.  Returns 0, -EDQUOT, -ENOSPC, -EINTR or -EIO.
+ */
+static int zram_wb_clean(struct zram *zram, struct zram_wb_walk *w)
+{
+	struct zram_backing *bd = &zram->bd;
+	unsigned long blk, found = 0;
+	int ret;
+
+	w->clean_max = PAGE_SIZE / 2;
+	/* One such block alone would only move: it takes two. */
+	for_each_set_bit(blk, bd->bitmap, bd->nr_blocks) {
+		unsigned int live = atomic_read(&bd->live[blk]);
+
+		if (live && live <= w->clean_max && ++found == 2)
+			break;
+	}
+	if (found < 2)
+		return 0;
+	w->cbuf_blk = -1;
+	ret = zram_walk_slots(zram, 0, zram_nr_pages(zram) - 1,
+			      ZRAM_WALK_KILLABLE, zram_wb_clean_one, w);
+	zram_wb_flush(zram, w);
+	w->cbuf_blk = -1;
+	return ret ?: w->err;
 }
 
 /*
  * Walk step: a page that failed (write or decompression error) stays
  * in memory and the walk goes on, to end with -EIO; a full backing
- * device (-ENOSPC) or a used-up budget (-EDQUOT) stops it.
+ * device (-ENOSPC; packed, after one cleaning) or a used-up budget
+ * (-EDQUOT) stops it.
  */
 static int zram_wb_one(struct zram *zram, u32 index, void *data)
 {
 	struct zram_wb_walk *w = data;
 	int ret = zram_wb_prepare(zram, index, w);
 
+	if (ret == -EAGAIN) {
+		zram_wb_flush(zram, w);
+		ret = zram_wb_prepare(zram, index, w);
+	}
+	if (ret == -ENOSPC && w->compressed && !w->cleaned) {
+		/* Partly empty blocks hold the space: clean, then retry. */
+		w->cleaned = true;
+		zram_wb_flush(zram, w);
+		if (w->resv >= 0) {
+			zram_bd_release(zram, w->resv);
+			w->resv = -1;
+		}
+		zram_wb_clean(zram, w);
+		ret = zram_wb_prepare(zram, index, w);
+	}
 	if (ret == -EDQUOT || ret == -ENOSPC)
 		return ret;
 	if (ret < 0)
 		w->err = -EIO;
-	if (w->batch.nr == w->batch.max)
+	/* Uncompressed, a full batch goes at once (as ever). */
+	if (!w->compressed && w->batch.nr == w->batch.max)
 		zram_wb_flush(zram, w);
 	return 0;
+}
+
+static int zram_wb_walk_init(struct zram *zram, struct zram_wb_walk *w)
+{
+	w->resv = -1;
+	w->cbuf_blk = -1;
+	w->compressed = zram->wb_compressed;
+	if (zram_wb_batch_init(&w->batch, READ_ONCE(zram->wb_batch_size)))
+		return -ENOMEM;
+	w->scratch = kmalloc(PAGE_SIZE, GFP_KERNEL);
+	w->cbuf = alloc_page(GFP_KERNEL);
+	if (!w->scratch || !w->cbuf) {
+		kfree(w->scratch);
+		if (w->cbuf)
+			__free_page(w->cbuf);
+		zram_wb_batch_free(&w->batch);
+		return -ENOMEM;
+	}
+	return 0;
+}
+
+/* Settle what is in flight, give back what is reserved, free the walk. */
+static void zram_wb_walk_end(struct zram *zram, struct zram_wb_walk *w)
+{
+	zram_wb_flush(zram, w);
+	if (w->resv >= 0)
+		zram_bd_release(zram, w->resv);
+	kfree(w->scratch);
+	__free_page(w->cbuf);
+	zram_wb_batch_free(&w->batch);
 }
 
 /*
@@ -735,13 +1413,15 @@ static int zram_wb_one(struct zram *zram, u32 index, void *data)
  */
 static int zram_writeback(struct zram *zram, const struct zram_wb_req *req)
 {
-	struct zram_wb_walk w = { .mode = req->mode, .resv = -1 };
+	struct zram_wb_walk w = { .mode = req->mode };
 	unsigned int i;
 	int ret = 0;
 
-	if (zram_wb_batch_init(&w.batch, READ_ONCE(zram->wb_batch_size)))
+	if (zram_wb_walk_init(zram, &w))
 		return -ENOMEM;
 	mutex_lock(&zram->move_lock);
+	/* Blocks whose readers are surely done become free. */
+	zram_bd_recycle(zram, false);
 	if (req->mode != ZRAM_WB_INDEX) {
 		ret = zram_walk_slots(zram, 0, zram_nr_pages(zram) - 1,
 				      ZRAM_WALK_KILLABLE, zram_wb_one, &w);
@@ -753,12 +1433,30 @@ static int zram_writeback(struct zram *zram, const struct zram_wb_req *req)
 					      &w);
 	}
 	/* Whatever stopped the walk, what is in flight is settled. */
-	zram_wb_flush(zram, &w);
-	if (w.resv >= 0)
-		zram_bd_release(zram, w.resv);
+	zram_wb_walk_end(zram, &w);
 	mutex_unlock(&zram->move_lock);
-	zram_wb_batch_free(&w.batch);
 	return ret ?: w.err;
+}
+
+/*
+ * "compact" on a device that writes back compressed also cleans its
+ * backing device.  init_lock held for reading on an initialized device.
+ */
+int zram_bd_clean(struct zram *zram)
+{
+	struct zram_wb_walk w = { .mode = ZRAM_WB_INDEX };
+	int ret;
+
+	if (!zram->bd.dev.bdev || !zram->wb_compressed)
+		return 0;
+	if (zram_wb_walk_init(zram, &w))
+		return -ENOMEM;
+	mutex_lock(&zram->move_lock);
+	zram_bd_recycle(zram, false);
+	ret = zram_wb_clean(zram, &w);
+	zram_wb_walk_end(zram, &w);
+	mutex_unlock(&zram->move_lock);
+	return ret;
 }
 
 /* ---- sysfs ---- */
@@ -920,15 +1618,62 @@ static ssize_t writeback_batch_size_store(struct device *dev,
 	return len;
 }
 
+/*
+ * writeback_compressed (upstream's name): 0, pages go out uncompressed,
+ * a block each; 1, objects go out as stored, packed several to a
+ * block, and are decompressed when read back.  Only before disksize
+ * (-EBUSY after); kept across reset, like writeback_batch_size.
+ */
+static ssize_t writeback_compressed_show(struct device *dev,
+					 struct device_attribute *attr,
+					 char *buf)
+{
+	return sysfs_emit(buf, "%d\n", dev_to_zram(dev)->wb_compressed);
+}
+
+static ssize_t writeback_compressed_store(struct device *dev,
+					  struct device_attribute *attr,
+					  const char *buf, size_t len)
+{
+	struct zram *zram = dev_to_zram(dev);
+	unsigned int val;
+	int ret = 0;
+
+	if (kstrtouint(buf, 10, &val) || val > 1)
+		return -EINVAL;
+	down_write(&zram->init_lock);
+	if (zram->init_done)
+		ret = -EBUSY;
+	else
+		zram->wb_compressed = val;
+	up_write(&zram->init_lock);
+	return ret ?: len;
+}
+
+/*
+ * bd_stat: the kernel's three columns, then ours (all in 4K units but
+ * the fifth):
+ *   bd_count    blocks of the backing device holding live data
+ *   bd_reads    blocks read from it
+ *   bd_writes   blocks written to it
+ *   bd_pages    pages whose data is on it
+ *   bd_bytes    bytes of that data as stored (compressed if packed)
+ *   bd_cleaned  blocks emptied by cleaning
+ * Uncompressed, bd_count = bd_pages; packed, bd_count * 4096 / bd_pages
+ * is the disk space a written-back page takes.
+ */
 static ssize_t bd_stat_show(struct device *dev,
 			    struct device_attribute *attr, char *buf)
 {
 	struct zram_stats *st = &dev_to_zram(dev)->stats;
 
-	return sysfs_emit(buf, "%8llu %8llu %8llu\n",
+	return sysfs_emit(buf, "%8llu %8llu %8llu %8llu %8llu %8llu\n",
 			  (u64)atomic64_read(&st->bd_count) * ZRAM_4K_PER_PAGE,
 			  (u64)atomic64_read(&st->bd_reads) * ZRAM_4K_PER_PAGE,
-			  (u64)atomic64_read(&st->bd_writes) * ZRAM_4K_PER_PAGE);
+			  (u64)atomic64_read(&st->bd_writes) * ZRAM_4K_PER_PAGE,
+			  (u64)atomic64_read(&st->bd_pages) * ZRAM_4K_PER_PAGE,
+			  (u64)atomic64_read(&st->bd_live),
+			  (u64)atomic64_read(&st->bd_cleaned) * ZRAM_4K_PER_PAGE);
 }
 
 ZRAM_ATTR_RW(backing_dev);
@@ -936,6 +1681,7 @@ ZRAM_ATTR_WO(writeback);
 ZRAM_ATTR_RW(writeback_limit_enable);
 ZRAM_ATTR_RW(writeback_limit);
 ZRAM_ATTR_RW(writeback_batch_size);
+ZRAM_ATTR_RW(writeback_compressed);
 static DEVICE_ATTR_RO(bd_stat);
 
 static struct attribute *zram_wb_attrs[] = {
@@ -944,6 +1690,7 @@ static struct attribute *zram_wb_attrs[] = {
 	&dev_attr_writeback_limit_enable.attr,
 	&dev_attr_writeback_limit.attr,
 	&dev_attr_writeback_batch_size.attr,
+	&dev_attr_writeback_compressed.attr,
 	&dev_attr_bd_stat.attr,
 	NULL,
 };

@@ -231,7 +231,7 @@ static void zk_write_read(struct kunit *test, struct zk_ctx *ctx,
 {
 	KUNIT_ASSERT_EQ(test, zram_write_page(ctx->zram, page, index), 0);
 	memset(page_address(ctx->back), 0xee, PAGE_SIZE);
-	KUNIT_ASSERT_EQ(test, zram_read_page(ctx->zram, ctx->back, index), 0);
+	KUNIT_ASSERT_EQ(test, zram_read_page(ctx->zram, ctx->back, index, NULL), 0);
 	KUNIT_EXPECT_EQ(test, memcmp(page_address(page),
 				     page_address(ctx->back), PAGE_SIZE), 0);
 }
@@ -671,7 +671,7 @@ static void zram_kunit_slot_transitions(struct kunit *test)
 	memset(page_address(ctx->page), 0, PAGE_SIZE);
 	zk_write_read(test, ctx, ctx->page, 6);	/* slot 6: zero page */
 	memset(page_address(ctx->back), 0x11, PAGE_SIZE);
-	KUNIT_ASSERT_EQ(test, zram_read_page(zram, ctx->back, i), 0);
+	KUNIT_ASSERT_EQ(test, zram_read_page(zram, ctx->back, i, NULL), 0);
 	KUNIT_EXPECT_EQ(test, memcmp(page_address(ctx->back),
 				     page_address(ctx->page), PAGE_SIZE), 0);
 	ZK_EXPECT_STATS(test, zram, 1, 1, 0, 0);
@@ -763,7 +763,7 @@ static void zram_kunit_read_back(struct kunit *test)
 			zk_fill_random(ctx->page, i + 1);
 			break;
 		}
-		KUNIT_ASSERT_EQ(test, zram_read_page(zram, ctx->back, i), 0);
+		KUNIT_ASSERT_EQ(test, zram_read_page(zram, ctx->back, i, NULL), 0);
 		KUNIT_EXPECT_EQ_MSG(test, memcmp(page_address(ctx->page),
 						 page_address(ctx->back),
 						 PAGE_SIZE), 0, "page %u", i);
@@ -786,25 +786,25 @@ static void zram_kunit_rw_part(struct kunit *test)
 	for (i = 0; i < PAGE_SIZE; i++)
 		src[i] = i * 7 + 1;
 	KUNIT_ASSERT_EQ(test, zram_rw_in_page(zram, ctx->page, 100, 512, 2, 1024,
-					   true), 0);
+					   true, NULL), 0);
 	memcpy(expect + 1024, src + 100, 512);
-	KUNIT_ASSERT_EQ(test, zram_read_page(zram, ctx->back, 2), 0);
+	KUNIT_ASSERT_EQ(test, zram_read_page(zram, ctx->back, 2, NULL), 0);
 	KUNIT_EXPECT_EQ(test, memcmp(dst, expect, PAGE_SIZE), 0);
 	KUNIT_EXPECT_EQ(test, zk_flags(zram, 2), 0UL);
 	KUNIT_EXPECT_EQ(test, atomic64_read(&zram->stats.pages_stored), 1LL);
 
 	/* A second write over the tail of the page: modify, keep the rest. */
 	KUNIT_ASSERT_EQ(test, zram_rw_in_page(zram, ctx->page, 0, 3072, 2, 1024,
-					   true), 0);
+					   true, NULL), 0);
 	memcpy(expect + 1024, src, 3072);
-	KUNIT_ASSERT_EQ(test, zram_read_page(zram, ctx->back, 2), 0);
+	KUNIT_ASSERT_EQ(test, zram_read_page(zram, ctx->back, 2, NULL), 0);
 	KUNIT_EXPECT_EQ(test, memcmp(dst, expect, PAGE_SIZE), 0);
 	KUNIT_EXPECT_EQ(test, atomic64_read(&zram->stats.pages_stored), 1LL);
 
 	/* Partial read: 100 bytes from offset 1000 land at page offset 7. */
 	memset(dst, 0xcc, PAGE_SIZE);
 	KUNIT_ASSERT_EQ(test, zram_rw_in_page(zram, ctx->back, 7, 100, 2, 1000,
-					   false), 0);
+					   false, NULL), 0);
 	KUNIT_EXPECT_EQ(test, memcmp(dst + 7, expect + 1000, 100), 0);
 	KUNIT_EXPECT_PTR_EQ(test, memchr_inv(dst, 0xcc, 7), NULL);
 	KUNIT_EXPECT_PTR_EQ(test,
@@ -957,15 +957,15 @@ static void zram_kunit_discard_partial(struct kunit *test)
 	zk_discard(test, zram, 2048, PAGE_SIZE, false);
 	KUNIT_EXPECT_EQ(test, atomic64_read(&zram->stats.pages_stored), 2LL);
 	KUNIT_EXPECT_EQ(test, atomic64_read(&zram->stats.notify_free), 0LL);
-	KUNIT_ASSERT_EQ(test, zram_read_page(zram, ctx->back, 0), 0);
+	KUNIT_ASSERT_EQ(test, zram_read_page(zram, ctx->back, 0, NULL), 0);
 	KUNIT_EXPECT_EQ(test, memcmp(p, b, PAGE_SIZE), 0);
 
 	/* write zeroes over [2048, 4096 + 2048): both halves zeroed */
 	zk_discard(test, zram, 2048, PAGE_SIZE, true);
-	KUNIT_ASSERT_EQ(test, zram_read_page(zram, ctx->back, 0), 0);
+	KUNIT_ASSERT_EQ(test, zram_read_page(zram, ctx->back, 0, NULL), 0);
 	KUNIT_EXPECT_EQ(test, memcmp(p, b, 2048), 0);
 	KUNIT_EXPECT_PTR_EQ(test, memchr_inv(b + 2048, 0, 2048), NULL);
-	KUNIT_ASSERT_EQ(test, zram_read_page(zram, ctx->back, 1), 0);
+	KUNIT_ASSERT_EQ(test, zram_read_page(zram, ctx->back, 1, NULL), 0);
 	KUNIT_EXPECT_PTR_EQ(test, memchr_inv(b, 0, 2048), NULL);
 	KUNIT_EXPECT_EQ(test, memcmp(p + 2048, b + 2048, 2048), 0);
 	KUNIT_EXPECT_EQ(test, atomic64_read(&zram->stats.pages_stored), 2LL);
@@ -1133,9 +1133,9 @@ static void zram_kunit_idle_access(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, zram_get_obj_size(zram, 2), len);
 
 	/* a read clears it, a read of an empty slot stamps nothing */
-	KUNIT_ASSERT_EQ(test, zram_read_page(zram, ctx->back, 2), 0);
+	KUNIT_ASSERT_EQ(test, zram_read_page(zram, ctx->back, 2, NULL), 0);
 	KUNIT_EXPECT_EQ(test, zk_flags(zram, 2), 0UL);
-	KUNIT_ASSERT_EQ(test, zram_read_page(zram, ctx->back, 3), 0);
+	KUNIT_ASSERT_EQ(test, zram_read_page(zram, ctx->back, 3, NULL), 0);
 	KUNIT_EXPECT_EQ(test, zram->slots[3].flags, 0UL);
 	/* a write too */
 	KUNIT_ASSERT_EQ(test, zram_write_page(zram, ctx->page, 4), 0);
@@ -1348,18 +1348,21 @@ static void zram_kunit_wb_ranges(struct kunit *test)
 static void zk_fake_bd(struct kunit *test, struct zram *zram,
 		       unsigned long nr_blocks)
 {
-	zram->bd.bitmap = kvcalloc(BITS_TO_LONGS(nr_blocks), sizeof(long),
-				   GFP_KERNEL);
-	KUNIT_ASSERT_NOT_NULL(test, zram->bd.bitmap);
-	zram->bd.nr_blocks = nr_blocks;
-	zram->bd.next = 0;
+	KUNIT_ASSERT_EQ(test, zram_bd_maps_alloc(&zram->bd, nr_blocks), 0);
 }
 
 static void zk_fake_bd_put(struct zram *zram)
 {
-	kvfree(zram->bd.bitmap);
-	zram->bd.bitmap = NULL;
-	zram->bd.nr_blocks = 0;
+	zram_bd_maps_free(&zram->bd);
+}
+
+/* Blocks whose readers are done (none here) free: two grace periods. */
+static void zk_recycle_all(struct zram *zram)
+{
+	mutex_lock(&zram->move_lock);
+	zram_bd_recycle(zram, true);
+	zram_bd_recycle(zram, true);
+	mutex_unlock(&zram->move_lock);
 }
 
 /* Blocks come lowest-free-first from where the last search ended. */
@@ -1368,20 +1371,126 @@ static void zram_kunit_bd_alloc(struct kunit *test)
 	struct zram *zram = ((struct zk_ctx *)test->priv)->zram;
 
 	zk_fake_bd(test, zram, 5);
-	KUNIT_EXPECT_EQ(test, zram_bd_alloc(zram), 0L);
-	KUNIT_EXPECT_EQ(test, zram_bd_alloc(zram), 1L);
-	KUNIT_EXPECT_EQ(test, zram_bd_alloc(zram), 2L);
+	KUNIT_EXPECT_EQ(test, zram_bd_alloc(zram, 0), 0L);
+	KUNIT_EXPECT_EQ(test, zram_bd_alloc(zram, 0), 1L);
+	KUNIT_EXPECT_EQ(test, zram_bd_alloc(zram, 0), 2L);
 	zram_bd_release(zram, 1);
 	/* the search goes on past 2 first, then wraps to the freed 1 */
-	KUNIT_EXPECT_EQ(test, zram_bd_alloc(zram), 3L);
-	KUNIT_EXPECT_EQ(test, zram_bd_alloc(zram), 4L);
-	KUNIT_EXPECT_EQ(test, zram_bd_alloc(zram), 1L);
-	KUNIT_EXPECT_EQ(test, zram_bd_alloc(zram), (long)-ENOSPC);
+	KUNIT_EXPECT_EQ(test, zram_bd_alloc(zram, 0), 3L);
+	KUNIT_EXPECT_EQ(test, zram_bd_alloc(zram, 0), 4L);
+	KUNIT_EXPECT_EQ(test, zram_bd_alloc(zram, 0), 1L);
+	KUNIT_EXPECT_EQ(test, zram_bd_alloc(zram, 0), (long)-ENOSPC);
 	KUNIT_EXPECT_EQ(test, bitmap_weight(zram->bd.bitmap, 5), 5U);
 	zram_bd_release(zram, 4);
-	KUNIT_EXPECT_EQ(test, zram_bd_alloc(zram), 4L);
-	KUNIT_EXPECT_EQ(test, zram_bd_alloc(zram), (long)-ENOSPC);
+	KUNIT_EXPECT_EQ(test, zram->bd.used, 4UL);
+	/* the last free blocks can be kept (for cleaning) */
+	KUNIT_EXPECT_EQ(test, zram_bd_alloc(zram, 1), (long)-ENOSPC);
+	KUNIT_EXPECT_EQ(test, zram_bd_alloc(zram, 0), 4L);
+	KUNIT_EXPECT_EQ(test, zram_bd_alloc(zram, 0), (long)-ENOSPC);
+	KUNIT_EXPECT_EQ(test, zram->bd.used, 5UL);
 	zk_fake_bd_put(zram);
+}
+
+/*
+ * A freed block is quarantined while a read that looked it up may be in
+ * flight: it becomes free only after an SRCU grace period that began
+ * after it was freed, and a reader still registered holds it back.
+ */
+static void zram_kunit_bd_quarantine(struct kunit *test)
+{
+	struct zram *zram = ((struct zk_ctx *)test->priv)->zram;
+	struct zram_backing *bd = &zram->bd;
+	int idx;
+
+	zk_fake_bd(test, zram, 2);
+	mutex_lock(&zram->move_lock);
+	KUNIT_EXPECT_EQ(test, zram_bd_alloc(zram, 0), 0L);
+	KUNIT_EXPECT_EQ(test, zram_bd_alloc(zram, 0), 1L);
+	/* block 1 holds two packed objects, 100 and 200 bytes */
+	atomic_set(&bd->live[1], 300);
+	atomic64_set(&zram->stats.bd_count, 1);
+	/* a read of block 1 starts, then both objects are freed */
+	idx = zram_bd_hold(bd);
+	KUNIT_EXPECT_FALSE(test, zram_bd_put(zram, 1, 100));
+	KUNIT_EXPECT_FALSE(test, test_bit(1, bd->quar));
+	KUNIT_EXPECT_TRUE(test, zram_bd_put(zram, 1, 200));
+	KUNIT_EXPECT_TRUE(test, test_bit(1, bd->quar));
+	KUNIT_EXPECT_EQ(test, atomic64_read(&zram->stats.bd_count), 0LL);
+	/* not waiting: pending behind a grace period the reader holds up */
+	zram_bd_recycle(zram, false);
+	KUNIT_EXPECT_TRUE(test, bd->pend_any);
+	KUNIT_EXPECT_TRUE(test, test_bit(1, bd->pend));
+	zram_bd_recycle(zram, false);
+	KUNIT_EXPECT_TRUE(test, test_bit(1, bd->bitmap));
+	KUNIT_EXPECT_EQ(test, zram_bd_find(bd), (long)-ENOSPC);
+	/* the read completes: the block is free once the period ends */
+	zram_bd_unhold(bd, idx);
+	KUNIT_EXPECT_EQ(test, zram_bd_alloc(zram, 0), 1L);
+	KUNIT_EXPECT_FALSE(test, bd->pend_any);
+	/* a block reserved but never published goes back at once */
+	zram_bd_release(zram, 0);
+	KUNIT_EXPECT_EQ(test, zram_bd_find(bd), 0L);
+	mutex_unlock(&zram->move_lock);
+	zk_fake_bd_put(zram);
+}
+
+/* Where a written-back slot's data is: a whole block, or a packed object. */
+static void zram_kunit_wb_place(struct kunit *test)
+{
+	struct zram *zram = ((struct zk_ctx *)test->priv)->zram;
+
+	zk_setup(test, zram);
+	zram_slot_lock(zram, 0);
+	zram->slots[0].handle = 7;
+	zram_set_flag(zram, 0, ZRAM_WB);
+	KUNIT_EXPECT_EQ(test, zram_wb_block(zram, 0), 7UL);
+	KUNIT_EXPECT_EQ(test, zram_wb_offset(zram, 0), 0U);
+	KUNIT_EXPECT_EQ(test, zram_wb_bytes(zram, 0), (unsigned int)PAGE_SIZE);
+	zram->slots[0].handle = (7UL << PAGE_SHIFT) + 1000;
+	zram_set_obj_size(zram, 0, 123);
+	KUNIT_EXPECT_EQ(test, zram_wb_block(zram, 0), 7UL);
+	KUNIT_EXPECT_EQ(test, zram_wb_offset(zram, 0), 1000U);
+	KUNIT_EXPECT_EQ(test, zram_wb_bytes(zram, 0), 123U);
+	/* an object stored raw fills its block */
+	zram->slots[0].handle = 9UL << PAGE_SHIFT;
+	zram_set_obj_size(zram, 0, PAGE_SIZE);
+	KUNIT_EXPECT_EQ(test, zram_wb_block(zram, 0), 9UL);
+	KUNIT_EXPECT_EQ(test, zram_wb_offset(zram, 0), 0U);
+	KUNIT_EXPECT_EQ(test, zram_wb_bytes(zram, 0), (unsigned int)PAGE_SIZE);
+	zram->slots[0].handle = 0;
+	zram->slots[0].flags &= BIT(ZRAM_SLOT_LOCK);
+	zram_slot_unlock(zram, 0);
+}
+
+/*
+ * Packing: an object goes after the last one while it fits in the
+ * block; uncompressed, every page takes a block; a full batch says so.
+ */
+static void zram_kunit_wb_room(struct kunit *test)
+{
+	struct zram_wb_walk w = { .compressed = true };
+	struct zram_wb_batch *b = &w.batch;
+
+	KUNIT_ASSERT_EQ(test, zram_wb_batch_init(b, 2), 0);
+	KUNIT_EXPECT_EQ(test, zram_wb_room(&w, 100), -1);
+	b->nr = 1;
+	b->blks[0].used = 4000;
+	KUNIT_EXPECT_EQ(test, zram_wb_room(&w, 96), 4000);
+	KUNIT_EXPECT_EQ(test, zram_wb_room(&w, 97), -1);
+	w.compressed = false;
+	KUNIT_EXPECT_EQ(test, zram_wb_room(&w, PAGE_SIZE), -1);
+	b->nr = 2;
+	KUNIT_EXPECT_EQ(test, zram_wb_room(&w, PAGE_SIZE), -EAGAIN);
+	w.compressed = true;
+	b->blks[1].used = 10;
+	KUNIT_EXPECT_EQ(test, zram_wb_room(&w, 4086), 10);
+	KUNIT_EXPECT_EQ(test, zram_wb_room(&w, 4087), -EAGAIN);
+	/* objects per batch are bounded too */
+	b->nr_objs = b->max_objs;
+	KUNIT_EXPECT_EQ(test, zram_wb_room(&w, 1), -EAGAIN);
+	b->nr = 0;
+	b->nr_objs = 0;
+	zram_wb_batch_free(b);
 }
 
 /*
@@ -1391,12 +1500,15 @@ static void zram_kunit_bd_alloc(struct kunit *test)
 static void zk_fake_wb_slot(struct zram *zram, u32 index, unsigned long blk)
 {
 	set_bit(blk, zram->bd.bitmap);
+	atomic_set(&zram->bd.live[blk], PAGE_SIZE);
 	zram_slot_lock(zram, index);
 	zram->slots[index].handle = blk;
 	zram_set_flag(zram, index, ZRAM_WB);
 	zram_set_actime(zram, index, zram_now());
 	zram_slot_unlock(zram, index);
 	atomic64_inc(&zram->stats.bd_count);
+	atomic64_inc(&zram->stats.bd_pages);
+	atomic64_add(PAGE_SIZE, &zram->stats.bd_live);
 	atomic64_inc(&zram->stats.pages_stored);
 }
 
@@ -1459,17 +1571,23 @@ static void zram_kunit_wb_slots(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, atomic64_read(&zram->stats.pages_stored), 6LL);
 	KUNIT_EXPECT_EQ(test, atomic64_read(&zram->stats.same_pages), 1LL);
 	KUNIT_EXPECT_EQ(test, atomic64_read(&zram->stats.huge_pages), 2LL);
-	/* discard frees block 0 */
+	/* discard frees block 0: quarantined, then free */
 	zk_discard(test, zram, 5 * PAGE_SIZE, PAGE_SIZE, false);
 	KUNIT_EXPECT_EQ(test, zram->slots[5].flags, 0UL);
+	KUNIT_EXPECT_TRUE(test, test_bit(0, zram->bd.quar));
+	KUNIT_EXPECT_TRUE(test, test_bit(0, zram->bd.bitmap));
+	zk_recycle_all(zram);
 	KUNIT_EXPECT_FALSE(test, test_bit(0, zram->bd.bitmap));
 	KUNIT_EXPECT_EQ(test, atomic64_read(&zram->stats.bd_count), 0LL);
+	KUNIT_EXPECT_EQ(test, atomic64_read(&zram->stats.bd_pages), 0LL);
+	KUNIT_EXPECT_EQ(test, atomic64_read(&zram->stats.bd_live), 0LL);
 	KUNIT_EXPECT_EQ(test, atomic64_read(&zram->stats.pages_stored), 5LL);
 	/* overwrite frees block 3 */
 	zk_fake_wb_slot(zram, 6, 3);
 	zk_fill_words(page_address(ctx->page), 9);
 	KUNIT_EXPECT_EQ(test, zram_write_page(zram, ctx->page, 6), 0);
 	KUNIT_EXPECT_EQ(test, zk_flags(zram, 6), BIT(ZRAM_SAME));
+	zk_recycle_all(zram);
 	KUNIT_EXPECT_FALSE(test, test_bit(3, zram->bd.bitmap));
 	KUNIT_EXPECT_EQ(test, atomic64_read(&zram->stats.bd_count), 0LL);
 	KUNIT_EXPECT_EQ(test, atomic64_read(&zram->stats.pages_stored), 6LL);
@@ -1500,6 +1618,7 @@ static void zram_kunit_wb_slots(struct kunit *test)
 	/* reset frees the last written-back slot's block too */
 	zk_fake_wb_slot(zram, 7, 5);
 	zram_reset_device(zram);
+	zk_recycle_all(zram);
 	KUNIT_EXPECT_EQ(test, bitmap_weight(zram->bd.bitmap, 8), 0U);
 	zk_fake_bd_put(zram);
 }
@@ -1602,8 +1721,9 @@ static void zram_kunit_wb_stores(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, zram->bd.limit, 5ULL);
 
 	KUNIT_EXPECT_EQ(test, dev_attr_bd_stat.show(zk_dev(zram),
-			&dev_attr_bd_stat, buf), (ssize_t)27);
-	KUNIT_EXPECT_STREQ(test, buf, "       0        0        0\n");
+			&dev_attr_bd_stat, buf), (ssize_t)54);
+	KUNIT_EXPECT_STREQ(test, buf,
+			   "       0        0        0        0        0        0\n");
 	/* reset turns the limit off and zeroes it */
 	zram->bd.limit_enable = true;
 	zram->bd.limit = 7;
@@ -1801,7 +1921,7 @@ static void zram_kunit_recompress(struct kunit *test)
 
 	/* idle: only idle pages; max_pages: exactly that many */
 	zk_mark_idle(zram, 0);
-	zram_read_page(zram, ctx->back, 0);
+	zram_read_page(zram, ctx->back, 0, NULL);
 	KUNIT_EXPECT_EQ(test, zk_recompress(zram, "type=idle max_pages=3"),
 			(ssize_t)21);
 	KUNIT_EXPECT_EQ(test, atomic64_read(&st->recomp_tried), 7LL);
@@ -1823,7 +1943,7 @@ static void zram_kunit_recompress(struct kunit *test)
 		KUNIT_EXPECT_NE(test, zram_get_prio(zram, i) == 1,
 				zram_test_flag(zram, i, ZRAM_INCOMPRESSIBLE));
 		zk_fill_text(ctx->page, i);
-		KUNIT_ASSERT_EQ(test, zram_read_page(zram, ctx->back, i), 0);
+		KUNIT_ASSERT_EQ(test, zram_read_page(zram, ctx->back, i, NULL), 0);
 		KUNIT_EXPECT_EQ_MSG(test, memcmp(page_address(ctx->page),
 						 page_address(ctx->back),
 						 PAGE_SIZE), 0, "slot %u", i);
@@ -1906,6 +2026,9 @@ static struct kunit_case zram_drv_cases[] = {
 	KUNIT_CASE_PARAM(zram_kunit_parse_wb_mode, zk_wb_gen_params),
 	KUNIT_CASE(zram_kunit_wb_ranges),
 	KUNIT_CASE(zram_kunit_bd_alloc),
+	KUNIT_CASE(zram_kunit_bd_quarantine),
+	KUNIT_CASE(zram_kunit_wb_place),
+	KUNIT_CASE(zram_kunit_wb_room),
 	KUNIT_CASE(zram_kunit_wb_slots),
 	KUNIT_CASE(zram_kunit_wb_stores),
 	KUNIT_CASE(zram_kunit_recomp_algorithm),

@@ -54,7 +54,7 @@ DISK_PAGES = 1024
 NOT_OURS = {"uevent", "events_poll_msecs"}
 # Valid only before disksize.
 SETUP_ONLY = {"disksize", "comp_algorithm", "backing_dev", "recomp_algorithm",
-              "algorithm_params"}
+              "algorithm_params", "writeback_compressed"}
 # Accept any content (the kernel's zram ignores what is written; ours
 # refuses an embedded NUL in max_comp_streams, which changes nothing).
 TRIGGERS = {"compact", "max_comp_streams"}
@@ -219,6 +219,8 @@ VALID = {
     "writeback_limit": lambda s: num_ok(s, 64),
     # Pages in flight: any u32 but 0.
     "writeback_batch_size": lambda s: num_ok(s, 32, 1),
+    # 0 or 1, before disksize.
+    "writeback_compressed": lambda s: num_ok(s, 32, 0, 1),
     "recomp_algorithm": v_recomp_algorithm,
     "algorithm_params": v_algorithm_params,
     "recompress": v_recompress,
@@ -279,6 +281,8 @@ SPECIFIC = {
                         b"18446744073709551616", b"-1"],
     "writeback_batch_size": [b"0", b"1", b"4", b"32", b"256", b"257",
                              b"4294967295", b"4294967296", b"-1", b"1\n"],
+    "writeback_compressed": [b"0", b"1", b"2", b"-1", b"01", b"+1", b"1\n",
+                             b"true", b"4294967297"],
     "recomp_algorithm": [b"algo=zstd", b"algo=lz4 priority=2", b"algo=zstd priority=0",
                          b"algo=zstd priority=4", b"algo=", b"priority=1",
                          b"algo=842", b"algo=zstd algo=lz4", b"algo=zstd priority=1 x=y",
@@ -446,7 +450,7 @@ def snapshot():
     s = {}
     for a in ("disksize", "initstate", "comp_algorithm", "max_comp_streams",
               "backing_dev", "writeback_limit_enable", "writeback_limit",
-              "writeback_batch_size",
+              "writeback_batch_size", "writeback_compressed",
               "recomp_algorithm", "io_stat", "bd_stat", "debug_stat"):
         s[a] = rd(D.sysfs(a))
     mm = rd(D.sysfs("mm_stat")).split()

@@ -1,0 +1,469 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-only
+# "A && B || { fail; }" here means: fail unless both succeeded.
+# shellcheck disable=SC2015
+#
+# Writeback at scale (issue #13): reads of written-back pages chained to
+# the request that needs them, blocks quarantined while such a read is
+# in flight, writeback_compressed with packing, cleaning, failing
+# blocks, and reset / hot_remove with a writeback in flight.
+#
+# The data: "half" pages are 1700 random bytes then zeros, so every
+# algorithm stores them in 1700-1800 bytes: exactly two fit in a 4 KiB
+# block, three never do, and next-fit packing of N of them in index
+# order takes exactly ceil(N / 2) blocks.  "rand" pages do not compress
+# (a block each).  On a fresh backing device blocks are taken in order
+# from 0, so a batch of B blocks leaves in one write request.
+#
+# bd_stat columns (ours add three to the kernel's): 1 bd_count (blocks
+# holding live data), 2 bd_reads, 3 bd_writes (blocks), 4 bd_pages
+# (pages written back), 5 bd_bytes (their bytes as stored), 6
+# bd_cleaned (blocks emptied by cleaning); 4K units but column 5.
+. "$(dirname "$0")/lib.sh"
+
+if [ "$ZRAM_TEST_STOCK" = 1 ]; then
+	skip "packed writeback" "ours only (writeback_compressed, chained reads, bd_stat columns 4-6)"
+	done_testing
+fi
+
+z=$(zdev 0)
+mount_debugfs
+dbg=$DEBUGFS/zram/zram0
+bs=$dbg/block_state
+DISK=64M
+
+modprobe loop 2>/dev/null || true
+modprobe dm-mod 2>/dev/null || true
+have_dm=1
+command -v dmsetup >/dev/null && dmsetup version >/dev/null 2>&1 || have_dm=0
+
+# ---------------------------------------------------------------- helpers
+
+wr_errno() {	# wr_errno FILE VALUE: errno name of one write, or OK
+	local out
+
+	out=$( { echo "$2" >"$1"; } 2>&1)
+	errno_name "$out"
+}
+expect() { check_eq "$1" "$2" "$(wr_errno "$3" "$4")"; }
+wb() { expect "$1" "$2" "$z/writeback" "$3"; }
+bd() { zcol 0 bd_stat "$1"; }
+bd_all() { xargs <"$z/bd_stat"; }
+mm() { zcol 0 mm_stat "$1"; }
+chained() { awk '$1 == "chained_reads" {print $2}' "$dbg/backing"; }
+inflight() { awk '$1 == "inflight" {print $2}' "$dbg/backing"; }
+inflight_is() { [ "$(inflight)" = "$1" ]; }
+wlist() { awk '$3 ~ /^.w/ {print $1}' "$bs" | xargs; }
+bs_flags() { awk -v i="$1" '$1 == i {print substr($3, 1, 4)}' "$bs"; }
+seq_list() { seq "$1" "$2" | xargs; }
+count() { wc -w <<<"$1" | tr -d ' '; }
+
+# gen KIND COUNT SEED OUT: COUNT "half" or "rand" pages.
+gen() {
+	python3 - "$@" <<'PY'
+import random, sys
+kind, n, seed, out = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), sys.argv[4]
+with open(out, "wb") as f:
+    for i in range(n):
+        r = random.Random(seed * 100003 + i)
+        f.write(r.randbytes(1700) + bytes(2396) if kind == "half" else r.randbytes(4096))
+PY
+}
+# page FILE I OUT: page I of FILE.
+page() { dd if="$1" of="$3" bs=4096 skip="$2" count=1 status=none; }
+dio_write() { dd if="$1" of=/dev/zram0 bs=4096 seek="$2" oflag=direct status=none; }
+dio_read() { dd if=/dev/zram0 bs=4096 skip="$1" count="$2" iflag=direct status=none; }
+same_data() { dio_read "$1" "$2" | cmp - "$3"; }
+zeros() { head -c $(($1 * 4096)) /dev/zero; }
+discard_pages() {	# discard_pages FIRST COUNT (BLKDISCARD)
+	discard_list $(seq "$1" $(($1 + $2 - 1)))
+}
+discard_list() {	# discard_list I...: BLKDISCARD of each page I, one process
+	python3 -c '
+import fcntl, os, struct, sys
+fd = os.open("/dev/zram0", os.O_RDWR)
+for i in sys.argv[1:]:
+    fcntl.ioctl(fd, 0x1277, struct.pack("QQ", int(i) * 4096, 4096))
+os.close(fd)' "$@"
+}
+new_loop() {	# new_loop NAME SIZE: a loop device over a file in $SCRATCH
+	local f=$SCRATCH/$1.img
+
+	truncate -s "$2" "$f" && losetup -f --show "$f"
+}
+dm_make() {	# dm_make NAME TABLE: a dm device, removed at exit
+	local d
+
+	dmsetup --noudevsync create "$1" --table "$2" >/dev/null || return 1
+	at_exit dmsetup --noudevsync remove "$1"
+	d=/dev/mapper/$1
+	[ -b "$d" ] || d=/dev/$(dmsetup info -c --noheadings -o blkdevname "$1")
+	echo "$d"
+}
+# img_block_is IMG BLK PAGEFILE: block BLK of IMG equals PAGEFILE.
+img_block_is() {
+	cmp <(dd if="$1" bs=4096 skip="$2" count=1 status=none) "$3"
+}
+# poll N CMD...: run CMD every 0.1 s until it succeeds, at most N times.
+poll() {
+	local n=$1 i
+
+	shift
+	for ((i = 0; i < n; i++)); do
+		"$@" && return 0
+		sleep 0.1
+	done
+	return 1
+}
+# waits_for_readers PID: task PID sleeps in an SRCU grace period wait.
+waits_for_readers() {
+	[[ "$(cat "/proc/$1/wchan" 2>/dev/null)" =~ synchronize_srcu ]]
+}
+# wb_in_flight PID: task PID waits for its writeback writes.
+wb_in_flight() {
+	[[ "$(cat "/proc/$1/wchan" 2>/dev/null)" =~ ^(submit_bio_wait|zram_wb_[a-z_]+(\.[a-z0-9.]+)?)$ ]]
+}
+# waits_for_init_lock PID: task PID (a reset) sleeps on the device's
+# init_lock, i.e. behind a writeback (wchan names the rwsem's slow path
+# or, as that is __sched, its caller).
+waits_for_init_lock() {
+	[[ "$(cat "/proc/$1/wchan" 2>/dev/null)" =~ (rwsem|down_write|zram_reset_device) ]]
+}
+# waits_for_attrs PID: task PID (a hot_remove) sleeps in the removal of
+# the disk's sysfs files, which waits for the writeback's write(2) to
+# return, or later on init_lock.
+waits_for_attrs() {
+	[[ "$(cat "/proc/$1/wchan" 2>/dev/null)" =~ (kernfs|rwsem|down_write|zram_reset_device) ]]
+}
+# pages_read_back FILE FIRST LIST: each page I of LIST reads (O_DIRECT)
+# as page I - FIRST of FILE; with FILE "zero", as zeros.  One process.
+pages_read_back() {
+	python3 - "$@" <<'PY'
+import mmap, os, sys
+path, first, idx = sys.argv[1], int(sys.argv[2]), [int(i) for i in sys.argv[3:]]
+src = None if path == "zero" else open(path, "rb").read()
+buf = mmap.mmap(-1, 4096)
+fd = os.open("/dev/zram0", os.O_RDONLY | os.O_DIRECT)
+bad = 0
+for i in idx:
+    os.preadv(fd, [buf], i * 4096)
+    want = bytes(4096) if src is None else src[(i - first) * 4096:(i - first + 1) * 4096]
+    if bytes(buf) != want:
+        print("# page %d differs" % i)
+        bad = 1
+sys.exit(bad)
+PY
+}
+pages_zero() { pages_read_back zero 0 "$@"; }
+read_fails() { ! dd if=/dev/zram0 bs="$1" skip="$2" count=1 iflag=direct status=none >/dev/null 2>&1; }
+
+# setup NAME BACKING [BATCH [COMPRESSED]]: zram0 reset, then set up over
+# BACKING with writeback_batch_size BATCH (32) and writeback_compressed
+# COMPRESSED (1).
+setup() {
+	zram_reset 0
+	expect "$1: backing_dev" OK "$z/backing_dev" "$2"
+	expect "$1: writeback_batch_size ${3:-32}" OK "$z/writeback_batch_size" "${3:-32}"
+	expect "$1: writeback_compressed ${4:-1}" OK "$z/writeback_compressed" "${4:-1}"
+	check "$1: disksize $DISK" zwrite 0 disksize $DISK
+}
+
+NH=64 NR=8
+gen half $NH 1 "$SCRATCH/h"
+gen rand $NR 2 "$SCRATCH/r"
+gen half 16 3 "$SCRATCH/h2"
+cat "$SCRATCH/h" "$SCRATCH/r" >"$SCRATCH/hr"
+write_hr() { dio_write "$SCRATCH/hr" 0; }
+
+# ---------------------------------------------------------------- 1. attribute
+zram_reset 0
+check_eq "writeback_compressed defaults to 0" 0 "$(zattr 0 writeback_compressed)"
+for v in 2 -1 x "" "1 1" 4294967297; do
+	expect "writeback_compressed '$v' -> EINVAL" EINVAL "$z/writeback_compressed" "$v"
+done
+check_eq "refused writes keep 0" 0 "$(zattr 0 writeback_compressed)"
+expect "writeback_compressed 1" OK "$z/writeback_compressed" 1
+check_eq "reads 1" 1 "$(zattr 0 writeback_compressed)"
+check "disksize" zwrite 0 disksize $DISK
+expect "after disksize: writeback_compressed 0 -> EBUSY" EBUSY "$z/writeback_compressed" 0
+check_eq "still 1" 1 "$(zattr 0 writeback_compressed)"
+zram_reset 0
+check_eq "kept across reset" 1 "$(zattr 0 writeback_compressed)"
+expect "writeback_compressed 0" OK "$z/writeback_compressed" 0
+check_eq "bd_stat has six columns" 6 "$(wc -w <"$z/bd_stat")"
+
+# ---------------------------------------------------------------- 2. packed batches
+# 64 half pages pack two to a block (32 blocks), 8 random ones take a
+# block each: 40 blocks, in ceil(40 / B) write requests.
+for B in 1 4 32; do
+	L=$(new_loop "p$B" 4M)
+	at_exit losetup -d "$L"
+	lw() { awk '{print $5}' "/sys/block/${L#/dev/}/stat"; }
+	setup "[B=$B]" "$L" $B 1
+	check "[B=$B] write $NH half and $NR random pages" write_hr
+	cds=$(mm 2)
+	expect "[B=$B] echo all > idle" OK "$z/idle" all
+	w0=$(lw)
+	wb "[B=$B] writeback idle" OK idle
+	blocks=$((NH / 2 + NR))
+	check_eq "[B=$B] bd_stat: $blocks blocks, $((NH + NR)) pages, $cds bytes (the pool's)" \
+		"$blocks 0 $blocks $((NH + NR)) $cds 0" "$(bd_all)"
+	check_eq "[B=$B] in $(((blocks + B - 1) / B)) write requests" \
+		$(((blocks + B - 1) / B)) $(($(lw) - w0))
+	check_eq "[B=$B] mm_stat compr_data_size 0: all of it went" 0 "$(mm 2)"
+	check_eq "[B=$B] every page written back" "$(seq_list 0 $((NH + NR - 1)))" "$(wlist)"
+	# The image: two half pages per block, their bytes back to back.
+	page "$SCRATCH/r" 0 "$SCRATCH/r0"
+	check "[B=$B] block $((NH / 2)) of the image is random page 0, raw" \
+		img_block_is "$SCRATCH/p$B.img" $((NH / 2)) "$SCRATCH/r0"
+	c0=$(chained)
+	check "[B=$B] half pages read back (4 KiB direct reads)" same_data 0 $NH "$SCRATCH/h"
+	check "[B=$B] random pages read back" same_data $NH $NR "$SCRATCH/r"
+	check_eq "[B=$B] $((NH + NR)) reads chained, one block read each" \
+		"$((NH + NR)) $((NH + NR))" "$(($(chained) - c0)) $(bd 2)"
+	check_eq "[B=$B] the reads left them written back" \
+		"$(seq_list 0 $((NH + NR - 1)))" "$(wlist)"
+	check_eq "[B=$B] no read in flight" 0 "$(inflight)"
+	if [ $B = 32 ]; then
+		# One 1 MiB read: 256 pages, 72 of them from the disk, chained.
+		c0=$(chained)
+		check "[B=32] a 1 MiB read" cmp \
+			<(dd if=/dev/zram0 bs=1M count=1 iflag=direct status=none | head -c $(((NH + NR) * 4096))) \
+			"$SCRATCH/hr"
+		check_eq "[B=32] its 72 written-back pages were chained reads" \
+			$((NH + NR)) $(($(chained) - c0))
+	fi
+	zram_reset 0
+done
+
+# The same data uncompressed: a block per page.
+L=$(new_loop raw 4M)
+at_exit losetup -d "$L"
+setup "[raw]" "$L" 32 0
+check "[raw] write the same pages" write_hr
+expect "[raw] echo all > idle" OK "$z/idle" all
+wb "[raw] writeback idle" OK idle
+check_eq "[raw] bd_stat: $((NH + NR)) blocks and pages, $(((NH + NR) * 4096)) bytes" \
+	"$((NH + NR)) 0 $((NH + NR)) $((NH + NR)) $(((NH + NR) * 4096)) 0" "$(bd_all)"
+c0=$(chained)
+check "[raw] all read back" same_data 0 $((NH + NR)) "$SCRATCH/hr"
+check_eq "[raw] $((NH + NR)) chained reads" $((NH + NR)) $(($(chained) - c0))
+zram_reset 0
+
+# ---------------------------------------------------------------- 3. neighbours, cleaning
+# Page pairs (2k, 2k+1) share block k.
+L=$(new_loop clean 4M)
+at_exit losetup -d "$L"
+setup "[clean]" "$L" 4 1
+check "[clean] write $NH half and $NR random pages" write_hr
+expect "[clean] echo all > idle" OK "$z/idle" all
+wb "[clean] writeback idle" OK idle
+check_eq "[clean] 40 blocks, 72 pages" "40 72" "$(bd 1) $(bd 4)"
+b0=$(bd 5)
+check "[clean] discard page 0 (its neighbour 1 stays)" discard_pages 0 1
+b1=$(bd 5)
+check_eq "[clean] 40 blocks, 71 pages" "40 71" "$(bd 1) $(bd 4)"
+check "[clean] bd_bytes fell by one page's object (1700-1800)" \
+	test $((b0 - b1)) -ge 1700 -a $((b0 - b1)) -le 1800
+page "$SCRATCH/h" 1 "$SCRATCH/h_1"
+check "[clean] page 1 reads back" same_data 1 1 "$SCRATCH/h_1"
+check "[clean] page 0 reads zeros" same_data 0 1 <(zeros 1)
+page "$SCRATCH/h2" 0 "$SCRATCH/n2"
+check "[clean] overwrite page 2 (its neighbour 3 stays)" dio_write "$SCRATCH/n2" 2
+check_eq "[clean] page 2 in memory" "...." "$(bs_flags 2)"
+page "$SCRATCH/h" 3 "$SCRATCH/h_3"
+check "[clean] page 3 reads back" same_data 3 1 "$SCRATCH/h_3"
+check "[clean] discard page 1: block 0 empties" discard_pages 1 1
+check_eq "[clean] 39 blocks, 69 pages" "39 69" "$(bd 1) $(bd 4)"
+# Half of every pair from block 2 on: blocks 1..31 then hold one object
+# each (31 half-empty blocks); the 8 random blocks stay full.
+discard_list $(seq 4 2 $((NH - 2)))
+check_eq "[clean] 39 blocks, 39 pages" "39 39" "$(bd 1) $(bd 4)"
+b0=$(bd 5) w0=$(bd 3)
+expect "[clean] echo 1 > compact" OK "$z/compact" 1
+check_eq "[clean] 31 half blocks cleaned into 16: 24 blocks, 39 pages, bytes kept" \
+	"24 39 $b0 31" "$(bd 1) $(bd 4) $(bd 5) $(bd 6)"
+check_eq "[clean] 16 blocks written" 16 $(($(bd 3) - w0))
+odd=$(seq 3 2 $((NH - 1)) | xargs)
+check_eq "[clean] the odd pages 3..63 and the random ones still written back" \
+	"$odd $(seq_list $NH $((NH + NR - 1)))" "$(wlist)"
+# shellcheck disable=SC2086 # lists of indexes
+check "[clean] every odd page reads back" pages_read_back "$SCRATCH/h" 0 $odd
+check "[clean] the random pages read back" same_data $NH $NR "$SCRATCH/r"
+check "[clean] page 2 reads its new data" same_data 2 1 "$SCRATCH/n2"
+# shellcheck disable=SC2046
+check "[clean] the even pages 4..62 read zeros" pages_zero $(seq 4 2 62)
+expect "[clean] compact again" OK "$z/compact" 1
+check_eq "[clean] one half block alone is not moved" "24 31" "$(bd 1) $(bd 6)"
+check "[clean] discard everything" discard_pages 0 $((NH + NR))
+check_eq "[clean] bd_stat: nothing live" "0 0 0" "$(bd 1) $(bd 4) $(bd 5)"
+zram_reset 0
+
+# ---------------------------------------------------------------- 4. churn
+# A backing device of 16 blocks, packed, batches of 4: in each of 6
+# rounds the odd pages of two rounds before are freed, 16 new half
+# pages are written back, then their even pages are freed.  96 pages go out, 48
+# blocks' worth; at most 24 pages are live on the disk at a writeback
+# (12 blocks, and one kept for cleaning): every writeback succeeds
+# only if freed blocks come back (quarantine) and half-empty ones are
+# cleaned when the device is full.
+L=$(new_loop churn 64K)
+at_exit losetup -d "$L"
+setup "[churn]" "$L" 4 1
+gen half 96 7 "$SCRATCH/c"
+churn_ok=1
+for r in 0 1 2 3 4 5; do
+	[ $r -lt 2 ] || discard_list $(seq $(((r - 2) * 16 + 1)) 2 $(((r - 2) * 16 + 15)))
+	dd if="$SCRATCH/c" of=/dev/zram0 bs=4096 skip=$((r * 16)) seek=$((r * 16)) \
+		count=16 oflag=direct status=none
+	echo all >"$z/idle"
+	e=$(wr_errno "$z/writeback" idle)
+	[ "$e" = OK ] || { churn_ok=0; diag "round $r: writeback $e; bd_stat $(bd_all)"; }
+	discard_list $(seq $((r * 16)) 2 $((r * 16 + 15)))
+done
+check_eq "[churn] 6 rounds of writeback all OK" 1 $churn_ok
+check_eq "[churn] 16 pages written back: the odd ones of rounds 4 and 5" \
+	"$(seq 65 2 95 | xargs)" "$(wlist)"
+check "[churn] cleaning happened" test "$(bd 6)" -gt 0
+expect "[churn] compact" OK "$z/compact" 1
+check_eq "[churn] compacted: 16 live pages in 8 blocks" "8 16" "$(bd 1) $(bd 4)"
+# shellcheck disable=SC2046
+check "[churn] every live page reads back" pages_read_back "$SCRATCH/c" 0 $(seq 65 2 95)
+# shellcheck disable=SC2046
+check "[churn] every freed page reads zeros" pages_zero $(seq 0 2 94) $(seq 1 2 63)
+zram_reset 0
+
+# ---------------------------------------------------------------- 5. quarantine
+# A read of page 0 waits in a suspended dm device; page 0 is then
+# discarded, which frees its block while the read is in flight.  A
+# writeback that needs a block (the device is full) must not take that
+# one before the read has completed: it waits for the SRCU grace period,
+# and the read returns page 0's data, not the new page's.
+if [ $have_dm = 0 ]; then
+	skip "quarantine of blocks under a read" "no device-mapper"
+else
+	QI=$SCRATCH/q.img
+	truncate -s 16K "$QI"
+	QL=$(losetup -f --show "$QI")
+	at_exit losetup -d "$QL"
+	q=$(dm_make zq "0 32 linear $QL 0")
+	setup "[quar]" "$q" 32 0
+	head -c $((4 * 4096)) "$SCRATCH/r" >"$SCRATCH/r4"
+	check "[quar] write 4 random pages" dio_write "$SCRATCH/r4" 0
+	expect "[quar] echo all > idle" OK "$z/idle" all
+	wb "[quar] writeback idle: the 4 blocks are full" OK idle
+	check_eq "[quar] bd_stat 4 0 4" "4 0 4" "$(bd 1) $(bd 2) $(bd 3)"
+	page "$SCRATCH/r" 0 "$SCRATCH/q0"
+	page "$SCRATCH/r" 4 "$SCRATCH/q4"
+	dmsetup --noudevsync suspend zq
+	( dio_read 0 1 >"$SCRATCH/qread" ) &
+	rpid=$!
+	check "[quar] the read of page 0 is in flight" poll 600 inflight_is 1
+	check "[quar] discard page 0 meanwhile" discard_pages 0 1
+	check "[quar] write page 4" dio_write "$SCRATCH/q4" 4
+	( exec 2>"$SCRATCH/qwb.err"; echo page_index=4 >"$z/writeback" ) &
+	wpid=$!
+	check "[quar] the writeback waits for the read (SRCU grace period)" \
+		poll 600 waits_for_readers $wpid
+	check_eq "[quar] ... with the read still in flight" 1 "$(inflight)"
+	dmsetup --noudevsync resume zq
+	wait $rpid
+	wait $wpid
+	check_eq "[quar] writeback page_index=4 OK" OK "$(errno_name "$(cat "$SCRATCH/qwb.err")")"
+	check "[quar] the read returned page 0 as it was" cmp "$SCRATCH/qread" "$SCRATCH/q0"
+	check "[quar] page 4 went to block 0" img_block_is "$QI" 0 "$SCRATCH/q4"
+	check "[quar] page 4 reads back" same_data 4 1 "$SCRATCH/q4"
+	check_eq "[quar] 4 blocks, 4 pages" "4 4" "$(bd 1) $(bd 4)"
+	zram_reset 0
+
+	# -------------------------------------------------------- 6. failures
+	# Packed writeback in batches of 4 over a device whose blocks 8-15
+	# fail: the pages packed into them stay in memory, the walk goes on
+	# and ends with EIO; nothing is lost.  Then reads that fail.
+	FI=$SCRATCH/f.img
+	truncate -s 4M "$FI"
+	FL=$(losetup -f --show "$FI")
+	at_exit losetup -d "$FL"
+	f=$(dm_make zf "0 64 linear $FL 0
+64 64 error
+128 $((8192 - 128)) linear $FL 128")
+	setup "[fail]" "$f" 4 1
+	check "[fail] write $NH half pages" dio_write "$SCRATCH/h" 0
+	expect "[fail] echo all > idle" OK "$z/idle" all
+	wb "[fail] writeback idle over failing blocks 8-15 -> EIO" EIO idle
+	# Blocks 0-7 and 16-31 hold 2 pages each, 8-15 failed: 16 pages in memory.
+	check_eq "[fail] 24 blocks, 48 pages written back" "24 48" "$(bd 1) $(bd 4)"
+	check_eq "[fail] pages 16-31 stayed in memory" \
+		"$(seq_list 0 15) $(seq_list 32 $((NH - 1)))" "$(wlist)"
+	check "[fail] all $NH pages read back" same_data 0 $NH "$SCRATCH/h"
+	expect "[fail] echo all > idle" OK "$z/idle" all
+	wb "[fail] writeback idle again: the 16 go to good blocks" OK idle
+	check_eq "[fail] 32 blocks, 64 pages" "32 64" "$(bd 1) $(bd 4)"
+	check "[fail] all $NH pages read back" same_data 0 $NH "$SCRATCH/h"
+	# Reads that fail: blocks 0-7 (pages 0-15) turn to errors.
+	dmsetup --noudevsync suspend zf
+	dmsetup --noudevsync load zf --table "0 64 error
+64 $((8192 - 64)) linear $FL 64"
+	dmsetup --noudevsync resume zf
+	fr0=$(zcol 0 io_stat 1)
+	check "[fail] a 4 KiB read of page 0 fails" read_fails 4K 0
+	check "[fail] a 64 KiB read of pages 0-15 fails" read_fails 64K 0
+	check_eq "[fail] failed_reads +2: once per request" 2 $(($(zcol 0 io_stat 1) - fr0))
+	check "[fail] pages 16-63 still read back" cmp <(dio_read 16 48) \
+		<(tail -c +$((16 * 4096 + 1)) "$SCRATCH/h")
+	zram_reset 0
+
+	# -------------------------------------------------------- 7. reset, hot_remove
+	# A writeback whose writes wait in a suspended dm device: reset of
+	# the device waits for it (init_lock), then frees everything.
+	RI=$SCRATCH/rr.img
+	truncate -s 1M "$RI"
+	RL=$(losetup -f --show "$RI")
+	at_exit losetup -d "$RL"
+	rr=$(dm_make zr "0 2048 linear $RL 0")
+	at_exit dmsetup --noudevsync resume zr
+	setup "[reset]" "$rr" 4 1
+	check "[reset] write $NH half pages" dio_write "$SCRATCH/h" 0
+	expect "[reset] echo all > idle" OK "$z/idle" all
+	dmsetup --noudevsync suspend zr
+	( exec 2>"$SCRATCH/rwb.err"; echo idle >"$z/writeback" ) &
+	wpid=$!
+	check "[reset] writeback in flight" poll 600 wb_in_flight $wpid
+	( exec 2>"$SCRATCH/rst.err"; echo 1 >"$z/reset" ) &
+	rpid=$!
+	check "[reset] reset waits behind it" poll 600 waits_for_init_lock $rpid
+	dmsetup --noudevsync resume zr
+	wait $wpid
+	wait $rpid
+	check_eq "[reset] the writeback ended OK" OK "$(errno_name "$(cat "$SCRATCH/rwb.err")")"
+	check_eq "[reset] reset OK" OK "$(errno_name "$(cat "$SCRATCH/rst.err")")"
+	check_eq "[reset] device empty: disksize 0, backing_dev none" "0 none" \
+		"$(zattr 0 disksize) $(zattr 0 backing_dev)"
+	check_eq "[reset] bd_stat all 0" "0 0 0 0 0 0" "$(bd_all)"
+
+	# hot_remove of zram1 while its writeback waits.
+	id=$(cat /sys/class/zram-control/hot_add)
+	z1=$(zdev "$id")
+	expect "[remove] zram$id backing_dev" OK "$z1/backing_dev" "$rr"
+	expect "[remove] zram$id writeback_compressed 1" OK "$z1/writeback_compressed" 1
+	check "[remove] zram$id disksize" zwrite "$id" disksize 16M
+	check "[remove] write 16 pages" dd if="$SCRATCH/h" of="/dev/zram$id" bs=4096 count=16 oflag=direct status=none
+	expect "[remove] echo all > idle" OK "$z1/idle" all
+	dmsetup --noudevsync suspend zr
+	( exec 2>"$SCRATCH/hwb.err"; echo idle >"$z1/writeback" ) &
+	wpid=$!
+	check "[remove] writeback in flight" poll 600 wb_in_flight $wpid
+	( exec 2>"$SCRATCH/hrm.err"; echo "$id" >/sys/class/zram-control/hot_remove ) &
+	hpid=$!
+	check "[remove] hot_remove waits behind it" poll 600 waits_for_attrs $hpid
+	dmsetup --noudevsync resume zr
+	wait $wpid
+	wait $hpid
+	check_eq "[remove] the writeback ended OK" OK "$(errno_name "$(cat "$SCRATCH/hwb.err")")"
+	check_eq "[remove] hot_remove OK" OK "$(errno_name "$(cat "$SCRATCH/hrm.err")")"
+	check "[remove] zram$id is gone" test ! -e "$z1"
+	check "[remove] the backing device is free again" python3 -c \
+		'import os, sys; os.close(os.open(sys.argv[1], os.O_RDWR | os.O_EXCL))' "$rr"
+fi
+
+done_testing
