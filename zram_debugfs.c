@@ -1,9 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * debugfs: <debugfs>/zram/zramN/block_state, parallel and backing.
+ * debugfs: <debugfs>/zram/zramN/block_state, wb_map, parallel, backing.
  *
  * Owns: the "zram" debugfs directory and one directory per device with
- * block_state, a listing of the stored pages and their flags,
+ * block_state, a listing of the stored pages and their flags, wb_map,
+ * where the written-back ones are on the backing device,
  * parallel, the counters of zram_par.c, and backing, how reads of the
  * backing device went (zram_wb.c).
  *
@@ -127,6 +128,41 @@ static const struct seq_operations zram_block_state_sops = {
 DEFINE_SEQ_ATTRIBUTE(zram_block_state);
 
 /*
+ * wb_map: one line per written-back page: index, the byte position of
+ * its data on the backing device, and its length there (4096 for a page
+ * written uncompressed; an object may run on into the next block).
+ */
+static int zram_wb_map_show(struct seq_file *m, void *v)
+{
+	struct zram *zram = m->private;
+	unsigned long index = (struct zram_slot *)v - zram->slots;
+	unsigned long pos = 0;
+	unsigned int len = 0;
+	bool wb;
+
+	zram_slot_lock(zram, index);
+	wb = zram_test_flag(zram, index, ZRAM_WB);
+	if (wb) {
+		pos = ((u64)zram_wb_block(zram, index) << PAGE_SHIFT) +
+		      zram_wb_offset(zram, index);
+		len = zram_wb_bytes(zram, index);
+	}
+	zram_slot_unlock(zram, index);
+	if (!wb)
+		return SEQ_SKIP;
+	seq_printf(m, "%lu %lu %u\n", index, pos, len);
+	return 0;
+}
+
+static const struct seq_operations zram_wb_map_sops = {
+	.start = zram_block_state_start,
+	.next = zram_block_state_next,
+	.stop = zram_block_state_stop,
+	.show = zram_wb_map_show,
+};
+DEFINE_SEQ_ATTRIBUTE(zram_wb_map);
+
+/*
  * How zram_par.c spread bios since set-up: "bios N" (bios cut into
  * parts), "parts N" (parts queued to other CPUs), "moved N" (of those,
  * run on another CPU than the one chosen: it went offline meanwhile).
@@ -174,6 +210,8 @@ void zram_debugfs_add(struct zram *zram)
 			    &zram_parallel_fops);
 	debugfs_create_file("backing", 0400, zram->debugfs_dir, zram,
 			    &zram_backing_fops);
+	debugfs_create_file("wb_map", 0400, zram->debugfs_dir, zram,
+			    &zram_wb_map_fops);
 }
 
 /* Waits for readers of block_state to leave before returning. */

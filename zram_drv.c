@@ -85,10 +85,7 @@ void zram_release_data(struct zram *zram, u32 index)
 	if (zram_test_flag(zram, index, ZRAM_SAME)) {
 		atomic64_dec(&st->same_pages);
 	} else if (zram_test_flag(zram, index, ZRAM_WB)) {
-		atomic64_dec(&st->bd_pages);
-		atomic64_sub(zram_wb_bytes(zram, index), &st->bd_live);
-		zram_bd_put(zram, zram_wb_block(zram, index),
-			    zram_wb_bytes(zram, index));
+		zram_bd_put_slot(zram, index);
 	} else {
 		if (zram_test_flag(zram, index, ZRAM_HUGE))
 			atomic64_dec(&st->huge_pages);

@@ -265,6 +265,9 @@ extern const struct attribute_group zram_wb_attr_group;
 int zram_bd_maps_alloc(struct zram_backing *bd, unsigned long nr_blocks);
 void zram_bd_maps_free(struct zram_backing *bd);
 bool zram_bd_put(struct zram *zram, unsigned long blk, unsigned int bytes);
+unsigned int zram_bd_put_obj(struct zram *zram, unsigned long pos,
+			     unsigned int size);
+void zram_bd_put_slot(struct zram *zram, u32 index);
 int zram_bd_clean(struct zram *zram);
 void zram_bd_quiesce(struct zram *zram);
 void zram_bd_close(struct zram *zram);

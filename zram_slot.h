@@ -16,8 +16,8 @@
  * bits 0), or, written back compressed (writeback_compressed), the byte
  * position on the backing device of the object, whose size the size
  * bits keep (PAGE_SIZE: stored raw) and whose algorithm the prio bits
- * name; such an object never crosses a block boundary (see
- * zram_wb_block() and friends).
+ * name; such an object lies in one block or runs on into the next,
+ * adjacent one, never further (see zram_wb_block() and friends).
  * The two ZRAM_PRIO bits name the algorithm slot (0: primary) that
  * compressed the object.
  * A slot with no handle and neither ZRAM_SAME nor ZRAM_WB is empty and

@@ -121,6 +121,36 @@ bool zram_bd_put(struct zram *zram, unsigned long blk, unsigned int bytes)
 }
 
 /*
+ * An object of @size bytes at byte @pos of the backing device is gone;
+ * it may cover two blocks.  Returns how many blocks it left empty.
+ */
+unsigned int zram_bd_put_obj(struct zram *zram, unsigned long pos,
+			     unsigned int size)
+{
+	unsigned long blk = pos >> PAGE_SHIFT;
+	unsigned int head = min_t(unsigned int, size,
+				  PAGE_SIZE - offset_in_page(pos));
+	unsigned int emptied = zram_bd_put(zram, blk, head);
+
+	if (size > head)
+		emptied += zram_bd_put(zram, blk + 1, size - head);
+	return emptied;
+}
+
+/* Written-back slot @index (locked) lets go of its data on the disk. */
+void zram_bd_put_slot(struct zram *zram, u32 index)
+{
+	unsigned int size = zram_get_obj_size(zram, index);
+
+	atomic64_dec(&zram->stats.bd_pages);
+	atomic64_sub(zram_wb_bytes(zram, index), &zram->stats.bd_live);
+	if (size)
+		zram_bd_put_obj(zram, zram->slots[index].handle, size);
+	else
+		zram_bd_put(zram, zram->slots[index].handle, PAGE_SIZE);
+}
+
+/*
  * Make quarantined blocks free again.  Blocks in ->pend were quarantined
  * before grace period ->gp started: once it has ended (waited for with
  * @wait), no read of them is in flight.  Then the blocks in ->quar move
@@ -230,57 +260,117 @@ static void zram_bd_unhold(struct zram_backing *bd, int idx)
 	zram_compat_srcu_up_read(bd->srcu, idx);
 }
 
-/* Where a written-back slot's data is, taken under its slot lock. */
+/*
+ * Where a written-back slot's data is, taken under its slot lock.  A
+ * packed object may run on from its block into the next one (writeback
+ * packs it so only when that block is the adjacent one): @nr is 2 then.
+ */
 struct zram_bd_src {
 	unsigned long blk;
 	unsigned int off;
 	unsigned int size;	/* 0: a whole page, uncompressed */
 	unsigned int prio;
+	unsigned int nr;	/* blocks it covers */
 	u32 index;
 };
 
+static void zram_bd_src_init(struct zram *zram, u32 index,
+			     struct zram_bd_src *src)
+{
+	src->blk = zram_wb_block(zram, index);
+	src->off = zram_wb_offset(zram, index);
+	src->size = zram_get_obj_size(zram, index);
+	src->prio = zram_get_prio(zram, index);
+	src->nr = src->off + src->size > PAGE_SIZE ? 2 : 1;
+	src->index = index;
+}
+
 /*
- * Fill @page from @buf, the block that holds @src's compressed object
- * (raw if PAGE_SIZE long).  Process context.
+ * Fill @page from @buf, the block(s) that hold @src's compressed object
+ * (raw if PAGE_SIZE long).  An object over two blocks is gathered into
+ * the stream's scratch buffer first.  Process context.
  */
 static int zram_bd_unpack(struct zram *zram, const struct zram_bd_src *src,
-			  struct page *buf, struct page *page)
+			  struct page **buf, struct page *page)
 {
 	struct zcomp *comp = zram->comps[src->prio];
-	const void *in = page_address(buf) + src->off;
+	unsigned int head = min_t(unsigned int, src->size,
+				  PAGE_SIZE - src->off);
 	struct zcomp_stream *zstrm;
+	const void *in;
 	void *dst;
 	int ret = 0;
 
-	dst = kmap_local_page(page);
-	if (src->size == PAGE_SIZE) {
-		memcpy(dst, in, PAGE_SIZE);
-	} else {
-		zstrm = zcomp_stream_get(comp);
-		ret = zcomp_decompress(comp, zstrm, in, src->size, dst);
-		zcomp_stream_put(comp);
+	zstrm = zcomp_stream_get(comp);
+	in = page_address(buf[0]) + src->off;
+	if (src->nr == 2) {
+		memcpy(zstrm->scratch, in, head);
+		memcpy(zstrm->scratch + head, page_address(buf[1]),
+		       src->size - head);
+		in = zstrm->scratch;
 	}
+	dst = kmap_local_page(page);
+	if (src->size == PAGE_SIZE)
+		memcpy(dst, in, PAGE_SIZE);
+	else
+		ret = zcomp_decompress(comp, zstrm, in, src->size, dst);
 	kunmap_local(dst);
+	zcomp_stream_put(comp);
 	flush_dcache_page(page);
 	return ret;
+}
+
+/* Bounce pages for @src's blocks (none for a whole uncompressed page). */
+static int zram_bd_bounce(const struct zram_bd_src *src, struct page *page,
+			  struct page **buf)
+{
+	unsigned int i;
+
+	buf[0] = page;
+	buf[1] = NULL;
+	if (!src->size)
+		return 0;
+	for (i = 0; i < src->nr; i++) {
+		buf[i] = alloc_page(GFP_NOIO);
+		if (!buf[i]) {
+			if (i)
+				__free_page(buf[0]);
+			return -ENOMEM;
+		}
+	}
+	return 0;
+}
+
+static void zram_bd_bounce_free(const struct zram_bd_src *src,
+				struct page **buf)
+{
+	unsigned int i;
+
+	if (!src->size)
+		return;
+	for (i = 0; i < src->nr; i++)
+		__free_page(buf[i]);
 }
 
 struct zram_bd_io {
 	struct work_struct work;
 	struct block_device *bdev;
-	struct page *page;
+	struct page **pages;
 	unsigned long blk;
+	unsigned int nr;
 	int ret;
 };
 
 static void zram_bd_io_sync(struct zram_bd_io *io)
 {
-	struct bio_vec bvec;
+	struct bio_vec bvec[2];
 	struct bio bio;
+	unsigned int i;
 
-	bio_init(&bio, io->bdev, &bvec, 1, REQ_OP_READ);
+	bio_init(&bio, io->bdev, bvec, io->nr, REQ_OP_READ);
 	bio.bi_iter.bi_sector = (sector_t)io->blk << ZRAM_SECTORS_PER_PAGE_SHIFT;
-	__bio_add_page(&bio, io->page, PAGE_SIZE, 0);
+	for (i = 0; i < io->nr; i++)
+		__bio_add_page(&bio, io->pages[i], PAGE_SIZE, 0);
 	io->ret = submit_bio_wait(&bio);
 	bio_uninit(&bio);
 }
@@ -291,21 +381,22 @@ static void zram_bd_io_work(struct work_struct *work)
 }
 
 /*
- * Read block @blk into @page and wait for it.  Inside a ->submit_bio
- * (ours), a bio we submit is only queued until that returns, so there
- * the read is issued and waited for by a worker of the device's own
- * WQ_MEM_RECLAIM workqueue.  Only reads that cannot be chained to a bio
- * come here (->rw_page, parts of pages).  No backing device leads back
- * to one of ours (zram_bd_check_stack()), so no work of the queue waits
- * on that same queue.
+ * Read @nr (1 or 2) blocks from @blk into @pages and wait for them.
+ * Inside a ->submit_bio (ours), a bio we submit is only queued until
+ * that returns, so there the read is issued and waited for by a worker
+ * of the device's own WQ_MEM_RECLAIM workqueue.  Only reads that cannot
+ * be chained to a bio come here (->rw_page, parts of pages, cleaning).
+ * No backing device leads back to one of ours (zram_bd_check_stack()),
+ * so no work of the queue waits on that same queue.
  */
-static int zram_bd_read_wait(struct zram *zram, struct page *page,
-			     unsigned long blk)
+static int zram_bd_read_wait(struct zram *zram, struct page **pages,
+			     unsigned long blk, unsigned int nr)
 {
 	struct zram_bd_io io = {
 		.bdev = zram->bd.dev.bdev,
-		.page = page,
+		.pages = pages,
 		.blk = blk,
+		.nr = nr,
 	};
 
 	if (!current->bio_list) {
@@ -323,30 +414,27 @@ static int zram_bd_read_wait(struct zram *zram, struct page *page,
 static int zram_bd_read_sync(struct zram *zram, const struct zram_bd_src *src,
 			     struct page *page)
 {
-	struct page *buf = page;
+	struct page *buf[2];
 	int ret;
 
-	if (src->size) {
-		buf = alloc_page(GFP_NOIO);
-		if (!buf)
-			return -ENOMEM;
-	}
-	ret = zram_bd_read_wait(zram, buf, src->blk);
+	ret = zram_bd_bounce(src, page, buf);
+	if (ret)
+		return ret;
+	ret = zram_bd_read_wait(zram, buf, src->blk, src->nr);
 	if (!ret) {
-		atomic64_inc(&zram->stats.bd_reads);
+		atomic64_add(src->nr, &zram->stats.bd_reads);
 		if (src->size)
 			ret = zram_bd_unpack(zram, src, buf, page);
 		else
 			flush_dcache_page(page);
 	}
-	if (buf != page)
-		__free_page(buf);
+	zram_bd_bounce_free(src, buf);
 	return ret;
 }
 
 /*
  * A read chained to the bio that needs it (@parent completes when it
- * has).  A compressed object is read into a bounce page and unpacked by
+ * has).  A compressed object is read into bounce pages and unpacked by
  * a worker of the device's workqueue, since completions run where no
  * decompression may.
  */
@@ -354,7 +442,7 @@ struct zram_bd_read {
 	struct zram *zram;
 	struct bio *parent;
 	struct page *page;	/* the parent's page to fill */
-	struct page *buf;	/* bounce page, or @page itself */
+	struct page *buf[2];	/* bounce pages, or @page itself */
 	struct zram_bd_src src;
 	struct work_struct work;
 	int srcu_idx;
@@ -373,8 +461,7 @@ static void zram_bd_read_done(struct zram_bd_read *rd, int err)
 	} else {
 		atomic64_inc(&zram->stats.bd_async);
 	}
-	if (rd->buf != rd->page)
-		__free_page(rd->buf);
+	zram_bd_bounce_free(&rd->src, rd->buf);
 	atomic64_dec(&zram->stats.bd_inflight);
 	zram_bd_unhold(&zram->bd, rd->srcu_idx);
 	bio_put(&rd->bio);
@@ -396,8 +483,8 @@ static void zram_bd_read_end_io(struct bio *bio)
 	int err = blk_status_to_errno(bio->bi_status);
 
 	if (!err)
-		atomic64_inc(&rd->zram->stats.bd_reads);
-	if (err || rd->buf == rd->page) {
+		atomic64_add(rd->src.nr, &rd->zram->stats.bd_reads);
+	if (err || !rd->src.size) {
 		if (!err)
 			flush_dcache_page(rd->page);
 		zram_bd_read_done(rd, err);
@@ -416,31 +503,30 @@ static int zram_bd_read_async(struct zram *zram,
 			      struct page *page, struct bio *parent, int idx)
 {
 	struct zram_bd_read *rd;
-	struct page *buf = page;
+	struct page *buf[2];
 	struct bio *bio;
+	unsigned int i;
 
-	if (src->size) {
-		buf = alloc_page(GFP_NOIO);
-		if (!buf)
-			return -ENOMEM;
-	}
-	bio = bio_alloc_bioset(zram->bd.dev.bdev, 1, REQ_OP_READ, GFP_NOIO,
-			       zram->bd.bioset);
+	if (zram_bd_bounce(src, page, buf))
+		return -ENOMEM;
+	bio = bio_alloc_bioset(zram->bd.dev.bdev, src->nr, REQ_OP_READ,
+			       GFP_NOIO, zram->bd.bioset);
 	if (!bio) {
-		if (buf != page)
-			__free_page(buf);
+		zram_bd_bounce_free(src, buf);
 		return -ENOMEM;
 	}
 	rd = container_of(bio, struct zram_bd_read, bio);
 	rd->zram = zram;
 	rd->parent = parent;
 	rd->page = page;
-	rd->buf = buf;
+	rd->buf[0] = buf[0];
+	rd->buf[1] = buf[1];
 	rd->src = *src;
 	rd->srcu_idx = idx;
 	bio->bi_iter.bi_sector = (sector_t)src->blk << ZRAM_SECTORS_PER_PAGE_SHIFT;
 	bio->bi_end_io = zram_bd_read_end_io;
-	__bio_add_page(bio, buf, PAGE_SIZE, 0);
+	for (i = 0; i < src->nr; i++)
+		__bio_add_page(bio, buf[i], PAGE_SIZE, 0);
 	bio_inc_remaining(parent);
 	atomic64_inc(&zram->stats.bd_inflight);
 	submit_bio(bio);
@@ -460,15 +546,10 @@ int zram_read_from_bd(struct zram *zram, u32 index, struct page *page,
 		      struct bio *parent)
 	__must_hold(&zram->slots[index])
 {
-	struct zram_bd_src src = {
-		.blk = zram_wb_block(zram, index),
-		.off = zram_wb_offset(zram, index),
-		.size = zram_get_obj_size(zram, index),
-		.prio = zram_get_prio(zram, index),
-		.index = index,
-	};
+	struct zram_bd_src src;
 	int idx, ret;
 
+	zram_bd_src_init(zram, index, &src);
 	idx = zram_bd_hold(&zram->bd);
 	zram_slot_unlock(zram, index);
 	if (parent) {
@@ -1000,26 +1081,10 @@ struct zram_wb_walk {
 	/* Cleaning: blocks whose live bytes are at most this are cleaned. */
 	unsigned int clean_max;
 	bool cleaned;			/* once per writeback, on -ENOSPC */
-	struct page *cbuf;		/* the last block read */
-	long cbuf_blk;			/* which, or -1 */
+	struct page *cbuf[2];		/* the last blocks read */
+	long cbuf_blk;			/* the first of them, or -1 */
+	unsigned int cbuf_nr;		/* how many */
 };
-
-/*
- * Room for an object of @size bytes in the batch: the offset at which
- * it goes in the last block (-1: a new block is needed), or -EAGAIN when
- * the batch must be written out first.
- */
-static int zram_wb_room(struct zram_wb_walk *w, unsigned int size)
-{
-	struct zram_wb_batch *b = &w->batch;
-
-	if (b->nr_objs == b->max_objs)
-		return -EAGAIN;
-	if (w->compressed && b->nr &&
-	    b->blks[b->nr - 1].used + size <= PAGE_SIZE)
-		return b->blks[b->nr - 1].used;
-	return b->nr == b->max ? -EAGAIN : -1;
-}
 
 /* Take the reserved block as the batch's next block. */
 static struct zram_wb_blk *zram_wb_new_block(struct zram *zram,
@@ -1038,6 +1103,65 @@ static struct zram_wb_blk *zram_wb_new_block(struct zram *zram,
 }
 
 /*
+ * Place an object of @size bytes in the batch: after the last object if
+ * it fits in the last block; else, written back compressed, from the
+ * end of the last block on into the reserved block when that one is
+ * the adjacent block (so an object may cover two blocks, never more);
+ * else at the start of the reserved block.  Returns 0 with *bi (its
+ * first block in the batch) and *off set and the blocks' use updated,
+ * -EAGAIN (write the batch out first), -EDQUOT (no budget for another
+ * block) or -ENOENT (a new block is needed: reserve one, try again).
+ * Under the slot lock.
+ */
+static int zram_wb_place(struct zram *zram, struct zram_wb_walk *w,
+			 unsigned int size, unsigned int *bi, unsigned int *off)
+{
+	struct zram_wb_batch *b = &w->batch;
+	struct zram_wb_blk *last = b->nr ? &b->blks[b->nr - 1] : NULL;
+	struct zram_wb_blk *blk;
+
+	if (b->nr_objs == b->max_objs)
+		return -EAGAIN;
+	if (w->compressed && last && last->used + size <= PAGE_SIZE) {
+		*bi = b->nr - 1;
+		*off = last->used;
+		last->used += size;
+		return 0;
+	}
+	if (b->nr == b->max)
+		return -EAGAIN;
+	if (!zram_wb_budget_left(zram, b->nr))
+		return -EDQUOT;
+	if (w->resv < 0)
+		return -ENOENT;
+	blk = zram_wb_new_block(zram, w);
+	if (w->compressed && last && last->used < PAGE_SIZE &&
+	    blk->blk == last->blk + 1) {
+		*bi = b->nr - 2;
+		*off = last->used;
+		blk->used = size - (PAGE_SIZE - last->used);
+		last->used = PAGE_SIZE;
+		return 0;
+	}
+	*bi = b->nr - 1;
+	*off = 0;
+	blk->used = size;
+	return 0;
+}
+
+/* Copy an object placed at (@bi, @off) into the batch's block(s). */
+static void zram_wb_copy_in(struct zram_wb_batch *b, unsigned int bi,
+			    unsigned int off, const void *src,
+			    unsigned int size)
+{
+	unsigned int head = min_t(unsigned int, size, PAGE_SIZE - off);
+
+	memcpy_to_page(b->blks[bi].page, off, src, head);
+	if (size > head)
+		memcpy_to_page(b->blks[bi + 1].page, 0, src + head, size - head);
+}
+
+/*
  * Add slot @index to the batch if it qualifies for the walk's mode: its
  * data is copied into the batch and it is flagged ZRAM_MOVING.  A new
  * block is reserved before the slot lock is taken (the bitmap is never
@@ -1051,10 +1175,9 @@ static int zram_wb_prepare(struct zram *zram, u32 index,
 			   struct zram_wb_walk *w)
 {
 	struct zram_wb_batch *b = &w->batch;
-	struct zram_wb_obj *obj = &b->objs[b->nr_objs];
-	struct zram_wb_blk *blk;
-	unsigned int size;
-	int off, ret = 0;
+	struct zram_wb_obj *obj;
+	unsigned int size, bi, off, prio = 0;
+	int ret;
 
 again:
 	zram_slot_lock(zram, index);
@@ -1063,59 +1186,46 @@ again:
 		return 0;
 	}
 	size = w->compressed ? zram_get_obj_size(zram, index) : PAGE_SIZE;
-	off = zram_wb_room(w, size);
-	if (off == -EAGAIN) {
+	ret = zram_wb_place(zram, w, size, &bi, &off);
+	if (ret == -ENOENT) {
 		zram_slot_unlock(zram, index);
-		return -EAGAIN;
+		w->resv = zram_bd_alloc(zram, w->compressed ?
+					ZRAM_BD_CLEAN_RESERVE : 0);
+		if (w->resv < 0)
+			return w->resv;
+		goto again;
 	}
-	if (off < 0) {
-		if (!zram_wb_budget_left(zram, b->nr)) {
-			zram_slot_unlock(zram, index);
-			return -EDQUOT;
-		}
-		if (w->resv < 0) {
-			zram_slot_unlock(zram, index);
-			w->resv = zram_bd_alloc(zram, w->compressed ?
-						ZRAM_BD_CLEAN_RESERVE : 0);
-			if (w->resv < 0)
-				return w->resv;
-			goto again;
-		}
-		blk = zram_wb_new_block(zram, w);
-		off = 0;
-	} else {
-		blk = &b->blks[b->nr - 1];
+	if (ret) {
+		zram_slot_unlock(zram, index);
+		return ret;
 	}
 	if (w->compressed) {
 		unsigned long handle = zram->slots[index].handle;
 		const void *src;
 
 		src = zsm_read_begin(zram->pool, handle, w->scratch);
-		memcpy_to_page(blk->page, off, src, size);
+		zram_wb_copy_in(b, bi, off, src, size);
 		zsm_read_end(zram->pool, handle, src);
-		obj->size = size;
-		obj->prio = zram_get_prio(zram, index);
+		prio = zram_get_prio(zram, index);
 	} else {
-		ret = zram_read_slot_locked(zram, index, blk->page);
-		obj->size = 0;
-		obj->prio = 0;
+		ret = zram_read_slot_locked(zram, index, b->blks[bi].page);
+		if (ret) {
+			zram_slot_unlock(zram, index);
+			/* Its new block holds nothing: reserved for the next. */
+			b->nr--;
+			w->resv = b->blks[bi].blk;
+			return ret;
+		}
 	}
-	if (!ret)
-		zram_set_flag(zram, index, ZRAM_MOVING);
+	zram_set_flag(zram, index, ZRAM_MOVING);
 	zram_slot_unlock(zram, index);
-	if (!off && ret) {
-		/* The new block holds nothing: it stays reserved for the next. */
-		b->nr--;
-		w->resv = blk->blk;
-	}
-	if (ret)
-		return ret;
+	obj = &b->objs[b->nr_objs++];
 	obj->index = index;
-	obj->bi = blk - b->blks;
+	obj->bi = bi;
 	obj->off = off;
+	obj->size = w->compressed ? size : 0;
+	obj->prio = prio;
 	obj->clean = false;
-	blk->used = off + size;
-	b->nr_objs++;
 	return 1;
 }
 
@@ -1127,12 +1237,16 @@ static void zram_wb_finish(struct zram *zram, struct zram_wb_walk *w,
 			 w->mode == ZRAM_WB_HUGE_IDLE;
 	struct zram_wb_blk *blk = &w->batch.blks[obj->bi];
 	unsigned int bytes = obj->size ?: PAGE_SIZE;
+	unsigned int head = min_t(unsigned int, bytes, PAGE_SIZE - obj->off);
+	struct zram_wb_blk *tail = bytes > head ? blk + 1 : NULL;
+	int err = blk->err ?: (tail ? tail->err : 0);
 	u32 index = obj->index;
+	unsigned int emptied;
 	bool changed;
 
-	if (blk->err) {
+	if (err) {
 		pr_err_ratelimited("zram%d: writeback of page %u failed: %d\n",
-				   zram->id, index, blk->err);
+				   zram->id, index, err);
 		w->err = -EIO;
 	}
 	zram_slot_lock(zram, index);
@@ -1148,13 +1262,13 @@ static void zram_wb_finish(struct zram *zram, struct zram_wb_walk *w,
 			  (need_idle && !zram_test_flag(zram, index, ZRAM_IDLE));
 		zram_clear_flag(zram, index, ZRAM_MOVING);
 	}
-	if (blk->err || changed) {
+	if (err || changed) {
 		zram_slot_unlock(zram, index);
 		return;
 	}
 	if (obj->clean) {
-		if (zram_bd_put(zram, obj->old_handle >> PAGE_SHIFT, bytes))
-			atomic64_inc(&zram->stats.bd_cleaned);
+		emptied = zram_bd_put_obj(zram, obj->old_handle, bytes);
+		atomic64_add(emptied, &zram->stats.bd_cleaned);
 	} else {
 		zram_release_data(zram, index);
 		zram_set_prio(zram, index, obj->prio);
@@ -1168,9 +1282,13 @@ static void zram_wb_finish(struct zram *zram, struct zram_wb_walk *w,
 		(blk->blk << PAGE_SHIFT) + obj->off : blk->blk;
 	zram_set_obj_size(zram, index, obj->size);
 	zram_next_wb_gen(zram, index);
-	atomic_add(bytes, &zram->bd.live[blk->blk]);
+	atomic_add(head, &zram->bd.live[blk->blk]);
+	if (tail)
+		atomic_add(bytes - head, &zram->bd.live[tail->blk]);
 	zram_slot_unlock(zram, index);
 	blk->settled++;
+	if (tail)
+		tail->settled++;
 }
 
 /* Write out what the batch holds, settle each slot, empty the batch. */
@@ -1202,10 +1320,41 @@ static void zram_wb_flush(struct zram *zram, struct zram_wb_walk *w)
 	b->nr_objs = 0;
 }
 
+/* Is block @blk one that cleaning empties (a little live data)? */
+static bool zram_wb_clean_victim(struct zram *zram, struct zram_wb_walk *w,
+				 unsigned long blk)
+{
+	unsigned int live = atomic_read(&zram->bd.live[blk]);
+
+	return live && live <= w->clean_max;
+}
+
+/*
+ * Read blocks [@blk, @blk + @nr) into the walk's two-page cache unless
+ * they are there already.
+ */
+static int zram_wb_clean_read(struct zram *zram, struct zram_wb_walk *w,
+			      unsigned long blk, unsigned int nr)
+{
+	int ret;
+
+	if (w->cbuf_blk >= 0 && blk >= w->cbuf_blk &&
+	    blk + nr <= w->cbuf_blk + w->cbuf_nr)
+		return 0;
+	w->cbuf_blk = -1;
+	ret = zram_bd_read_wait(zram, w->cbuf, blk, nr);
+	if (ret)
+		return ret;
+	atomic64_add(nr, &zram->stats.bd_reads);
+	w->cbuf_blk = blk;
+	w->cbuf_nr = nr;
+	return 0;
+}
+
 /*
  * Cleaning step: add slot @index's object to the batch if it lies in a
  * packed block with at most w->clean_max live bytes.  The object's
- * bytes are read from its block (the last block read is kept); the
+ * bytes are read from its block(s) (the last ones read are kept); the
  * slot's handle and generation tell zram_wb_finish() whether it is
  * still that object.  Returns 1 if added, 0 if skipped, -EDQUOT,
  * -ENOSPC or a read error.
@@ -1214,33 +1363,34 @@ static int zram_wb_clean_prepare(struct zram *zram, u32 index,
 				 struct zram_wb_walk *w)
 {
 	struct zram_wb_batch *b = &w->batch;
-	unsigned int size, off_old, prio;
+	unsigned int size, off_old, head, nr, bi, off, prio;
 	unsigned long src_blk, old_handle, old_gen;
-	struct zram_wb_blk *blk;
 	struct zram_wb_obj *obj;
-	int off, ret;
+	void *first;
+	int ret;
 
 again:
 	zram_slot_lock(zram, index);
 	size = zram_get_obj_size(zram, index);
-	if (!zram_test_flag(zram, index, ZRAM_WB) || !size ||
-	    atomic_read(&zram->bd.live[zram_wb_block(zram, index)]) >
-	    w->clean_max) {
+	if (!zram_test_flag(zram, index, ZRAM_WB) || !size) {
 		zram_slot_unlock(zram, index);
 		return 0;
 	}
-	off = zram_wb_room(w, size);
-	if (off == -EAGAIN) {
+	src_blk = zram_wb_block(zram, index);
+	off_old = zram_wb_offset(zram, index);
+	nr = off_old + size > PAGE_SIZE ? 2 : 1;
+	if (!zram_wb_clean_victim(zram, w, src_blk) &&
+	    (nr == 1 || !zram_wb_clean_victim(zram, w, src_blk + 1))) {
+		zram_slot_unlock(zram, index);
+		return 0;
+	}
+	ret = zram_wb_place(zram, w, size, &bi, &off);
+	if (ret == -EAGAIN) {
 		zram_slot_unlock(zram, index);
 		zram_wb_flush(zram, w);
-		w->cbuf_blk = -1;
 		goto again;
 	}
-	if (off < 0 && !zram_wb_budget_left(zram, b->nr)) {
-		zram_slot_unlock(zram, index);
-		return -EDQUOT;
-	}
-	if (off < 0 && w->resv < 0) {
+	if (ret == -ENOENT) {
 		zram_slot_unlock(zram, index);
 		w->resv = zram_bd_alloc(zram, 0);
 		if (w->resv == -ENOSPC && b->nr) {
@@ -1248,50 +1398,47 @@ again:
 			zram_wb_flush(zram, w);
 			w->resv = zram_bd_alloc(zram, 0);
 		}
-		/* Recycling may have freed, and so changed, the cached block. */
+		/* Recycling may have freed, and so changed, cached blocks. */
 		w->cbuf_blk = -1;
 		if (w->resv < 0)
 			return w->resv;
 		goto again;
 	}
-	src_blk = zram_wb_block(zram, index);
-	off_old = zram_wb_offset(zram, index);
+	if (ret) {
+		zram_slot_unlock(zram, index);
+		return ret;
+	}
 	old_handle = zram->slots[index].handle;
 	old_gen = zram->slots[index].flags & ZRAM_WB_GEN_MASK;
 	prio = zram_get_prio(zram, index);
 	zram_slot_unlock(zram, index);
 
 	/*
-	 * The block cannot be recycled before this walk recycles it (only
-	 * writeback and cleaning do, under move_lock); if its data was
-	 * freed meanwhile, zram_wb_finish() sees the slot changed.
+	 * The blocks cannot be recycled before this walk recycles them
+	 * (only writeback and cleaning do, under move_lock); if the data
+	 * was freed meanwhile, zram_wb_finish() sees the slot changed.  A
+	 * read error leaves the place taken above unused.
 	 */
-	if (w->cbuf_blk != src_blk) {
-		w->cbuf_blk = -1;
-		ret = zram_bd_read_wait(zram, w->cbuf, src_blk);
-		if (ret)
-			return ret;
-		atomic64_inc(&zram->stats.bd_reads);
-		w->cbuf_blk = src_blk;
-	}
-	if (off < 0) {
-		blk = zram_wb_new_block(zram, w);
-		off = 0;
-	} else {
-		blk = &b->blks[b->nr - 1];
-	}
-	memcpy_page(blk->page, off, w->cbuf, off_old, size);
-	/* Not before: a flush above empties the batch. */
+	ret = zram_wb_clean_read(zram, w, src_blk, nr);
+	if (ret)
+		return ret;
+	first = page_address(w->cbuf[src_blk - w->cbuf_blk]);
+	head = min_t(unsigned int, size, PAGE_SIZE - off_old);
+	memcpy(w->scratch, first + off_old, head);
+	if (size > head)
+		memcpy(w->scratch + head,
+		       page_address(w->cbuf[src_blk - w->cbuf_blk + 1]),
+		       size - head);
+	zram_wb_copy_in(b, bi, off, w->scratch, size);
 	obj = &b->objs[b->nr_objs++];
 	obj->index = index;
-	obj->bi = blk - b->blks;
+	obj->bi = bi;
 	obj->off = off;
 	obj->size = size;
 	obj->prio = prio;
 	obj->old_handle = old_handle;
 	obj->old_gen = old_gen;
 	obj->clean = true;
-	blk->used = off + size;
 	return 1;
 }
 
@@ -1374,6 +1521,16 @@ static int zram_wb_one(struct zram *zram, u32 index, void *data)
 	return 0;
 }
 
+static void zram_wb_walk_free(struct zram_wb_walk *w)
+{
+	kfree(w->scratch);
+	if (w->cbuf[0])
+		__free_page(w->cbuf[0]);
+	if (w->cbuf[1])
+		__free_page(w->cbuf[1]);
+	zram_wb_batch_free(&w->batch);
+}
+
 static int zram_wb_walk_init(struct zram *zram, struct zram_wb_walk *w)
 {
 	w->resv = -1;
@@ -1382,12 +1539,10 @@ static int zram_wb_walk_init(struct zram *zram, struct zram_wb_walk *w)
 	if (zram_wb_batch_init(&w->batch, READ_ONCE(zram->wb_batch_size)))
 		return -ENOMEM;
 	w->scratch = kmalloc(PAGE_SIZE, GFP_KERNEL);
-	w->cbuf = alloc_page(GFP_KERNEL);
-	if (!w->scratch || !w->cbuf) {
-		kfree(w->scratch);
-		if (w->cbuf)
-			__free_page(w->cbuf);
-		zram_wb_batch_free(&w->batch);
+	w->cbuf[0] = alloc_page(GFP_KERNEL);
+	w->cbuf[1] = alloc_page(GFP_KERNEL);
+	if (!w->scratch || !w->cbuf[0] || !w->cbuf[1]) {
+		zram_wb_walk_free(w);
 		return -ENOMEM;
 	}
 	return 0;
@@ -1399,9 +1554,7 @@ static void zram_wb_walk_end(struct zram *zram, struct zram_wb_walk *w)
 	zram_wb_flush(zram, w);
 	if (w->resv >= 0)
 		zram_bd_release(zram, w->resv);
-	kfree(w->scratch);
-	__free_page(w->cbuf);
-	zram_wb_batch_free(&w->batch);
+	zram_wb_walk_free(w);
 }
 
 /*

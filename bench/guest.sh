@@ -16,6 +16,17 @@
 #                in a cgroup limited to $LIMIT_MB MiB, zram0 the only swap:
 #                seconds to fill, verify once and exit
 #   swap_max     mm_stat mem_used_max after that workload (bytes)
+# and, for the first algorithm only, writeback (issue #13) to a loop
+# device over a tmpfs file: 256 MiB of the corpus (the corpus, again,
+# and its first part), all marked idle, then "writeback idle":
+#   wb_s         seconds the writeback took
+#   wb_rread     4 KiB random O_DIRECT reads of those 256 MiB, 2 jobs
+#                (IOPS; nearly all from the backing device)
+#   wb_bpp       backing-device bytes per written-back page (bd_stat
+#                bd_count * 4096 / pages written back)
+#   pk_s pk_rread pk_bpp   the same with writeback_compressed=1 (ours
+#                only: Debian's zram has no such attribute)
+# BENCH_PARTS ("main wb" by default) selects the parts.
 # Every figure is one measurement: bench/run.sh repeats the rounds and
 # takes medians.  The data is checked: the corpus must read back, the
 # hog verifies its pages; a mismatch fails the round.
@@ -24,6 +35,7 @@ set -euo pipefail
 corpus=${BENCH_CORPUS:?}
 hog=${BENCH_HOG:?}
 algs=${BENCH_ALGS:-lz4 zstd}
+parts=${BENCH_PARTS:-main wb}
 HOG_MB=${BENCH_HOG_MB:-160}
 LIMIT_MB=${BENCH_LIMIT_MB:-64}
 Z=/sys/block/zram0
@@ -46,9 +58,11 @@ dd_mbps() {
 	awk -v m="$mb" -v s="$(since "$t0")" 'BEGIN { printf "%.1f", m / s }'
 }
 
+# fio_iops RW KEY [SIZE_MB]: IOPS of 4 KiB O_DIRECT RW over the first
+# SIZE_MB (the corpus's size) of zram0.
 fio_iops() {
 	fio --name=b --filename=/dev/zram0 --rw="$1" --bs=4k --direct=1 \
-		--ioengine=psync --numjobs=2 --size="${mb}M" --runtime=2 \
+		--ioengine=psync --numjobs=2 --size="${3:-$mb}M" --runtime=2 \
 		--time_based --group_reporting --refill_buffers \
 		--buffer_compress_percentage=60 --buffer_compress_chunk=4096 \
 		--output-format=json |
@@ -80,16 +94,64 @@ swap_run() {
 	rmdir $cg
 }
 
+# wb_run ALG COMPRESSED: the writeback figures, "S RREAD BPP".
+WB_MB=256
+wb_run() {
+	local img=/tmp/wb.img loop t0 s rr cnt pages
+
+	echo 1 >$Z/reset
+	truncate -s $((WB_MB + 64))M $img
+	modprobe loop 2>/dev/null || true
+	loop=$(losetup -f --show $img)
+	echo "$loop" >$Z/backing_dev
+	if [ "$2" = 1 ]; then
+		echo 1 >$Z/writeback_compressed
+	elif [ -e $Z/writeback_compressed ]; then
+		echo 0 >$Z/writeback_compressed
+	fi
+	echo "$1" >$Z/comp_algorithm
+	echo 512M >$Z/disksize
+	dd if=/tmp/corpus of=/dev/zram0 bs=1M oflag=direct status=none
+	dd if=/tmp/corpus of=/dev/zram0 bs=1M seek=$mb oflag=direct status=none
+	dd if=/tmp/corpus of=/dev/zram0 bs=1M seek=$((2 * mb)) \
+		count=$((WB_MB - 2 * mb)) oflag=direct status=none
+	echo all >$Z/idle
+	t0=$(now_ns)
+	echo idle >$Z/writeback
+	s=$(since "$t0")
+	# Ours: bd_stat column 4 counts the pages; the kernel's: a block each.
+	read -r cnt _ _ pages _ <$Z/bd_stat
+	pages=${pages:-$cnt}
+	rr=$(fio_iops randread read $WB_MB)
+	cmp <(dd if=/dev/zram0 bs=1M count=$mb iflag=direct status=none) /tmp/corpus
+	echo 1 >$Z/reset
+	losetup -d "$loop"
+	rm -f $img
+	echo "$s $rr $((cnt * 4096 / pages))"
+}
+
 grep -q memory /sys/fs/cgroup/cgroup.controllers
 echo +memory >/sys/fs/cgroup/cgroup.subtree_control
 swapoff -a
 
+first=1
 for alg in $algs; do
 	# Debian's 6.12 zram offers no lzo/lzo-rle: skip what a module lacks.
 	if ! tr -d '[]' <$Z/comp_algorithm | tr ' ' '\n' | grep -qxF "$alg"; then
 		echo "BENCH alg=$alg unavailable"
 		continue
 	fi
+	if [ "$first" = 1 ] && [[ " $parts " == *" wb "* ]]; then
+		read -r a b c < <(wb_run "$alg" 0)
+		line="wb_s=$a wb_rread=$b wb_bpp=$c"
+		if [ -e $Z/writeback_compressed ]; then
+			read -r a b c < <(wb_run "$alg" 1)
+			line+=" pk_s=$a pk_rread=$b pk_bpp=$c"
+		fi
+		echo "BENCH alg=$alg $line"
+	fi
+	first=0
+	[[ " $parts " == *" main "* ]] || continue
 	setup "$alg"
 	w=$(dd_mbps if=/tmp/corpus of=/dev/zram0 oflag=direct)
 	read -r _ compr used _ <$Z/mm_stat

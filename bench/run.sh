@@ -14,9 +14,16 @@
 # Speed figures: higher is better (target >= 1.10; under compaction
 # >= 1.30).  Memory and the swap workload's time: lower is better (pool
 # memory <= 0.98, swap time <= 0.90).
+# Writeback (issue #13, first algorithm only): time to write back 256
+# MiB of idle pages (target <= 0.20, i.e. 5x faster), 4 KiB random reads
+# of written-back pages (>= 1.20), and, ours only, the same with
+# writeback_compressed=1 against the kernel's (pk_*) plus backing bytes
+# per page packed against ours uncompressed (pk_bpp/wb_bpp <= 0.50).
 # Usage: bench/run.sh [-k KVER]... [-a "alg ..."] [-r ROUNDS] [-o FILE]
+#                     [-p "main wb"]
 #   -o FILE  also append every round's raw "BENCH" lines to FILE as they
 #            come (a run cut short keeps the rounds it finished)
+#   -p PARTS only these parts of each round (default "main wb")
 # Timings come from TCG guests on a shared machine: compare ratios and
 # spreads, not absolute numbers.
 set -euo pipefail
@@ -25,14 +32,15 @@ tree=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 # shellcheck source=../scripts/lib-common.sh
 . "$tree/scripts/lib-common.sh"
 
-kvers=() algs="lz4 zstd" rounds=8 raw=
+kvers=() algs="lz4 zstd" rounds=8 raw='' parts="main wb"
 while [ $# -gt 0 ]; do
 	case "$1" in
 	-k) kvers+=("$2"); shift 2 ;;
 	-a) algs=$2; shift 2 ;;
 	-r) rounds=$2; shift 2 ;;
 	-o) raw=$2; shift 2 ;;
-	*) echo "usage: $0 [-k KVER]... [-a ALGS] [-r ROUNDS] [-o FILE]" >&2
+	-p) parts=$2; shift 2 ;;
+	*) echo "usage: $0 [-k KVER]... [-a ALGS] [-r ROUNDS] [-o FILE] [-p PARTS]" >&2
 	   exit 2 ;;
 	esac
 done
@@ -73,7 +81,8 @@ for r in $(seq "$rounds"); do
 			log=$(mktemp)
 			"$tree/scripts/guest-run.sh" -k "$k" "${flag[@]}" -M 2048 \
 				-t 900 -e BENCH_CORPUS="$corpus" -e BENCH_HOG="$hog" \
-				-e BENCH_ALGS="$algs" -- "$tree/bench/guest.sh" \
+				-e BENCH_ALGS="$algs" -e BENCH_PARTS="$parts" \
+				-- "$tree/bench/guest.sh" \
 				>"$log" 2>&1 || {
 				cat "$log"; echo "bench: $who on $k failed" >&2; exit 1; }
 			sed -n "s/^BENCH /BENCH round=$r kernel=$k module=$who /p" \
@@ -91,7 +100,7 @@ path, algs, kvers = sys.argv[1], sys.argv[2].split(), sys.argv[3:]
 vals = {}
 for line in open(path):
     f = dict(w.split("=", 1) for w in line.split()[1:] if "=" in w)
-    if "mem_used" not in f:
+    if "mem_used" not in f and "wb_s" not in f:
         continue
     for key, v in f.items():
         if key not in ("round", "kernel", "module", "alg"):
@@ -103,7 +112,11 @@ figures = [("write", True, 1.10), ("read", True, 1.10), ("fread", True, 1.10),
            ("rread", True, 1.10), ("rwrite", True, 1.10),
            ("cread", True, 1.30), ("cwrite", True, 1.30),
            ("swap_s", False, 0.90), ("mem_used", False, 0.98),
-           ("swap_max", False, 0.98)]
+           ("swap_max", False, 0.98),
+           ("wb_s", False, 0.20), ("wb_rread", True, 1.20),
+           ("wb_bpp", False, 1.00)]
+# ours with writeback_compressed=1 against the kernel's (uncompressed)
+packed = [("pk_s", "wb_s", False, 0.20), ("pk_rread", "wb_rread", True, 1.20)]
 
 def fmt(x):
     return f"{x:.0f}" if x >= 100 else f"{x:.1f}"
@@ -113,8 +126,10 @@ def cell(v):
 
 for k in kvers:
     for alg in algs:
-        s0 = vals.get((k, alg, "stock", "write"))
-        o0 = vals.get((k, alg, "ours", "write"))
+        s0 = (vals.get((k, alg, "stock", "write")) or
+              vals.get((k, alg, "stock", "wb_s")))
+        o0 = (vals.get((k, alg, "ours", "write")) or
+              vals.get((k, alg, "ours", "wb_s")))
         if not s0 or not o0:
             print(f"{k} {alg}: no results (module lacks the algorithm?)")
             continue
@@ -137,6 +152,22 @@ for k in kvers:
             print(f"{name:9} {cell(s):>26} {cell(o):>26} {ratio:10.2f} "
                   f"{('>=' if up else '<=') + format(target, '.2f'):>7} "
                   f"{verdict}")
-print("\nwrite/read/fread in MiB/s, rread..cwrite in IOPS, swap_s in s, "
-      "mem_used/swap_max in MiB")
+        rows = [(n, vals.get((k, alg, "stock", sn)), vals.get((k, alg, "ours", n)),
+                 up, t) for n, sn, up, t in packed]
+        # packed density: ours packed against ours uncompressed
+        rows.append(("pk_bpp", vals.get((k, alg, "ours", "wb_bpp")),
+                     vals.get((k, alg, "ours", "pk_bpp")), False, 0.50))
+        for name, s, o, up, target in rows:
+            if not s or not o:
+                continue
+            ratio = statistics.median(o) / statistics.median(s)
+            met = ratio >= target if up else ratio <= target
+            clear = min(o) > max(s) if up else max(o) < min(s)
+            verdict = ("met+clear" if clear else "met") if met else "-"
+            base = "ours wb_bpp" if name == "pk_bpp" else "stock"
+            print(f"{name:9} {cell(s):>26} {cell(o):>26} {ratio:10.2f} "
+                  f"{('>=' if up else '<=') + format(target, '.2f'):>7} "
+                  f"{verdict} (against {base})")
+print("\nwrite/read/fread in MiB/s, rread..cwrite and *_rread in IOPS, "
+      "swap_s and *_s in s, mem_used/swap_max in MiB, *_bpp in bytes per page")
 PY

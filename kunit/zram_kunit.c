@@ -1464,33 +1464,71 @@ static void zram_kunit_wb_place(struct kunit *test)
 
 /*
  * Packing: an object goes after the last one while it fits in the
- * block; uncompressed, every page takes a block; a full batch says so.
+ * block, runs on into the next block only when that one is adjacent,
+ * and starts a new block otherwise; uncompressed, every page takes a
+ * block; a full batch says so.
  */
-static void zram_kunit_wb_room(struct kunit *test)
+static void zram_kunit_wb_pack(struct kunit *test)
 {
-	struct zram_wb_walk w = { .compressed = true };
+	struct zram *zram = ((struct zk_ctx *)test->priv)->zram;
+	struct zram_wb_walk w = { .compressed = true, .resv = -1 };
 	struct zram_wb_batch *b = &w.batch;
+	unsigned int bi = 99, off = 99;
 
+	zk_fake_bd(test, zram, 8);
 	KUNIT_ASSERT_EQ(test, zram_wb_batch_init(b, 2), 0);
-	KUNIT_EXPECT_EQ(test, zram_wb_room(&w, 100), -1);
-	b->nr = 1;
-	b->blks[0].used = 4000;
-	KUNIT_EXPECT_EQ(test, zram_wb_room(&w, 96), 4000);
-	KUNIT_EXPECT_EQ(test, zram_wb_room(&w, 97), -1);
+	/* no block yet: one must be reserved first */
+	KUNIT_EXPECT_EQ(test, zram_wb_place(zram, &w, 3000, &bi, &off), -ENOENT);
+	w.resv = 4;
+	KUNIT_EXPECT_EQ(test, zram_wb_place(zram, &w, 3000, &bi, &off), 0);
+	KUNIT_EXPECT_EQ(test, bi, 0U);
+	KUNIT_EXPECT_EQ(test, off, 0U);
+	KUNIT_EXPECT_EQ(test, b->blks[0].blk, 4UL);
+	KUNIT_EXPECT_EQ(test, w.resv, -1L);
+	/* block 4: 3000 + 1000 */
+	KUNIT_EXPECT_EQ(test, zram_wb_place(zram, &w, 1000, &bi, &off), 0);
+	KUNIT_EXPECT_EQ(test, off, 3000U);
+	KUNIT_EXPECT_EQ(test, b->blks[0].used, 4000U);
+	/* 500 more run on from 4000 into block 5, the adjacent one */
+	KUNIT_EXPECT_EQ(test, zram_wb_place(zram, &w, 500, &bi, &off), -ENOENT);
+	w.resv = 5;
+	KUNIT_EXPECT_EQ(test, zram_wb_place(zram, &w, 500, &bi, &off), 0);
+	KUNIT_EXPECT_EQ(test, bi, 0U);
+	KUNIT_EXPECT_EQ(test, off, 4000U);
+	KUNIT_EXPECT_EQ(test, b->nr, 2U);
+	KUNIT_EXPECT_EQ(test, b->blks[0].used, (unsigned int)PAGE_SIZE);
+	KUNIT_EXPECT_EQ(test, b->blks[1].used, 404U);
+	/* the batch holds 2 blocks: what does not fit in block 5 waits */
+	KUNIT_EXPECT_EQ(test, zram_wb_place(zram, &w, 3693, &bi, &off), -EAGAIN);
+	KUNIT_EXPECT_EQ(test, zram_wb_place(zram, &w, 3692, &bi, &off), 0);
+	KUNIT_EXPECT_EQ(test, bi, 1U);
+	KUNIT_EXPECT_EQ(test, off, 404U);
+	/* a block that is not adjacent: the object starts it */
+	b->nr = 0;
+	w.resv = 7;
+	KUNIT_EXPECT_EQ(test, zram_wb_place(zram, &w, 4000, &bi, &off), 0);
+	w.resv = 2;
+	KUNIT_EXPECT_EQ(test, zram_wb_place(zram, &w, 200, &bi, &off), 0);
+	KUNIT_EXPECT_EQ(test, bi, 1U);
+	KUNIT_EXPECT_EQ(test, off, 0U);
+	KUNIT_EXPECT_EQ(test, b->blks[0].used, 4000U);
+	KUNIT_EXPECT_EQ(test, b->blks[1].used, 200U);
+	/* uncompressed: a block per page, never shared */
+	b->nr = 0;
 	w.compressed = false;
-	KUNIT_EXPECT_EQ(test, zram_wb_room(&w, PAGE_SIZE), -1);
-	b->nr = 2;
-	KUNIT_EXPECT_EQ(test, zram_wb_room(&w, PAGE_SIZE), -EAGAIN);
-	w.compressed = true;
-	b->blks[1].used = 10;
-	KUNIT_EXPECT_EQ(test, zram_wb_room(&w, 4086), 10);
-	KUNIT_EXPECT_EQ(test, zram_wb_room(&w, 4087), -EAGAIN);
+	w.resv = 3;
+	KUNIT_EXPECT_EQ(test, zram_wb_place(zram, &w, PAGE_SIZE, &bi, &off), 0);
+	KUNIT_EXPECT_EQ(test, bi, 0U);
+	KUNIT_EXPECT_EQ(test, off, 0U);
+	KUNIT_EXPECT_EQ(test, zram_wb_place(zram, &w, PAGE_SIZE, &bi, &off),
+			-ENOENT);
 	/* objects per batch are bounded too */
 	b->nr_objs = b->max_objs;
-	KUNIT_EXPECT_EQ(test, zram_wb_room(&w, 1), -EAGAIN);
+	KUNIT_EXPECT_EQ(test, zram_wb_place(zram, &w, 1, &bi, &off), -EAGAIN);
 	b->nr = 0;
 	b->nr_objs = 0;
 	zram_wb_batch_free(b);
+	zk_fake_bd_put(zram);
 }
 
 /*
@@ -2028,7 +2066,7 @@ static struct kunit_case zram_drv_cases[] = {
 	KUNIT_CASE(zram_kunit_bd_alloc),
 	KUNIT_CASE(zram_kunit_bd_quarantine),
 	KUNIT_CASE(zram_kunit_wb_place),
-	KUNIT_CASE(zram_kunit_wb_room),
+	KUNIT_CASE(zram_kunit_wb_pack),
 	KUNIT_CASE(zram_kunit_wb_slots),
 	KUNIT_CASE(zram_kunit_wb_stores),
 	KUNIT_CASE(zram_kunit_recomp_algorithm),

@@ -57,6 +57,66 @@ wlist() { awk '$3 ~ /^.w/ {print $1}' "$bs" | xargs; }
 bs_flags() { awk -v i="$1" '$1 == i {print substr($3, 1, 4)}' "$bs"; }
 seq_list() { seq "$1" "$2" | xargs; }
 count() { wc -w <<<"$1" | tr -d ' '; }
+minus() {	# minus A B: the indexes of list A not in list B
+	comm -23 <(tr ' ' '\n' <<<"$1" | grep . | sort) \
+		<(tr ' ' '\n' <<<"$2" | grep . | sort) | sort -n | xargs
+}
+
+# wbmap CMD [ARGS]: questions to debugfs wb_map ("index pos len" per
+# written-back page) and bd_stat.
+#   check          the map agrees with bd_stat (pages, bytes, blocks
+#                  covered), no two objects overlap, none covers more
+#                  than two blocks, raw pages fill whole blocks
+#   spans          how many objects run on into a second block
+#   reads I...     blocks a read of each page I reads (1 or 2 each)
+#   pos I          byte position of page I's data
+#   touching A B   the pages with data in blocks A..B
+#   bpb            (bytes of data - one block) / blocks used
+wbmap() {
+	python3 - "$dbg/wb_map" "$z/bd_stat" "$@" <<'PY'
+import sys
+mp, st, cmd, args = sys.argv[1], sys.argv[2], sys.argv[3], sys.argv[4:]
+m = {}
+for line in open(mp):
+    i, pos, ln = map(int, line.split())
+    m[i] = (pos, ln)
+bd = [int(x) for x in open(st).read().split()]
+def blocks(pos, ln):
+    return set(range(pos // 4096, (pos + ln - 1) // 4096 + 1))
+if cmd == "check":
+    bad = []
+    cov = set()
+    for i, (pos, ln) in m.items():
+        b = blocks(pos, ln)
+        if len(b) > 2:
+            bad.append("page %d covers %d blocks" % (i, len(b)))
+        cov |= b
+    ext = sorted(m.values())
+    for (p0, l0), (p1, l1) in zip(ext, ext[1:]):
+        if p0 + l0 > p1:
+            bad.append("overlap at %d" % p1)
+    if bd[3] != len(m):
+        bad.append("bd_pages %d, map %d" % (bd[3], len(m)))
+    if bd[4] != sum(l for _, l in m.values()):
+        bad.append("bd_bytes %d, map %d" % (bd[4], sum(l for _, l in m.values())))
+    if bd[0] != len(cov):
+        bad.append("bd_count %d, blocks covered %d" % (bd[0], len(cov)))
+    for b in bad[:10]:
+        print("# wb_map: " + b)
+    sys.exit(1 if bad else 0)
+elif cmd == "spans":
+    print(sum(len(blocks(p, l)) == 2 for p, l in m.values()))
+elif cmd == "reads":
+    print(sum(len(blocks(*m[int(i)])) for i in args))
+elif cmd == "pos":
+    print(m[int(args[0])][0])
+elif cmd == "touching":
+    a, b = int(args[0]), int(args[1])
+    print(" ".join(str(i) for i in sorted(m) if blocks(*m[i]) & set(range(a, b + 1))))
+elif cmd == "bpb":
+    print((bd[4] - 4096) // max(bd[0], 1))
+PY
+}
 
 # gen KIND COUNT SEED OUT: COUNT "half" or "rand" pages.
 gen() {
@@ -193,8 +253,12 @@ expect "writeback_compressed 0" OK "$z/writeback_compressed" 0
 check_eq "bd_stat has six columns" 6 "$(wc -w <"$z/bd_stat")"
 
 # ---------------------------------------------------------------- 2. packed batches
-# 64 half pages pack two to a block (32 blocks), 8 random ones take a
-# block each: 40 blocks, in ceil(40 / B) write requests.
+# B=1: a batch is one block, so no object runs on into another: the 64
+# half pages take two to a block (32 blocks), the 8 random ones a block
+# each, 40 blocks in 40 write requests.  B=4 and 32: within a batch an
+# object runs on from one block into the next, so blocks fill up; a
+# batch is B adjacent blocks, one write request, and only its last
+# block may be partly empty.
 for B in 1 4 32; do
 	L=$(new_loop "p$B" 4M)
 	at_exit losetup -d "$L"
@@ -205,22 +269,32 @@ for B in 1 4 32; do
 	expect "[B=$B] echo all > idle" OK "$z/idle" all
 	w0=$(lw)
 	wb "[B=$B] writeback idle" OK idle
-	blocks=$((NH / 2 + NR))
-	check_eq "[B=$B] bd_stat: $blocks blocks, $((NH + NR)) pages, $cds bytes (the pool's)" \
-		"$blocks 0 $blocks $((NH + NR)) $cds 0" "$(bd_all)"
+	check_eq "[B=$B] bd_stat: $((NH + NR)) pages, $cds bytes (the pool's), no read" \
+		"0 $((NH + NR)) $cds 0" "$(bd 2) $(bd 4) $(bd 5) $(bd 6)"
+	check "[B=$B] wb_map agrees with bd_stat" wbmap check
+	blocks=$(bd 1)
+	check_eq "[B=$B] every block written holds data" "$blocks" "$(bd 3)"
 	check_eq "[B=$B] in $(((blocks + B - 1) / B)) write requests" \
 		$(((blocks + B - 1) / B)) $(($(lw) - w0))
+	if [ $B = 1 ]; then
+		check_eq "[B=1] $((NH / 2 + NR)) blocks, no object over two" \
+			"$((NH / 2 + NR)) 0" "$blocks $(wbmap spans)"
+	else
+		check "[B=$B] objects run on into the next block" test "$(wbmap spans)" -gt 0
+		# ceil(bytes / 4096) blocks, plus a partly empty one per batch
+		check "[B=$B] $blocks blocks for $cds bytes: at most one partly empty per batch" \
+			test "$blocks" -le $(((cds + 4095) / 4096 + (blocks + B - 1) / B))
+	fi
 	check_eq "[B=$B] mm_stat compr_data_size 0: all of it went" 0 "$(mm 2)"
 	check_eq "[B=$B] every page written back" "$(seq_list 0 $((NH + NR - 1)))" "$(wlist)"
-	# The image: two half pages per block, their bytes back to back.
 	page "$SCRATCH/r" 0 "$SCRATCH/r0"
-	check "[B=$B] block $((NH / 2)) of the image is random page 0, raw" \
-		img_block_is "$SCRATCH/p$B.img" $((NH / 2)) "$SCRATCH/r0"
+	check "[B=$B] random page 0 is on the disk raw, where wb_map says" cmp \
+		<(tail -c +$(($(wbmap pos $NH) + 1)) "$SCRATCH/p$B.img" | head -c 4096) "$SCRATCH/r0"
 	c0=$(chained)
-	check "[B=$B] half pages read back (4 KiB direct reads)" same_data 0 $NH "$SCRATCH/h"
-	check "[B=$B] random pages read back" same_data $NH $NR "$SCRATCH/r"
-	check_eq "[B=$B] $((NH + NR)) reads chained, one block read each" \
-		"$((NH + NR)) $((NH + NR))" "$(($(chained) - c0)) $(bd 2)"
+	want=$(wbmap reads $(seq 0 $((NH + NR - 1))))
+	check "[B=$B] all pages read back (4 KiB direct reads)" same_data 0 $((NH + NR)) "$SCRATCH/hr"
+	check_eq "[B=$B] $((NH + NR)) reads chained, $want blocks read" \
+		"$((NH + NR)) $want" "$(($(chained) - c0)) $(bd 2)"
 	check_eq "[B=$B] the reads left them written back" \
 		"$(seq_list 0 $((NH + NR - 1)))" "$(wlist)"
 	check_eq "[B=$B] no read in flight" 0 "$(inflight)"
@@ -251,10 +325,10 @@ check_eq "[raw] $((NH + NR)) chained reads" $((NH + NR)) $(($(chained) - c0))
 zram_reset 0
 
 # ---------------------------------------------------------------- 3. neighbours, cleaning
-# Page pairs (2k, 2k+1) share block k.
+# Batches of one block: page pairs (2k, 2k+1) share block k.
 L=$(new_loop clean 4M)
 at_exit losetup -d "$L"
-setup "[clean]" "$L" 4 1
+setup "[clean]" "$L" 1 1
 check "[clean] write $NH half and $NR random pages" write_hr
 expect "[clean] echo all > idle" OK "$z/idle" all
 wb "[clean] writeback idle" OK idle
@@ -295,8 +369,33 @@ check "[clean] page 2 reads its new data" same_data 2 1 "$SCRATCH/n2"
 check "[clean] the even pages 4..62 read zeros" pages_zero $(seq 4 2 62)
 expect "[clean] compact again" OK "$z/compact" 1
 check_eq "[clean] one half block alone is not moved" "24 31" "$(bd 1) $(bd 6)"
+check "[clean] wb_map agrees with bd_stat" wbmap check
 check "[clean] discard everything" discard_pages 0 $((NH + NR))
 check_eq "[clean] bd_stat: nothing live" "0 0 0" "$(bd 1) $(bd 4) $(bd 5)"
+zram_reset 0
+
+# Cleaning objects that run over two blocks, into blocks that they run
+# over again: batches of 32, half of the pages freed, then compact.
+L=$(new_loop span 4M)
+at_exit losetup -d "$L"
+setup "[span]" "$L" 32 1
+check "[span] write $NH half pages" dio_write "$SCRATCH/h" 0
+expect "[span] echo all > idle" OK "$z/idle" all
+wb "[span] writeback idle" OK idle
+check "[span] objects run over two blocks" test "$(wbmap spans)" -gt 0
+check "[span] wb_map agrees with bd_stat" wbmap check
+discard_list $(seq 0 2 $((NH - 2)))
+c0=$(bd 1)
+check "[span] every other page freed: wb_map agrees" wbmap check
+expect "[span] echo 1 > compact" OK "$z/compact" 1
+check "[span] wb_map agrees after cleaning" wbmap check
+check "[span] blocks were emptied" test "$(bd 6)" -gt 0
+check "[span] fewer blocks in use ($c0 before)" test "$(bd 1)" -lt "$c0"
+check "[span] blocks hold more than half a block each" test "$(wbmap bpb)" -gt 2048
+# shellcheck disable=SC2046
+check "[span] the odd pages read back" pages_read_back "$SCRATCH/h" 0 $(seq 1 2 $((NH - 1)))
+# shellcheck disable=SC2046
+check "[span] the even pages read zeros" pages_zero $(seq 0 2 $((NH - 2)))
 zram_reset 0
 
 # ---------------------------------------------------------------- 4. churn
@@ -325,8 +424,11 @@ check_eq "[churn] 6 rounds of writeback all OK" 1 $churn_ok
 check_eq "[churn] 16 pages written back: the odd ones of rounds 4 and 5" \
 	"$(seq 65 2 95 | xargs)" "$(wlist)"
 check "[churn] cleaning happened" test "$(bd 6)" -gt 0
+check "[churn] wb_map agrees with bd_stat" wbmap check
 expect "[churn] compact" OK "$z/compact" 1
-check_eq "[churn] compacted: 16 live pages in 8 blocks" "8 16" "$(bd 1) $(bd 4)"
+check_eq "[churn] compacted: 16 live pages" 16 "$(bd 4)"
+check "[churn] wb_map agrees with bd_stat" wbmap check
+check "[churn] blocks hold more than half a block each" test "$(wbmap bpb)" -gt 2048
 # shellcheck disable=SC2046
 check "[churn] every live page reads back" pages_read_back "$SCRATCH/c" 0 $(seq 65 2 95)
 # shellcheck disable=SC2046
@@ -391,26 +493,35 @@ else
 	check "[fail] write $NH half pages" dio_write "$SCRATCH/h" 0
 	expect "[fail] echo all > idle" OK "$z/idle" all
 	wb "[fail] writeback idle over failing blocks 8-15 -> EIO" EIO idle
-	# Blocks 0-7 and 16-31 hold 2 pages each, 8-15 failed: 16 pages in memory.
-	check_eq "[fail] 24 blocks, 48 pages written back" "24 48" "$(bd 1) $(bd 4)"
-	check_eq "[fail] pages 16-31 stayed in memory" \
-		"$(seq_list 0 15) $(seq_list 32 $((NH - 1)))" "$(wlist)"
+	# Batches 3 and 4 (blocks 8-15) failed whole: their pages stayed.
+	check "[fail] wb_map agrees with bd_stat" wbmap check
+	check_eq "[fail] no written-back page has data in blocks 8-15" "" "$(wbmap touching 8 15)"
+	inmem=$(minus "$(seq_list 0 $((NH - 1)))" "$(wlist)")
+	check "[fail] the pages of two batches stayed in memory ($(count "$inmem"))" \
+		test "$(count "$inmem")" -ge 8
 	check "[fail] all $NH pages read back" same_data 0 $NH "$SCRATCH/h"
 	expect "[fail] echo all > idle" OK "$z/idle" all
-	wb "[fail] writeback idle again: the 16 go to good blocks" OK idle
-	check_eq "[fail] 32 blocks, 64 pages" "32 64" "$(bd 1) $(bd 4)"
+	wb "[fail] writeback idle again: they go to good blocks" OK idle
+	check_eq "[fail] all $NH written back" "$(seq_list 0 $((NH - 1)))" "$(wlist)"
+	check "[fail] wb_map agrees with bd_stat" wbmap check
 	check "[fail] all $NH pages read back" same_data 0 $NH "$SCRATCH/h"
-	# Reads that fail: blocks 0-7 (pages 0-15) turn to errors.
+	# Reads that fail: blocks 0-7 turn to errors.
+	bad=$(wbmap touching 0 7)
+	good=$(minus "$(seq_list 0 $((NH - 1)))" "$bad")
 	dmsetup --noudevsync suspend zf
 	dmsetup --noudevsync load zf --table "0 64 error
 64 $((8192 - 64)) linear $FL 64"
 	dmsetup --noudevsync resume zf
 	fr0=$(zcol 0 io_stat 1)
-	check "[fail] a 4 KiB read of page 0 fails" read_fails 4K 0
+	first_bad=${bad%% *}
+	check "[fail] a 4 KiB read of page $first_bad (in block 0) fails" read_fails 4K "$first_bad"
+	check "[fail] pages 0-15 all have data in blocks 0-7" test \
+		"$(wbmap touching 0 7 | tr ' ' '\n' | awk '$1 < 16' | wc -l)" = 16
 	check "[fail] a 64 KiB read of pages 0-15 fails" read_fails 64K 0
 	check_eq "[fail] failed_reads +2: once per request" 2 $(($(zcol 0 io_stat 1) - fr0))
-	check "[fail] pages 16-63 still read back" cmp <(dio_read 16 48) \
-		<(tail -c +$((16 * 4096 + 1)) "$SCRATCH/h")
+	# shellcheck disable=SC2086
+	check "[fail] the $(count "$good") pages elsewhere still read back" \
+		pages_read_back "$SCRATCH/h" 0 $good
 	zram_reset 0
 
 	# -------------------------------------------------------- 7. reset, hot_remove
