@@ -71,6 +71,7 @@ struct zram_stats {
 	atomic64_t bd_async;		/* reads chained to the bio needing them */
 	atomic64_t bd_inflight;		/* of those, not completed yet */
 	atomic64_t bd_cleaned;		/* blocks emptied by cleaning */
+	atomic64_t bd_discarded;	/* freed blocks discarded */
 	atomic64_t recomp_tried;	/* pages recompression looked at */
 	atomic64_t recomp_kept;		/* pages stored smaller by it */
 	atomic64_t par_bios;		/* bios spread over CPUs */

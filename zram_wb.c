@@ -151,6 +151,31 @@ void zram_bd_put_slot(struct zram *zram, u32 index)
 }
 
 /*
+ * The blocks in ->pend are about to be free: when the backing device
+ * takes discards, discard them, one request per run of adjacent blocks
+ * (an SSD then holds no stale swap data).  Failures are ignored: the
+ * blocks are free either way.
+ */
+static void zram_bd_discard(struct zram *zram)
+{
+	struct zram_backing *bd = &zram->bd;
+	unsigned long blk, end;
+
+	if (!bd->dev.bdev || !bdev_max_discard_sectors(bd->dev.bdev))
+		return;
+	for (blk = find_first_bit(bd->pend, bd->nr_blocks);
+	     blk < bd->nr_blocks;
+	     blk = find_next_bit(bd->pend, bd->nr_blocks, end)) {
+		end = find_next_zero_bit(bd->pend, bd->nr_blocks, blk);
+		if (!blkdev_issue_discard(bd->dev.bdev,
+					  (sector_t)blk << ZRAM_SECTORS_PER_PAGE_SHIFT,
+					  (sector_t)(end - blk) << ZRAM_SECTORS_PER_PAGE_SHIFT,
+					  GFP_KERNEL))
+			atomic64_add(end - blk, &zram->stats.bd_discarded);
+	}
+}
+
+/*
  * Make quarantined blocks free again.  Blocks in ->pend were quarantined
  * before grace period ->gp started: once it has ended (waited for with
  * @wait), no read of them is in flight.  Then the blocks in ->quar move
@@ -168,6 +193,7 @@ static void zram_bd_recycle(struct zram *zram, bool wait)
 				return;
 			synchronize_srcu(bd->srcu);
 		}
+		zram_bd_discard(zram);
 		for_each_set_bit(blk, bd->pend, bd->nr_blocks) {
 			clear_bit(blk, bd->pend);
 			clear_bit(blk, bd->bitmap);
@@ -1592,22 +1618,28 @@ static int zram_writeback(struct zram *zram, const struct zram_wb_req *req)
 }
 
 /*
- * "compact" on a device that writes back compressed also cleans its
- * backing device.  init_lock held for reading on an initialized device.
+ * "compact" on a device with a backing device: on one that writes back
+ * compressed, clean it; then make every block freed so far free, which
+ * discards them (zram_bd_discard()).  init_lock held for reading on an
+ * initialized device.
  */
 int zram_bd_clean(struct zram *zram)
 {
 	struct zram_wb_walk w = { .mode = ZRAM_WB_INDEX };
-	int ret;
+	int ret = 0;
 
-	if (!zram->bd.dev.bdev || !zram->wb_compressed)
+	if (!zram->bd.dev.bdev)
 		return 0;
 	if (zram_wb_walk_init(zram, &w))
 		return -ENOMEM;
 	mutex_lock(&zram->move_lock);
 	zram_bd_recycle(zram, false);
-	ret = zram_wb_clean(zram, &w);
+	if (zram->wb_compressed)
+		ret = zram_wb_clean(zram, &w);
 	zram_wb_walk_end(zram, &w);
+	/* Every block freed so far: free (and discarded) when this returns. */
+	zram_bd_recycle(zram, true);
+	zram_bd_recycle(zram, true);
 	mutex_unlock(&zram->move_lock);
 	return ret;
 }

@@ -16,8 +16,7 @@
 #                in a cgroup limited to $LIMIT_MB MiB, zram0 the only swap:
 #                seconds to fill, verify once and exit
 #   swap_max     mm_stat mem_used_max after that workload (bytes)
-# and, for the first algorithm only, writeback (issue #13) to a loop
-# device over a tmpfs file: 256 MiB of the corpus (the corpus, again,
+# and writeback (issue #13) to a loop device over a tmpfs file: 256 MiB of the corpus (the corpus, again,
 # and its first part), all marked idle, then "writeback idle":
 #   wb_s         seconds the writeback took
 #   wb_rread     4 KiB random O_DIRECT reads of those 256 MiB, 2 jobs
@@ -134,14 +133,13 @@ grep -q memory /sys/fs/cgroup/cgroup.controllers
 echo +memory >/sys/fs/cgroup/cgroup.subtree_control
 swapoff -a
 
-first=1
 for alg in $algs; do
 	# Debian's 6.12 zram offers no lzo/lzo-rle: skip what a module lacks.
 	if ! tr -d '[]' <$Z/comp_algorithm | tr ' ' '\n' | grep -qxF "$alg"; then
 		echo "BENCH alg=$alg unavailable"
 		continue
 	fi
-	if [ "$first" = 1 ] && [[ " $parts " == *" wb "* ]]; then
+	if [[ " $parts " == *" wb "* ]]; then
 		read -r a b c < <(wb_run "$alg" 0)
 		line="wb_s=$a wb_rread=$b wb_bpp=$c"
 		if [ -e $Z/writeback_compressed ]; then
@@ -150,7 +148,6 @@ for alg in $algs; do
 		fi
 		echo "BENCH alg=$alg $line"
 	fi
-	first=0
 	[[ " $parts " == *" main "* ]] || continue
 	setup "$alg"
 	w=$(dd_mbps if=/tmp/corpus of=/dev/zram0 oflag=direct)

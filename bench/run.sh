@@ -14,7 +14,7 @@
 # Speed figures: higher is better (target >= 1.10; under compaction
 # >= 1.30).  Memory and the swap workload's time: lower is better (pool
 # memory <= 0.98, swap time <= 0.90).
-# Writeback (issue #13, first algorithm only): time to write back 256
+# Writeback (issue #13): time to write back 256
 # MiB of idle pages (target <= 0.20, i.e. 5x faster), 4 KiB random reads
 # of written-back pages (>= 1.20), and, ours only, the same with
 # writeback_compressed=1 against the kernel's (pk_*) plus backing bytes
