@@ -30,18 +30,19 @@
 # printed together, with its time ("== [LABEL] FILE: Ns", by the guest's
 # clock), then the boot's own lines and time.
 #
-# Steps: make all-kernels, make style (checkpatch over *.c *.h, one test
-# case), then every tests/*.sh in guests (scripts/guest-run.sh) on
-# every Debian kernel, -j N at a time.  Then the package test
-# (scripts/pkg-test.sh: make deb, install into a throw-away root, guests
-# on every Debian kernel booted with it; not with --stock).  Then the
-# debug kernel
+# Steps: make all-kernels and, at the same time, make style (checkpatch
+# over *.c *.h, one test case).  Then every tests/*.sh in guests
+# (scripts/guest-run.sh) on every Debian kernel, -j N at a time, with the
+# package test as one more lane's work (scripts/pkg-test.sh: make deb,
+# install into a throw-away root, guests on every Debian kernel booted
+# with it, one at a time; not with --stock).  Then the debug kernel
 # (scripts/build-debug-kernel.sh: KASAN, lockdep, kmemleak; built once and
-# cached, about 10 min on 2 cores): the KUnit suites (scripts/kunit.sh,
-# each KUnit case counts as one test), and every tests/*.sh again in the
-# debug guest (guest-run.sh -K), where a KASAN, lockdep, BUG or WARN line
-# in the kernel log while a file ran fails the file, and a kmemleak report
-# after a boot's last file fails the boot ("[debug] boot(A+B): ...").
+# cached, about 10 min on 2 cores), and in the same lanes the KUnit
+# suites (scripts/kunit.sh, one guest; each KUnit case counts as one
+# test) and every tests/*.sh again in the debug guest (guest-run.sh -K),
+# where a KASAN, lockdep, BUG or WARN line in the kernel log while a file
+# ran fails the file, and a kmemleak report after a boot's last file
+# fails the boot ("[debug] boot(A+B): ...").
 # Each TAP line is printed prefixed with the kernel ([kunit], [debug] for
 # the debug kernel) and the file; a file that fails to unload the module,
 # or in which the guest crashes or hangs, counts as failed, and so does
@@ -50,9 +51,10 @@
 # counts as a failure unless tests/skips.allow lists it (--stock runs
 # may skip; KUnit skips fail in scripts/kunit.sh).  The last line is "N
 # passed, N failed, N skipped" (TODO cases of --stock runs, known stock
-# differences, and the allowed skips count as skipped).  Exit 0 iff nothing failed.  Guest
-# console logs, one a boot: $ZRAM_OOT_CACHE/logs/KVER-A+B.log (debug
-# guest: dbg-A+B.log, A and B the boot's files).
+# differences, and the allowed skips count as skipped).  Exit 0 iff
+# nothing failed.  Phase times: "== time: PHASE Ns"; guest console logs,
+# one a boot: $ZRAM_OOT_CACHE/logs/KVER-A+B.log (debug guest:
+# dbg-A+B.log, A and B the boot's files).
 set -uo pipefail
 
 script_dir=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -73,7 +75,7 @@ while [ $# -gt 0 ]; do
 	--debug-only) debian=0; shift ;;
 	-j) [ $# -ge 2 ] || { echo "check: -j needs a value" >&2; exit 2; }
 	    jobs=$2; shift 2 ;;
-	-h|--help) sed -n '3,55p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+	-h|--help) sed -n '3,57p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
 	*) echo "check: unknown argument '$1'" >&2; exit 2 ;;
 	esac
 done
@@ -243,17 +245,24 @@ run_boot() {
 
 cd "$tree" || exit 2
 if [ "$stock" = 0 ] && [ "$debian" = 1 ]; then
-	phase "build"
+	# make style (checkpatch, kernel-doc, shellcheck: one core) runs
+	# beside make all-kernels (one compiler at a time); its output is
+	# printed after the build's.
+	phase "build and style"
+	mkdir -p "$tree/build"
+	slog=$tree/build/style.log
+	make -s style >"$slog" 2>&1 &
+	spid=$!
 	echo "== build: make all-kernels"
 	# W=1: a compiler or modpost warning is a failed case of its own.
 	blog=$tree/build/all-kernels.log
-	mkdir -p "$tree/build"
 	if make -s all-kernels KVERS="${kvers[*]}" >"$blog" 2>&1; then
 		cat "$blog"
 		echo "ok - build: make all-kernels (${kvers[*]})"; count "ok"
 	else
 		cat "$blog"
 		echo "not ok - build: make all-kernels"; count "not ok"
+		wait "$spid"
 		echo "$pass passed, $fail failed, $skipped skipped"
 		exit 1
 	fi
@@ -264,9 +273,11 @@ if [ "$stock" = 0 ] && [ "$debian" = 1 ]; then
 	else
 		echo "ok - build: no W=1 warnings"; count "ok"
 	fi
-	phase "style"
 	echo "== style: make style"
-	if make -s style; then
+	wait "$spid"
+	src=$?
+	cat "$slog"
+	if [ "$src" = 0 ]; then
 		echo "ok - style: checkpatch clean"; count "ok"
 	else
 		echo "not ok - style: checkpatch clean"; count "not ok"
@@ -298,20 +309,27 @@ est() {
 	[[ "$s" =~ ^[0-9]+$ ]] && echo "$s" || echo 60
 }
 
-# plan_boots KIND LABEL... -- TEST...: queue every tests/TEST.sh for
-# run_queue on each guest LABEL (a kernel release, or debug), in few boots
-# and lanes balanced.  The files of a LABEL with the same guest-args share
-# a boot of their own; the others go, longest first (est KIND), to the
-# lane ($jobs of them) with the least work so far, and share that lane's
-# boot of their LABEL.  Boots are queued longest first, their files in
-# name order.  For LABEL number i (0, 1, ...) the array gargs_i holds the
-# guest-run arguments and logs_i the prefix of the console logs.
+# plan_boots KIND [+ITEM]... LABEL... -- TEST...: queue every tests/TEST.sh
+# for run_queue on each guest LABEL (a kernel release, or debug), in few
+# boots and lanes balanced.  The files of a LABEL with the same guest-args
+# share a boot of their own; the others go, longest first (est KIND), to
+# the lane ($jobs of them) with the least work so far, and share that
+# lane's boot of their LABEL.  A +ITEM (pkg, kunit) is a lane's work of
+# its own (run_ITEM; est KIND ITEM).  Boots and items are queued longest
+# first, a boot's files in name order.  For LABEL number i (0, 1, ...)
+# the array gargs_i holds the guest-run arguments and logs_i the prefix
+# of the console logs.
 plan_boots() {
 	local kind=$1 li t ga u lane key l e
 	local labels=() units=() load=() order=() keys=() tf=()
 	local -A uest=() uli=() uga=() ufiles=() bfiles=() best=() bli=() bga=()
 
 	shift
+	while [[ "$1" = +* ]]; do
+		u=${1#+}
+		units+=("$u") uest[$u]=$(est "$kind" "$u") uga[$u]=item
+		shift
+	done
 	while [ "$1" != -- ]; do labels+=("$1"); shift; done
 	shift
 	for ((li = 0; li < ${#labels[@]}; li++)); do
@@ -337,7 +355,10 @@ plan_boots() {
 			[ "${load[l]}" -lt "${load[lane]}" ] && lane=$l
 		done
 		load[lane]=$((load[lane] + uest[$u]))
-		if [ -n "${uga[$u]}" ]; then
+		if [ "${uga[$u]}" = item ]; then
+			keys+=("$u") best[$u]=${uest[$u]}
+			continue
+		elif [ -n "${uga[$u]}" ]; then
 			key=$u
 		else
 			key="${uli[$u]}:lane$lane"
@@ -349,19 +370,24 @@ plan_boots() {
 	mapfile -t order < <(for key in "${keys[@]}"; do echo "${best[$key]} $key"; done |
 		sort -k1,1nr -s | cut -d' ' -f2)
 	for key in "${order[@]}"; do
+		if [ "${uga[$key]:-}" = item ]; then
+			queue+=("run_$key")
+			continue
+		fi
 		li=${bli[$key]}
 		local -n garg="gargs_$li" glog="logs_$li"
 		# shellcheck disable=SC2206 # one word a file
 		tf=(${bfiles[$key]})
 		mapfile -t tf < <(printf '%s\n' "${tf[@]}" | sort)
 		# shellcheck disable=SC2086 # word splitting of the options wanted
-		queue+=("$(printf '%q ' "${labels[$li]}" \
+		queue+=("run_boot $(printf '%q ' "${labels[$li]}" \
 			"$glog$(IFS=+; echo "${tf[*]}").log" "${garg[@]}" ${bga[$key]} -- "${tf[@]}")")
 		unset -n garg glog
 	done
 }
 
-# run_queue: every queued run_boot, $jobs at a time, each in a subshell
+# run_queue: every queued command (run_boot ..., run_pkg, run_kunit), $jobs
+# at a time, each in a subshell
 # whose output and counts go to files; printed and counted in queue order.
 # shellcheck disable=SC2030,SC2031 # the subshells' counts come back by file
 run_queue() {
@@ -373,7 +399,7 @@ run_queue() {
 			i=$next
 			(
 				pass=0 fail=0 skipped=0 failures=()
-				eval "run_boot ${queue[$i]}" >"$qdir/$i.out" 2>&1
+				eval "${queue[$i]}" >"$qdir/$i.out" 2>&1
 				printf '%s\n' "${failures[@]}" >"$qdir/$i.fail"
 				echo "$pass $fail $skipped" >"$qdir/$i.tmp"
 				mv "$qdir/$i.tmp" "$qdir/$i.cnt"
@@ -402,28 +428,16 @@ run_queue() {
 	queue=()
 }
 
-if [ "$debian" = 1 ]; then
-	phase "tests on ${kvers[*]}"
-	for ki in "${!kvers[@]}"; do
-		k=${kvers[$ki]}
-		declare -a "gargs_$ki=()"
-		declare -n ga="gargs_$ki"
-		ga=(-k "$k" -e "ZRAM_TEST_HOG=$hog")
-		[ "$stock" = 1 ] && ga+=(--stock)
-		unset -n ga
-		declare "logs_$ki=$logdir/$k-"
-	done
-	plan_boots debian "${kvers[@]}" -- "${tests[@]}"
-	run_queue
-fi
+# run_pkg: the package test (scripts/pkg-test.sh: make deb, apt-get
+# install into a throw-away root, guests), a lane of its own: it runs one
+# guest at a time, and its host work (dkms builds, apt, depmod) leaves a
+# core for the other lane.
+run_pkg() {
+	local start pargs=() pfail=$fail prc='' line k
 
-# The package: make deb, apt-get install into a throw-away root, guests.
-if [ "$pkg" = 1 ]; then
-	phase "package test"
+	start=$(date +%s)
 	echo "== [pkg] scripts/pkg-test.sh"
-	pargs=()
 	for k in "${kvers[@]}"; do pargs+=(-k "$k"); done
-	pfail=$fail prc=''
 	while IFS= read -r line; do
 		case "$line" in
 		"pkg-test.sh exit status "*) prc=${line##* }; continue ;;
@@ -436,28 +450,17 @@ if [ "$pkg" = 1 ]; then
 		echo "not ok - pkg: scripts/pkg-test.sh exit status $prc with no failure counted"
 		count "not ok"
 	fi
-fi
+	echo "== [pkg] scripts/pkg-test.sh: $(($(date +%s) - start))s"
+}
 
-# The debug kernel: built (or reused) once for KUnit and the debug guest.
-kdir=''
-if [ "$kunit" = 1 ] || [ "$debug" = 1 ]; then
-	phase "debug kernel (build or reuse)"
-	echo "== debug kernel: scripts/build-debug-kernel.sh"
-	if kdir=$(zoot_debug_kdir); then
-		echo "ok - build: debug kernel $(zoot_kdir_release "$kdir")"; count "ok"
-	else
-		echo "not ok - build: debug kernel (scripts/build-debug-kernel.sh)"
-		count "not ok"
-		kdir=''
-	fi
-fi
+# run_kunit: the KUnit suites (scripts/kunit.sh, one guest), a lane of its
+# own beside the debug guests.  kunit.sh ends with its own "N passed, N
+# failed, N skipped" line, counted into ours; its exit status must agree.
+run_kunit() {
+	local start kline='' krc='' line kp kf ks
 
-# (a) KUnit: scripts/kunit.sh ends with its own "N passed, N failed, N
-# skipped" line, counted into ours; its exit status must agree.
-if [ "$kunit" = 1 ] && [ -n "$kdir" ]; then
-	phase "kunit"
+	start=$(date +%s)
 	echo "== [kunit] scripts/kunit.sh"
-	kline='' krc=''
 	while IFS= read -r line; do
 		case "$line" in
 		"kunit.sh exit status "*) krc=${line##* }; continue ;;
@@ -481,24 +484,72 @@ if [ "$kunit" = 1 ] && [ -n "$kdir" ]; then
 			count "not ok"
 		fi
 	fi
+	echo "== [kunit] scripts/kunit.sh: $(($(date +%s) - start))s"
+}
+
+if [ "$debian" = 1 ]; then
+	if [ "$pkg" = 1 ]; then
+		phase "tests on ${kvers[*]} and the package test"
+	else
+		phase "tests on ${kvers[*]}"
+	fi
+	for ki in "${!kvers[@]}"; do
+		k=${kvers[$ki]}
+		declare -a "gargs_$ki=()"
+		declare -n ga="gargs_$ki"
+		ga=(-k "$k" -e "ZRAM_TEST_HOG=$hog")
+		[ "$stock" = 1 ] && ga+=(--stock)
+		unset -n ga
+		declare "logs_$ki=$logdir/$k-"
+	done
+	items=()
+	[ "$pkg" = 1 ] && items+=(+pkg)
+	plan_boots debian "${items[@]}" "${kvers[@]}" -- "${tests[@]}"
+	run_queue
 fi
 
-# (b) the integration tests in the debug guest, module built against it.
-if [ "$debug" = 1 ] && [ -n "$kdir" ]; then
-	phase "debug module build"
-	echo "== [debug] build: zram.ko against $kdir (build/dbg, W=1)"
-	if dbg_mod=$(zoot_build_shadow "$tree" "$kdir" "$tree/build/dbg"); then
-		echo "[debug] ok - build: zram.ko W=1 clean"; count "ok"
-		phase "tests in the debug guest"
-		# shellcheck disable=SC2034 # read by plan_boots
-		gargs_0=(-K "$kdir" -m "$dbg_mod" -e "ZRAM_TEST_HOG=$hog")
-		# shellcheck disable=SC2034
-		logs_0=$logdir/dbg-
-		plan_boots debug debug -- "${tests[@]}"
-		run_queue
+# The debug kernel: built (or reused) once for KUnit and the debug guest.
+kdir=''
+if [ "$kunit" = 1 ] || [ "$debug" = 1 ]; then
+	phase "debug kernel (build or reuse)"
+	echo "== debug kernel: scripts/build-debug-kernel.sh"
+	if kdir=$(zoot_debug_kdir); then
+		echo "ok - build: debug kernel $(zoot_kdir_release "$kdir")"; count "ok"
 	else
-		echo "[debug] not ok - build: zram.ko against the debug kernel"
+		echo "not ok - build: debug kernel (scripts/build-debug-kernel.sh)"
 		count "not ok"
+		kdir=''
+	fi
+fi
+
+# KUnit (run_kunit) and the integration tests in the debug guest, module
+# built against it, in the same lanes.
+if [ -n "$kdir" ]; then
+	items=() dtests=()
+	[ "$kunit" = 1 ] && items+=(+kunit)
+	if [ "$debug" = 1 ]; then
+		phase "debug module build"
+		echo "== [debug] build: zram.ko against $kdir (build/dbg, W=1)"
+		if dbg_mod=$(zoot_build_shadow "$tree" "$kdir" "$tree/build/dbg"); then
+			echo "[debug] ok - build: zram.ko W=1 clean"; count "ok"
+			# shellcheck disable=SC2034 # read by plan_boots
+			gargs_0=(-K "$kdir" -m "$dbg_mod" -e "ZRAM_TEST_HOG=$hog")
+			# shellcheck disable=SC2034
+			logs_0=$logdir/dbg-
+			dtests=("${tests[@]}")
+		else
+			echo "[debug] not ok - build: zram.ko against the debug kernel"
+			count "not ok"
+		fi
+	fi
+	if [ ${#items[@]} -gt 0 ] || [ ${#dtests[@]} -gt 0 ]; then
+		case "$kunit${#dtests[@]}" in
+		10) phase "kunit" ;;
+		1*) phase "kunit and tests in the debug guest" ;;
+		*) phase "tests in the debug guest" ;;
+		esac
+		plan_boots debug "${items[@]}" debug -- "${dtests[@]}"
+		run_queue
 	fi
 fi
 phase ''
