@@ -18,29 +18,43 @@
 #   -j N          guests at once (default 2, or $ZRAM_CHECK_JOBS).  On the
 #                 2-core machine each guest then runs about 1.9x slower,
 #                 so two lanes save only 10-16% of the wall time; each
-#                 file's lines are printed together when it ends, in the
-#                 order the files started
+#                 boot's lines are printed together when it ends, in the
+#                 order the boots started
 #
-# Steps: make all-kernels, make style (checkpatch over *.c *.h, one test
-# case), then every tests/*.sh in a fresh guest (scripts/guest-run.sh) on
-# every Debian kernel, -j N at a time.  Then the package test
-# (scripts/pkg-test.sh: make deb, install into a throw-away root, guests
-# on every Debian kernel booted with it; not with --stock).  Then the
-# debug kernel
+# Guests: the test files share guest boots (scripts/guest-run.sh --files),
+# one after the other, each with the module freshly loaded and unloaded
+# after it.  Files whose header asks for more of the guest ("# guest-args:
+# -H 256", tests/13-migrate.sh) get a boot of their own (one for each such
+# line); the others are spread over the N lanes, longest first by
+# tests/durations, each lane one boot a kernel.  Each file's lines are
+# printed together, with its time ("== [LABEL] FILE: Ns", by the guest's
+# clock), then the boot's own lines and time.
+#
+# Steps: make all-kernels and, at the same time, make style (checkpatch
+# over *.c *.h, one test case).  Then every tests/*.sh in guests
+# (scripts/guest-run.sh) on every Debian kernel, -j N at a time, with the
+# package test as one more lane's work (scripts/pkg-test.sh: make deb,
+# install into a throw-away root, guests on every Debian kernel booted
+# with it, one at a time; not with --stock).  Then the debug kernel
 # (scripts/build-debug-kernel.sh: KASAN, lockdep, kmemleak; built once and
-# cached, about 10 min on 2 cores): the KUnit suites (scripts/kunit.sh,
-# each KUnit case counts as one test), and every tests/*.sh again in the
-# debug guest (guest-run.sh -K), where a KASAN, lockdep, BUG or WARN line
-# in the kernel log or a kmemleak report after the run fails the file.
+# cached, about 10 min on 2 cores), and in the same lanes the KUnit
+# suites (scripts/kunit.sh, one guest; each KUnit case counts as one
+# test) and every tests/*.sh again in the debug guest (guest-run.sh -K),
+# where a KASAN, lockdep, BUG or WARN line in the kernel log while a file
+# ran fails the file, and a kmemleak report after a boot's last file
+# fails the boot ("[debug] boot(A+B): ...").
 # Each TAP line is printed prefixed with the kernel ([kunit], [debug] for
-# the debug kernel); a guest that crashes, hangs or fails to unload counts
-# as a failure of that file.  A W=1 warning of "make all-kernels" is a
-# failed case.  Against our module, a "# SKIP" line counts as a failure
-# unless tests/skips.allow lists it (--stock runs may skip; KUnit skips
-# fail in scripts/kunit.sh).  The last line is "N passed, N failed, N
-# skipped" (TODO cases of --stock runs, known stock differences, and the
-# allowed skips count as skipped).  Exit 0 iff nothing failed.  Guest
-# console logs: $ZRAM_OOT_CACHE/logs/ (debug guest: dbg-TEST.log).
+# the debug kernel) and the file; a file that fails to unload the module,
+# or in which the guest crashes or hangs, counts as failed, and so does
+# each file of its boot that then never ran.  A W=1 warning of "make
+# all-kernels" is a failed case.  Against our module, a "# SKIP" line
+# counts as a failure unless tests/skips.allow lists it (--stock runs
+# may skip; KUnit skips fail in scripts/kunit.sh).  The last line is "N
+# passed, N failed, N skipped" (TODO cases of --stock runs, known stock
+# differences, and the allowed skips count as skipped).  Exit 0 iff
+# nothing failed.  Phase times: "== time: PHASE Ns"; guest console logs,
+# one a boot: $ZRAM_OOT_CACHE/logs/KVER-A+B.log (debug guest:
+# dbg-A+B.log, A and B the boot's files).
 set -uo pipefail
 
 script_dir=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -61,7 +75,7 @@ while [ $# -gt 0 ]; do
 	--debug-only) debian=0; shift ;;
 	-j) [ $# -ge 2 ] || { echo "check: -j needs a value" >&2; exit 2; }
 	    jobs=$2; shift 2 ;;
-	-h|--help) sed -n '3,39p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+	-h|--help) sed -n '3,57p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
 	*) echo "check: unknown argument '$1'" >&2; exit 2 ;;
 	esac
 done
@@ -134,63 +148,121 @@ phase() {
 	phase_name=$1 phase_start=$now
 }
 
-# run_test LABEL TEST LOG GUEST-RUN-ARGS...: one tests/TEST.sh in a fresh
-# guest; its TAP lines are printed as "[LABEL] TEST: ..." and counted.
-run_test() {
-	local label=$1 t=$2 log=$3 f start file_fail seen line
+# tap_line LABEL TEST LINE: print and count one TAP line of tests/TEST.sh
+# (or of its boot: TEST "boot(A+B)") in the guest LABEL, into the
+# buffer text[TEST]; sets file_fail[TEST] when it fails.
+tap_line() {
+	local label=$1 t=$2 line=$3
 
-	shift 3
-	f=tests/$t.sh
-	if [ ! -f "$f" ]; then
-		echo "[$label] not ok - $t: no such test"; count "not ok"; return
-	fi
-	echo "== [$label] $t"
-	start=$(date +%s)
-	file_fail=0 seen=0 ctx="[$label] $t: "
+	ctx="[$label] $t: "
+	text[$t]+="[$label] $t: $line"$'\n'
+	case "$line" in
+	*"# SKIP"*)
+		if skip_allowed "$label" "$t" "$line"; then
+			count "$line"
+		else
+			text[$t]+="[$label] not ok - $t: unexpected skip (not in tests/skips.allow): $line"$'\n'
+			count "not ok"
+			file_fail[$t]=1
+		fi ;;
+	*"# TODO"*) count "$line" ;;
+	"not ok"*) count "$line"; file_fail[$t]=1 ;;
+	*) count "$line" ;;
+	esac
+	ctx=''
+}
+
+# not_ok LABEL TEST WHY: a failure the harness found, into text[TEST].
+not_ok() {
+	text[$2]+="[$1] not ok - $2: $3"$'\n'
+	ctx="[$1] $2: "
+	count "not ok - $3"
+	ctx='' file_fail[$2]=1
+}
+
+# run_boot LABEL LOG GUEST-RUN-ARGS... -- TEST...: the files tests/TEST.sh
+# one after the other in one guest (guest-run.sh --files, which marks
+# where each begins and ends).  Each file's TAP lines are printed together
+# as "[LABEL] TEST: ...", with its time (the guest's clock); the lines of
+# the boot itself (the kmemleak check of a debug boot, the host's
+# messages) as "[LABEL] boot(A+B): ...".  A file counts as failed when a
+# line of it failed, its exit status is not 0 (a time-out, say), it said
+# nothing, or the guest died or hung while it ran or before it began.
+run_boot() {
+	local label=$1 log=$2 t f line cur boot start args=() names=() files=()
+	local -A text=() file_fail=() seen=() began=() ended=() secs=()
+
+	shift 2
+	while [ "$1" != -- ]; do args+=("$1"); shift; done
+	shift
+	for t in "$@"; do
+		if [ -f "tests/$t.sh" ]; then
+			names+=("$t") files+=("tests/$t.sh")
+		else
+			echo "[$label] not ok - $t: no such test"; count "not ok"
+		fi
+	done
+	[ ${#names[@]} -gt 0 ] || return 0
+	boot="boot($(IFS=+; echo "${names[*]}"))"
+	echo "== [$label] $boot: one guest, log $log"
+	start=$(date +%s) cur=$boot
 	while IFS= read -r line; do
 		case "$line" in
+		"GUEST-FILE begin tests/"*.sh|"GUEST-FILE host tests/"*.sh)
+			f=${line##*/} cur=${f%.sh} began[$cur]=1; continue ;;
+		"GUEST-FILE end tests/"*.sh" rc="*" secs="*)
+			f=${line#GUEST-FILE end tests/} f=${f%%.sh *}
+			ended[$f]=${line##* rc=} ended[$f]=${ended[$f]%% *}
+			secs[$f]=${line##*secs=} cur=$boot; continue ;;
+		"GUEST-FILE boot") cur=$boot; continue ;;
 		ok*|"not ok"*)
-			echo "[$label] $t: $line"
-			seen=$((seen + 1))
-			case "$line" in
-			*"# SKIP"*)
-				if skip_allowed "$label" "$t" "$line"; then
-					count "$line"
-				else
-					echo "[$label] not ok - $t: unexpected skip (not in tests/skips.allow): $line"
-					count "not ok"
-					file_fail=1
-				fi ;;
-			*"# TODO"*) count "$line" ;;
-			"not ok"*) count "$line"; file_fail=1 ;;
-			*) count "$line" ;;
-			esac ;;
-		*) echo "[$label] $t| $line" ;;
+			seen[$cur]=1
+			tap_line "$label" "$cur" "$line" ;;
+		*) text[$cur]+="[$label] $cur| $line"$'\n' ;;
 		esac
-	done < <("$script_dir/guest-run.sh" "$@" --tap -l "$log" -- "$f" 2>&1)
-	# The verdict line in the log decides, not a pipe's status.
-	if ! grep -q '^GUEST-RESULT rc=0$' "$log" 2>/dev/null && [ "$file_fail" = 0 ]; then
-		echo "[$label] not ok - $t: guest run failed (crash, hang, rmmod or kernel log; see $log)"
-		count "not ok"
+	done < <("$script_dir/guest-run.sh" "${args[@]}" --tap --files -l "$log" -- "${files[@]}" 2>&1)
+	for t in "${names[@]}"; do
+		if [ -z "${began[$t]:-}" ]; then
+			not_ok "$label" "$t" "not run: the guest ended before it began (see $log)"
+		elif [ -z "${ended[$t]:-}" ]; then
+			not_ok "$label" "$t" "guest crashed or hung while it ran (see $log)"
+		elif [ "${ended[$t]}" != 0 ] && [ -z "${file_fail[$t]:-}" ]; then
+			not_ok "$label" "$t" "exit status ${ended[$t]} (time-out, rmmod or kernel log; see $log)"
+		fi
+		[ -n "${seen[$t]:-}" ] || [ -z "${began[$t]:-}" ] ||
+			not_ok "$label" "$t" "no test output"
+		echo "== [$label] $t"
+		printf '%s' "${text[$t]:-}"
+		[ -n "${secs[$t]:-}" ] && echo "== [$label] $t: ${secs[$t]}s"
+	done
+	# The verdict line in the log decides for the boot, not a pipe's status.
+	if ! grep -q '^GUEST-RESULT rc=0$' "$log" 2>/dev/null && [ ${#file_fail[@]} = 0 ]; then
+		not_ok "$label" "$boot" "guest run failed (crash, hang or kmemleak; see $log)"
 	fi
-	[ "$seen" -gt 0 ] || { echo "[$label] not ok - $t: no test output"; count "not ok"; }
-	echo "== [$label] $t: $(($(date +%s) - start))s"
-	ctx=''
+	printf '%s' "${text[$boot]:-}"
+	echo "== [$label] $boot: $(($(date +%s) - start))s (boot and teardown included)"
 }
 
 cd "$tree" || exit 2
 if [ "$stock" = 0 ] && [ "$debian" = 1 ]; then
-	phase "build"
+	# make style (checkpatch, kernel-doc, shellcheck: one core) runs
+	# beside make all-kernels (one compiler at a time); its output is
+	# printed after the build's.
+	phase "build and style"
+	mkdir -p "$tree/build"
+	slog=$tree/build/style.log
+	make -s style >"$slog" 2>&1 &
+	spid=$!
 	echo "== build: make all-kernels"
 	# W=1: a compiler or modpost warning is a failed case of its own.
 	blog=$tree/build/all-kernels.log
-	mkdir -p "$tree/build"
 	if make -s all-kernels KVERS="${kvers[*]}" >"$blog" 2>&1; then
 		cat "$blog"
 		echo "ok - build: make all-kernels (${kvers[*]})"; count "ok"
 	else
 		cat "$blog"
 		echo "not ok - build: make all-kernels"; count "not ok"
+		wait "$spid"
 		echo "$pass passed, $fail failed, $skipped skipped"
 		exit 1
 	fi
@@ -201,9 +273,11 @@ if [ "$stock" = 0 ] && [ "$debian" = 1 ]; then
 	else
 		echo "ok - build: no W=1 warnings"; count "ok"
 	fi
-	phase "style"
 	echo "== style: make style"
-	if make -s style; then
+	wait "$spid"
+	src=$?
+	cat "$slog"
+	if [ "$src" = 0 ]; then
 		echo "ok - style: checkpatch clean"; count "ok"
 	else
 		echo "not ok - style: checkpatch clean"; count "not ok"
@@ -212,24 +286,108 @@ fi
 
 hog=$(zoot_build_hog "$tree") || { echo "check: cannot build tests/memhog.c" >&2; hog=''; }
 
-# The queue of test files for run_queue: queue_test LABEL TEST LOG ARGS...
-# A test file asks for more of its guest in one line of its header,
-# "# guest-args: -H 256" (guest-run.sh options -H, -M and -s only).
-queue=()
-queue_test() {
-	local q f=tests/$2.sh ga
+# guest_args TEST: what tests/TEST.sh asks of its guest in one line of its
+# header, "# guest-args: -H 256" (guest-run.sh options -H, -M and -s only).
+guest_args() {
+	local f=tests/$1.sh ga
 
 	ga=$(sed -n 's/^# guest-args: //p' "$f" 2>/dev/null | head -n 1)
 	if [[ -n "$ga" && ! "$ga" =~ ^(-[HMs]\ [0-9]+\ ?)+$ ]]; then
 		echo "check: $f: bad '# guest-args: $ga'" >&2
 		ga=''
 	fi
-	# shellcheck disable=SC2086 # word splitting of the options wanted
-	q=$(printf '%q ' "$@" $ga)
-	queue+=("$q")
+	echo "$ga"
 }
 
-# run_queue: every queued run_test, $jobs at a time, each in a subshell
+# est KIND TEST: seconds tests/TEST.sh took in the last measured make
+# check (tests/durations; KIND debian or debug), 60 when it is not listed.
+est() {
+	local s
+
+	s=$(awk -v t="$2" -v c="$([ "$1" = debug ] && echo 3 || echo 2)" \
+		'$1 == t { print $c; exit }' tests/durations 2>/dev/null)
+	[[ "$s" =~ ^[0-9]+$ ]] && echo "$s" || echo 60
+}
+
+# plan_boots KIND [+ITEM]... LABEL... -- TEST...: queue every tests/TEST.sh
+# for run_queue on each guest LABEL (a kernel release, or debug), in few
+# boots and lanes balanced.  The files of a LABEL with the same guest-args
+# share a boot of their own; the others go, longest first (est KIND), to
+# the lane ($jobs of them) with the least work so far, and share that
+# lane's boot of their LABEL.  A +ITEM (pkg, kunit) is a lane's work of
+# its own (run_ITEM; est KIND ITEM).  Boots and items are queued longest
+# first, a boot's files in name order.  For LABEL number i (0, 1, ...)
+# the array gargs_i holds the guest-run arguments and logs_i the prefix
+# of the console logs.
+plan_boots() {
+	local kind=$1 li t ga u lane key l e
+	local labels=() units=() load=() order=() keys=() tf=()
+	local -A uest=() uli=() uga=() ufiles=() bfiles=() best=() bli=() bga=()
+
+	shift
+	while [[ "$1" = +* ]]; do
+		u=${1#+}
+		units+=("$u") uest[$u]=$(est "$kind" "$u") uga[$u]=item
+		shift
+	done
+	while [ "$1" != -- ]; do labels+=("$1"); shift; done
+	shift
+	for ((li = 0; li < ${#labels[@]}; li++)); do
+		for t in "$@"; do
+			ga=$(guest_args "$t")
+			e=$(est "$kind" "$t")
+			if [ -n "$ga" ]; then
+				u="$li:${ga// /_}"
+			else
+				u="$li:$t"
+			fi
+			[ -n "${uest[$u]:-}" ] || units+=("$u")
+			uest[$u]=$((${uest[$u]:-0} + e)) uli[$u]=$li uga[$u]=$ga
+			ufiles[$u]+=" $t"
+		done
+	done
+	for ((l = 0; l < jobs; l++)); do load[l]=0; done
+	mapfile -t order < <(for u in "${units[@]}"; do echo "${uest[$u]} $u"; done |
+		sort -k1,1nr -s | cut -d' ' -f2)
+	for u in "${order[@]}"; do
+		lane=0
+		for ((l = 1; l < jobs; l++)); do
+			[ "${load[l]}" -lt "${load[lane]}" ] && lane=$l
+		done
+		load[lane]=$((load[lane] + uest[$u]))
+		if [ "${uga[$u]}" = item ]; then
+			keys+=("$u") best[$u]=${uest[$u]}
+			continue
+		elif [ -n "${uga[$u]}" ]; then
+			key=$u
+		else
+			key="${uli[$u]}:lane$lane"
+		fi
+		[ -n "${best[$key]:-}" ] || keys+=("$key")
+		bfiles[$key]+="${ufiles[$u]}" best[$key]=$((${best[$key]:-0} + uest[$u]))
+		bli[$key]=${uli[$u]} bga[$key]=${uga[$u]}
+	done
+	mapfile -t order < <(for key in "${keys[@]}"; do echo "${best[$key]} $key"; done |
+		sort -k1,1nr -s | cut -d' ' -f2)
+	for key in "${order[@]}"; do
+		if [ "${uga[$key]:-}" = item ]; then
+			queue+=("run_$key")
+			continue
+		fi
+		li=${bli[$key]}
+		local -n garg="gargs_$li" glog="logs_$li"
+		# shellcheck disable=SC2206 # one word a file
+		tf=(${bfiles[$key]})
+		mapfile -t tf < <(printf '%s\n' "${tf[@]}" | sort)
+		# shellcheck disable=SC2086 # word splitting of the options wanted
+		queue+=("run_boot $(printf '%q ' "${labels[$li]}" \
+			"$glog$(IFS=+; echo "${tf[*]}").log" "${garg[@]}" ${bga[$key]} -- "${tf[@]}")")
+		unset -n garg glog
+	done
+}
+
+# run_queue: every queued command (run_boot ..., run_pkg, run_kunit), $jobs
+# at a time, each in a subshell
 # whose output and counts go to files; printed and counted in queue order.
 # shellcheck disable=SC2030,SC2031 # the subshells' counts come back by file
 run_queue() {
@@ -241,7 +399,7 @@ run_queue() {
 			i=$next
 			(
 				pass=0 fail=0 skipped=0 failures=()
-				eval "run_test ${queue[$i]}" >"$qdir/$i.out" 2>&1
+				eval "${queue[$i]}" >"$qdir/$i.out" 2>&1
 				printf '%s\n' "${failures[@]}" >"$qdir/$i.fail"
 				echo "$pass $fail $skipped" >"$qdir/$i.tmp"
 				mv "$qdir/$i.tmp" "$qdir/$i.cnt"
@@ -270,27 +428,16 @@ run_queue() {
 	queue=()
 }
 
-if [ "$debian" = 1 ]; then
-	phase "tests on ${kvers[*]}"
-	# The slow files (the last ones) first, both kernels side by side.
-	for ((ti = ${#tests[@]} - 1; ti >= 0; ti--)); do
-		t=${tests[$ti]}
-		for k in "${kvers[@]}"; do
-			args=(-k "$k" -e "ZRAM_TEST_HOG=$hog")
-			[ "$stock" = 1 ] && args+=(--stock)
-			queue_test "$k" "$t" "$logdir/$k-$t.log" "${args[@]}"
-		done
-	done
-	run_queue
-fi
+# run_pkg: the package test (scripts/pkg-test.sh: make deb, apt-get
+# install into a throw-away root, guests), a lane of its own: it runs one
+# guest at a time, and its host work (dkms builds, apt, depmod) leaves a
+# core for the other lane.
+run_pkg() {
+	local start pargs=() pfail=$fail prc='' line k
 
-# The package: make deb, apt-get install into a throw-away root, guests.
-if [ "$pkg" = 1 ]; then
-	phase "package test"
+	start=$(date +%s)
 	echo "== [pkg] scripts/pkg-test.sh"
-	pargs=()
 	for k in "${kvers[@]}"; do pargs+=(-k "$k"); done
-	pfail=$fail prc=''
 	while IFS= read -r line; do
 		case "$line" in
 		"pkg-test.sh exit status "*) prc=${line##* }; continue ;;
@@ -303,28 +450,17 @@ if [ "$pkg" = 1 ]; then
 		echo "not ok - pkg: scripts/pkg-test.sh exit status $prc with no failure counted"
 		count "not ok"
 	fi
-fi
+	echo "== [pkg] scripts/pkg-test.sh: $(($(date +%s) - start))s"
+}
 
-# The debug kernel: built (or reused) once for KUnit and the debug guest.
-kdir=''
-if [ "$kunit" = 1 ] || [ "$debug" = 1 ]; then
-	phase "debug kernel (build or reuse)"
-	echo "== debug kernel: scripts/build-debug-kernel.sh"
-	if kdir=$(zoot_debug_kdir); then
-		echo "ok - build: debug kernel $(zoot_kdir_release "$kdir")"; count "ok"
-	else
-		echo "not ok - build: debug kernel (scripts/build-debug-kernel.sh)"
-		count "not ok"
-		kdir=''
-	fi
-fi
+# run_kunit: the KUnit suites (scripts/kunit.sh, one guest), a lane of its
+# own beside the debug guests.  kunit.sh ends with its own "N passed, N
+# failed, N skipped" line, counted into ours; its exit status must agree.
+run_kunit() {
+	local start kline='' krc='' line kp kf ks
 
-# (a) KUnit: scripts/kunit.sh ends with its own "N passed, N failed, N
-# skipped" line, counted into ours; its exit status must agree.
-if [ "$kunit" = 1 ] && [ -n "$kdir" ]; then
-	phase "kunit"
+	start=$(date +%s)
 	echo "== [kunit] scripts/kunit.sh"
-	kline='' krc=''
 	while IFS= read -r line; do
 		case "$line" in
 		"kunit.sh exit status "*) krc=${line##* }; continue ;;
@@ -348,24 +484,72 @@ if [ "$kunit" = 1 ] && [ -n "$kdir" ]; then
 			count "not ok"
 		fi
 	fi
+	echo "== [kunit] scripts/kunit.sh: $(($(date +%s) - start))s"
+}
+
+if [ "$debian" = 1 ]; then
+	if [ "$pkg" = 1 ]; then
+		phase "tests on ${kvers[*]} and the package test"
+	else
+		phase "tests on ${kvers[*]}"
+	fi
+	for ki in "${!kvers[@]}"; do
+		k=${kvers[$ki]}
+		declare -a "gargs_$ki=()"
+		declare -n ga="gargs_$ki"
+		ga=(-k "$k" -e "ZRAM_TEST_HOG=$hog")
+		[ "$stock" = 1 ] && ga+=(--stock)
+		unset -n ga
+		declare "logs_$ki=$logdir/$k-"
+	done
+	items=()
+	[ "$pkg" = 1 ] && items+=(+pkg)
+	plan_boots debian "${items[@]}" "${kvers[@]}" -- "${tests[@]}"
+	run_queue
 fi
 
-# (b) the integration tests in the debug guest, module built against it.
-if [ "$debug" = 1 ] && [ -n "$kdir" ]; then
-	phase "debug module build"
-	echo "== [debug] build: zram.ko against $kdir (build/dbg, W=1)"
-	if dbg_mod=$(zoot_build_shadow "$tree" "$kdir" "$tree/build/dbg"); then
-		echo "[debug] ok - build: zram.ko W=1 clean"; count "ok"
-		phase "tests in the debug guest"
-		for ((ti = ${#tests[@]} - 1; ti >= 0; ti--)); do
-			t=${tests[$ti]}
-			queue_test debug "$t" "$logdir/dbg-$t.log" -K "$kdir" \
-				-m "$dbg_mod" -e "ZRAM_TEST_HOG=$hog"
-		done
-		run_queue
+# The debug kernel: built (or reused) once for KUnit and the debug guest.
+kdir=''
+if [ "$kunit" = 1 ] || [ "$debug" = 1 ]; then
+	phase "debug kernel (build or reuse)"
+	echo "== debug kernel: scripts/build-debug-kernel.sh"
+	if kdir=$(zoot_debug_kdir); then
+		echo "ok - build: debug kernel $(zoot_kdir_release "$kdir")"; count "ok"
 	else
-		echo "[debug] not ok - build: zram.ko against the debug kernel"
+		echo "not ok - build: debug kernel (scripts/build-debug-kernel.sh)"
 		count "not ok"
+		kdir=''
+	fi
+fi
+
+# KUnit (run_kunit) and the integration tests in the debug guest, module
+# built against it, in the same lanes.
+if [ -n "$kdir" ]; then
+	items=() dtests=()
+	[ "$kunit" = 1 ] && items+=(+kunit)
+	if [ "$debug" = 1 ]; then
+		phase "debug module build"
+		echo "== [debug] build: zram.ko against $kdir (build/dbg, W=1)"
+		if dbg_mod=$(zoot_build_shadow "$tree" "$kdir" "$tree/build/dbg"); then
+			echo "[debug] ok - build: zram.ko W=1 clean"; count "ok"
+			# shellcheck disable=SC2034 # read by plan_boots
+			gargs_0=(-K "$kdir" -m "$dbg_mod" -e "ZRAM_TEST_HOG=$hog")
+			# shellcheck disable=SC2034
+			logs_0=$logdir/dbg-
+			dtests=("${tests[@]}")
+		else
+			echo "[debug] not ok - build: zram.ko against the debug kernel"
+			count "not ok"
+		fi
+	fi
+	if [ ${#items[@]} -gt 0 ] || [ ${#dtests[@]} -gt 0 ]; then
+		case "$kunit${#dtests[@]}" in
+		10) phase "kunit" ;;
+		1*) phase "kunit and tests in the debug guest" ;;
+		*) phase "tests in the debug guest" ;;
+		esac
+		plan_boots debug "${items[@]}" debug -- "${dtests[@]}"
+		run_queue
 	fi
 fi
 phase ''

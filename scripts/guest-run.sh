@@ -7,6 +7,7 @@
 #        [-m PATH/zram.ko | --stock | --no-module] [-R ROOTDIR] [-M MEM_MB]
 #        [-s SMP] [-H MB] [-t TIMEOUT_S] [-p "module params"] [-l LOGFILE]
 #        [-e VAR=VALUE]... [--tap] [--panic-on-warn] -- CMD [ARGS...]
+#        ... --files -- FILE...
 #
 #   -k KVER     kernel to boot (/boot/vmlinuz-KVER, modules from /lib/modules)
 #   -K KDIR     boot a kernel tree built with everything the guest needs
@@ -38,6 +39,8 @@
 #   --tap       also report the harness checks (module unload, kernel log) as
 #               TAP lines "ok - harness: ..." after CMD's own output
 #   --panic-on-warn  boot with panic_on_warn=1 (a WARN kills the guest at once)
+#   --files     run each FILE (a test file, no arguments) in turn in this
+#               one boot, see "Files mode" below
 #
 # How it works: the script builds (once, cached under
 # ${ZRAM_OOT_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/zram-oot}/, keyed by KVER
@@ -74,6 +77,25 @@
 # then listed in /sys/kernel/debug/kmemleak fails the run and is printed,
 # whoever allocated it.  KASAN, lockdep, BUG and WARN reports fail it
 # through the kernel log scan as in normal mode.
+#
+# Files mode (--files): the runner does for each FILE what it does for CMD
+# (-t is each file's limit), framed by lines of its own on our stdout:
+# "GUEST-FILE begin FILE"; the module loaded, unless a file before left it
+# loaded; FILE; the module unloaded ("harness: rmmod zram"); the kernel
+# log lines since FILE began scanned ("harness: kernel log clean"; the
+# first file's scan covers the boot too); "GUEST-FILE end FILE rc=N
+# secs=S" (N: FILE's status, or 70, 71, 72 as below; S: its seconds by
+# the guest's clock).  A module that does not load or unload ends the
+# run there: the files after it never begin.  Debug mode: the kmemleak
+# baseline once at boot, and one kmemleak check after the last file,
+# under "GUEST-FILE boot" (a leak is the boot's, not one file's).  The
+# host scans each file's part of the console log (from the guest's
+# "begin FILE" kernel line to the next; the first from boot, the last up
+# to the end of the run) and prints "GUEST-FILE host FILE" and its
+# "harness: console log clean" line, then "GUEST-FILE boot" before what
+# it says of the whole run.  The host kills a guest in which no
+# file began for the time one run is allowed (see -t).  The exit status
+# is the first failure's, as below.
 #
 # Exit status: CMD's status when the guest reported and CMD failed;
 # otherwise 0, or 70 module load failed, 71 rmmod failed, 72 kernel log shows
@@ -226,9 +248,132 @@ guest_fresh_tmpfs() {
 	mount -t tmpfs -o mode="$2" tmpfs "$1"
 }
 
+# Unload a zram left loaded (swaps and mounts listed when it cannot go).
+# shellcheck disable=SC2153 # see guest_load_module
+guest_rmmod() {
+	[ -d /sys/module/zram ] || return 0
+	[ "$DEBUG" = 1 ] && guest_save_syms
+	if rmmod zram >"$runner_out" 2>&1; then
+		[ "$TAP" = 1 ] && echo "ok - harness: rmmod zram" >"$runner_out"
+		return 0
+	fi
+	[ "$TAP" = 1 ] && echo "not ok - harness: rmmod zram" >"$runner_out"
+	guest_say "rmmod zram failed; swaps and mounts:"
+	cat /proc/swaps >"$runner_out"
+	grep zram /proc/mounts >"$runner_out"
+	return 1
+}
+
+# guest_cmd CMD [ARGS...]: run it in TREE with the test environment and
+# the time limit, its output to the console and the host; its status.
+# shellcheck disable=SC2153 # see guest_load_module
+guest_cmd() {
+	local rc
+
+	cd "$TREE"
+	set +e
+	env -i PATH="$PATH" HOME=/root LANG=C.UTF-8 LC_ALL=C.UTF-8 TERM=dumb \
+		TREE="$TREE" ZRAM_TEST_KVER="$KVER" ZRAM_TEST_STOCK="$STOCK" \
+		ZRAM_TEST_DEBUG="$DEBUG" \
+		ZRAM_TEST_MODULE="$MODULE" ZRAM_TEST_PARAMS="$PARAMS" \
+		"${EXTRA_ENV[@]}" \
+		timeout -k 10 "$TIMEOUT" "$@" </dev/null 2>&1 |
+		tee /dev/console >"$runner_out"
+	rc=${PIPESTATUS[0]}
+	set -e
+	[ "$rc" = 124 ] && guest_say "command timed out after ${TIMEOUT}s"
+	return "$rc"
+}
+
+# Seconds since boot, whole.
+guest_uptime() {
+	local t
+
+	t=$(cut -d' ' -f1 /proc/uptime)
+	echo "${t%.*}"
+}
+
+# guest_log_check SINCE: scan the kernel log lines stamped SINCE seconds
+# after boot or later (every line with 0).  Returns 1 on a bad line.
+guest_log_check() {
+	dmesg | awk -v since="$1" '
+		match($0, /^\[ *[0-9]+\.[0-9]+\]/) {
+			keep = substr($0, RSTART + 1, RLENGTH - 2) + 0 >= since
+		}
+		keep' >/tmp/dmesg.part
+	if grep -Eiv "$BAD_LOG_IGNORE_RE" /tmp/dmesg.part | grep -qE "$BAD_LOG_RE"; then
+		[ "$TAP" = 1 ] && echo "not ok - harness: kernel log clean" >"$runner_out"
+		guest_say "kernel log shows problems:"
+		grep -Eiv "$BAD_LOG_IGNORE_RE" /tmp/dmesg.part | grep -E -B3 -A60 "$BAD_LOG_RE" |
+			head -n 250 >"$runner_out"
+		return 1
+	fi
+	[ "$TAP" = 1 ] && echo "ok - harness: kernel log clean" >"$runner_out"
+	return 0
+}
+
+# Debug mode: the kmemleak check after the module's last unload, as a
+# TAP line; returns 1 on a report.
+guest_kmemleak_tap() {
+	local rc=0
+
+	guest_kmemleak_check "$1" || rc=$?
+	case $rc in
+	0) [ "$TAP" = 1 ] && echo "ok - harness: kmemleak clean" >"$runner_out" ;;
+	1)
+		[ "$TAP" = 1 ] && echo "not ok - harness: kmemleak clean" >"$runner_out"
+		return 1
+		;;
+	*) [ "$TAP" = 1 ] && echo "ok - harness: kmemleak clean # SKIP no kmemleak" >"$runner_out" ;;
+	esac
+	return 0
+}
+
+# Files mode (FILES=1): each word of CMD is a test file, run one after
+# the other in this boot.  For each: "GUEST-FILE begin F", the module
+# loaded unless it is (NOMOD: not at all), F run (no arguments, time limit
+# TIMEOUT each), the module unloaded, the kernel log since F began
+# scanned (since boot for the first file), "GUEST-FILE end F rc=N
+# secs=S".  rc is F's status or 70 (load), 71 (rmmod), 72 (kernel log).
+# A module that fails to load or unload ends the boot: the files after
+# it never begin.  Debug mode: one kmemleak check for the boot, after the
+# last file, under "GUEST-FILE boot".  Sets final.
+# shellcheck disable=SC2153 # see guest_load_module
+guest_run_files() {
+	local f rc t0 i=0
+
+	for f in "${CMD[@]}"; do
+		t0=$(guest_uptime)
+		echo "GUEST-FILE begin $f" >"$runner_out"
+		echo "$prog: begin $f" >/dev/kmsg 2>/dev/null || true
+		rc=0
+		if [ ! -d /sys/module/zram ] && ! guest_load_module >"$runner_out" 2>&1; then
+			guest_say "loading the module failed"
+			dmesg | tail -n 30 >"$runner_out"
+			rc=70
+		else
+			guest_cmd "$f" || rc=$?
+			guest_rmmod || { [ "$rc" = 0 ] && rc=71; }
+		fi
+		# The first file answers for the boot's lines too.
+		guest_log_check "$( [ "$i" = 0 ] && echo 0 || echo "$t0")" ||
+			{ [ "$rc" = 0 ] && rc=72; }
+		echo "GUEST-FILE end $f rc=$rc secs=$(($(guest_uptime) - t0))" >"$runner_out"
+		[ "$final" = 0 ] && final=$rc
+		if [ "$rc" = 70 ] || [ -d /sys/module/zram ]; then
+			break
+		fi
+		i=$((i + 1))
+	done
+	if [ "$DEBUG" = 1 ]; then
+		echo "GUEST-FILE boot" >"$runner_out"
+		guest_kmemleak_tap "$(guest_uptime)" || { [ "$final" = 0 ] && final=73; }
+	fi
+}
+
 # shellcheck disable=SC2153 # see guest_load_module
 guest_runner() {
-	local job=$1 rc=0 final=0 lines t0
+	local job=$1 rc=0 final=0
 
 	# shellcheck source=/dev/null
 	. "$job"
@@ -257,63 +402,25 @@ guest_runner() {
 		guest_kmemleak_baseline
 	fi
 
+	if [ "$FILES" = 1 ]; then
+		guest_run_files
+		guest_finish "$final"
+	fi
+
 	if ! guest_load_module >"$runner_out" 2>&1; then
 		guest_say "loading the module failed"
 		dmesg | tail -n 30 >"$runner_out"
 		guest_finish 70
 	fi
 
-	cd "$TREE"
-	set +e
-	env -i PATH="$PATH" HOME=/root LANG=C.UTF-8 LC_ALL=C.UTF-8 TERM=dumb \
-		TREE="$TREE" ZRAM_TEST_KVER="$KVER" ZRAM_TEST_STOCK="$STOCK" \
-		ZRAM_TEST_DEBUG="$DEBUG" \
-		ZRAM_TEST_MODULE="$MODULE" ZRAM_TEST_PARAMS="$PARAMS" \
-		"${EXTRA_ENV[@]}" \
-		timeout -k 10 "$TIMEOUT" "${CMD[@]}" </dev/null 2>&1 |
-		tee /dev/console >"$runner_out"
-	rc=${PIPESTATUS[0]}
-	set -e
-	[ "$rc" = 124 ] && guest_say "command timed out after ${TIMEOUT}s"
+	guest_cmd "${CMD[@]}" || rc=$?
 	final=$rc
 
-	if [ -d /sys/module/zram ]; then
-		[ "$DEBUG" = 1 ] && guest_save_syms
-		if rmmod zram >"$runner_out" 2>&1; then
-			[ "$TAP" = 1 ] && echo "ok - harness: rmmod zram" >"$runner_out"
-		else
-			[ "$TAP" = 1 ] && echo "not ok - harness: rmmod zram" >"$runner_out"
-			guest_say "rmmod zram failed; swaps and mounts:"
-			cat /proc/swaps >"$runner_out"
-			grep zram /proc/mounts >"$runner_out"
-			[ "$final" = 0 ] && final=71
-		fi
-	fi
-
+	guest_rmmod || { [ "$final" = 0 ] && final=71; }
 	if [ "$DEBUG" = 1 ]; then
-		t0=$(cut -d' ' -f1 /proc/uptime)
-		rc=0
-		guest_kmemleak_check "${t0%.*}" || rc=$?
-		case $rc in
-		0) [ "$TAP" = 1 ] && echo "ok - harness: kmemleak clean" >"$runner_out" ;;
-		1)
-			[ "$TAP" = 1 ] && echo "not ok - harness: kmemleak clean" >"$runner_out"
-			[ "$final" = 0 ] && final=73
-			;;
-		*) [ "$TAP" = 1 ] && echo "ok - harness: kmemleak clean # SKIP no kmemleak" >"$runner_out" ;;
-		esac
+		guest_kmemleak_tap "$(guest_uptime)" || { [ "$final" = 0 ] && final=73; }
 	fi
-
-	lines=$(dmesg | grep -Eiv "$BAD_LOG_IGNORE_RE" | grep -E "$BAD_LOG_RE" || true)
-	if [ -n "$lines" ]; then
-		[ "$TAP" = 1 ] && echo "not ok - harness: kernel log clean" >"$runner_out"
-		guest_say "kernel log shows problems:"
-		dmesg | grep -Eiv "$BAD_LOG_IGNORE_RE" | grep -E -B3 -A60 "$BAD_LOG_RE" |
-			head -n 250 >"$runner_out"
-		[ "$final" = 0 ] && final=72
-	else
-		[ "$TAP" = 1 ] && echo "ok - harness: kernel log clean" >"$runner_out"
-	fi
+	guest_log_check 0 || { [ "$final" = 0 ] && final=72; }
 	guest_finish "$final"
 }
 
@@ -325,14 +432,14 @@ fi
 # ----------------------------------------------------------------- host side
 
 die() { echo "$prog: error: $*" >&2; exit 97; }
-usage() { sed -n '3,46p' "$script" | sed 's/^# \{0,1\}//'; exit "${1:-97}"; }
+usage() { sed -n '3,43p' "$script" | sed 's/^# \{0,1\}//'; exit "${1:-97}"; }
 
 # shellcheck source=lib-common.sh
 . "$script_dir/lib-common.sh"
 
 kver='' kdir='' debug=0 module='' stock=0 mem=1024 smp=2 timeout_s='' params=''
 hotmem=0
-logfile='' tap=0 pow=0 nomod=0 rootdir=/
+logfile='' tap=0 pow=0 nomod=0 rootdir=/ files=0
 extra_env=()
 while [ $# -gt 0 ]; do
 	case "$1" in
@@ -351,6 +458,7 @@ while [ $# -gt 0 ]; do
 	-l) logfile=$2; shift 2 ;;
 	-e) extra_env+=("$2"); shift 2 ;;
 	--tap) tap=1; shift ;;
+	--files) files=1; shift ;;
 	--panic-on-warn) pow=1; shift ;;
 	-h|--help) usage 0 ;;
 	--) shift; break ;;
@@ -499,7 +607,7 @@ job=$rundir/job.sh
 {
 	printf 'KVER=%q\nSTOCK=%q\nMODULE=%q\nPARAMS=%q\nTIMEOUT=%q\nTREE=%q\nTAP=%q\n' \
 		"$kver" "$stock" "${module:-}" "$params" "$timeout_s" "$tree" "$tap"
-	printf 'DEBUG=%q\nNOMOD=%q\n' "$debug" "$nomod"
+	printf 'DEBUG=%q\nNOMOD=%q\nFILES=%q\n' "$debug" "$nomod" "$files"
 	printf 'CMD=('; printf '%q ' "$@"; printf ')\n'
 	printf 'EXTRA_ENV=('
 	[ ${#extra_env[@]} -gt 0 ] && printf '%q ' "${extra_env[@]}"
@@ -524,6 +632,10 @@ append+=" mitigations=off rdinit=/init zoot_job=$job zoot_runner=$script"
 host_limit=$((timeout_s + 180))
 # Debug mode: slower boot, and kmemleak scans of the whole memory.
 [ "$debug" = 1 ] && host_limit=$((timeout_s + 420))
+# --files: that long for each file from its start (watch_files) and at
+# most that much times the number of files for the boot.
+file_limit=$host_limit
+[ "$files" = 1 ] && host_limit=$((host_limit * $#))
 
 memopt=$mem
 [ "$hotmem" -gt 0 ] && memopt="$mem,slots=2,maxmem=$((mem + hotmem))M"
@@ -538,6 +650,24 @@ if [ "$hotmem" -gt 0 ]; then
 		-device "pc-dimm,id=dimm0,memdev=hotmem0")
 fi
 
+# watch_files PID: --files; end the guest (SIGTERM to PID, its timeout
+# process, which passes it on to QEMU) when no file has begun for
+# file_limit seconds, and say so in $rundir/watchdog.
+watch_files() {
+	local n seen=-1 last
+
+	while kill -0 "$1" 2>/dev/null; do
+		n=$(grep -c '^GUEST-FILE begin ' "$out" || true)
+		[ "$n" != "$seen" ] && seen=$n last=$(date +%s)
+		if [ $(($(date +%s) - last)) -ge "$file_limit" ]; then
+			echo "no file began for ${file_limit}s" >"$rundir/watchdog"
+			kill -TERM "$1" 2>/dev/null
+			return
+		fi
+		sleep 5
+	done
+}
+
 # A kernel that dies before user space never ran our code: under TCG that
 # is the emulator (seen once: an int3 oops in sched_clock_cpu while the
 # kernel patched its own text at 1 s).  Such a boot is retried once, and
@@ -548,10 +678,16 @@ for attempt in 1 2; do
 	qpid=$!
 	tail -n +1 -f --pid="$qpid" "$out" 2>/dev/null | tr -d '\r' &
 	tpid=$!
+	wpid=''
+	if [ "$files" = 1 ]; then
+		watch_files "$qpid" &
+		wpid=$!
+	fi
 	set +e
 	wait "$qpid"
 	qrc=$?
 	wait "$tpid"
+	[ -n "$wpid" ] && kill "$wpid" 2>/dev/null && wait "$wpid"
 	set -e
 	elapsed=$(($(date +%s) - start))
 	grep -q GUEST-BOOTED "$verdict" && break
@@ -575,7 +711,9 @@ save_log() {
 line=$(tr -d '\r' <"$verdict" | grep -E '^GUEST-RESULT rc=[0-9]+$' | tail -n1 || true)
 if [ -z "$line" ]; then
 	save_log
-	if [ "$qrc" = 137 ]; then
+	if [ -s "$rundir/watchdog" ]; then
+		why="host timeout after ${elapsed}s ($(cat "$rundir/watchdog")): guest hung"
+	elif [ "$qrc" = 137 ]; then
 		why="host timeout after ${elapsed}s (limit ${host_limit}s): guest hung"
 	else
 		why="guest ended without a verdict after ${elapsed}s (qemu rc=$qrc): crash/panic?"
@@ -595,16 +733,42 @@ save_log
 # cleared by then.  Kernel lines only (time stamp first; CMD's output is
 # on the console too), same patterns, up to the runner's "end of the run"
 # (after it the guest powers off and init's exit panics).
-bad=$(tr -d '\r' <"$console" | sed "/\] $prog: end of the run\$/q" |
-	grep -oE '\[ *[0-9]+\.[0-9]+\] .*' |
-	grep -Eiv "$BAD_LOG_IGNORE_RE" | grep -E "$BAD_LOG_RE" || true)
-if [ -n "$bad" ]; then
-	[ "$tap" = 1 ] && echo "not ok - harness: console log clean"
-	echo "$prog: the console log shows problems:" >&2
-	printf '%s\n' "$bad" | head -n 40 | sed 's/^/console| /' >&2
-	[ "$rc" = 0 ] && rc=72
+# console_bad [FILE]: the bad kernel lines of the console log; --files:
+# of FILE's part, from the guest's "begin FILE" to the next file's (the
+# first file's part starts at boot, the last one's ends with the run).
+console_bad() {
+	tr -d '\r' <"$console" | sed "/\] $prog: end of the run\$/q" |
+		grep -oE '\[ *[0-9]+\.[0-9]+\] .*' |
+		awk -v want="${1:-}" -v cur="${1:+$first_file}" -v begin="] $prog: begin " '
+			i = index($0, begin) { cur = substr($0, i + length(begin)) }
+			cur == want' |
+		grep -Eiv "$BAD_LOG_IGNORE_RE" | grep -E "$BAD_LOG_RE" || true
+}
+# console_check [FILE]: its TAP line; sets rc on a bad line.
+console_check() {
+	local bad
+
+	bad=$(console_bad "$@")
+	if [ -n "$bad" ]; then
+		[ "$tap" = 1 ] && echo "not ok - harness: console log clean"
+		echo "$prog: the console log shows problems${1:+ while $1 ran}:" >&2
+		printf '%s\n' "$bad" | head -n 40 | sed 's/^/console| /' >&2
+		[ "$rc" = 0 ] && rc=72
+	else
+		[ "$tap" = 1 ] && echo "ok - harness: console log clean"
+	fi
+	return 0
+}
+if [ "$files" = 1 ]; then
+	# Each file that began, under "GUEST-FILE host FILE".
+	first_file=$1
+	while IFS= read -r f; do
+		echo "GUEST-FILE host $f"
+		console_check "$f"
+	done < <(tr -d '\r' <"$out" | sed -n 's/^GUEST-FILE begin //p')
+	echo "GUEST-FILE boot"
 else
-	[ "$tap" = 1 ] && echo "ok - harness: console log clean"
+	console_check
 fi
 if [ "$rc" != 0 ]; then
 	echo "$prog: FAIL: guest reported rc=$rc after ${elapsed}s ($kver)" >&2

@@ -2,8 +2,11 @@
 # shellcheck shell=bash
 #
 # Helpers for the integration tests.  The tests run INSIDE a guest booted by
-# scripts/guest-run.sh, as root, with zram already loaded; each file is one
-# guest boot.  Output is TAP-like:
+# scripts/guest-run.sh, as root, with zram already loaded.  make check runs
+# several files one after the other in one boot (guest-run.sh --files):
+# each file starts with the module freshly loaded and the harness unloads
+# it after the file, so a file must leave no swap, mount or open device on
+# zram behind (the rest of its boot would not run).  Output is TAP-like:
 #   ok N - description
 #   not ok N - description
 #   ok N - description # SKIP reason
