@@ -65,9 +65,11 @@ enum zram_slot_flag {
 	ZRAM_PRIO_END = ZRAM_PRIO + 1,
 	/*
 	 * Writeback generation, bits ZRAM_WB_GEN..ZRAM_ACTIME_SHIFT - 1:
-	 * counts the slot's writebacks (wrapping) and survives freeing, so
-	 * a reader of a backing block can tell that the slot it read for
-	 * was written back anew meanwhile.
+	 * counts the slot's writebacks and cleanings (wrapping) and
+	 * survives freeing, so cleaning, which reads an object with the
+	 * slot unlocked, can tell that the slot was freed and written back
+	 * anew meanwhile (reads need no such check: a block stays
+	 * quarantined while one is in flight, see struct zram_backing).
 	 */
 	ZRAM_WB_GEN,
 	__NR_ZRAM_SLOT_FLAGS = ZRAM_WB_GEN,

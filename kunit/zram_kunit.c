@@ -1636,8 +1636,8 @@ static void zram_kunit_wb_slots(struct kunit *test)
 	zk_discard(test, zram, PAGE_SIZE, PAGE_SIZE, false);
 	KUNIT_EXPECT_EQ(test, zram->slots[1].flags, 0UL);
 	/*
-	 * The writeback generation survives freeing (a reader of an old
-	 * block must see a new writeback of the slot) and wraps alone.
+	 * The writeback generation survives freeing (cleaning must see a
+	 * slot freed and written back anew) and wraps alone.
 	 */
 	zram_slot_lock(zram, 7);
 	zram_next_wb_gen(zram, 7);
