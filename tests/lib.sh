@@ -34,6 +34,19 @@ SCRATCH=$(mktemp -d /tmp/zram-test.XXXXXX)
 
 diag() { printf '# %s\n' "$*"; }
 
+# Every case that took ZRAM_TEST_SLOW seconds or more since the one before
+# is followed by "# time: N s" (where the time of a file goes).
+T_LAST=${EPOCHREALTIME/./}
+t_time() {
+	local now=${EPOCHREALTIME/./} ms
+
+	ms=$(((now - T_LAST) / 1000))
+	T_LAST=$now
+	[ "$ms" -ge $((${ZRAM_TEST_SLOW:-5} * 1000)) ] &&
+		printf '# time: %d.%d s\n' $((ms / 1000)) $((ms % 1000 / 100))
+	return 0
+}
+
 # Mark the NEXT case as a known difference of the stock module: when running
 # against stock, its failure is reported as TODO (not counted as a failure).
 stock_differs() { [ "$ZRAM_TEST_STOCK" = 1 ] && T_TODO=$*; return 0; }
@@ -46,6 +59,7 @@ ok() {
 		echo "ok $T_NUM - $*"
 	fi
 	T_TODO=''
+	t_time
 }
 
 not_ok() {
@@ -57,6 +71,7 @@ not_ok() {
 		T_FAILED=$((T_FAILED + 1))
 	fi
 	T_TODO=''
+	t_time
 }
 
 skip() {
@@ -66,6 +81,7 @@ skip() {
 	T_NUM=$((T_NUM + 1))
 	echo "ok $T_NUM - $desc # SKIP $*"
 	T_TODO=''
+	t_time
 }
 
 # check "desc" cmd [args...]: passes when cmd exits 0.
