@@ -39,10 +39,11 @@ int zram_bd_maps_alloc(struct zram_backing *bd, unsigned long nr_blocks)
 {
 	size_t longs = BITS_TO_LONGS(nr_blocks);
 
-	bd->bitmap = kvcalloc(longs, sizeof(long), GFP_KERNEL);
-	bd->quar = kvcalloc(longs, sizeof(long), GFP_KERNEL);
-	bd->pend = kvcalloc(longs, sizeof(long), GFP_KERNEL);
-	bd->live = kvcalloc(nr_blocks, sizeof(*bd->live), GFP_KERNEL);
+	bd->bitmap = kvcalloc(longs, sizeof(long), GFP_KERNEL | __GFP_NOWARN);
+	bd->quar = kvcalloc(longs, sizeof(long), GFP_KERNEL | __GFP_NOWARN);
+	bd->pend = kvcalloc(longs, sizeof(long), GFP_KERNEL | __GFP_NOWARN);
+	bd->live = kvcalloc(nr_blocks, sizeof(*bd->live),
+			    GFP_KERNEL | __GFP_NOWARN);
 	bd->srcu = kzalloc(sizeof(*bd->srcu), GFP_KERNEL);
 	if (!bd->bitmap || !bd->quar || !bd->pend || !bd->live || !bd->srcu)
 		goto err;
@@ -963,6 +964,7 @@ struct zram_wb_batch {
 	struct zram_wb_obj *objs;
 	struct zram_wb_bio *bios;
 	struct bio_vec *vecs;
+	unsigned int nr_bios;	/* in flight or done, not yet uninit */
 	atomic_t pending;	/* bios in flight, plus one while submitting */
 	struct completion done;
 };
@@ -974,11 +976,11 @@ static int zram_wb_batch_init(struct zram_wb_batch *b, unsigned int want)
 
 	memset(b, 0, sizeof(*b));
 	want = clamp(want, 1U, ZRAM_WB_BATCH_MAX);
-	b->blks = kvcalloc(want, sizeof(*b->blks), GFP_KERNEL);
+	b->blks = kvcalloc(want, sizeof(*b->blks), GFP_KERNEL | __GFP_NOWARN);
 	b->objs = kvcalloc(want * ZRAM_WB_OBJS_PER_BLOCK, sizeof(*b->objs),
-			   GFP_KERNEL);
-	b->bios = kvcalloc(want, sizeof(*b->bios), GFP_KERNEL);
-	b->vecs = kvcalloc(want, sizeof(*b->vecs), GFP_KERNEL);
+			   GFP_KERNEL | __GFP_NOWARN);
+	b->bios = kvcalloc(want, sizeof(*b->bios), GFP_KERNEL | __GFP_NOWARN);
+	b->vecs = kvcalloc(want, sizeof(*b->vecs), GFP_KERNEL | __GFP_NOWARN);
 	if (!b->blks || !b->objs || !b->bios || !b->vecs)
 		goto err;
 	for (i = 0; i < want; i++) {
@@ -1025,11 +1027,14 @@ static void zram_wb_end_io(struct bio *bio)
 		complete(&b->done);
 }
 
-/* Write the batch's blocks out and wait for all of them. */
-static void zram_wb_submit(struct zram *zram, struct zram_wb_batch *b)
+/*
+ * Start writing the batch's blocks out: a bio per run of adjacent
+ * blocks, under one plug; zram_wb_wait() waits for them.
+ */
+static void zram_wb_start(struct zram *zram, struct zram_wb_batch *b)
 {
 	struct block_device *bdev = zram->bd.dev.bdev;
-	unsigned int i = 0, n, nbios = 0;
+	unsigned int i, n;
 	struct blk_plug plug;
 
 	/* No stale bytes of earlier batches on the disk. */
@@ -1039,10 +1044,11 @@ static void zram_wb_submit(struct zram *zram, struct zram_wb_batch *b)
 				     PAGE_SIZE - b->blks[i].used);
 	reinit_completion(&b->done);
 	atomic_set(&b->pending, 1);
+	b->nr_bios = 0;
 	blk_start_plug(&plug);
 	i = 0;
 	while (i < b->nr) {
-		struct zram_wb_bio *wb = &b->bios[nbios++];
+		struct zram_wb_bio *wb = &b->bios[b->nr_bios++];
 
 		/* A run of adjacent blocks, at most BIO_MAX_VECS long. */
 		for (n = 1; i + n < b->nr && n < BIO_MAX_VECS; n++)
@@ -1061,10 +1067,19 @@ static void zram_wb_submit(struct zram *zram, struct zram_wb_batch *b)
 		submit_bio(&wb->bio);
 	}
 	blk_finish_plug(&plug);
-	if (!atomic_dec_and_test(&b->pending))
-		wait_for_completion_io(&b->done);
-	for (i = 0; i < nbios; i++)
+	if (atomic_dec_and_test(&b->pending))
+		complete(&b->done);
+}
+
+/* Wait for the writes zram_wb_start() started. */
+static void zram_wb_wait(struct zram_wb_batch *b)
+{
+	unsigned int i;
+
+	wait_for_completion_io(&b->done);
+	for (i = 0; i < b->nr_bios; i++)
 		bio_uninit(&b->bios[i].bio);
+	b->nr_bios = 0;
 }
 
 /*
@@ -1096,11 +1111,21 @@ static void zram_wb_budget_charge(struct zram *zram)
 	spin_unlock(&bd->limit_lock);
 }
 
-/* State of one writeback or cleaning over the slots. */
+/*
+ * State of one writeback or cleaning over the slots.  Two batches make a
+ * pipeline: one is filled while the other is written out (fly), so the
+ * backing device's writes overlap reading (and decompressing) the next
+ * slots.  A batch's slots are settled before the next batch is started:
+ * at most one batch is in flight.  With memory for one batch only, each
+ * is written and settled in turn.
+ */
 struct zram_wb_walk {
 	enum zram_wb_mode mode;
 	bool compressed;		/* objects as stored, packed */
-	struct zram_wb_batch batch;
+	struct zram_wb_batch bat[2];
+	unsigned int nr_bat;		/* 2, or 1 if memory was short */
+	struct zram_wb_batch *batch;	/* the one being filled */
+	struct zram_wb_batch *fly;	/* the one being written, or NULL */
 	long resv;			/* reserved block, or -1 */
 	int err;			/* -EIO once a page failed */
 	void *scratch;			/* zsm_read_begin()'s, compressed */
@@ -1116,7 +1141,7 @@ struct zram_wb_walk {
 static struct zram_wb_blk *zram_wb_new_block(struct zram *zram,
 					     struct zram_wb_walk *w)
 {
-	struct zram_wb_blk *blk = &w->batch.blks[w->batch.nr++];
+	struct zram_wb_blk *blk = &w->batch->blks[w->batch->nr++];
 
 	blk->blk = w->resv;
 	blk->used = 0;
@@ -1142,7 +1167,7 @@ static struct zram_wb_blk *zram_wb_new_block(struct zram *zram,
 static int zram_wb_place(struct zram *zram, struct zram_wb_walk *w,
 			 unsigned int size, unsigned int *bi, unsigned int *off)
 {
-	struct zram_wb_batch *b = &w->batch;
+	struct zram_wb_batch *b = w->batch;
 	struct zram_wb_blk *last = b->nr ? &b->blks[b->nr - 1] : NULL;
 	struct zram_wb_blk *blk;
 
@@ -1156,7 +1181,7 @@ static int zram_wb_place(struct zram *zram, struct zram_wb_walk *w,
 	}
 	if (b->nr == b->max)
 		return -EAGAIN;
-	if (!zram_wb_budget_left(zram, b->nr))
+	if (!zram_wb_budget_left(zram, b->nr + (w->fly ? w->fly->nr : 0)))
 		return -EDQUOT;
 	if (w->resv < 0)
 		return -ENOENT;
@@ -1200,12 +1225,13 @@ static void zram_wb_copy_in(struct zram_wb_batch *b, unsigned int bi,
 static int zram_wb_prepare(struct zram *zram, u32 index,
 			   struct zram_wb_walk *w)
 {
-	struct zram_wb_batch *b = &w->batch;
+	struct zram_wb_batch *b;
 	struct zram_wb_obj *obj;
 	unsigned int size, bi, off, prio = 0;
 	int ret;
 
 again:
+	b = w->batch;
 	zram_slot_lock(zram, index);
 	if (!zram_wb_wanted(zram, index, w->mode)) {
 		zram_slot_unlock(zram, index);
@@ -1255,13 +1281,14 @@ again:
 	return 1;
 }
 
-/* After the I/O: point one slot of the batch at its place on the disk. */
+/* After the I/O: point one slot of batch @b at its place on the disk. */
 static void zram_wb_finish(struct zram *zram, struct zram_wb_walk *w,
+			   struct zram_wb_batch *b,
 			   const struct zram_wb_obj *obj)
 {
 	bool need_idle = w->mode == ZRAM_WB_IDLE ||
 			 w->mode == ZRAM_WB_HUGE_IDLE;
-	struct zram_wb_blk *blk = &w->batch.blks[obj->bi];
+	struct zram_wb_blk *blk = &b->blks[obj->bi];
 	unsigned int bytes = obj->size ?: PAGE_SIZE;
 	unsigned int head = min_t(unsigned int, bytes, PAGE_SIZE - obj->off);
 	struct zram_wb_blk *tail = bytes > head ? blk + 1 : NULL;
@@ -1317,17 +1344,15 @@ static void zram_wb_finish(struct zram *zram, struct zram_wb_walk *w,
 		tail->settled++;
 }
 
-/* Write out what the batch holds, settle each slot, empty the batch. */
-static void zram_wb_flush(struct zram *zram, struct zram_wb_walk *w)
+/* Wait for batch @b's writes, settle each of its slots, empty it. */
+static void zram_wb_settle(struct zram *zram, struct zram_wb_walk *w,
+			   struct zram_wb_batch *b)
 {
-	struct zram_wb_batch *b = &w->batch;
 	unsigned int i;
 
-	if (!b->nr)
-		return;
-	zram_wb_submit(zram, b);
+	zram_wb_wait(b);
 	for (i = 0; i < b->nr_objs; i++)
-		zram_wb_finish(zram, w, &b->objs[i]);
+		zram_wb_finish(zram, w, b, &b->objs[i]);
 	for (i = 0; i < b->nr; i++) {
 		struct zram_wb_blk *blk = &b->blks[i];
 
@@ -1344,6 +1369,39 @@ static void zram_wb_flush(struct zram *zram, struct zram_wb_walk *w)
 	}
 	b->nr = 0;
 	b->nr_objs = 0;
+}
+
+/*
+ * Send the batch being filled on its way (the one in flight is settled
+ * first) and fill the other one next.
+ */
+static void zram_wb_push(struct zram *zram, struct zram_wb_walk *w)
+{
+	struct zram_wb_batch *b = w->batch;
+
+	if (!b->nr)
+		return;
+	if (w->fly) {
+		zram_wb_settle(zram, w, w->fly);
+		w->fly = NULL;
+	}
+	zram_wb_start(zram, b);
+	if (w->nr_bat == 1) {
+		zram_wb_settle(zram, w, b);
+		return;
+	}
+	w->fly = b;
+	w->batch = b == &w->bat[0] ? &w->bat[1] : &w->bat[0];
+}
+
+/* Write out and settle all the walk holds: both batches end up empty. */
+static void zram_wb_flush(struct zram *zram, struct zram_wb_walk *w)
+{
+	zram_wb_push(zram, w);
+	if (w->fly) {
+		zram_wb_settle(zram, w, w->fly);
+		w->fly = NULL;
+	}
 }
 
 /* Is block @blk one that cleaning empties (a little live data)? */
@@ -1388,14 +1446,16 @@ static int zram_wb_clean_read(struct zram *zram, struct zram_wb_walk *w,
 static int zram_wb_clean_prepare(struct zram *zram, u32 index,
 				 struct zram_wb_walk *w)
 {
-	struct zram_wb_batch *b = &w->batch;
 	unsigned int size, off_old, head, nr, bi, off, prio;
 	unsigned long src_blk, old_handle, old_gen;
+	struct zram_wb_batch *b;
 	struct zram_wb_obj *obj;
 	void *first;
 	int ret;
 
 again:
+	/* A flush below moves on to the walk's other batch. */
+	b = w->batch;
 	zram_slot_lock(zram, index);
 	size = zram_get_obj_size(zram, index);
 	if (!zram_test_flag(zram, index, ZRAM_WB) || !size) {
@@ -1523,7 +1583,7 @@ static int zram_wb_one(struct zram *zram, u32 index, void *data)
 	int ret = zram_wb_prepare(zram, index, w);
 
 	if (ret == -EAGAIN) {
-		zram_wb_flush(zram, w);
+		zram_wb_push(zram, w);
 		ret = zram_wb_prepare(zram, index, w);
 	}
 	if (ret == -ENOSPC && w->compressed && !w->cleaned) {
@@ -1542,8 +1602,8 @@ static int zram_wb_one(struct zram *zram, u32 index, void *data)
 	if (ret < 0)
 		w->err = -EIO;
 	/* Uncompressed, a full batch goes at once (as ever). */
-	if (!w->compressed && w->batch.nr == w->batch.max)
-		zram_wb_flush(zram, w);
+	if (!w->compressed && w->batch->nr == w->batch->max)
+		zram_wb_push(zram, w);
 	return 0;
 }
 
@@ -1554,7 +1614,9 @@ static void zram_wb_walk_free(struct zram_wb_walk *w)
 		__free_page(w->cbuf[0]);
 	if (w->cbuf[1])
 		__free_page(w->cbuf[1]);
-	zram_wb_batch_free(&w->batch);
+	zram_wb_batch_free(&w->bat[0]);
+	if (w->nr_bat == 2)
+		zram_wb_batch_free(&w->bat[1]);
 }
 
 static int zram_wb_walk_init(struct zram *zram, struct zram_wb_walk *w)
@@ -1562,11 +1624,15 @@ static int zram_wb_walk_init(struct zram *zram, struct zram_wb_walk *w)
 	w->resv = -1;
 	w->cbuf_blk = -1;
 	w->compressed = zram->wb_compressed;
-	if (zram_wb_batch_init(&w->batch, READ_ONCE(zram->wb_batch_size)))
+	if (zram_wb_batch_init(&w->bat[0], READ_ONCE(zram->wb_batch_size)))
 		return -ENOMEM;
-	w->scratch = kmalloc(PAGE_SIZE, GFP_KERNEL);
-	w->cbuf[0] = alloc_page(GFP_KERNEL);
-	w->cbuf[1] = alloc_page(GFP_KERNEL);
+	w->nr_bat = 1;
+	if (!zram_wb_batch_init(&w->bat[1], w->bat[0].max))
+		w->nr_bat = 2;
+	w->batch = &w->bat[0];
+	w->scratch = kmalloc(PAGE_SIZE, GFP_KERNEL | __GFP_NOWARN);
+	w->cbuf[0] = alloc_page(GFP_KERNEL | __GFP_NOWARN);
+	w->cbuf[1] = alloc_page(GFP_KERNEL | __GFP_NOWARN);
 	if (!w->scratch || !w->cbuf[0] || !w->cbuf[1]) {
 		zram_wb_walk_free(w);
 		return -ENOMEM;

@@ -1472,11 +1472,12 @@ static void zram_kunit_wb_pack(struct kunit *test)
 {
 	struct zram *zram = ((struct zk_ctx *)test->priv)->zram;
 	struct zram_wb_walk w = { .compressed = true, .resv = -1 };
-	struct zram_wb_batch *b = &w.batch;
+	struct zram_wb_batch *b = &w.bat[0], fly = { };
 	unsigned int bi = 99, off = 99;
 
 	zk_fake_bd(test, zram, 8);
 	KUNIT_ASSERT_EQ(test, zram_wb_batch_init(b, 2), 0);
+	w.batch = b;
 	/* no block yet: one must be reserved first */
 	KUNIT_EXPECT_EQ(test, zram_wb_place(zram, &w, 3000, &bi, &off), -ENOENT);
 	w.resv = 4;
@@ -1527,6 +1528,20 @@ static void zram_kunit_wb_pack(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, zram_wb_place(zram, &w, 1, &bi, &off), -EAGAIN);
 	b->nr = 0;
 	b->nr_objs = 0;
+	/* the budget counts the blocks of the batch in flight too */
+	fly.nr = 2;
+	w.fly = &fly;
+	zram->bd.limit_enable = true;
+	zram->bd.limit = 3 * ZRAM_4K_PER_PAGE;
+	w.resv = 6;
+	KUNIT_EXPECT_EQ(test, zram_wb_place(zram, &w, PAGE_SIZE, &bi, &off), 0);
+	w.resv = 7;
+	KUNIT_EXPECT_EQ(test, zram_wb_place(zram, &w, PAGE_SIZE, &bi, &off),
+			-EDQUOT);
+	fly.nr = 1;
+	KUNIT_EXPECT_EQ(test, zram_wb_place(zram, &w, PAGE_SIZE, &bi, &off), 0);
+	zram->bd.limit_enable = false;
+	b->nr = 0;
 	zram_wb_batch_free(b);
 	zk_fake_bd_put(zram);
 }
