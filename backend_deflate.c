@@ -56,8 +56,9 @@ static int deflate_be_alloc_work(const struct zcomp *comp, void **work)
 	w->def.workspace =
 		kvmalloc(zlib_deflate_workspacesize(-DEFLATE_BE_WBITS,
 						    DEFLATE_BE_MEMLEVEL),
-			 GFP_KERNEL);
-	w->inf.workspace = kvmalloc(zlib_inflate_workspacesize(), GFP_KERNEL);
+			 GFP_KERNEL | __GFP_NOWARN);
+	w->inf.workspace = kvmalloc(zlib_inflate_workspacesize(),
+				    GFP_KERNEL | __GFP_NOWARN);
 	if (!w->def.workspace || !w->inf.workspace) {
 		ret = -ENOMEM;
 		goto err;

@@ -92,7 +92,7 @@ static bool zstd_be_prefix_mode(const struct zcomp_conf *conf)
 /* Dictionaries are digested in prepare(), which may sleep. */
 static void *zstd_be_alloc(void *opaque, size_t size)
 {
-	return kvmalloc(size, GFP_KERNEL);
+	return kvmalloc(size, GFP_KERNEL | __GFP_NOWARN);
 }
 
 static void zstd_be_free(void *opaque, void *address)
@@ -170,8 +170,8 @@ static int zstd_be_setup_prefix(const struct zcomp_conf *conf, int level,
 
 	out.size = zstd_compress_bound(conf->dict_len) + 64;
 	out.pos = 0;
-	out.dst = kvmalloc(out.size, GFP_KERNEL);
-	mem = kvmalloc(p->cctx_size, GFP_KERNEL);
+	out.dst = kvmalloc(out.size, GFP_KERNEL | __GFP_NOWARN);
+	mem = kvmalloc(p->cctx_size, GFP_KERNEL | __GFP_NOWARN);
 	ret = -ENOMEM;
 	if (!out.dst || !mem)
 		goto out;
@@ -236,8 +236,8 @@ static int zstd_be_size_cctx(const struct zcomp_conf *conf,
 	if (PAGE_SIZE > ZSTD_BE_ATTACH_MAX)
 		return 0;
 	p->cctx_size = min(full, zstd_cctx_workspace_bound(&cp));
-	mem = kvmalloc(p->cctx_size, GFP_KERNEL);
-	dst = kvmalloc(ZCOMP_OUT_SIZE, GFP_KERNEL);
+	mem = kvmalloc(p->cctx_size, GFP_KERNEL | __GFP_NOWARN);
+	dst = kvmalloc(ZCOMP_OUT_SIZE, GFP_KERNEL | __GFP_NOWARN);
 	if (!mem || !dst)
 		goto out;
 	cctx = zstd_init_cctx(mem, p->cctx_size);
@@ -336,12 +336,13 @@ static int zstd_be_alloc_work(const struct zcomp *comp, void **work)
 	if (!w)
 		return -ENOMEM;
 
-	w->cctx_mem = kvmalloc(p->cctx_size, GFP_KERNEL);
-	w->dctx_mem = kvmalloc(p->dctx_size, GFP_KERNEL);
+	w->cctx_mem = kvmalloc(p->cctx_size, GFP_KERNEL | __GFP_NOWARN);
+	w->dctx_mem = kvmalloc(p->dctx_size, GFP_KERNEL | __GFP_NOWARN);
 	if (!w->cctx_mem || !w->dctx_mem)
 		goto err;
 	if (p->prefix) {
-		w->scratch = kvmalloc(max(p->prefix_len, PAGE_SIZE), GFP_KERNEL);
+		w->scratch = kvmalloc(max(p->prefix_len, PAGE_SIZE),
+					  GFP_KERNEL | __GFP_NOWARN);
 		w->cs = zstd_init_cstream(&p->zp, p->window, w->cctx_mem,
 					  p->cctx_size);
 		w->ds = zstd_init_dstream(1UL << p->zp.cParams.windowLog,

@@ -65,7 +65,7 @@ int zcomp_be_check_conf(const struct zcomp_conf *conf, s32 min, s32 max)
 
 int zcomp_be_alloc_work(size_t size, void **work)
 {
-	*work = kvmalloc(size, GFP_KERNEL);
+	*work = kvmalloc(size, GFP_KERNEL | __GFP_NOWARN);
 	return *work ? 0 : -ENOMEM;
 }
 
@@ -146,8 +146,10 @@ static int zcomp_cpu_up_prepare(unsigned int cpu, struct hlist_node *node)
 	int ret;
 
 	local_lock_init(&zstrm->lock);
-	zstrm->out = kvmalloc_node(ZCOMP_OUT_SIZE, GFP_KERNEL, nid);
-	zstrm->scratch = kvmalloc_node(PAGE_SIZE, GFP_KERNEL, nid);
+	zstrm->out = kvmalloc_node(ZCOMP_OUT_SIZE,
+				   GFP_KERNEL | __GFP_NOWARN, nid);
+	zstrm->scratch = kvmalloc_node(PAGE_SIZE,
+				       GFP_KERNEL | __GFP_NOWARN, nid);
 	if (!zstrm->out || !zstrm->scratch) {
 		ret = -ENOMEM;
 		goto err;
