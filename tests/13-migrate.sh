@@ -8,7 +8,8 @@
 # not change, the pool counts the migrated pages, and every byte reads
 # back.  A pool of unmovable pages never lands in ZONE_MOVABLE at all.
 #
-# guest-args: -H 256
+# guest-args: -s 4 -H 256
+# (4 CPUs: the same guest as 14-parallel, so make check boots it once)
 . "$(dirname "$0")/lib.sh"
 
 PAGES=40960		# 160 MiB written, about 2:1 compressible

@@ -8,7 +8,8 @@
 # parts exactly.  Every byte must read back, whatever the split, and
 # while CPUs go offline and online under a stream of 1 MiB bios.
 #
-# guest-args: -s 4
+# guest-args: -s 4 -H 256
+# (the DIMM: the same guest as 13-migrate, so make check boots it once)
 . "$(dirname "$0")/lib.sh"
 
 PARAM=/sys/module/zram/parameters/parallel_pages
