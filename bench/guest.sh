@@ -25,6 +25,8 @@
 #                bd_count * 4096 / pages written back)
 #   pk_s pk_rread pk_bpp   the same with writeback_compressed=1 (ours
 #                only: Debian's zram has no such attribute)
+#   vd_* vpk_*   the same to a virtio disk (/dev/vda, guest-run.sh -D)
+#                instead of the loop device: part "vd"
 # BENCH_PARTS ("main wb" by default) selects the parts.
 # Every figure is one measurement: bench/run.sh repeats the rounds and
 # takes medians.  The data is checked: the corpus must read back, the
@@ -93,16 +95,20 @@ swap_run() {
 	rmdir $cg
 }
 
-# wb_run ALG COMPRESSED: the writeback figures, "S RREAD BPP".
+# wb_run ALG COMPRESSED [DEV]: the writeback figures, "S RREAD BPP", to a
+# loop device over a tmpfs file, or to block device DEV.
 WB_MB=256
 wb_run() {
-	local img=/tmp/wb.img loop t0 s rr cnt pages
+	local img=/tmp/wb.img loop='' dev=${3:-} t0 s rr cnt pages
 
 	echo 1 >$Z/reset
-	truncate -s $((WB_MB + 64))M $img
-	modprobe loop 2>/dev/null || true
-	loop=$(losetup -f --show $img)
-	echo "$loop" >$Z/backing_dev
+	if [ -z "$dev" ]; then
+		truncate -s $((WB_MB + 64))M $img
+		modprobe loop 2>/dev/null || true
+		loop=$(losetup -f --show $img)
+		dev=$loop
+	fi
+	echo "$dev" >$Z/backing_dev
 	if [ "$2" = 1 ]; then
 		echo 1 >$Z/writeback_compressed
 	elif [ -e $Z/writeback_compressed ]; then
@@ -124,11 +130,21 @@ wb_run() {
 	rr=$(fio_iops randread read $WB_MB)
 	cmp <(dd if=/dev/zram0 bs=1M count=$mb iflag=direct status=none) /tmp/corpus
 	echo 1 >$Z/reset
-	losetup -d "$loop"
-	rm -f $img
+	if [ -n "$loop" ]; then
+		losetup -d "$loop"
+		rm -f $img
+	fi
 	echo "$s $rr $((cnt * 4096 / pages))"
 }
 
+if [[ " $parts " == *" vd "* ]]; then
+	modprobe virtio_blk
+	for _ in $(seq 50); do
+		[ -b /dev/vda ] && break
+		sleep 0.1
+	done
+	[ -b /dev/vda ] || { echo "bench: no /dev/vda (guest-run.sh -D)" >&2; exit 1; }
+fi
 grep -q memory /sys/fs/cgroup/cgroup.controllers
 echo +memory >/sys/fs/cgroup/cgroup.subtree_control
 swapoff -a
@@ -145,6 +161,15 @@ for alg in $algs; do
 		if [ -e $Z/writeback_compressed ]; then
 			read -r a b c < <(wb_run "$alg" 1)
 			line+=" pk_s=$a pk_rread=$b pk_bpp=$c"
+		fi
+		echo "BENCH alg=$alg $line"
+	fi
+	if [[ " $parts " == *" vd "* ]]; then
+		read -r a b c < <(wb_run "$alg" 0 /dev/vda)
+		line="vd_s=$a vd_rread=$b vd_bpp=$c"
+		if [ -e $Z/writeback_compressed ]; then
+			read -r a b c < <(wb_run "$alg" 1 /dev/vda)
+			line+=" vpk_s=$a vpk_rread=$b vpk_bpp=$c"
 		fi
 		echo "BENCH alg=$alg $line"
 	fi

@@ -19,11 +19,14 @@
 # of written-back pages (>= 1.20), and, ours only, the same with
 # writeback_compressed=1 against the kernel's (pk_*) plus backing bytes
 # per page packed against ours uncompressed (pk_bpp/wb_bpp <= 0.50).
+# Part "vd" (not by default): the same writeback figures to a virtio disk
+# (vd_*, vpk_*) instead of a loop device.
 # Usage: bench/run.sh [-k KVER]... [-a "alg ..."] [-r ROUNDS] [-o FILE]
-#                     [-p "main wb"]
+#                     [-p "main wb vd"]
 #   -o FILE  also append every round's raw "BENCH" lines to FILE as they
 #            come (a run cut short keeps the rounds it finished)
-#   -p PARTS only these parts of each round (default "main wb")
+#   -p PARTS only these parts of each round (default "main wb"; "vd" adds
+#            the virtio disk)
 # Timings come from TCG guests on a shared machine: compare ratios and
 # spreads, not absolute numbers.
 set -euo pipefail
@@ -78,6 +81,7 @@ for r in $(seq "$rounds"); do
 		for who in $order; do
 			flag=()
 			[ "$who" = stock ] && flag=(--stock)
+			[[ " $parts " == *" vd "* ]] && flag+=(-D 320)
 			log=$(mktemp)
 			"$tree/scripts/guest-run.sh" -k "$k" "${flag[@]}" -M 2048 \
 				-t 900 -e BENCH_CORPUS="$corpus" -e BENCH_HOG="$hog" \
@@ -100,7 +104,7 @@ path, algs, kvers = sys.argv[1], sys.argv[2].split(), sys.argv[3:]
 vals = {}
 for line in open(path):
     f = dict(w.split("=", 1) for w in line.split()[1:] if "=" in w)
-    if "mem_used" not in f and "wb_s" not in f:
+    if "mem_used" not in f and "wb_s" not in f and "vd_s" not in f:
         continue
     for key, v in f.items():
         if key not in ("round", "kernel", "module", "alg"):
@@ -114,9 +118,13 @@ figures = [("write", True, 1.10), ("read", True, 1.10), ("fread", True, 1.10),
            ("swap_s", False, 0.90), ("mem_used", False, 0.98),
            ("swap_max", False, 0.98),
            ("wb_s", False, 0.20), ("wb_rread", True, 1.20),
-           ("wb_bpp", False, 1.00)]
+           ("wb_bpp", False, 1.00),
+           ("vd_s", False, 0.20), ("vd_rread", True, 1.20),
+           ("vd_bpp", False, 1.00)]
 # ours with writeback_compressed=1 against the kernel's (uncompressed)
-packed = [("pk_s", "wb_s", False, 0.20), ("pk_rread", "wb_rread", True, 1.20)]
+packed = [("pk_s", "wb_s", False, 0.20), ("pk_rread", "wb_rread", True, 1.20),
+          ("vpk_s", "vd_s", False, 0.20),
+          ("vpk_rread", "vd_rread", True, 1.20)]
 
 def fmt(x):
     return f"{x:.0f}" if x >= 100 else f"{x:.1f}"
@@ -127,9 +135,11 @@ def cell(v):
 for k in kvers:
     for alg in algs:
         s0 = (vals.get((k, alg, "stock", "write")) or
-              vals.get((k, alg, "stock", "wb_s")))
+              vals.get((k, alg, "stock", "wb_s")) or
+              vals.get((k, alg, "stock", "vd_s")))
         o0 = (vals.get((k, alg, "ours", "write")) or
-              vals.get((k, alg, "ours", "wb_s")))
+              vals.get((k, alg, "ours", "wb_s")) or
+              vals.get((k, alg, "ours", "vd_s")))
         if not s0 or not o0:
             print(f"{k} {alg}: no results (module lacks the algorithm?)")
             continue
@@ -155,8 +165,9 @@ for k in kvers:
         rows = [(n, vals.get((k, alg, "stock", sn)), vals.get((k, alg, "ours", n)),
                  up, t) for n, sn, up, t in packed]
         # packed density: ours packed against ours uncompressed
-        rows.append(("pk_bpp", vals.get((k, alg, "ours", "wb_bpp")),
-                     vals.get((k, alg, "ours", "pk_bpp")), False, 0.50))
+        for p, u in (("pk_bpp", "wb_bpp"), ("vpk_bpp", "vd_bpp")):
+            rows.append((p, vals.get((k, alg, "ours", u)),
+                         vals.get((k, alg, "ours", p)), False, 0.50))
         for name, s, o, up, target in rows:
             if not s or not o:
                 continue
@@ -164,7 +175,8 @@ for k in kvers:
             met = ratio >= target if up else ratio <= target
             clear = min(o) > max(s) if up else max(o) < min(s)
             verdict = ("met+clear" if clear else "met") if met else "-"
-            base = "ours wb_bpp" if name == "pk_bpp" else "stock"
+            base = {"pk_bpp": "ours wb_bpp",
+                    "vpk_bpp": "ours vd_bpp"}.get(name, "stock")
             print(f"{name:9} {cell(s):>26} {cell(o):>26} {ratio:10.2f} "
                   f"{('>=' if up else '<=') + format(target, '.2f'):>7} "
                   f"{verdict} (against {base})")

@@ -5,7 +5,7 @@
 #
 # Usage: scripts/guest-run.sh {-k KVER | -K KDIR | --debug}
 #        [-m PATH/zram.ko | --stock | --no-module] [-R ROOTDIR] [-M MEM_MB]
-#        [-s SMP] [-H MB] [-t TIMEOUT_S] [-p "module params"] [-l LOGFILE]
+#        [-s SMP] [-H MB] [-D MB] [-t TIMEOUT_S] [-p "module params"] [-l LOGFILE]
 #        [-e VAR=VALUE]... [--tap] [--panic-on-warn] -- CMD [ARGS...]
 #        ... --files -- FILE...
 #
@@ -29,6 +29,10 @@
 #               4 GiB), left offline at boot (memhp_default_state=offline):
 #               CMD onlines its memory blocks, movable or not, and may
 #               offline them again (memory hot-remove)
+#   -D MB       also a virtio disk of MB MiB, /dev/vda in the guest (a sparse
+#               raw file in the run directory, the host's page cache in
+#               front of it; gone with the run): a backing device that is
+#               not a loop device
 #   -t SECS     limit for CMD inside the guest (300, debug mode 1200); the
 #               host allows boot and teardown on top and kills a guest that
 #               never reports
@@ -438,7 +442,7 @@ usage() { sed -n '3,43p' "$script" | sed 's/^# \{0,1\}//'; exit "${1:-97}"; }
 . "$script_dir/lib-common.sh"
 
 kver='' kdir='' debug=0 module='' stock=0 mem=1024 smp=2 timeout_s='' params=''
-hotmem=0
+hotmem=0 disk=0
 logfile='' tap=0 pow=0 nomod=0 rootdir=/ files=0
 extra_env=()
 while [ $# -gt 0 ]; do
@@ -453,6 +457,7 @@ while [ $# -gt 0 ]; do
 	-M) mem=$2; shift 2 ;;
 	-s) smp=$2; shift 2 ;;
 	-H) hotmem=$2; shift 2 ;;
+	-D) disk=$2; shift 2 ;;
 	-t) timeout_s=$2; shift 2 ;;
 	-p) params=$2; shift 2 ;;
 	-l) logfile=$2; shift 2 ;;
@@ -467,6 +472,7 @@ while [ $# -gt 0 ]; do
 done
 [ $# -gt 0 ] || die "no command given (… -- CMD [ARGS...])"
 [[ "$hotmem" =~ ^[0-9]+$ ]] || die "-H takes a size in MiB"
+[[ "$disk" =~ ^[0-9]+$ ]] || die "-D takes a size in MiB"
 
 if [ "$debug" = 1 ]; then
 	[ -z "$kver" ] || die "-k and -K/--debug exclude each other"
@@ -648,6 +654,10 @@ qemu_cmd=(qemu-system-x86_64 -accel tcg,thread=multi -cpu max
 if [ "$hotmem" -gt 0 ]; then
 	qemu_cmd+=(-object "memory-backend-ram,id=hotmem0,size=${hotmem}M"
 		-device "pc-dimm,id=dimm0,memdev=hotmem0")
+fi
+if [ "$disk" -gt 0 ]; then
+	truncate -s "${disk}M" "$rundir/disk.img"
+	qemu_cmd+=(-drive "file=$rundir/disk.img,if=virtio,format=raw,cache=writeback,discard=unmap")
 fi
 
 # watch_files PID: --files; end the guest (SIGTERM to PID, its timeout
