@@ -727,7 +727,11 @@ static int zram_bd_open(struct zram *zram, const char *path)
 	if (ret)
 		goto err_dev;
 	ret = -ENOMEM;
-	new.wq = alloc_workqueue("zram%d_bd", WQ_MEM_RECLAIM | WQ_UNBOUND, 0,
+	/*
+	 * Per-CPU and high priority: a read's decompression runs on the CPU
+	 * its block's read completed on, ahead of ordinary work.
+	 */
+	new.wq = alloc_workqueue("zram%d_bd", WQ_MEM_RECLAIM | WQ_HIGHPRI, 0,
 				 zram->id);
 	if (!new.wq)
 		goto err_maps;
