@@ -39,7 +39,8 @@
 # (scripts/build-debug-kernel.sh: KASAN, lockdep, kmemleak; built once and
 # cached, about 10 min on 2 cores), and in the same lanes the KUnit
 # suites (scripts/kunit.sh, one guest; each KUnit case counts as one
-# test) and every tests/*.sh again in the debug guest (guest-run.sh -K),
+# test) and the tests/*.sh again in the debug guest (guest-run.sh -K;
+# not those whose header says "# debug-guest: no", unless named by -t),
 # where a KASAN, lockdep, BUG or WARN line in the kernel log while a file
 # ran fails the file, and a kmemleak report after a boot's last file
 # fails the boot ("[debug] boot(A+B): ...").
@@ -88,6 +89,7 @@ else
 	[ ${#kvers[@]} -gt 0 ] || { echo "check: no supported kernel installed" >&2; exit 2; }
 fi
 pkg=0
+named=${#tests[@]}
 if [ ${#tests[@]} -eq 0 ]; then
 	for f in "$tree"/tests/[0-9]*.sh; do
 		t=$(basename "$f"); tests+=("${t%.sh}")
@@ -536,7 +538,17 @@ if [ -n "$kdir" ]; then
 			gargs_0=(-K "$kdir" -m "$dbg_mod" -e "ZRAM_TEST_HOG=$hog")
 			# shellcheck disable=SC2034
 			logs_0=$logdir/dbg-
-			dtests=("${tests[@]}")
+			# A file whose header says "# debug-guest: no" checks
+			# formats and tools the Debian guests check, through
+			# no kernel path of its own: not here, unless named.
+			for t in "${tests[@]}"; do
+				if [ "$named" = 0 ] &&
+					grep -q '^# debug-guest: no' "tests/$t.sh" 2>/dev/null; then
+					echo "[debug] $t: not in the debug guest (its header)"
+					continue
+				fi
+				dtests+=("$t")
+			done
 		else
 			echo "[debug] not ok - build: zram.ko against the debug kernel"
 			count "not ok"

@@ -4,6 +4,10 @@
 # Per-device sysfs attributes: disksize, initstate, reset, comp_algorithm,
 # max_comp_streams, mem_limit, mem_used_max, compact, mm_stat, io_stat,
 # debug_stat.  Every bad write must return a clear errno and change nothing.
+#
+# debug-guest: no (value formats and errnos, checked on both Debian
+# kernels; in the debug guest 12-torture's fuzzer writes every writable
+# attribute under KASAN, lockdep and kmemleak instead)
 . "$(dirname "$0")/lib.sh"
 
 z=$(zdev 0)

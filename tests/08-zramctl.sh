@@ -2,6 +2,9 @@
 # SPDX-License-Identifier: GPL-2.0-only
 #
 # util-linux zramctl, exactly as users run it.
+#
+# debug-guest: no (what zramctl reads and writes goes through the paths
+# of 01-control and 02-sysfs; this checks the tool's view of them)
 . "$(dirname "$0")/lib.sh"
 
 alg=zstd
