@@ -968,7 +968,7 @@ struct zram_wb_batch {
 	struct zram_wb_obj *objs;
 	struct zram_wb_bio *bios;
 	struct bio_vec *vecs;
-	unsigned int nr_bios;	/* in flight or done, not yet uninit */
+	unsigned int nr_bios;	/* zram_wb_start()'s, for zram_wb_wait() */
 	atomic_t pending;	/* bios in flight, plus one while submitting */
 	struct completion done;
 };
@@ -1083,7 +1083,6 @@ static void zram_wb_wait(struct zram_wb_batch *b)
 	wait_for_completion_io(&b->done);
 	for (i = 0; i < b->nr_bios; i++)
 		bio_uninit(&b->bios[i].bio);
-	b->nr_bios = 0;
 }
 
 /*
@@ -1375,6 +1374,15 @@ static void zram_wb_settle(struct zram *zram, struct zram_wb_walk *w,
 	b->nr_objs = 0;
 }
 
+/* Settle the batch in flight, if there is one. */
+static void zram_wb_land(struct zram *zram, struct zram_wb_walk *w)
+{
+	if (!w->fly)
+		return;
+	zram_wb_settle(zram, w, w->fly);
+	w->fly = NULL;
+}
+
 /*
  * Send the batch being filled on its way (the one in flight is settled
  * first) and fill the other one next.
@@ -1385,16 +1393,13 @@ static void zram_wb_push(struct zram *zram, struct zram_wb_walk *w)
 
 	if (!b->nr)
 		return;
-	if (w->fly) {
-		zram_wb_settle(zram, w, w->fly);
-		w->fly = NULL;
-	}
+	zram_wb_land(zram, w);
 	zram_wb_start(zram, b);
+	w->fly = b;
 	if (w->nr_bat == 1) {
-		zram_wb_settle(zram, w, b);
+		zram_wb_land(zram, w);
 		return;
 	}
-	w->fly = b;
 	w->batch = b == &w->bat[0] ? &w->bat[1] : &w->bat[0];
 }
 
@@ -1402,10 +1407,7 @@ static void zram_wb_push(struct zram *zram, struct zram_wb_walk *w)
 static void zram_wb_flush(struct zram *zram, struct zram_wb_walk *w)
 {
 	zram_wb_push(zram, w);
-	if (w->fly) {
-		zram_wb_settle(zram, w, w->fly);
-		w->fly = NULL;
-	}
+	zram_wb_land(zram, w);
 }
 
 /* Is block @blk one that cleaning empties (a little live data)? */
