@@ -422,6 +422,14 @@ def attr(path, val):
         marked(os.write, a, val.encode())
     finally:
         os.close(a)
+def read_one(p, res):
+    """Read page p, tally OK, BAD (not what was last written) or the errno."""
+    try:
+        marked(os.preadv, fd, [buf], p * 4096)
+        want = bytes(4096) if gen[p] < 0 else content(p, gen[p])
+        tally(res, "OK" if buf[:] == want else "BAD")
+    except OSError as e:
+        tally(res, ename(e))
 fd = os.open(dev, os.O_RDWR | os.O_DIRECT)
 for line in sys.stdin:
     w = line.split()
@@ -431,33 +439,26 @@ for line in sys.stdin:
         if failing and mif is None:
             mif = os.open("/proc/self/make-it-fail", os.O_WRONLY)
         res["OK"] = 1
-    elif w[0] in ("write", "read"):       # write|read FIRST LAST STEP [GEN]
+    elif w[0] == "write":                  # write FIRST LAST STEP GEN
         for p in range(int(w[1]), int(w[2]) + 1, int(w[3])):
             try:
-                if w[0] == "write":
-                    g = int(w[4])
-                    buf[:] = content(p, g)
-                    marked(os.pwritev, fd, [buf], p * 4096)
-                    gen[p] = g
-                    tally(res, "OK")
-                else:
-                    marked(os.preadv, fd, [buf], p * 4096)
-                    want = bytes(4096) if gen[p] < 0 else content(p, gen[p])
-                    tally(res, "OK" if buf[:] == want else "BAD")
+                g = int(w[4])
+                buf[:] = content(p, g)
+                marked(os.pwritev, fd, [buf], p * 4096)
+                gen[p] = g
+                tally(res, "OK")
             except OSError as e:
                 tally(res, ename(e))
+    elif w[0] == "read":                   # read FIRST LAST STEP
+        for p in range(int(w[1]), int(w[2]) + 1, int(w[3])):
+            read_one(p, res)
     elif w[0] == "readfor":                # readfor FIRST LAST SECONDS
         # Whole passes until SECONDS have gone by (a flakey device is up
         # for its first second after a table load, then down for one).
         end = time.time() + float(w[3])
         while True:
             for p in range(int(w[1]), int(w[2]) + 1):
-                try:
-                    os.preadv(fd, [buf], p * 4096)
-                    want = bytes(4096) if gen[p] < 0 else content(p, gen[p])
-                    tally(res, "OK" if buf[:] == want else "BAD")
-                except OSError as e:
-                    tally(res, ename(e))
+                read_one(p, res)
             if time.time() > end:
                 break
     elif w[0] == "attr":                   # attr PATH VALUE...
