@@ -211,14 +211,17 @@ extern const struct attribute_group zram_core_attr_group;
 int zram_parse_size(const char *buf, size_t len, u64 *out);
 /*
  * One key of a key=value attribute: ->parse() checks @val and records
- * it in the caller's @ctx; 0 or -EINVAL.  See zram_parse_kv().
+ * it in the caller's @ctx; 0 or -EINVAL.  A ->bare key is a token of
+ * its own, without "=value" (@val NULL).  See zram_parse_kv().
  */
 struct zram_kv_key {
 	const char *name;
 	int (*parse)(char *val, void *ctx);
+	bool bare;
 };
 
 int zram_parse_kv(char *args, const struct zram_kv_key *keys, void *ctx);
+unsigned long zram_mark_idle(struct zram *zram, u64 age);
 ssize_t zram_cmd_store(struct device *dev, const char *buf, size_t len,
 		       int (*cmd)(struct zram *zram, char *args));
 
