@@ -80,6 +80,33 @@ struct zram_stats {
 };
 
 /*
+ * Which pages a writeback takes (the "writeback" modes), and, for
+ * ZRAM_WB_HUGE, ZRAM_WB_IDLE and ZRAM_WB_HUGE_IDLE, which pages a
+ * recompression looks at.  zram_wb_mode_names[] (zram_wb.c) spells the
+ * first four as the attributes do.
+ */
+enum zram_wb_mode {
+	ZRAM_WB_HUGE,
+	ZRAM_WB_IDLE,
+	ZRAM_WB_HUGE_IDLE,
+	ZRAM_WB_INCOMPRESSIBLE,
+	ZRAM_WB_INDEX,		/* page_index= / page_indexes= list */
+};
+
+/*
+ * One bounded step of a background mover (the tiering passes of
+ * zram_tier.c) through zram_recompress_step() or zram_writeback_step():
+ * the slots from ->pos on are looked at in order until ->max pages have
+ * been tried or the end of the device is reached.
+ */
+struct zram_move_step {
+	u32 pos;	/* in: first slot; out: the next one (nr pages: end) */
+	u64 max;	/* in: pages to try at most; 0: no cap */
+	u64 tried;	/* out: pages recompressed or sent to the disk */
+	u64 done;	/* out: of those, stored smaller or written back */
+};
+
+/*
  * The backing device (backing_dev, writeback).  Set and released only on
  * an uninitialized device under init_lock held for writing, so the I/O
  * path reads these fields without locks.
@@ -266,6 +293,9 @@ static ssize_t _name##_store_guarded(struct device *dev,		\
 /* Blocks packed writeback leaves free for cleaning to start with. */
 #define ZRAM_BD_CLEAN_RESERVE	1U
 extern const struct attribute_group zram_wb_attr_group;
+extern const char * const zram_wb_mode_names[ZRAM_WB_INDEX];
+int zram_writeback_step(struct zram *zram, enum zram_wb_mode mode,
+			struct zram_move_step *st);
 int zram_bd_maps_alloc(struct zram_backing *bd, unsigned long nr_blocks);
 void zram_bd_maps_free(struct zram_backing *bd);
 bool zram_bd_put(struct zram *zram, unsigned long blk, unsigned int bytes);
@@ -280,6 +310,9 @@ int zram_read_from_bd(struct zram *zram, u32 index, struct page *page,
 
 /* zram_recomp.c */
 extern const struct attribute_group zram_recomp_attr_group;
+bool zram_have_recomp_alg(struct zram *zram);
+int zram_recompress_step(struct zram *zram, enum zram_wb_mode mode,
+			 struct zram_move_step *st);
 
 /* zram_par.c: multi-page bios over several CPUs */
 #define ZRAM_PAR_DEFAULT_PAGES	32U
