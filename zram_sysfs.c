@@ -5,9 +5,10 @@
  *
  * Owns: disksize, initstate, reset, comp_algorithm, max_comp_streams,
  * mem_limit, mem_used_max, compact, mm_stat, io_stat, debug_stat, idle
- * (and idle marking); the size parser (disksize, mem_limit) and the
- * key=value tokenizer (writeback, recompress, recomp_algorithm,
- * algorithm_params).  zram_wb.c and zram_recomp.c own their attributes.
+ * (and idle marking, which zram_tier.c's passes use too); the size
+ * parser (disksize, mem_limit) and the key=value tokenizer (writeback,
+ * recompress, recomp_algorithm, algorithm_params, tiering).  zram_wb.c,
+ * zram_recomp.c and zram_tier.c own their attributes.
  *
  * Locks it takes: zram->init_lock (for writing to set up or change the
  * set-up state, for reading to look at the pool), slot locks (idle).
@@ -145,7 +146,7 @@ static int zram_next_kv(char **pos, char **key, char **val)
 
 /*
  * The one parser of key=value attributes (writeback, recompress,
- * recomp_algorithm, algorithm_params): every white-space
+ * recomp_algorithm, algorithm_params, tiering): every white-space
  * separated token of @args (a writable string) must be "key=value" with
  * a key of the NULL-terminated table @keys, or the bare name of a key
  * flagged ->bare, whose ->parse() checks the value (NULL for a bare
