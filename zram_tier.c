@@ -158,21 +158,28 @@ static int zram_tier_writeback(struct zram *zram,
 			       const struct zram_tier_policy *pol, u64 *left)
 {
 	struct zram_move_step st = { };
-	unsigned long high, low;
+	unsigned long high, low, used;
 	int ret = 0, err = 0;
 
 	/* backing_dev may have been dropped since the policy was set. */
 	if (pol->writeback == ZRAM_TIER_NONE || !zram->bd.dev.bdev)
 		return 0;
 	zram_tier_marks(zram, pol, &high, &low);
-	if (zsm_get_total_pages(zram->pool) <= high) {
+	used = zsm_get_total_pages(zram->pool);
+	if (used <= high) {
 		atomic64_inc(&zram->stats.tier_skipped);
 		return 0;
 	}
-	while (st.pos < zram_nr_pages(zram) && *left &&
-	       zsm_get_total_pages(zram->pool) > low &&
+	while (st.pos < zram_nr_pages(zram) && *left && used > low &&
 	       !zram_tier_stopping(&zram->tier)) {
-		st.max = min_t(u64, *left, ZRAM_TIER_STEP);
+		/*
+		 * A page written back frees at most a page's worth of
+		 * objects: fewer than used - low pages cannot bring the
+		 * pool to low on their own, so a step tries no more than
+		 * that, and the pass does not write back much beyond low
+		 * (exactly down to low when every page is stored raw).
+		 */
+		st.max = min3(*left, (u64)ZRAM_TIER_STEP, (u64)(used - low));
 		st.tried = 0;
 		st.done = 0;
 		ret = zram_writeback_step(zram, pol->writeback, &st);
@@ -183,6 +190,7 @@ static int zram_tier_writeback(struct zram *zram,
 		 * pool's real size decides whether to go on.
 		 */
 		zsm_compact(zram->pool);
+		used = zsm_get_total_pages(zram->pool);
 		if (ret == -EIO)
 			err = ret;
 		else if (ret)
