@@ -381,11 +381,8 @@ tw "interval=1 idle_age=1 recompress=idle writeback=idle high=30 low=20" OK \
 check "mkswap /dev/zram0" mkswap /dev/zram0
 check "swapon /dev/zram0" swapon -p 100 /dev/zram0
 at_exit swapoff /dev/zram0
-cg=/sys/fs/cgroup/zram-tier
-mkdir -p $cg
-at_exit rmdir $cg
-check "memory.max = ${LIMIT_MB}M" bash -c "echo ${LIMIT_MB}M > $cg/memory.max"
-check "memory.swap.max = max" bash -c "echo max > $cg/memory.swap.max"
+mem_cgroup zram-tier "$LIMIT_MB"
+cg=$CG
 fifo=$SCRATCH/go
 mkfifo "$fifo"
 exec 4<>"$fifo"
@@ -409,6 +406,9 @@ exec 4>&-
 diag "$(tr '\n' ';' <"$SCRATCH/hog.out")"
 check "mem_used_max stayed below mem_limit" \
 	test "$(mm 5)" -le "$(mm 4)"
+check_eq "no OOM kill in the cgroup" 0 \
+	"$(awk '$1 == "oom_kill" {print $2}' "$cg/memory.events")"
+check_eq "no failed reads/writes" "0 0" "$(zcol 0 io_stat 1) $(zcol 0 io_stat 2)"
 check "swapoff" swapoff /dev/zram0
 zram_reset 0
 
