@@ -21,7 +21,8 @@
  *
  * Locks it takes: zram_index_mutex (device creation and removal),
  * disk->open_mutex (claiming a device for reset or removal),
- * zram->init_lock for writing (set-up and reset), slot locks and
+ * zram->init_lock for writing (set-up and reset, after stopping the
+ * tiering passes, which hold it for reading), slot locks and
  * compression streams (data path).
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
@@ -665,9 +666,14 @@ static void zram_free_all(struct zram *zram)
 	}
 }
 
-/* Free everything the device stores and make it uninitialized. */
+/*
+ * Free everything the device stores and make it uninitialized; the
+ * tiering policy stops and goes back to off.
+ */
 void zram_reset_device(struct zram *zram)
 {
+	/* A tiering pass holds init_lock: end it first (zram_tier.c). */
+	zram_tier_stop(zram);
 	down_write(&zram->init_lock);
 	set_capacity_and_notify(zram->disk, 0);
 	/* Reads of written-back pages may still decompress with our streams. */
@@ -684,6 +690,7 @@ void zram_reset_device(struct zram *zram)
 	zram->bd.limit = 0;
 	spin_unlock(&zram->bd.limit_lock);
 	memset(&zram->stats, 0, sizeof(zram->stats));
+	zram_tier_reset(zram);
 	/*
 	 * The primary algorithm survives a reset, as with the kernel's zram
 	 * of 6.1; recompression algorithms and all algorithm parameters go
@@ -776,6 +783,7 @@ const struct attribute_group *zram_disk_groups[] = {
 	&zram_core_attr_group,
 	&zram_wb_attr_group,
 	&zram_recomp_attr_group,
+	&zram_tier_attr_group,
 	NULL,
 };
 
@@ -799,11 +807,14 @@ static int zram_add(void)
 	if (ret < 0)
 		goto err_free;
 	zram->id = ret;
+	ret = zram_tier_init(zram);
+	if (ret)
+		goto err_tier;
 
 	zram->disk = zram_compat_alloc_disk(&zram_queue_cfg, NUMA_NO_NODE);
 	if (IS_ERR(zram->disk)) {
 		ret = PTR_ERR(zram->disk);
-		goto err_idr;
+		goto err_tier;
 	}
 	zram->disk->major = zram_major;
 	zram->disk->first_minor = zram->id;
@@ -823,7 +834,8 @@ static int zram_add(void)
 
 err_disk:
 	put_disk(zram->disk);
-err_idr:
+err_tier:
+	zram_tier_destroy(zram);
 	idr_remove(&zram_index_idr, zram->id);
 err_free:
 	kfree(zram);
@@ -841,6 +853,7 @@ static int zram_remove(struct zram *zram, bool force)
 	del_gendisk(zram->disk);
 	/* No opener and no more I/O: tear down without the slot locks. */
 	zram_reset_device(zram);
+	zram_tier_destroy(zram);
 	put_disk(zram->disk);
 	pr_info("removed device zram%d\n", zram->id);
 	kfree(zram);
@@ -944,9 +957,12 @@ static int __init zram_init(void)
 	ret = zram_par_init();
 	if (ret)
 		goto err_zcomp;
-	ret = class_register(&zram_control_class);
+	ret = zram_tier_module_init();
 	if (ret)
 		goto err_par;
+	ret = class_register(&zram_control_class);
+	if (ret)
+		goto err_tier;
 	zram_major = register_blkdev(0, "zram");
 	if (zram_major <= 0) {
 		ret = zram_major ? zram_major : -EBUSY;
@@ -969,6 +985,8 @@ err_devices:
 	unregister_blkdev(zram_major, "zram");
 err_class:
 	class_unregister(&zram_control_class);
+err_tier:
+	zram_tier_module_exit();
 err_par:
 	zram_par_exit();
 err_zcomp:
@@ -983,6 +1001,7 @@ static void __exit zram_exit(void)
 	zram_destroy_devices();
 	zram_debugfs_exit();
 	unregister_blkdev(zram_major, "zram");
+	zram_tier_module_exit();
 	zram_par_exit();
 	zcomp_exit();
 }

@@ -11,10 +11,14 @@
  *   zram_sysfs.c    the core attributes and the input parsers
  *   zram_wb.c       backing device, writeback, reads of written-back pages
  *   zram_recomp.c   recompression, recomp_algorithm, algorithm_params
+ *   zram_tier.c     automatic tiering: tiering, tiering_stat, the
+ *                   background passes and their shrinker
  *   zram_debugfs.c  <debugfs>/zram/zramN/block_state and parallel
  *
  * Device-wide locks, outermost first: zram->init_lock (rwsem: set-up
- * state), zram->move_lock (mutex: one writeback or recompression), a
+ * state), zram->tier.pass_lock (mutex: one tiering pass),
+ * zram->tier.lock (spinlock: the tiering policy; nothing nests in it),
+ * zram->move_lock (mutex: one writeback or recompression), a
  * slot lock (see zram_slot.h), a compression stream (local lock), the
  * pool's locks (zsmalloc.c).
  */
@@ -30,6 +34,7 @@
 #include <linux/srcu.h>
 #include <linux/string.h>
 #include <linux/types.h>
+#include <linux/workqueue.h>
 
 #include "compat.h"
 #include "zcomp.h"
@@ -38,6 +43,7 @@ struct attribute_group;
 struct block_device;
 struct dentry;
 struct page;
+struct shrinker;
 struct workqueue_struct;
 struct zram_slot;
 
@@ -77,6 +83,62 @@ struct zram_stats {
 	atomic64_t par_bios;		/* bios spread over CPUs */
 	atomic64_t par_parts;		/* parts queued to other CPUs */
 	atomic64_t par_moved;		/* of those, run elsewhere (CPU gone) */
+	/* tiering_stat (zram_tier.c) */
+	atomic64_t tier_passes;		/* passes run */
+	atomic64_t tier_marked;		/* pages they marked idle */
+	atomic64_t tier_recomp;		/* pages they tried to recompress */
+	atomic64_t tier_recomp_kept;	/* of those, stored smaller */
+	atomic64_t tier_written;	/* pages they wrote back */
+	atomic64_t tier_skipped;	/* passes with the pool not above high */
+};
+
+/*
+ * Which pages a writeback takes (the "writeback" modes), and, for
+ * ZRAM_WB_HUGE, ZRAM_WB_IDLE and ZRAM_WB_HUGE_IDLE, which pages a
+ * recompression looks at.  zram_wb_mode_names[] (zram_wb.c) spells the
+ * first four as the attributes do.
+ */
+enum zram_wb_mode {
+	ZRAM_WB_HUGE,
+	ZRAM_WB_IDLE,
+	ZRAM_WB_HUGE_IDLE,
+	ZRAM_WB_INCOMPRESSIBLE,
+	ZRAM_WB_INDEX,		/* page_index= / page_indexes= list */
+};
+
+/*
+ * One bounded step of a background mover (the tiering passes of
+ * zram_tier.c) through zram_recompress_step() or zram_writeback_step():
+ * the slots from ->pos on are looked at in order until ->max pages have
+ * been tried or the end of the device is reached.
+ */
+struct zram_move_step {
+	u32 pos;	/* in: first slot; out: the next one (nr pages: end) */
+	u64 max;	/* in: pages to try at most; 0: no cap */
+	u64 tried;	/* out: pages recompressed or sent to the disk */
+	u64 done;	/* out: of those, stored smaller or written back */
+};
+
+/* tiering: see zram_tier.c.  ZRAM_TIER_NONE: no recompress/writeback. */
+#define ZRAM_TIER_NONE	(-1)
+
+struct zram_tier_policy {
+	unsigned int interval;	/* seconds between passes; 0: off */
+	u32 idle_age;		/* seconds; 0: the pass marks nothing */
+	int recompress;		/* ZRAM_WB_HUGE/IDLE/HUGE_IDLE or NONE */
+	int writeback;		/* an enum zram_wb_mode but INDEX, or NONE */
+	unsigned int high;	/* watermarks, percent of mem_limit (RAM) */
+	unsigned int low;
+	u64 max_pages;		/* pages moved at most per pass; 0: no cap */
+};
+
+struct zram_tier {
+	spinlock_t lock;		/* ->pol, ->stop, queueing ->work */
+	struct zram_tier_policy pol;
+	bool stop;			/* reset in progress: no pass, no queueing */
+	struct mutex pass_lock;		/* one pass at a time */
+	struct delayed_work work;	/* the background pass */
+	struct shrinker *shrinker;	/* kicks ->work under memory pressure */
 };
 
 /*
@@ -161,6 +223,9 @@ struct zram {
 	/* writeback_compressed: objects go out compressed and packed */
 	bool wb_compressed;
 
+	/* Automatic tiering (zram_tier.c). */
+	struct zram_tier tier;
+
 	/* Set (under disk->open_mutex) while reset or removal runs. */
 	bool claim;
 
@@ -211,14 +276,17 @@ extern const struct attribute_group zram_core_attr_group;
 int zram_parse_size(const char *buf, size_t len, u64 *out);
 /*
  * One key of a key=value attribute: ->parse() checks @val and records
- * it in the caller's @ctx; 0 or -EINVAL.  See zram_parse_kv().
+ * it in the caller's @ctx; 0 or -EINVAL.  A ->bare key is a token of
+ * its own, without "=value" (@val NULL).  See zram_parse_kv().
  */
 struct zram_kv_key {
 	const char *name;
 	int (*parse)(char *val, void *ctx);
+	bool bare;
 };
 
 int zram_parse_kv(char *args, const struct zram_kv_key *keys, void *ctx);
+unsigned long zram_mark_idle(struct zram *zram, u64 age);
 ssize_t zram_cmd_store(struct device *dev, const char *buf, size_t len,
 		       int (*cmd)(struct zram *zram, char *args));
 
@@ -263,6 +331,9 @@ static ssize_t _name##_store_guarded(struct device *dev,		\
 /* Blocks packed writeback leaves free for cleaning to start with. */
 #define ZRAM_BD_CLEAN_RESERVE	1U
 extern const struct attribute_group zram_wb_attr_group;
+extern const char * const zram_wb_mode_names[ZRAM_WB_INDEX];
+int zram_writeback_step(struct zram *zram, enum zram_wb_mode mode,
+			struct zram_move_step *st);
 int zram_bd_maps_alloc(struct zram_backing *bd, unsigned long nr_blocks);
 void zram_bd_maps_free(struct zram_backing *bd);
 bool zram_bd_put(struct zram *zram, unsigned long blk, unsigned int bytes);
@@ -277,6 +348,18 @@ int zram_read_from_bd(struct zram *zram, u32 index, struct page *page,
 
 /* zram_recomp.c */
 extern const struct attribute_group zram_recomp_attr_group;
+bool zram_have_recomp_alg(struct zram *zram);
+int zram_recompress_step(struct zram *zram, enum zram_wb_mode mode,
+			 struct zram_move_step *st);
+
+/* zram_tier.c */
+extern const struct attribute_group zram_tier_attr_group;
+int zram_tier_init(struct zram *zram);
+void zram_tier_stop(struct zram *zram);
+void zram_tier_reset(struct zram *zram);
+void zram_tier_destroy(struct zram *zram);
+int zram_tier_module_init(void);
+void zram_tier_module_exit(void);
 
 /* zram_par.c: multi-page bios over several CPUs */
 #define ZRAM_PAR_DEFAULT_PAGES	32U

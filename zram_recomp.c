@@ -6,6 +6,9 @@
  * of every algorithm slot (algorithm_params: level, dictionary file),
  * and recompression of stored pages with them (recompress).
  *
+ * Recompression runs for "recompress" and, a step at a time, for the
+ * tiering passes (zram_recompress_step()).
+ *
  * Locks it takes: zram->init_lock (for writing to change settings on an
  * uninitialized device, for reading to recompress), zram->move_lock
  * (one recompression at a time, also against writeback), the slot lock
@@ -117,8 +120,9 @@ static unsigned int zram_last_prio(struct zram *zram)
  * Try to store slot @index smaller with the algorithms of @req above the
  * one that compressed it, in priority order; the first that lands the
  * object in a smaller pool slot wins.  @page and @buf (PAGE_SIZE) are
- * scratch.  Returns 1 if the page was tried, 0 if it did not qualify,
- * or an error (the page stays as it was).  A page that none of the
+ * scratch.  Returns 2 if the page was stored smaller, 1 if it was tried
+ * and stays as it was, 0 if it did not qualify, or an error (the page
+ * stays as it was).  A page that none of the
  * device's algorithms above its own can shrink is flagged
  * ZRAM_INCOMPRESSIBLE and not tried again.
  */
@@ -215,28 +219,31 @@ static int zram_recompress_slot(struct zram *zram, u32 index,
 	zram_slot_unlock(zram, index);
 	atomic64_add(new_len, &zram->stats.compr_data_size);
 	atomic64_inc(&zram->stats.recomp_kept);
-	return 1;
+	return 2;
 }
 
 /* State of one recompression over the slots (zram_recomp_one()). */
 struct zram_recomp_walk {
 	const struct zram_recomp_req *req;
+	struct zram_move_step *st;	/* where, how many; what was done */
 	struct page *page;		/* scratch: the page decompressed */
 	void *buf;			/* scratch: the new object */
-	u64 tried;
 	int err;			/* -EIO once a page failed */
 };
 
 /*
- * Walk step: stops at max_pages tried (returns 1) or on an error other
- * than a failed page, which counts as tried and lets the walk go on.
+ * Walk step: stops at st->max pages tried (returns 1) or on an error
+ * other than a failed page, which counts as tried and lets the walk go
+ * on.  st->pos follows the walk.
  */
 static int zram_recomp_one(struct zram *zram, u32 index, void *data)
 {
 	struct zram_recomp_walk *w = data;
+	struct zram_move_step *st = w->st;
 	int ret;
 
-	if (w->req->max_pages && w->tried >= w->req->max_pages)
+	st->pos = index;
+	if (st->max && st->tried >= st->max)
 		return 1;
 	ret = zram_recompress_slot(zram, index, w->req, w->page, w->buf);
 	if (ret == -EIO) {
@@ -245,26 +252,37 @@ static int zram_recomp_one(struct zram *zram, u32 index, void *data)
 	}
 	if (ret < 0)
 		return ret;
-	w->tried += ret;
+	st->tried += !!ret;
+	st->done += ret == 2;
 	return 0;
 }
 
-/* Run @req over the whole device; init_lock held for reading. */
-static int zram_recompress(struct zram *zram, const struct zram_recomp_req *req)
+/*
+ * Run @req over the slots from st->pos on, up to st->max pages tried;
+ * st->pos ends where a next step would start.  init_lock held for
+ * reading.
+ */
+static int zram_recompress(struct zram *zram, const struct zram_recomp_req *req,
+			   struct zram_move_step *st)
 {
-	struct zram_recomp_walk w = { .req = req };
+	struct zram_recomp_walk w = { .req = req, .st = st };
+	u32 nr = zram_nr_pages(zram);
 	int ret = -ENOMEM;
 
+	if (st->pos >= nr)
+		return 0;
 	w.page = alloc_page(GFP_KERNEL);
 	w.buf = kmalloc(PAGE_SIZE, GFP_KERNEL);
 	if (w.page && w.buf) {
 		mutex_lock(&zram->move_lock);
-		ret = zram_walk_slots(zram, 0, zram_nr_pages(zram) - 1,
+		ret = zram_walk_slots(zram, st->pos, nr - 1,
 				      ZRAM_WALK_KILLABLE, zram_recomp_one, &w);
 		mutex_unlock(&zram->move_lock);
-		/* Stopped at max_pages: not an error. */
+		/* Stopped at st->max: not an error. */
 		if (ret > 0)
 			ret = 0;
+		else if (!ret)
+			st->pos = nr;
 		/* A fatal signal or an allocation failure wins over -EIO. */
 		ret = ret ?: w.err;
 	}
@@ -554,11 +572,49 @@ static int zram_parse_recompress(struct zram *zram, char *args,
 /* "recompress": see zram_parse_recompress(); with zram_cmd_store(). */
 static int zram_recompress_cmd(struct zram *zram, char *args)
 {
+	struct zram_move_step st = { };
 	struct zram_recomp_req req;
 	int ret;
 
 	ret = zram_parse_recompress(zram, args, &req);
-	return ret ?: zram_recompress(zram, &req);
+	if (ret)
+		return ret;
+	st.max = req.max_pages;
+	return zram_recompress(zram, &req, &st);
+}
+
+/* Has the device a recompression algorithm?  init_lock held. */
+bool zram_have_recomp_alg(struct zram *zram)
+{
+	unsigned int prio;
+
+	for (prio = 1; prio < ZRAM_MAX_COMPS; prio++)
+		if (zram->comp_algs[prio][0])
+			return true;
+	return false;
+}
+
+/*
+ * One step of a tiering pass (zram_tier.c): recompress the pages @mode
+ * selects (ZRAM_WB_HUGE, ZRAM_WB_IDLE or ZRAM_WB_HUGE_IDLE) with every
+ * recompression algorithm in priority order, as "recompress type=..."
+ * does, over the slots and up to the pages @st says.  -EINVAL without a
+ * recompression algorithm.  init_lock held for reading on an
+ * initialized device.
+ */
+int zram_recompress_step(struct zram *zram, enum zram_wb_mode mode,
+			 struct zram_move_step *st)
+{
+	struct zram_recomp_req req = {
+		.huge = mode == ZRAM_WB_HUGE || mode == ZRAM_WB_HUGE_IDLE,
+		.idle = mode == ZRAM_WB_IDLE || mode == ZRAM_WB_HUGE_IDLE,
+		.prio_lo = 1,
+		.prio_hi = zram_last_prio(zram) + 1,
+	};
+
+	if (req.prio_hi == 1 || !(req.huge || req.idle))
+		return -EINVAL;
+	return zram_recompress(zram, &req, st);
 }
 
 static ssize_t recompress_store(struct device *dev,

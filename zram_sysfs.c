@@ -5,9 +5,10 @@
  *
  * Owns: disksize, initstate, reset, comp_algorithm, max_comp_streams,
  * mem_limit, mem_used_max, compact, mm_stat, io_stat, debug_stat, idle
- * (and idle marking); the size parser (disksize, mem_limit) and the
- * key=value tokenizer (writeback, recompress, recomp_algorithm,
- * algorithm_params).  zram_wb.c and zram_recomp.c own their attributes.
+ * (and idle marking, which zram_tier.c's passes use too); the size
+ * parser (disksize, mem_limit) and the key=value tokenizer (writeback,
+ * recompress, recomp_algorithm, algorithm_params, tiering).  zram_wb.c,
+ * zram_recomp.c and zram_tier.c own their attributes.
  *
  * Locks it takes: zram->init_lock (for writing to set up or change the
  * set-up state, for reading to look at the pool), slot locks (idle).
@@ -117,8 +118,8 @@ static int zram_parse_idle(const char *buf, u64 *age)
 /*
  * Split the next white-space separated "key=value" token off *@pos (a
  * writable string) and terminate both parts.  Returns 1 with *@key and
- * *@val set, 0 at the end of the string, -EINVAL for a token without
- * '=' or with an empty key or value.
+ * *@val set (*@val NULL for a bare token, one without '='), 0 at the
+ * end of the string, -EINVAL for a token with an empty key or value.
  */
 static int zram_next_kv(char **pos, char **key, char **val)
 {
@@ -131,22 +132,27 @@ static int zram_next_kv(char **pos, char **key, char **val)
 		end++;
 	*pos = *end ? end + 1 : end;
 	*end = '\0';
+	*key = tok;
+	*val = NULL;
 	eq = strchr(tok, '=');
-	if (!eq || eq == tok || !eq[1])
+	if (!eq)
+		return 1;
+	if (eq == tok || !eq[1])
 		return -EINVAL;
 	*eq = '\0';
-	*key = tok;
 	*val = eq + 1;
 	return 1;
 }
 
 /*
  * The one parser of key=value attributes (writeback, recompress,
- * recomp_algorithm, algorithm_params): every white-space separated
- * token of @args (a writable string) must be "key=value" with a key of
- * the NULL-terminated table @keys, whose ->parse() checks the value and
- * records it in @ctx.  Returns 0, or -EINVAL for a malformed token or an
- * unknown key, or the first error of a ->parse().
+ * recomp_algorithm, algorithm_params, tiering): every white-space
+ * separated token of @args (a writable string) must be "key=value" with
+ * a key of the NULL-terminated table @keys, or the bare name of a key
+ * flagged ->bare, whose ->parse() checks the value (NULL for a bare
+ * key) and records it in @ctx.  Returns 0, or -EINVAL for a malformed
+ * token, an unknown key, a bare key with a value or a key without one,
+ * or the first error of a ->parse().
  */
 int zram_parse_kv(char *args, const struct zram_kv_key *keys, void *ctx)
 {
@@ -157,7 +163,7 @@ int zram_parse_kv(char *args, const struct zram_kv_key *keys, void *ctx)
 	while ((ret = zram_next_kv(&args, &key, &val)) > 0) {
 		for (k = keys; k->name && strcmp(k->name, key); k++)
 			;
-		if (!k->name)
+		if (!k->name || k->bare != !val)
 			return -EINVAL;
 		ret = k->parse(val, ctx);
 		if (ret)
@@ -194,18 +200,22 @@ ssize_t zram_cmd_store(struct device *dev, const char *buf, size_t len,
 struct zram_idle_walk {
 	u32 now;
 	u64 age;
+	unsigned long marked;	/* pages not marked before */
 };
 
 static int zram_mark_idle_one(struct zram *zram, u32 index, void *data)
 {
-	const struct zram_idle_walk *w = data;
+	struct zram_idle_walk *w = data;
 
 	zram_slot_lock(zram, index);
 	/* A written-back page is out of memory already. */
 	if (zram_slot_allocated(zram, index) &&
 	    !zram_test_flag(zram, index, ZRAM_WB) &&
-	    (!w->age || (u32)(w->now - zram_get_actime(zram, index)) > w->age))
+	    !zram_test_flag(zram, index, ZRAM_IDLE) &&
+	    (!w->age || (u32)(w->now - zram_get_actime(zram, index)) > w->age)) {
 		zram_set_flag(zram, index, ZRAM_IDLE);
+		w->marked++;
+	}
 	zram_slot_unlock(zram, index);
 	return 0;
 }
@@ -214,15 +224,17 @@ static int zram_mark_idle_one(struct zram *zram, u32 index, void *data)
  * Mark stored pages idle: all of them for @age 0, else those whose last
  * access lies more than @age whole seconds back (boot-time seconds, so
  * a page accessed less than @age seconds ago is never marked).  Any
- * later access clears the mark.  Called with init_lock held for
- * reading on an initialized device.
+ * later access clears the mark.  Returns how many pages it marked that
+ * were not marked already.  Called with init_lock held for reading on
+ * an initialized device.
  */
-static void zram_mark_idle(struct zram *zram, u64 age)
+unsigned long zram_mark_idle(struct zram *zram, u64 age)
 {
 	struct zram_idle_walk w = { .now = zram_now(), .age = age };
 
 	zram_walk_slots(zram, 0, zram_nr_pages(zram) - 1, 0,
 			zram_mark_idle_one, &w);
+	return w.marked;
 }
 
 /* ---- attributes ---- */

@@ -5,7 +5,9 @@
  * Owns: the backing device (backing_dev: open, claim, release), its
  * block bitmap, the I/O to it, writeback of pages to it (writeback,
  * writeback_limit_enable, writeback_limit, writeback_batch_size,
- * bd_stat) and reads of pages written back.
+ * bd_stat) and reads of pages written back.  Writeback runs for
+ * "writeback" and, a step at a time, for the tiering passes
+ * (zram_writeback_step()).
  *
  * Locks it takes: zram->init_lock (sysfs handlers), zram->move_lock
  * (one writeback at a time, also against recompression), the slot lock
@@ -772,16 +774,8 @@ err_path:
 	return ret;
 }
 
-/* What "writeback" was asked to write. */
-enum zram_wb_mode {
-	ZRAM_WB_HUGE,
-	ZRAM_WB_IDLE,
-	ZRAM_WB_HUGE_IDLE,
-	ZRAM_WB_INCOMPRESSIBLE,
-	ZRAM_WB_INDEX,		/* page_index= / page_indexes= list */
-};
-
-static const char * const zram_wb_mode_names[] = {
+/* The modes of "writeback" (and of "tiering", zram_tier.c). */
+const char * const zram_wb_mode_names[ZRAM_WB_INDEX] = {
 	[ZRAM_WB_HUGE] = "huge",
 	[ZRAM_WB_IDLE] = "idle",
 	[ZRAM_WB_HUGE_IDLE] = "huge_idle",
@@ -1124,6 +1118,8 @@ static void zram_wb_budget_charge(struct zram *zram)
  */
 struct zram_wb_walk {
 	enum zram_wb_mode mode;
+	/* Writeback: where, how many pages; what was done.  Cleaning: NULL. */
+	struct zram_move_step *st;
 	bool compressed;		/* objects as stored, packed */
 	struct zram_wb_batch bat[2];
 	unsigned int nr_bat;		/* 2, or 1 if memory was short */
@@ -1333,6 +1329,7 @@ static void zram_wb_finish(struct zram *zram, struct zram_wb_walk *w,
 		zram_set_flag(zram, index, ZRAM_WB);
 		atomic64_inc(&zram->stats.bd_pages);
 		atomic64_add(bytes, &zram->stats.bd_live);
+		w->st->done++;
 	}
 	zram->slots[index].handle = obj->size ?
 		(blk->blk << PAGE_SHIFT) + obj->off : blk->blk;
@@ -1581,12 +1578,18 @@ static int zram_wb_clean(struct zram *zram, struct zram_wb_walk *w)
  * Walk step: a page that failed (write or decompression error) stays
  * in memory and the walk goes on, to end with -EIO; a full backing
  * device (-ENOSPC; packed, after one cleaning) or a used-up budget
- * (-EDQUOT) stops it.
+ * (-EDQUOT) stops it, and so does st->max pages sent (returns 1).
+ * st->pos follows the walk.
  */
 static int zram_wb_one(struct zram *zram, u32 index, void *data)
 {
 	struct zram_wb_walk *w = data;
-	int ret = zram_wb_prepare(zram, index, w);
+	int ret;
+
+	w->st->pos = index;
+	if (w->st->max && w->st->tried >= w->st->max)
+		return 1;
+	ret = zram_wb_prepare(zram, index, w);
 
 	if (ret == -EAGAIN) {
 		zram_wb_push(zram, w);
@@ -1607,6 +1610,8 @@ static int zram_wb_one(struct zram *zram, u32 index, void *data)
 		return ret;
 	if (ret < 0)
 		w->err = -EIO;
+	else
+		w->st->tried += ret;
 	/* Uncompressed, a full batch goes at once (as ever). */
 	if (!w->compressed && w->batch->nr == w->batch->max)
 		zram_wb_push(zram, w);
@@ -1656,26 +1661,37 @@ static void zram_wb_walk_end(struct zram *zram, struct zram_wb_walk *w)
 }
 
 /*
- * Run @req: write back the pages that qualify.  Returns 0, -ENOSPC
- * (backing device full), -EDQUOT (budget used up), -EINTR (fatal
- * signal), -ENOMEM (not even one bounce page) or -EIO (a page failed,
- * the others were tried).  init_lock held for reading on an
+ * Run @req: write back the pages that qualify; in a mode, those of the
+ * slots from st->pos on, up to st->max pages sent (st->pos ends where a
+ * next step would start); a list of indexes takes no cap.  Returns 0,
+ * -ENOSPC (backing device full), -EDQUOT (budget used up), -EINTR
+ * (fatal signal), -ENOMEM (not even one bounce page) or -EIO (a page
+ * failed, the others were tried).  init_lock held for reading on an
  * initialized device with a backing device.
  */
-static int zram_writeback(struct zram *zram, const struct zram_wb_req *req)
+static int zram_writeback(struct zram *zram, const struct zram_wb_req *req,
+			  struct zram_move_step *st)
 {
-	struct zram_wb_walk w = { .mode = req->mode };
+	struct zram_wb_walk w = { .mode = req->mode, .st = st };
+	u32 nr = zram_nr_pages(zram);
 	unsigned int i;
 	int ret = 0;
 
+	if (req->mode != ZRAM_WB_INDEX && st->pos >= nr)
+		return 0;
 	if (zram_wb_walk_init(zram, &w))
 		return -ENOMEM;
 	mutex_lock(&zram->move_lock);
 	/* Blocks whose readers are surely done become free. */
 	zram_bd_recycle(zram, false);
 	if (req->mode != ZRAM_WB_INDEX) {
-		ret = zram_walk_slots(zram, 0, zram_nr_pages(zram) - 1,
+		ret = zram_walk_slots(zram, st->pos, nr - 1,
 				      ZRAM_WALK_KILLABLE, zram_wb_one, &w);
+		/* Stopped at st->max: not an error. */
+		if (ret > 0)
+			ret = 0;
+		else if (!ret)
+			st->pos = nr;
 	} else {
 		for (i = 0; i < req->nr_ranges && !ret; i++)
 			ret = zram_walk_slots(zram, req->ranges[i].lo,
@@ -1687,6 +1703,22 @@ static int zram_writeback(struct zram *zram, const struct zram_wb_req *req)
 	zram_wb_walk_end(zram, &w);
 	mutex_unlock(&zram->move_lock);
 	return ret ?: w.err;
+}
+
+/*
+ * One step of a tiering pass (zram_tier.c): write back the pages @mode
+ * selects, over the slots and up to the pages @st says, batched and
+ * within the writeback budget as "writeback" does.  init_lock held for
+ * reading on an initialized device with a backing device.
+ */
+int zram_writeback_step(struct zram *zram, enum zram_wb_mode mode,
+			struct zram_move_step *st)
+{
+	struct zram_wb_req req = { .mode = mode };
+
+	if (mode >= ZRAM_WB_INDEX)
+		return -EINVAL;
+	return zram_writeback(zram, &req, st);
 }
 
 /*
@@ -1767,6 +1799,7 @@ out_free:
 /* "writeback": see zram_parse_wb(); with zram_cmd_store(). */
 static int zram_writeback_cmd(struct zram *zram, char *args)
 {
+	struct zram_move_step st = { };
 	struct zram_wb_req req;
 	int ret;
 
@@ -1775,7 +1808,7 @@ static int zram_writeback_cmd(struct zram *zram, char *args)
 	ret = zram_parse_wb(args, zram_nr_pages(zram), &req);
 	if (ret)
 		return ret;
-	ret = zram_writeback(zram, &req);
+	ret = zram_writeback(zram, &req, &st);
 	zram_wb_req_free(&req);
 	/* Budget used up: -EIO, as the kernel's zram says it. */
 	return ret == -EDQUOT ? -EIO : ret;

@@ -10,5 +10,6 @@
 #include "../zram_sysfs.c"
 #include "../zram_wb.c"
 #include "../zram_recomp.c"
+#include "../zram_tier.c"
 #include "../zram_debugfs.c"
 #include "zram_kunit.c"

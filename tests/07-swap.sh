@@ -49,11 +49,8 @@ at_exit swapoff /dev/zram0
 check "zram0 listed in /proc/swaps with priority 100" \
 	awk '$1 == "/dev/zram0" && $5 == 100 {f = 1} END {exit !f}' /proc/swaps
 
-cg=/sys/fs/cgroup/zram-hog
-mkdir -p $cg
-at_exit rmdir $cg
-check "memory.max = ${LIMIT_MB}M" bash -c "echo ${LIMIT_MB}M > $cg/memory.max"
-check "memory.swap.max = max" bash -c "echo max > $cg/memory.swap.max"
+mem_cgroup zram-hog "$LIMIT_MB"
+cg=$CG
 
 fifo=$SCRATCH/go
 mkfifo "$fifo"
@@ -71,14 +68,14 @@ used=$(awk '$1 == "/dev/zram0" {print $4}' /proc/swaps)
 diag "swap used: ${used}K; mm_stat: $(xargs <"$(zdev 0)/mm_stat")"
 check "/proc/swaps shows zram0 in use" test "${used:-0}" -gt 0
 check "mm_stat orig_data_size > 0 during the run" test "$(zcol 0 mm_stat 1)" -gt 0
-check "cgroup memory.swap.current > 0" test "$(cat $cg/memory.swap.current)" -gt 0
+check "cgroup memory.swap.current > 0" test "$(cat "$cg/memory.swap.current")" -gt 0
 check "compressed size < original" test "$(zcol 0 mm_stat 2)" -lt "$(zcol 0 mm_stat 1)"
 echo go >&4
 wait $pid
 check_eq "hog verified its memory again after swap-in and exited 0" 0 $?
 exec 4>&-
 diag "$(tr '\n' ';' <"$SCRATCH/hog.out")"
-check_eq "no OOM kill in the cgroup" 0 "$(awk '$1 == "oom_kill" {print $2}' $cg/memory.events)"
+check_eq "no OOM kill in the cgroup" 0 "$(awk '$1 == "oom_kill" {print $2}' "$cg/memory.events")"
 check_eq "no failed reads/writes" "0 0" "$(zcol 0 io_stat 1) $(zcol 0 io_stat 2)"
 
 # ---- swap slot frees: a swapped-out process exits

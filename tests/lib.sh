@@ -295,6 +295,17 @@ print(h.hexdigest())
 PY
 }
 
+# mem_cgroup NAME LIMIT_MB: a cgroup v2 /sys/fs/cgroup/NAME, its path in
+# $CG, with memory.max LIMIT_MB MiB and unlimited swap (two cases);
+# removed at exit.
+mem_cgroup() {
+	CG=/sys/fs/cgroup/$1
+	mkdir -p "$CG"
+	at_exit rmdir "$CG"
+	check "memory.max = ${2}M" bash -c "echo ${2}M > $CG/memory.max"
+	check "memory.swap.max = max" bash -c "echo max > $CG/memory.swap.max"
+}
+
 # ---------------------------------------------------------------- teardown
 
 # Tests register cleanup with "at_exit cmd"; run in reverse order.
