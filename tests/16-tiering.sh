@@ -148,7 +148,8 @@ check_eq "NUL inside a write -> EINVAL" EINVAL \
 check_eq "refused writes changed nothing" "$P1" "$(pol)"
 check_eq "... and ran no pass" "0 0 0 0 0 0" "$(tstat)"
 
-check "cat tiering > tiering" bash -c "cat $z/tiering > $z/tiering"
+# (GNU cat refuses a file as its own output: a pipe in between)
+check "cat tiering > tiering" bash -c "cat $z/tiering | cat > $z/tiering"
 check_eq "... leaves it as it was" "$P1" "$(pol)"
 tw "back to the defaults" OK "idle_age=0 high=80 low=60 max_pages=0"
 check_eq "defaults again" "$DEF" "$(pol)"
