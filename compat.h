@@ -238,7 +238,9 @@ static inline void zram_compat_bdev_close(struct zram_compat_bdev *zb)
 /*
  * Shrinkers: allocated and registered in two steps with a private_data
  * pointer from 6.7 on; embedded and registered in one step before.
- * zram_compat_shrinker_create() returns a registered shrinker or NULL.
+ * zram_compat_shrinker_create() returns a registered shrinker or NULL;
+ * @batch is the shrinker's (0: the kernel's default, 1: scan is called
+ * as soon as reclaim asks for anything).
  */
 typedef unsigned long (*zram_compat_shrink_fn)(struct shrinker *,
 					struct shrink_control *);
@@ -246,7 +248,7 @@ typedef unsigned long (*zram_compat_shrink_fn)(struct shrinker *,
 #ifdef HAVE_SHRINKER_ALLOC
 static inline struct shrinker *
 zram_compat_shrinker_create(const char *name, zram_compat_shrink_fn count,
-		     zram_compat_shrink_fn scan, void *private)
+		     zram_compat_shrink_fn scan, long batch, void *private)
 {
 	struct shrinker *s = shrinker_alloc(0, "%s", name);
 
@@ -254,7 +256,7 @@ zram_compat_shrinker_create(const char *name, zram_compat_shrink_fn count,
 		return NULL;
 	s->count_objects = count;
 	s->scan_objects = scan;
-	s->batch = 0;
+	s->batch = batch;
 	s->seeks = DEFAULT_SEEKS;
 	s->private_data = private;
 	shrinker_register(s);
@@ -278,7 +280,7 @@ struct zram_compat_shrinker {
 
 static inline struct shrinker *
 zram_compat_shrinker_create(const char *name, zram_compat_shrink_fn count,
-		     zram_compat_shrink_fn scan, void *private)
+		     zram_compat_shrink_fn scan, long batch, void *private)
 {
 	struct zram_compat_shrinker *cs = kzalloc(sizeof(*cs), GFP_KERNEL);
 
@@ -287,6 +289,7 @@ zram_compat_shrinker_create(const char *name, zram_compat_shrink_fn count,
 	cs->shrinker.count_objects = count;
 	cs->shrinker.scan_objects = scan;
 	cs->shrinker.seeks = DEFAULT_SEEKS;
+	cs->shrinker.batch = batch;
 	cs->private = private;
 	if (register_shrinker(&cs->shrinker, "%s", name)) {
 		kfree(cs);

@@ -849,6 +849,11 @@ static int zram_remove(struct zram *zram, bool force)
 
 	if (ret && !force)
 		return ret;
+	/*
+	 * del_gendisk() waits for sysfs writers: a "tiering" write running
+	 * a pass ends at its next step.
+	 */
+	zram_tier_stop(zram);
 	zram_debugfs_remove(zram);
 	del_gendisk(zram->disk);
 	/* No opener and no more I/O: tear down without the slot locks. */

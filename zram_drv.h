@@ -17,10 +17,11 @@
  *
  * Device-wide locks, outermost first: zram->init_lock (rwsem: set-up
  * state), zram->tier.pass_lock (mutex: one tiering pass),
- * zram->tier.lock (spinlock: the tiering policy; nothing nests in it),
  * zram->move_lock (mutex: one writeback or recompression), a
  * slot lock (see zram_slot.h), a compression stream (local lock), the
- * pool's locks (zsmalloc.c).
+ * pool's locks (zsmalloc.c).  zram->tier.lock (spinlock: the tiering
+ * policy, also taken by the shrinker in reclaim) is a leaf: nothing
+ * nests in it.
  */
 #ifndef _ZRAM_OOT_DRV_H
 #define _ZRAM_OOT_DRV_H
@@ -110,14 +111,24 @@ enum zram_wb_mode {
  * One bounded step of a background mover (the tiering passes of
  * zram_tier.c) through zram_recompress_step() or zram_writeback_step():
  * the slots from ->pos on are looked at in order until ->max pages have
- * been tried or the end of the device is reached.
+ * been tried, ->scan slots have been looked at or the end of the device
+ * is reached.
  */
 struct zram_move_step {
 	u32 pos;	/* in: first slot; out: the next one (nr pages: end) */
+	u32 scan;	/* in: most slots to look at; 0: no cap */
 	u64 max;	/* in: pages to try at most; 0: no cap */
 	u64 tried;	/* out: pages recompressed or sent to the disk */
 	u64 done;	/* out: of those, stored smaller or written back */
 };
+
+/* The last slot a step looks at: ->scan slots from ->pos, within @nr. */
+static inline u32 zram_move_last(const struct zram_move_step *st, u32 nr)
+{
+	if (st->scan && st->scan < nr - st->pos)
+		return st->pos + st->scan - 1;
+	return nr - 1;
+}
 
 /* tiering: see zram_tier.c.  ZRAM_TIER_NONE: no recompress/writeback. */
 #define ZRAM_TIER_NONE	(-1)
@@ -136,6 +147,8 @@ struct zram_tier {
 	spinlock_t lock;		/* ->pol, ->stop, queueing ->work */
 	struct zram_tier_policy pol;
 	bool stop;			/* reset in progress: no pass, no queueing */
+	bool quiet;			/* the last pass wrote nothing back */
+	unsigned long last;		/* jiffies at the end of the last pass */
 	struct mutex pass_lock;		/* one pass at a time */
 	struct delayed_work work;	/* the background pass */
 	struct shrinker *shrinker;	/* kicks ->work under memory pressure */

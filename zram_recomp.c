@@ -268,21 +268,23 @@ static int zram_recompress(struct zram *zram, const struct zram_recomp_req *req,
 	struct zram_recomp_walk w = { .req = req, .st = st };
 	u32 nr = zram_nr_pages(zram);
 	int ret = -ENOMEM;
+	u32 last;
 
 	if (st->pos >= nr)
 		return 0;
+	last = zram_move_last(st, nr);
 	w.page = alloc_page(GFP_KERNEL);
 	w.buf = kmalloc(PAGE_SIZE, GFP_KERNEL);
 	if (w.page && w.buf) {
 		mutex_lock(&zram->move_lock);
-		ret = zram_walk_slots(zram, st->pos, nr - 1,
+		ret = zram_walk_slots(zram, st->pos, last,
 				      ZRAM_WALK_KILLABLE, zram_recomp_one, &w);
 		mutex_unlock(&zram->move_lock);
 		/* Stopped at st->max: not an error. */
 		if (ret > 0)
 			ret = 0;
 		else if (!ret)
-			st->pos = nr;
+			st->pos = last + 1;
 		/* A fatal signal or an allocation failure wins over -EIO. */
 		ret = ret ?: w.err;
 	}

@@ -65,9 +65,16 @@
 #include "zram_drv.h"
 #include "zsmalloc.h"
 
-/* Pages a step tries at most: the longest a pass holds move_lock. */
+/*
+ * A step tries at most ZRAM_TIER_STEP pages and looks at most at
+ * ZRAM_TIER_SCAN slots (64 MiB of the device): the longest a pass holds
+ * move_lock, and the longest a reset waits for it.
+ */
 #define ZRAM_TIER_STEP		256U
+#define ZRAM_TIER_SCAN		16384U
 #define ZRAM_TIER_PCT_MAX	100U
+/* A week: timers of any HZ fire on time that far ahead. */
+#define ZRAM_TIER_INTERVAL_MAX	604800U
 
 static struct workqueue_struct *zram_tier_wq;
 
@@ -122,7 +129,7 @@ static bool zram_tier_stopping(struct zram_tier *tier)
 static int zram_tier_recompress(struct zram *zram,
 				const struct zram_tier_policy *pol, u64 *left)
 {
-	struct zram_move_step st = { };
+	struct zram_move_step st = { .scan = ZRAM_TIER_SCAN };
 	u64 kept = 0;
 	int ret = 0, err = 0;
 
@@ -157,7 +164,7 @@ static int zram_tier_recompress(struct zram *zram,
 static int zram_tier_writeback(struct zram *zram,
 			       const struct zram_tier_policy *pol, u64 *left)
 {
-	struct zram_move_step st = { };
+	struct zram_move_step st = { .scan = ZRAM_TIER_SCAN };
 	unsigned long high, low, used;
 	int ret = 0, err = 0;
 
@@ -212,8 +219,8 @@ static int zram_tier_pass(struct zram *zram)
 {
 	struct zram_tier *tier = &zram->tier;
 	struct zram_tier_policy pol;
+	u64 left, written = 0;
 	int ret, err;
-	u64 left;
 
 	if (mutex_lock_killable(&tier->pass_lock))
 		return -EINTR;
@@ -230,13 +237,29 @@ static int zram_tier_pass(struct zram *zram)
 	if (pol.idle_age)
 		atomic64_add(zram_mark_idle(zram, pol.idle_age),
 			     &zram->stats.tier_marked);
+	/*
+	 * Recompression that failed (a page, or memory for a new object:
+	 * likely when the pool is above high) does not hold up writeback,
+	 * which frees memory; only a fatal signal ends the pass.
+	 */
 	err = zram_tier_recompress(zram, &pol, &left);
-	if (err && err != -EIO) {
+	if (err == -EINTR) {
 		ret = err;
 	} else {
+		written = atomic64_read(&zram->stats.tier_written);
 		ret = zram_tier_writeback(zram, &pol, &left);
 		ret = ret ?: err;
+		written = atomic64_read(&zram->stats.tier_written) - written;
 	}
+	/*
+	 * A pass that wrote nothing back (the pool not above high, nothing
+	 * selected, the backing device full or the budget used up) keeps
+	 * the shrinker from starting the next one before interval.
+	 */
+	spin_lock(&tier->lock);
+	tier->quiet = !written;
+	tier->last = jiffies;
+	spin_unlock(&tier->lock);
 	mutex_unlock(&tier->pass_lock);
 	return ret;
 }
@@ -267,8 +290,9 @@ static void zram_tier_work(struct work_struct *work)
 /* ---- shrinker ---- */
 
 /*
- * Pool pages above the low watermark, when a running policy (interval
- * set) writes back; else 0, and the shrinker is not called to scan.
+ * With a running policy (interval set) that writes back and a pool above
+ * the high watermark: the pool pages above the low one, what a pass
+ * would write back.  Else 0, and the shrinker is not called to scan.
  */
 static unsigned long zram_tier_count(struct shrinker *shrinker,
 				     struct shrink_control *sc)
@@ -289,7 +313,7 @@ static unsigned long zram_tier_count(struct shrinker *shrinker,
 		used = zsm_get_total_pages(zram->pool);
 	up_read(&zram->init_lock);
 	zram_tier_marks(zram, &pol, &high, &low);
-	return used > low ? used - low : 0;
+	return used > high ? used - low : 0;
 }
 
 /* Memory is short: the next pass starts now.  Frees nothing itself. */
@@ -299,8 +323,12 @@ static unsigned long zram_tier_scan(struct shrinker *shrinker,
 	struct zram *zram = zram_compat_shrinker_private(shrinker);
 	struct zram_tier *tier = &zram->tier;
 
+	unsigned long quiet_end;
+
 	spin_lock(&tier->lock);
-	if (tier->pol.interval && tier->pol.writeback != ZRAM_TIER_NONE)
+	quiet_end = tier->last + (unsigned long)tier->pol.interval * HZ;
+	if (tier->pol.interval && tier->pol.writeback != ZRAM_TIER_NONE &&
+	    !(tier->quiet && time_before(jiffies, quiet_end)))
 		zram_tier_queue(tier, 0, true);
 	spin_unlock(&tier->lock);
 	return SHRINK_STOP;
@@ -319,8 +347,9 @@ int zram_tier_init(struct zram *zram)
 	INIT_DELAYED_WORK(&tier->work, zram_tier_work);
 	tier->pol = zram_tier_defaults;
 	snprintf(name, sizeof(name), "zram%d-tier", zram->id);
+	/* Batch 1: a kick costs nothing, so none is deferred. */
 	tier->shrinker = zram_compat_shrinker_create(name, zram_tier_count,
-						     zram_tier_scan, zram);
+						     zram_tier_scan, 1, zram);
 	return tier->shrinker ? 0 : -ENOMEM;
 }
 
@@ -416,7 +445,10 @@ static int zram_tier_parse_interval(char *val, void *ctx)
 {
 	struct zram_tier_parse *p = ctx;
 
-	return kstrtouint(val, 10, &p->pol.interval) ? -EINVAL : 0;
+	if (kstrtouint(val, 10, &p->pol.interval) ||
+	    p->pol.interval > ZRAM_TIER_INTERVAL_MAX)
+		return -EINVAL;
+	return 0;
 }
 
 static int zram_tier_parse_idle_age(char *val, void *ctx)

@@ -1676,22 +1676,24 @@ static int zram_writeback(struct zram *zram, const struct zram_wb_req *req,
 	u32 nr = zram_nr_pages(zram);
 	unsigned int i;
 	int ret = 0;
+	u32 last;
 
 	if (req->mode != ZRAM_WB_INDEX && st->pos >= nr)
 		return 0;
+	last = zram_move_last(st, nr);
 	if (zram_wb_walk_init(zram, &w))
 		return -ENOMEM;
 	mutex_lock(&zram->move_lock);
 	/* Blocks whose readers are surely done become free. */
 	zram_bd_recycle(zram, false);
 	if (req->mode != ZRAM_WB_INDEX) {
-		ret = zram_walk_slots(zram, st->pos, nr - 1,
+		ret = zram_walk_slots(zram, st->pos, last,
 				      ZRAM_WALK_KILLABLE, zram_wb_one, &w);
 		/* Stopped at st->max: not an error. */
 		if (ret > 0)
 			ret = 0;
 		else if (!ret)
-			st->pos = nr;
+			st->pos = last + 1;
 	} else {
 		for (i = 0; i < req->nr_ranges && !ret; i++)
 			ret = zram_walk_slots(zram, req->ranges[i].lo,

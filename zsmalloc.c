@@ -1327,7 +1327,7 @@ struct zsm_pool *zsm_create_pool(const char *name)
 	if (!sname)
 		goto err_classes;
 	pool->shrinker = zram_compat_shrinker_create(sname, zsm_shrink_count,
-						     zsm_shrink_scan, pool);
+						     zsm_shrink_scan, 0, pool);
 	kfree(sname);
 	if (!pool->shrinker)
 		goto err_classes;

@@ -26,7 +26,7 @@
  * before zram_init(); on kernels that run them later zram_init() has run.
  * zram_major tells which: if it is 0, the suite provides what zram_init()
  * would (CPU-hotplug state for the streams, the zram_par workqueue, a
- * block major) and undoes it
+ * tiering workqueue, a block major) and undoes it
  * in .suite_exit, before zram_init() runs.
  */
 static bool zk_own_setup;
@@ -41,19 +41,27 @@ static int zk_suite_init(struct kunit_suite *suite)
 	if (ret)
 		return ret;
 	ret = zram_par_init();
-	if (ret) {
-		zcomp_exit();
-		return ret;
-	}
+	if (ret)
+		goto err_zcomp;
+	ret = zram_tier_module_init();
+	if (ret)
+		goto err_par;
 	ret = register_blkdev(0, "zram");
 	if (ret <= 0) {
-		zram_par_exit();
-		zcomp_exit();
-		return ret ? ret : -EBUSY;
+		ret = ret ? ret : -EBUSY;
+		goto err_tier;
 	}
 	zram_major = ret;
 	zk_own_setup = true;
 	return 0;
+
+err_tier:
+	zram_tier_module_exit();
+err_par:
+	zram_par_exit();
+err_zcomp:
+	zcomp_exit();
+	return ret;
 }
 
 static void zk_suite_exit(struct kunit_suite *suite)
@@ -62,6 +70,7 @@ static void zk_suite_exit(struct kunit_suite *suite)
 		return;
 	unregister_blkdev(zram_major, "zram");
 	zram_major = 0;
+	zram_tier_module_exit();
 	zram_par_exit();
 	zcomp_exit();
 	zk_own_setup = false;

@@ -127,12 +127,14 @@ tw "idle_age=120" OK "idle_age=120"
 tw "high=90 low=70 (one write)" OK "high=90 low=70"
 tw "max_pages=1000" OK "max_pages=1000"
 tw "recompress=none writeback=none" OK "recompress=none writeback=none"
+tw "interval=604800 (a week, the most)" OK "interval=604800"
 tw "interval=0" OK "interval=0"
 P1="interval=0 idle_age=120 recompress=none writeback=none high=90 low=70 max_pages=1000"
 check_eq "every key reads back, in order" "$P1" "$(pol)"
 
 for bad in "" "bogus=1" "interval" "interval=" "=5" "INTERVAL=5" \
 	"interval=-1" "interval=abc" "interval=4294967296" "interval=0x10" \
+	"interval=604801" \
 	"idle_age=1.5" "high=101" "low=90" "high=70" "high=50 low=60" \
 	"max_pages=-3" "max_pages=1k" "recompress=incompressible" \
 	"recompress=bogus" "writeback=bogus" "writeback=page_index=3" \
@@ -302,18 +304,39 @@ check_eq "reset: counters 0, no pass since" "0 0 0 0 0 0" "$(tstat)"
 # ---------------------------------------------------------------- 6. reset, hot_remove, rmmod during a pass
 
 # 8192 raw pages, mem_limit 64M and high=1 low=0: a pass writes all of
-# them, in steps.
+# them, in steps of 256.  With writeback_batch_size 1 that takes a second
+# or more; a reset or hot_remove once the pass has started must end it
+# at its next step, so far fewer pages reach the backing device.
+#
+# cut_run ID LOOPDEV DESC CMD...: a "run" on zram ID, CMD once its pass
+# has started; checks that CMD succeeds and that the pass wrote fewer
+# than 4096 of the 8192 pages to LOOPDEV.
+wsect() { local s; read -ra s <"/sys/block/${1##*/}/stat"; echo "${s[6]}"; }
+cut_run() {
+	local zi=/sys/block/zram$1 loop=$2 desc=$3 w0 runpid n
+	started() { [ "$(awk '{print $1}' "$zi/tiering_stat")" -ge 1 ]; }
+
+	shift 3
+	w0=$(wsect "$loop")
+	(echo run >"$zi/tiering") 2>"$SCRATCH/run.err" &
+	runpid=$!
+	check "$desc: the pass started" wait_for 20 started
+	check "$desc during the pass" "$@"
+	wait "$runpid"
+	diag "the run returned $? ($(cat "$SCRATCH/run.err"))"
+	n=$((($(wsect "$loop") - w0) / 8))
+	diag "$desc: $n pages written back before the pass ended"
+	check "$desc: the pass ended early (fewer than 4096 of 8192 pages written)" \
+		test "$n" -lt 4096
+}
+check "writeback_batch_size 1" zwrite 0 writeback_batch_size 1
 check "backing_dev $LOOP" zwrite 0 backing_dev "$LOOP"
 check "disksize 32M" zwrite 0 disksize 32M
 wpages /dev/zram0 random 0 8192
 check "mem_limit 64M" zwrite 0 mem_limit 64M
 tw "writeback=huge high=1 low=0" OK "writeback=huge high=1 low=0"
-(echo run >"$z/tiering") 2>"$SCRATCH/run.err" &
-runpid=$!
-sleep 0.3
-check "reset during a run" zram_reset 0
-wait "$runpid"
-diag "the run returned $? ($(cat "$SCRATCH/run.err"))"
+cut_run 0 "$LOOP" "reset" zram_reset 0
+check "writeback_batch_size 32" zwrite 0 writeback_batch_size 32
 check_eq "reset: not initialized" 0 "$(zattr 0 initstate)"
 check_eq "reset: policy off" "$DEF" "$(pol)"
 check_eq "reset: counters 0" "0 0 0 0 0 0" "$(tstat)"
@@ -323,6 +346,20 @@ check "second loop device" test -b "$LOOP2"
 at_exit losetup -d "$LOOP2"
 id=$(cat /sys/class/zram-control/hot_add)
 check "hot_add zram$id" test -d "/sys/block/zram$id"
+zi=/sys/block/zram$id
+check "zram$id writeback_batch_size 1" zwrite "$id" writeback_batch_size 1
+check "zram$id backing_dev" zwrite "$id" backing_dev "$LOOP2"
+check "zram$id disksize 32M" zwrite "$id" disksize 32M
+wpages "/dev/zram$id" random 0 8192
+check "zram$id mem_limit 64M" zwrite "$id" mem_limit 64M
+# hot_remove during a "run" (sysfs removal waits for the writer).
+check "zram$id policy: writeback=huge high=1 low=0" \
+	zwrite "$id" tiering "writeback=huge high=1 low=0"
+cut_run "$id" "$LOOP2" "hot_remove zram$id" \
+	bash -c "echo $id > /sys/class/zram-control/hot_remove"
+check "zram$id is gone" test ! -e "$zi"
+id=$(cat /sys/class/zram-control/hot_add)
+check "hot_add zram$id again" test -d "/sys/block/zram$id"
 zi=/sys/block/zram$id
 check "zram$id backing_dev" zwrite "$id" backing_dev "$LOOP2"
 check "zram$id disksize 32M" zwrite "$id" disksize 32M
