@@ -313,14 +313,18 @@ check_eq "reset: counters 0, no pass since" "0 0 0 0 0 0" "$(tstat)"
 # than 4096 of the 8192 pages to LOOPDEV.
 wsect() { local s; read -ra s <"/sys/block/${1##*/}/stat"; echo "${s[6]}"; }
 cut_run() {
-	local zi=/sys/block/zram$1 loop=$2 desc=$3 w0 runpid n
-	started() { [ "$(awk '{print $1}' "$zi/tiering_stat")" -ge 1 ]; }
+	local zi=/sys/block/zram$1 loop=$2 desc=$3 w0 runpid n p end
 
 	shift 3
 	w0=$(wsect "$loop")
 	(echo run >"$zi/tiering") 2>"$SCRATCH/run.err" &
 	runpid=$!
-	check "$desc: the pass started" wait_for 20 started
+	# Polled with a builtin, no sleep: CMD comes within a step's time.
+	end=$((SECONDS + 20)) p=0
+	while [ "$p" = 0 ] && [ "$SECONDS" -lt "$end" ]; do
+		read -r p _ <"$zi/tiering_stat"
+	done
+	check_eq "$desc: the pass started" 1 "$p"
 	check "$desc during the pass" "$@"
 	wait "$runpid"
 	diag "the run returned $? ($(cat "$SCRATCH/run.err"))"
