@@ -54,7 +54,7 @@ DISK_PAGES = 1024
 NOT_OURS = {"uevent", "events_poll_msecs"}
 # Valid only before disksize.
 SETUP_ONLY = {"disksize", "comp_algorithm", "backing_dev", "recomp_algorithm",
-              "algorithm_params", "writeback_compressed"}
+              "algorithm_params", "writeback_compressed", "use_dedup"}
 # Accept any content (the kernel's zram ignores what is written; ours
 # refuses an embedded NUL in max_comp_streams, which changes nothing).
 TRIGGERS = {"compact", "max_comp_streams"}
@@ -192,6 +192,37 @@ def v_writeback(s):
     return True
 
 
+TIER_MODES = {"recompress": ("none", "idle", "huge", "huge_idle"),
+              "writeback": ("none", "idle", "huge", "huge_idle",
+                            "incompressible")}
+TIER_NUMS = {"interval": (32, 0, 604800), "idle_age": (32, 0, None),
+             "high": (32, 0, 100), "low": (32, 0, 100),
+             "max_pages": (64, 0, None)}
+
+
+def v_tiering(s):
+    """Each token a known key=value or "run" (the watermarks' order,
+    recomp_algorithm and backing_dev are the device's state)."""
+    toks = s.split()
+    if not toks:
+        return False
+    for t in toks:
+        if t == "run":
+            continue
+        if "=" not in t:
+            return False
+        k, v = t.split("=", 1)
+        if k in TIER_MODES:
+            if v not in TIER_MODES[k]:
+                return False
+        elif k in TIER_NUMS:
+            if "\n" in v or not num_ok(v, *TIER_NUMS[k]):
+                return False
+        else:
+            return False
+    return True
+
+
 def v_backing_dev(s):
     p = s.rstrip(" \t\n\r\v\f")
     if p == "none":
@@ -221,6 +252,9 @@ VALID = {
     "writeback_batch_size": lambda s: num_ok(s, 32, 1),
     # 0 or 1, before disksize.
     "writeback_compressed": lambda s: num_ok(s, 32, 0, 1),
+    # 0 or 1, before disksize.
+    "use_dedup": lambda s: num_ok(s, 32, 0, 1),
+    "tiering": v_tiering,
     "recomp_algorithm": v_recomp_algorithm,
     "algorithm_params": v_algorithm_params,
     "recompress": v_recompress,
@@ -283,6 +317,19 @@ SPECIFIC = {
                              b"4294967295", b"4294967296", b"-1", b"1\n"],
     "writeback_compressed": [b"0", b"1", b"2", b"-1", b"01", b"+1", b"1\n",
                              b"true", b"4294967297"],
+    "use_dedup": [b"0", b"1", b"2", b"-1", b"01", b"+1", b"1\n", b"true",
+                  b"4294967297", b"1 1"],
+    # No interval > 0: background passes would move pages between the
+    # snapshots a refused write is judged by.
+    "tiering": [b"interval=0", b"interval=604801", b"interval=-1",
+                b"idle_age=60", b"idle_age=0", b"recompress=idle",
+                b"recompress=huge_idle", b"recompress=incompressible",
+                b"writeback=huge", b"writeback=incompressible",
+                b"writeback=bogus", b"high=90 low=10", b"high=10 low=90",
+                b"high=101", b"low=100", b"max_pages=100", b"max_pages=-1",
+                b"run", b"run=1", b"writeback=huge high=1 low=0 run",
+                b"recompress=idle run", b"bogus=1", b"interval", b"=5",
+                b"interval=1 bogus", b"writeback=none recompress=none"],
     "recomp_algorithm": [b"algo=zstd", b"algo=lz4 priority=2", b"algo=zstd priority=0",
                          b"algo=zstd priority=4", b"algo=", b"priority=1",
                          b"algo=842", b"algo=zstd algo=lz4", b"algo=zstd priority=1 x=y",
@@ -450,8 +497,9 @@ def snapshot():
     s = {}
     for a in ("disksize", "initstate", "comp_algorithm", "max_comp_streams",
               "backing_dev", "writeback_limit_enable", "writeback_limit",
-              "writeback_batch_size", "writeback_compressed",
-              "recomp_algorithm", "io_stat", "bd_stat", "debug_stat"):
+              "writeback_batch_size", "writeback_compressed", "use_dedup",
+              "tiering", "recomp_algorithm", "io_stat", "bd_stat",
+              "debug_stat"):
         s[a] = rd(D.sysfs(a))
     mm = rd(D.sysfs("mm_stat")).split()
     s["mm_stat"] = [mm[i] for i in (0, 1, 3, 5, 7, 8)] if len(mm) == 9 else mm
