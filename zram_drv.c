@@ -88,10 +88,15 @@ void zram_release_data(struct zram *zram, u32 index)
 	} else if (zram_test_flag(zram, index, ZRAM_WB)) {
 		zram_bd_put_slot(zram, index);
 	} else {
+		unsigned int size = zram_get_obj_size(zram, index);
+
 		if (zram_test_flag(zram, index, ZRAM_HUGE))
 			atomic64_dec(&st->huge_pages);
-		atomic64_sub(zram_get_obj_size(zram, index),
-			     &st->compr_data_size);
+		/* Shared with other pages: the object stays, and its size. */
+		if (zram_test_flag(zram, index, ZRAM_DEDUP) &&
+		    zram_dedup_put(zram, index, size))
+			return;
+		atomic64_sub(size, &st->compr_data_size);
 		zsm_free(zram->pool, slot->handle);
 	}
 }
@@ -224,14 +229,57 @@ static void zram_store_same(struct zram *zram, u32 index, unsigned long word)
 	atomic64_inc(&zram->stats.pages_stored);
 }
 
+/* Slot @index shares @handle, an object of @size bytes (zram_dedup.c). */
+static void zram_store_shared(struct zram *zram, u32 index,
+			      unsigned long handle, unsigned int size, bool huge)
+{
+	zram_slot_lock(zram, index);
+	zram_free_slot(zram, index);
+	zram->slots[index].handle = handle;
+	zram_set_obj_size(zram, index, size);
+	zram_set_flag(zram, index, ZRAM_DEDUP);
+	if (huge)
+		zram_set_flag(zram, index, ZRAM_HUGE);
+	zram_accessed(zram, index);
+	zram_slot_unlock(zram, index);
+
+	/* compr_data_size is real memory: the object is counted once. */
+	if (huge) {
+		atomic64_inc(&zram->stats.huge_pages);
+		atomic64_inc(&zram->stats.huge_pages_since);
+	}
+	atomic64_inc(&zram->stats.pages_stored);
+}
+
+/*
+ * With use_dedup: the object of the page about to be stored (@comp_len
+ * bytes, the stream's output or, @huge, the page itself) is hashed into
+ * *@hash; true if an equal one is stored, whose handle is in *@shared.
+ */
+static bool zram_write_dedup(struct zram *zram, struct zcomp_stream *zstrm,
+			     struct page *page, unsigned int comp_len,
+			     bool huge, u64 *hash, unsigned long *shared)
+{
+	const void *obj = huge ? kmap_local_page(page) : zstrm->out;
+	bool found;
+
+	*hash = zram_dedup_hash(obj, comp_len);
+	found = zram_dedup_find(zram, obj, comp_len, *hash, zstrm->scratch,
+				shared);
+	if (huge)
+		kunmap_local(obj);
+	return found;
+}
+
 static int zram_write_page(struct zram *zram, struct page *page, u32 index)
 {
-	unsigned long handle = 0, word, pool_pages;
+	unsigned long handle = 0, word, pool_pages, shared;
 	unsigned int comp_len, handle_len = 0;
 	unsigned long limit = READ_ONCE(zram->limit_pages);
 	struct zcomp *comp = zram->comps[ZRAM_PRIMARY_COMP];
 	struct zcomp_stream *zstrm;
 	bool same, huge;
+	u64 hash = 0;
 	void *mem;
 	int ret;
 
@@ -258,6 +306,15 @@ again:
 	huge = comp_len >= zram->huge_class_size;
 	if (huge)
 		comp_len = PAGE_SIZE;
+
+	if (zram->dedup && zram_write_dedup(zram, zstrm, page, comp_len, huge,
+					    &hash, &shared)) {
+		zcomp_stream_put(comp);
+		if (handle)
+			zsm_free(zram->pool, handle);
+		zram_store_shared(zram, index, shared, comp_len, huge);
+		return 0;
+	}
 
 	if (handle && comp_len != handle_len) {
 		/* Cannot happen with a deterministic backend; be safe. */
@@ -307,8 +364,12 @@ again:
 	zram_set_obj_size(zram, index, comp_len);
 	if (huge)
 		zram_set_flag(zram, index, ZRAM_HUGE);
+	if (zram->dedup)
+		zram_set_flag(zram, index, ZRAM_DEDUP);
 	zram_accessed(zram, index);
 	zram_slot_unlock(zram, index);
+	if (zram->dedup)
+		zram_dedup_insert(zram, index, hash);
 
 	if (huge) {
 		atomic64_inc(&zram->stats.huge_pages);
@@ -651,6 +712,8 @@ static void zram_free_all(struct zram *zram)
 		if (zram->disksize)
 			zram_walk_slots(zram, 0, zram_nr_pages(zram) - 1, 0,
 					zram_free_slot_unlocked, NULL);
+		/* Its grow work looks at the slots. */
+		zram_dedup_destroy(zram);
 		vfree(zram->slots);
 		zram->slots = NULL;
 	}
@@ -718,6 +781,11 @@ int zram_setup(struct zram *zram, u64 disksize)
 		goto err;
 	}
 	zram->huge_class_size = zsm_huge_class_size(zram->pool);
+	if (zram->use_dedup) {
+		ret = zram_dedup_create(zram, nr_pages);
+		if (ret)
+			goto err;
+	}
 
 	for (i = 0; i < ZRAM_MAX_COMPS; i++) {
 		struct zcomp *comp;
@@ -784,6 +852,7 @@ const struct attribute_group *zram_disk_groups[] = {
 	&zram_wb_attr_group,
 	&zram_recomp_attr_group,
 	&zram_tier_attr_group,
+	&zram_dedup_attr_group,
 	NULL,
 };
 

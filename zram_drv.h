@@ -13,6 +13,8 @@
  *   zram_recomp.c   recompression, recomp_algorithm, algorithm_params
  *   zram_tier.c     automatic tiering: tiering, tiering_stat, the
  *                   background passes and their shrinker
+ *   zram_dedup.c    deduplication: use_dedup, dedup_stat, the index of
+ *                   objects and the share counts
  *   zram_debugfs.c  <debugfs>/zram/zramN/block_state and parallel
  *
  * Device-wide locks, outermost first: zram->init_lock (rwsem: set-up
@@ -239,6 +241,10 @@ struct zram {
 	/* Automatic tiering (zram_tier.c). */
 	struct zram_tier tier;
 
+	/* use_dedup (kept across reset); the index, once set up */
+	bool use_dedup;
+	struct zram_dedup *dedup;
+
 	/* Set (under disk->open_mutex) while reset or removal runs. */
 	bool claim;
 
@@ -373,6 +379,17 @@ void zram_tier_reset(struct zram *zram);
 void zram_tier_destroy(struct zram *zram);
 int zram_tier_module_init(void);
 void zram_tier_module_exit(void);
+
+/* zram_dedup.c */
+extern const struct attribute_group zram_dedup_attr_group;
+int zram_dedup_create(struct zram *zram, unsigned long nr_pages);
+void zram_dedup_destroy(struct zram *zram);
+u64 zram_dedup_hash(const void *obj, unsigned int size);
+bool zram_dedup_find(struct zram *zram, const void *obj, unsigned int size,
+		     u64 hash, void *scratch, unsigned long *handle);
+void zram_dedup_insert(struct zram *zram, u32 index, u64 hash);
+bool zram_dedup_put(struct zram *zram, u32 index, unsigned int size);
+bool zram_dedup_shared(struct zram *zram, u32 index);
 
 /* zram_par.c: multi-page bios over several CPUs */
 #define ZRAM_PAR_DEFAULT_PAGES	32U

@@ -63,6 +63,9 @@ enum zram_slot_flag {
 	ZRAM_INCOMPRESSIBLE,	/* no algorithm shrinks it: skip recompression */
 	ZRAM_PRIO,		/* two bits: algorithm slot of the object */
 	ZRAM_PRIO_END = ZRAM_PRIO + 1,
+	ZRAM_DEDUP,		/* the object may be shared (zram_dedup.c):
+				 * freeing it asks zram_dedup_put()
+				 */
 	/*
 	 * Writeback generation, bits ZRAM_WB_GEN..ZRAM_ACTIME_SHIFT - 1:
 	 * counts the slot's writebacks and cleanings (wrapping) and
@@ -219,15 +222,17 @@ static inline bool zram_slot_allocated(struct zram *zram, u32 index)
 
 /*
  * Does the (locked) slot hold an object in the pool that no writeback or
- * recompression is working on?  Empty, same-filled and written-back
- * slots have none.
+ * recompression is working on and that no other page shares?  Empty,
+ * same-filled and written-back slots have none.
  */
 static inline bool zram_slot_may_move(struct zram *zram, u32 index)
 {
 	return zram->slots[index].handle &&
 	       !zram_test_flag(zram, index, ZRAM_SAME) &&
 	       !zram_test_flag(zram, index, ZRAM_WB) &&
-	       !zram_test_flag(zram, index, ZRAM_MOVING);
+	       !zram_test_flag(zram, index, ZRAM_MOVING) &&
+	       !(zram_test_flag(zram, index, ZRAM_DEDUP) &&
+		 zram_dedup_shared(zram, index));
 }
 
 #endif /* _ZRAM_OOT_SLOT_H */

@@ -11,5 +11,6 @@
 #include "../zram_wb.c"
 #include "../zram_recomp.c"
 #include "../zram_tier.c"
+#include "../zram_dedup.c"
 #include "../zram_debugfs.c"
 #include "zram_kunit.c"

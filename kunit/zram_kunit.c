@@ -2062,6 +2062,107 @@ static void zram_kunit_walk_slots(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, w.seen[4], 4U);
 }
 
+/*
+ * use_dedup: three slots store one text page; a fourth, another page;
+ * two slots store one random (raw) page.  Share counts, saved bytes,
+ * compr_data_size and the object's life through frees, a hash
+ * collision that must not share (same tag, other bytes), and a shared
+ * object that writeback and recompression leave alone.
+ */
+static void zram_kunit_dedup(struct kunit *test)
+{
+	struct zk_ctx *ctx = test->priv;
+	struct zram *zram = ctx->zram;
+	struct zram_dedup *dd;
+	unsigned long h;
+	unsigned int len, len2;
+
+	KUNIT_ASSERT_EQ(test, zk_store(zram, &dev_attr_use_dedup, "1\n"), 2L);
+	zk_setup(test, zram);
+	dd = zram->dedup;
+	KUNIT_ASSERT_NOT_NULL(test, dd);
+
+	zk_fill_text(ctx->page, 7);
+	len = zk_comp_len(test, zram, ctx->page);
+	zk_write_read(test, ctx, ctx->page, 0);
+	KUNIT_EXPECT_EQ(test, atomic64_read(&dd->shared), 0LL);
+	KUNIT_EXPECT_TRUE(test, zram_test_flag(zram, 0, ZRAM_DEDUP));
+	zk_write_read(test, ctx, ctx->page, 1);
+	zk_write_read(test, ctx, ctx->page, 2);
+	h = zram->slots[0].handle;
+	KUNIT_EXPECT_EQ(test, zram->slots[1].handle, h);
+	KUNIT_EXPECT_EQ(test, zram->slots[2].handle, h);
+	KUNIT_EXPECT_EQ(test, atomic64_read(&dd->shared), 3LL);
+	KUNIT_EXPECT_EQ(test, atomic64_read(&dd->saved), 2LL * len);
+	ZK_EXPECT_STATS(test, zram, 3, 0, 0, len);
+	KUNIT_EXPECT_TRUE(test, zram_dedup_shared(zram, 0));
+	/* Shared: no writeback, no recompression. */
+	KUNIT_EXPECT_FALSE(test, zram_slot_may_move(zram, 1));
+
+	zk_fill_text(ctx->page, 8);
+	len2 = zk_comp_len(test, zram, ctx->page);
+	zk_write_read(test, ctx, ctx->page, 3);
+	KUNIT_EXPECT_NE(test, zram->slots[3].handle, h);
+	ZK_EXPECT_STATS(test, zram, 4, 0, 0, len + len2);
+	KUNIT_EXPECT_TRUE(test, zram_slot_may_move(zram, 3));
+
+	/* Two raw pages share too; huge_pages counts both. */
+	zk_fill_random(ctx->page, 42);
+	zk_write_read(test, ctx, ctx->page, 4);
+	zk_write_read(test, ctx, ctx->page, 5);
+	KUNIT_EXPECT_EQ(test, zram->slots[4].handle, zram->slots[5].handle);
+	ZK_EXPECT_STATS(test, zram, 6, 0, 2, len + len2 + PAGE_SIZE);
+	KUNIT_EXPECT_EQ(test, atomic64_read(&dd->shared), 5LL);
+
+	/* Frees: the object stays while a page holds it. */
+	zram_slot_lock(zram, 0);
+	zram_free_slot(zram, 0);
+	zram_slot_unlock(zram, 0);
+	KUNIT_EXPECT_EQ(test, atomic64_read(&dd->shared), 4LL);
+	ZK_EXPECT_STATS(test, zram, 5, 0, 2, len + len2 + PAGE_SIZE);
+	zram_slot_lock(zram, 1);
+	zram_free_slot(zram, 1);
+	zram_slot_unlock(zram, 1);
+	KUNIT_EXPECT_EQ(test, atomic64_read(&dd->shared), 2LL);
+	KUNIT_EXPECT_FALSE(test, zram_dedup_shared(zram, 2));
+	KUNIT_EXPECT_TRUE(test, zram_slot_may_move(zram, 2));
+	ZK_EXPECT_STATS(test, zram, 4, 0, 2, len + len2 + PAGE_SIZE);
+	zk_fill_text(ctx->page, 7);
+	memset(page_address(ctx->back), 0, PAGE_SIZE);
+	KUNIT_EXPECT_EQ(test, zram_read_page(zram, ctx->back, 2, NULL), 0);
+	KUNIT_EXPECT_EQ(test, memcmp(page_address(ctx->page),
+				     page_address(ctx->back), PAGE_SIZE), 0);
+	zram_slot_lock(zram, 2);
+	zram_free_slot(zram, 2);
+	zram_slot_unlock(zram, 2);
+	ZK_EXPECT_STATS(test, zram, 3, 0, 2, len2 + PAGE_SIZE);
+	KUNIT_EXPECT_EQ(test, atomic64_read(&dd->saved), (s64)PAGE_SIZE);
+
+	/*
+	 * A colliding entry: slot 3 (page 8) entered under the hash of page
+	 * 7's object.  The bytes differ, so page 7 must not share it.
+	 */
+	{
+		struct zcomp_stream *zstrm;
+		unsigned int clen;
+		u64 hash;
+
+		zstrm = zcomp_stream_get(zram->comps[0]);
+		KUNIT_ASSERT_EQ(test, zcomp_compress(zram->comps[0], zstrm,
+						     page_address(ctx->page),
+						     &clen), 0);
+		hash = zram_dedup_hash(zstrm->out, clen);
+		zram_dedup_insert(zram, 3, hash);
+		KUNIT_EXPECT_FALSE(test, zram_dedup_find(zram, zstrm->out, clen,
+							 hash, zstrm->scratch,
+							 &h));
+		zcomp_stream_put(zram->comps[0]);
+	}
+	zk_write_read(test, ctx, ctx->page, 6);
+	KUNIT_EXPECT_NE(test, zram->slots[6].handle, zram->slots[3].handle);
+	KUNIT_EXPECT_EQ(test, atomic64_read(&dd->shared), 2LL);
+}
+
 static struct kunit_case zram_drv_cases[] = {
 	KUNIT_CASE_PARAM(zram_kunit_same_filled, zk_same_gen_params),
 	KUNIT_CASE_PARAM(zram_kunit_parse_size, zk_size_gen_params),
@@ -2097,6 +2198,7 @@ static struct kunit_case zram_drv_cases[] = {
 	KUNIT_CASE(zram_kunit_algorithm_params),
 	KUNIT_CASE(zram_kunit_recompress),
 	KUNIT_CASE(zram_kunit_walk_slots),
+	KUNIT_CASE(zram_kunit_dedup),
 	{}
 };
 
