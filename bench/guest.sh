@@ -27,6 +27,16 @@
 #                only: Debian's zram has no such attribute)
 #   vd_* vpk_*   the same to a virtio disk (/dev/vda, guest-run.sh -D)
 #                instead of the loop device: part "vd"
+# and deduplication (issue #15), part "dd": a corpus as big as the
+# corpus, in which DUP_PCT (30) % of the pages are copies of earlier pages
+# that are not same-filled, the others the corpus's own:
+#   dd_frac      % of the non-same-filled pages that are copies
+#   dd_used      mm_stat mem_used_total after writing it (ours: use_dedup=1)
+#   dd_off       the same with use_dedup=0 (ours only)
+#   dd_w dd_w0   write MB/s of the plain corpus (hardly a copy in it) with
+#                use_dedup=1 and 0 (ours only; stock: dd_w as it is)
+#   dd_meta      dedup_stat's metadata bytes after the plain corpus, in %
+#                of orig_data_size (ours only)
 # BENCH_PARTS ("main wb" by default) selects the parts.
 # Every figure is one measurement: bench/run.sh repeats the rounds and
 # takes medians.  The data is checked: the corpus must read back, the
@@ -137,6 +147,72 @@ wb_run() {
 	echo "$s $rr $((cnt * 4096 / pages))"
 }
 
+# dd_setup ALG DEDUP: a fresh device (DEDUP "" on stock).
+dd_setup() {
+	echo 1 >$Z/reset
+	[ -z "$2" ] || echo "$2" >$Z/use_dedup
+	echo "$1" >$Z/comp_algorithm
+	echo 512M >$Z/disksize
+}
+
+# dd_run ALG: the part "dd" figures, "key=value ...".
+dd_run() {
+	local frac used off w w0 meta orig
+
+	frac=$(python3 - /tmp/corpus /tmp/dcorpus <<'PY'
+import sys
+src = open(sys.argv[1], "rb").read()
+P = 4096
+pages = [src[i:i + P] for i in range(0, len(src) - P + 1, P)]
+def same(p):
+    return p == p[:8] * (P // 8)
+out, seen, prior, dup, n = [], set(), [], 0, 0
+for i, p in enumerate(pages):
+    # 30% of the pages (a fixed pattern): a copy of an earlier page of
+    # the corpus that is not same-filled
+    if prior and (i * 2654435761) % 100 < 30:
+        p = pages[prior[(i * 40503) % len(prior)]]
+    elif not same(p):
+        prior.append(i)
+    out.append(p)
+    if not same(p):
+        n += 1
+        dup += p in seen
+        seen.add(p)
+open(sys.argv[2], "wb").write(b"".join(out))
+print("%.1f" % (100.0 * dup / n))
+PY
+)
+	if [ -e $Z/use_dedup ]; then
+		dd_setup "$1" 1
+		dd if=/tmp/dcorpus of=/dev/zram0 bs=1M oflag=direct status=none
+		read -r _ _ used _ <$Z/mm_stat
+		cmp <(dd if=/dev/zram0 bs=1M count="$mb" iflag=direct status=none) /tmp/dcorpus
+		dd_setup "$1" 0
+		dd if=/tmp/dcorpus of=/dev/zram0 bs=1M oflag=direct status=none
+		read -r _ _ off _ <$Z/mm_stat
+		dd_setup "$1" 0
+		w0=$(dd_mbps if=/tmp/corpus of=/dev/zram0 oflag=direct)
+		dd_setup "$1" 1
+		w=$(dd_mbps if=/tmp/corpus of=/dev/zram0 oflag=direct)
+		read -r orig _ <$Z/mm_stat
+		read -r _ _ meta <$Z/dedup_stat
+		cmp <(dd if=/dev/zram0 bs=1M count="$mb" iflag=direct status=none) /tmp/corpus
+		echo 1 >$Z/reset
+		echo 0 >$Z/use_dedup
+		echo "dd_frac=$frac dd_used=$used dd_off=$off dd_w=$w dd_w0=$w0" \
+			"dd_meta=$(awk -v m="$meta" -v o="$orig" 'BEGIN { printf "%.3f", 100 * m / o }')"
+	else
+		dd_setup "$1" ''
+		dd if=/tmp/dcorpus of=/dev/zram0 bs=1M oflag=direct status=none
+		read -r _ _ used _ <$Z/mm_stat
+		dd_setup "$1" ''
+		w=$(dd_mbps if=/tmp/corpus of=/dev/zram0 oflag=direct)
+		echo 1 >$Z/reset
+		echo "dd_frac=$frac dd_used=$used dd_w=$w"
+	fi
+}
+
 if [[ " $parts " == *" vd "* ]]; then
 	modprobe virtio_blk
 	for _ in $(seq 50); do
@@ -172,6 +248,9 @@ for alg in $algs; do
 			line+=" vpk_s=$a vpk_rread=$b vpk_bpp=$c"
 		fi
 		echo "BENCH alg=$alg $line"
+	fi
+	if [[ " $parts " == *" dd "* ]]; then
+		echo "BENCH alg=$alg $(dd_run "$alg")"
 	fi
 	[[ " $parts " == *" main "* ]] || continue
 	setup "$alg"

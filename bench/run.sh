@@ -26,7 +26,7 @@
 #   -o FILE  also append every round's raw "BENCH" lines to FILE as they
 #            come (a run cut short keeps the rounds it finished)
 #   -p PARTS only these parts of each round (default "main wb"; "vd" adds
-#            the virtio disk)
+#            the virtio disk, "dd" deduplication)
 # Timings come from TCG guests on a shared machine: compare ratios and
 # spreads, not absolute numbers.
 set -euo pipefail
@@ -104,7 +104,8 @@ path, algs, kvers = sys.argv[1], sys.argv[2].split(), sys.argv[3:]
 vals = {}
 for line in open(path):
     f = dict(w.split("=", 1) for w in line.split()[1:] if "=" in w)
-    if "mem_used" not in f and "wb_s" not in f and "vd_s" not in f:
+    if "mem_used" not in f and "wb_s" not in f and "vd_s" not in f and \
+            "dd_used" not in f:
         continue
     for key, v in f.items():
         if key not in ("round", "kernel", "module", "alg"):
@@ -136,10 +137,12 @@ for k in kvers:
     for alg in algs:
         s0 = (vals.get((k, alg, "stock", "write")) or
               vals.get((k, alg, "stock", "wb_s")) or
-              vals.get((k, alg, "stock", "vd_s")))
+              vals.get((k, alg, "stock", "vd_s")) or
+              vals.get((k, alg, "stock", "dd_used")))
         o0 = (vals.get((k, alg, "ours", "write")) or
               vals.get((k, alg, "ours", "wb_s")) or
-              vals.get((k, alg, "ours", "vd_s")))
+              vals.get((k, alg, "ours", "vd_s")) or
+              vals.get((k, alg, "ours", "dd_used")))
         if not s0 or not o0:
             print(f"{k} {alg}: no results (module lacks the algorithm?)")
             continue
@@ -180,6 +183,34 @@ for k in kvers:
             print(f"{name:9} {cell(s):>26} {cell(o):>26} {ratio:10.2f} "
                   f"{('>=' if up else '<=') + format(target, '.2f'):>7} "
                   f"{verdict} (against {base})")
+        # Deduplication: memory saved against the duplicate fraction
+        # (within 2 points), write speed and metadata when nothing repeats.
+        frac = vals.get((k, alg, "ours", "dd_frac"))
+        on = vals.get((k, alg, "ours", "dd_used"))
+        off = vals.get((k, alg, "ours", "dd_off"))
+        st = vals.get((k, alg, "stock", "dd_used"))
+        if frac and on and off:
+            f = statistics.median(frac)
+            for base, b in (("ours use_dedup=0", off), ("stock", st)):
+                if not b:
+                    continue
+                saved = 100 * (1 - statistics.median(on) / statistics.median(b))
+                print(f"dd_saved  {saved:5.1f}% of mem_used_total against {base}"
+                      f" ({statistics.median(b) / 2**20:.1f} -> "
+                      f"{statistics.median(on) / 2**20:.1f} MiB); duplicates"
+                      f" {f:.1f}% of the pages: "
+                      f"{'met' if saved >= f - 2 else '-'} (within 2 points)")
+            w, w0 = (vals.get((k, alg, "ours", n)) for n in ("dd_w", "dd_w0"))
+            if w and w0:
+                r = statistics.median(w) / statistics.median(w0)
+                print(f"dd_w      {cell(w0):>26} {cell(w):>26} {r:10.2f}"
+                      f" {'>=0.95':>7} {'met' if r >= 0.95 else '-'}"
+                      f" (use_dedup=1 against 0, plain corpus, MiB/s)")
+            m = vals.get((k, alg, "ours", "dd_meta"))
+            if m:
+                print(f"dd_meta   {statistics.median(m):.3f}% of orig_data_size"
+                      f" (max {max(m):.3f}%): "
+                      f"{'met' if max(m) < 1 else '-'} (< 1%)")
 print("\nwrite/read/fread in MiB/s, rread..cwrite and *_rread in IOPS, "
       "swap_s and *_s in s, mem_used/swap_max in MiB, *_bpp in bytes per page")
 PY

@@ -2,7 +2,9 @@
 # SPDX-License-Identifier: GPL-2.0-only
 #
 # "make demo": build zram.ko, boot a guest, use zram as swap the way a user
-# would, push a memory-limited cgroup into it, and show the statistics.
+# would, push a memory-limited cgroup into it, and show the statistics;
+# then (ours only) automatic tiering: a swap device whose cold pages move
+# from lz4 to zstd to a backing disk by themselves.
 #
 # Usage: scripts/demo.sh [-k KVER] [--stock] [--no-deps]
 #   KVER defaults to the running kernel if supported, else the 6.12 one.
@@ -52,7 +54,7 @@ else
 	args+=(-m "$tree/build/$kver/zram.ko")
 fi
 hog=$(zoot_build_hog "$tree")
-args+=(-e "ZRAM_DEMO_HOG=$hog")
+args+=(-e "ZRAM_DEMO_HOG=$hog" -e "ZRAM_DEMO_TIER=$((1 - stock))")
 
 echo "== booting $kver under QEMU (TCG; takes a minute)"
 # shellcheck disable=SC2016 # the script runs in the guest
@@ -92,5 +94,61 @@ tail -n1 /tmp/hog.out
 rmdir $cg
 step swapoff "$dev"
 step zramctl --reset "$dev"
+[ "$ZRAM_DEMO_TIER" = 1 ] || { echo; echo "demo: OK"; exit 0; }
+
+echo; echo "== automatic tiering: cold swap pages go from lz4 to zstd to a disk by themselves"
+z=/sys/block/zram0
+show() {
+	echo "tiering_stat (passes marked recompressed smaller written_back skipped):"
+	echo "  $(cat $z/tiering_stat)"
+	echo "bd_stat (bd_count bd_reads bd_writes, 4K units; bd_pages bd_live bd_cleaned):"
+	echo "  $(cat $z/bd_stat)"
+	echo "mm_stat: $(cat $z/mm_stat)"
+}
+truncate -s 256M /tmp/back.img
+loop=$(losetup -f --show /tmp/back.img)
+step sh -c "echo $loop > $z/backing_dev"
+step sh -c "echo lz4 > $z/comp_algorithm"
+step sh -c "echo algo=zstd > $z/recomp_algorithm"
+step sh -c "echo 512M > $z/disksize"
+pol="interval=2 idle_age=4 recompress=idle writeback=idle high=5 low=3"
+step sh -c "echo \"$pol\" > $z/tiering"
+step cat $z/tiering
+mkswap /dev/zram0 >/dev/null
+step swapon -p 100 /dev/zram0
+mkdir $cg
+echo 64M >$cg/memory.max
+echo max >$cg/memory.swap.max
+echo; echo "== memory hog: 192 MiB in a cgroup limited to 64 MiB, then it sleeps"
+bash -c "echo \$\$ >$cg/cgroup.procs; exec $ZRAM_DEMO_HOG 192" </tmp/go >/tmp/hog.out 2>&1 &
+pid=$!
+until grep -q verified /tmp/hog.out; do
+	kill -0 $pid 2>/dev/null || { cat /tmp/hog.out; exit 1; }
+	sleep 1
+done
+cat /tmp/hog.out
+echo; echo "-- as the hog went to sleep:"
+show
+# The hog sleeps: its swapped pages turn idle after idle_age, a pass
+# recompresses them with zstd and, the pool being above high (5% of
+# RAM), writes them back until it is at low (3%).
+for i in $(seq 60); do
+	read -r _ _ _ _ written _ <$z/tiering_stat
+	[ "$written" -gt 0 ] && break
+	sleep 1
+done
+sleep 5
+echo; echo "-- $((i + 5)) s later, with nothing run by hand:"
+show
+read -r _ _ recomp _ written _ <$z/tiering_stat
+[ "$recomp" -gt 0 ] && [ "$written" -gt 0 ] ||
+	{ echo "demo: tiering moved nothing"; exit 1; }
+echo go >&4
+wait $pid
+tail -n1 /tmp/hog.out
+rmdir $cg
+step swapoff /dev/zram0
+echo 1 >$z/reset
+losetup -d $loop
 echo; echo "demo: OK"
 '
