@@ -359,8 +359,8 @@ check "zram$id mem_limit 64M" zwrite "$id" mem_limit 64M
 # hot_remove during a "run" (sysfs removal waits for the writer).
 check "zram$id policy: writeback=huge high=1 low=0" \
 	zwrite "$id" tiering "writeback=huge high=1 low=0"
-cut_run "$id" "$LOOP2" "hot_remove zram$id" \
-	bash -c "echo $id > /sys/class/zram-control/hot_remove"
+hot_rm() { echo "$1" >/sys/class/zram-control/hot_remove; }
+cut_run "$id" "$LOOP2" "hot_remove zram$id" hot_rm "$id"
 check "zram$id is gone" test ! -e "$zi"
 id=$(cat /sys/class/zram-control/hot_add)
 check "hot_add zram$id again" test -d "/sys/block/zram$id"
