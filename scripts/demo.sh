@@ -97,7 +97,9 @@ step zramctl --reset "$dev"
 [ "$ZRAM_DEMO_TIER" = 1 ] || { echo; echo "demo: OK"; exit 0; }
 
 echo; echo "== automatic tiering: cold swap pages go from lz4 to zstd to a disk by themselves"
-z=/sys/block/zram0
+n=$(cat /sys/class/zram-control/hot_add)
+z=/sys/block/zram$n
+echo "\$ cat /sys/class/zram-control/hot_add"; echo "$n"
 show() {
 	echo "tiering_stat (passes marked recompressed smaller written_back skipped):"
 	echo "  $(cat $z/tiering_stat)"
@@ -105,6 +107,7 @@ show() {
 	echo "  $(cat $z/bd_stat)"
 	echo "mm_stat: $(cat $z/mm_stat)"
 }
+modprobe loop 2>/dev/null || true
 truncate -s 256M /tmp/back.img
 loop=$(losetup -f --show /tmp/back.img)
 step sh -c "echo $loop > $z/backing_dev"
@@ -114,8 +117,8 @@ step sh -c "echo 512M > $z/disksize"
 pol="interval=2 idle_age=4 recompress=idle writeback=idle high=5 low=3"
 step sh -c "echo \"$pol\" > $z/tiering"
 step cat $z/tiering
-mkswap /dev/zram0 >/dev/null
-step swapon -p 100 /dev/zram0
+mkswap /dev/zram$n >/dev/null
+step swapon -p 100 /dev/zram$n
 mkdir $cg
 echo 64M >$cg/memory.max
 echo max >$cg/memory.swap.max
@@ -147,8 +150,9 @@ echo go >&4
 wait $pid
 tail -n1 /tmp/hog.out
 rmdir $cg
-step swapoff /dev/zram0
+step swapoff /dev/zram$n
 echo 1 >$z/reset
+echo $n >/sys/class/zram-control/hot_remove
 losetup -d $loop
 echo; echo "demo: OK"
 '
