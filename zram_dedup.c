@@ -25,12 +25,14 @@
  *
  * The index is a hint: entries are never removed, a slot that was freed
  * or rewritten leaves a stale one, which the comparison rejects and an
- * insertion replaces first; a full bucket loses its oldest-looking entry
- * (a missed sharing, never a wrong one).  It starts at 4096 entries and
- * doubles (in a work item, entries copied by their tag, which holds the
- * bucket) while full buckets show up, up to one entry per page of the
- * device.  Readers look it up under RCU; its entries are single 64-bit
- * words, so racing insertions may lose each other's entry, nothing else.
+ * insertion replaces first.  A tag has two buckets (two-choice hashing):
+ * an entry goes to the first with room; only when both are full of live
+ * entries does one lose an entry (a missed sharing, never a wrong one).
+ * The index starts at 4096 entries and doubles (in a work item, entries
+ * copied by their tag, which names both buckets) once half of its
+ * entries are in use, up to one entry per page of the device.  Readers
+ * look it up under RCU; its entries are single 64-bit words, so racing
+ * insertions may lose each other's entry, nothing else.
  *
  * Share counts live in an rhashtable keyed by handle, with an entry
  * only for an object two or more pages share (count >= 2): an object of
@@ -49,6 +51,7 @@
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
+#include <linux/bitops.h>
 #include <linux/log2.h>
 #include <linux/rcupdate.h>
 #include <linux/rhashtable.h>
@@ -70,6 +73,7 @@
 struct zram_dedup_index {
 	struct rcu_head rcu;
 	u32 mask;			/* entries - 1 */
+	atomic_t used;			/* entries not 0 */
 	u64 ent[];
 };
 
@@ -105,9 +109,13 @@ static u32 zram_dedup_tag(u64 hash)
 	return hash >> 32;
 }
 
-static u64 *zram_dedup_bucket(struct zram_dedup_index *idx, u32 tag)
+/* Bucket @n (0 or 1) of @tag. */
+static u64 *zram_dedup_bucket(struct zram_dedup_index *idx, u32 tag,
+			      unsigned int n)
 {
-	return &idx->ent[tag & idx->mask & ~(ZRAM_DEDUP_WAYS - 1)];
+	u32 h = n ? ror32(tag * 0x9e3779b1U, 16) : tag;
+
+	return &idx->ent[h & idx->mask & ~(ZRAM_DEDUP_WAYS - 1)];
 }
 
 /* Does the slot an entry names still hold an indexed object?  No lock. */
@@ -136,6 +144,7 @@ static void zram_dedup_grow(struct work_struct *work)
 {
 	struct zram_dedup *dd = container_of(work, struct zram_dedup, grow);
 	struct zram_dedup_index *old, *new;
+	unsigned int n;
 	u32 i, k;
 
 	old = rcu_dereference_protected(dd->index, 1);
@@ -149,10 +158,13 @@ static void zram_dedup_grow(struct work_struct *work)
 
 		if (!ent || !zram_dedup_live(dd->zram, ent))
 			continue;
-		b = zram_dedup_bucket(new, (u32)(ent >> 32));
-		for (k = 0; k < ZRAM_DEDUP_WAYS; k++) {
-			if (!b[k]) {
+		for (n = 0; n < 2; n++) {
+			b = zram_dedup_bucket(new, (u32)(ent >> 32), n);
+			for (k = 0; k < ZRAM_DEDUP_WAYS && b[k]; k++)
+				;
+			if (k < ZRAM_DEDUP_WAYS) {
 				b[k] = ent;
+				atomic_inc(&new->used);
 				break;
 			}
 		}
@@ -294,13 +306,14 @@ bool zram_dedup_find(struct zram *zram, const void *obj, unsigned int size,
 	struct zram_dedup_index *idx;
 	u32 tag = zram_dedup_tag(hash), k;
 	bool found = false;
-	u64 *b;
+	u64 *b[2];
 
 	rcu_read_lock();
 	idx = rcu_dereference(dd->index);
-	b = zram_dedup_bucket(idx, tag);
-	for (k = 0; k < ZRAM_DEDUP_WAYS && !found; k++) {
-		u64 ent = READ_ONCE(b[k]);
+	b[0] = zram_dedup_bucket(idx, tag, 0);
+	b[1] = zram_dedup_bucket(idx, tag, 1);
+	for (k = 0; k < 2 * ZRAM_DEDUP_WAYS && !found; k++) {
+		u64 ent = READ_ONCE(b[k / ZRAM_DEDUP_WAYS][k % ZRAM_DEDUP_WAYS]);
 		u32 j = (u32)ent - 1;
 
 		if (!ent || (u32)(ent >> 32) != tag ||
@@ -321,32 +334,36 @@ bool zram_dedup_find(struct zram *zram, const void *obj, unsigned int size,
 void zram_dedup_insert(struct zram *zram, u32 index, u64 hash)
 {
 	struct zram_dedup *dd = zram->dedup;
+	u32 tag = zram_dedup_tag(hash), k, way = 2 * ZRAM_DEDUP_WAYS;
 	struct zram_dedup_index *idx;
-	u32 tag = zram_dedup_tag(hash), k, way = ZRAM_DEDUP_WAYS;
-	bool full = false;
-	u64 *b;
+	bool grow = false;
+	u64 *b[2], *e;
 
 	rcu_read_lock();
 	idx = rcu_dereference(dd->index);
-	b = zram_dedup_bucket(idx, tag);
-	for (k = 0; k < ZRAM_DEDUP_WAYS; k++) {
-		u64 ent = READ_ONCE(b[k]);
+	b[0] = zram_dedup_bucket(idx, tag, 0);
+	b[1] = zram_dedup_bucket(idx, tag, 1);
+	/* An empty entry (or this slot's own) first, then a stale one. */
+	for (k = 0; k < 2 * ZRAM_DEDUP_WAYS; k++) {
+		u64 ent = READ_ONCE(b[k / ZRAM_DEDUP_WAYS][k % ZRAM_DEDUP_WAYS]);
 
 		if (!ent || (u32)ent == index + 1) {
 			way = k;
 			break;
 		}
-		if (way == ZRAM_DEDUP_WAYS && !zram_dedup_live(zram, ent))
+		if (way == 2 * ZRAM_DEDUP_WAYS && !zram_dedup_live(zram, ent))
 			way = k;
 	}
-	if (way == ZRAM_DEDUP_WAYS) {
-		/* Every entry live: one goes, and the index should grow. */
+	/* Both buckets full of live entries: one of them goes. */
+	if (way == 2 * ZRAM_DEDUP_WAYS)
 		way = (tag >> 16) % ZRAM_DEDUP_WAYS;
-		full = idx->mask + 1 < dd->cap;
-	}
-	WRITE_ONCE(b[way], (u64)tag << 32 | (index + 1));
+	e = &b[way / ZRAM_DEDUP_WAYS][way % ZRAM_DEDUP_WAYS];
+	if (!READ_ONCE(*e))
+		grow = atomic_inc_return(&idx->used) > (idx->mask + 1) / 2 &&
+		       idx->mask + 1 < dd->cap;
+	WRITE_ONCE(*e, (u64)tag << 32 | (index + 1));
 	rcu_read_unlock();
-	if (full && !test_and_set_bit(0, &dd->growing))
+	if (grow && !test_and_set_bit(0, &dd->growing))
 		queue_work(system_unbound_wq, &dd->grow);
 }
 
