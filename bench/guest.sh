@@ -28,9 +28,10 @@
 #   vd_* vpk_*   the same to a virtio disk (/dev/vda, guest-run.sh -D)
 #                instead of the loop device: part "vd"
 # and deduplication (issue #15), part "dd": a corpus as big as the
-# corpus, in which DUP_PCT (30) % of the pages are copies of earlier pages
-# that are not same-filled, the others the corpus's own:
-#   dd_frac      % of the non-same-filled pages that are copies
+# corpus, in which 30% of the pages are copies of its other pages that
+# are not same-filled, drawn evenly, the others the corpus's own:
+#   dd_frac      % of the non-same-filled pages that are copies (of the
+#                30% and of the corpus's own repeats)
 #   dd_used      mm_stat mem_used_total after writing it (ours: use_dedup=1)
 #   dd_off       the same with use_dedup=0 (ours only)
 #   dd_w dd_w0   write MB/s of the plain corpus (hardly a copy in it) with
@@ -166,14 +167,16 @@ P = 4096
 pages = [src[i:i + P] for i in range(0, len(src) - P + 1, P)]
 def same(p):
     return p == p[:8] * (P // 8)
-out, seen, prior, dup, n = [], set(), [], 0, 0
+# 30% of the positions (a fixed pattern) get a copy of a page drawn
+# evenly from the others that are not same-filled, so the copies are
+# like the rest (in size once compressed too): saved memory can follow
+# the fraction of pages.
+copy = [(i * 2654435761) % 100 < 30 for i in range(len(pages))]
+orig = [i for i, p in enumerate(pages) if not copy[i] and not same(p)]
+out, seen, dup, n = [], set(), 0, 0
 for i, p in enumerate(pages):
-    # 30% of the pages (a fixed pattern): a copy of an earlier page of
-    # the corpus that is not same-filled
-    if prior and (i * 2654435761) % 100 < 30:
-        p = pages[prior[(i * 40503) % len(prior)]]
-    elif not same(p):
-        prior.append(i)
+    if copy[i]:
+        p = pages[orig[(i * 40503) % len(orig)]]
     out.append(p)
     if not same(p):
         n += 1
