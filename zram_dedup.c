@@ -343,7 +343,10 @@ void zram_dedup_insert(struct zram *zram, u32 index, u64 hash)
 	idx = rcu_dereference(dd->index);
 	b[0] = zram_dedup_bucket(idx, tag, 0);
 	b[1] = zram_dedup_bucket(idx, tag, 1);
-	/* An empty entry (or this slot's own) first, then a stale one. */
+	/*
+	 * An empty entry (or this slot's own) first; only then a stale one,
+	 * which costs a look at other slots (cache misses).
+	 */
 	for (k = 0; k < 2 * ZRAM_DEDUP_WAYS; k++) {
 		u64 ent = READ_ONCE(b[k / ZRAM_DEDUP_WAYS][k % ZRAM_DEDUP_WAYS]);
 
@@ -351,7 +354,11 @@ void zram_dedup_insert(struct zram *zram, u32 index, u64 hash)
 			way = k;
 			break;
 		}
-		if (way == 2 * ZRAM_DEDUP_WAYS && !zram_dedup_live(zram, ent))
+	}
+	for (k = 0; k < 2 * ZRAM_DEDUP_WAYS && way == 2 * ZRAM_DEDUP_WAYS; k++) {
+		u64 ent = READ_ONCE(b[k / ZRAM_DEDUP_WAYS][k % ZRAM_DEDUP_WAYS]);
+
+		if (!zram_dedup_live(zram, ent))
 			way = k;
 	}
 	/* Both buckets full of live entries: one of them goes. */
