@@ -678,10 +678,32 @@ watch_files() {
 	done
 }
 
-# A kernel that dies before user space never ran our code: under TCG that
-# is the emulator (seen once: an int3 oops in sched_clock_cpu while the
-# kernel patched its own text at 1 s).  Such a boot is retried once, and
-# said so; anything later counts.
+# watch_boot QPID: a guest that has not reached user space (GUEST-BOOTED)
+# after boot_limit seconds is stopped: seen once under a heavy load, a
+# debug kernel stuck for 25 minutes after "tsc: Unable to calibrate
+# against PIT", at 0.06 s of its boot.
+boot_limit=150
+[ "$debug" = 1 ] && boot_limit=400
+boot_limit=${ZRAM_OOT_BOOT_LIMIT:-$boot_limit}
+watch_boot() {
+	local t=0
+
+	while kill -0 "$1" 2>/dev/null; do
+		grep -q GUEST-BOOTED "$verdict" && return
+		if [ "$t" -ge "$boot_limit" ]; then
+			echo "no user space after ${boot_limit}s" >"$rundir/bootwatch"
+			kill -TERM "$1" 2>/dev/null
+			return
+		fi
+		sleep 2
+		t=$((t + 2))
+	done
+}
+
+# A kernel that dies or hangs before user space never ran our code: under
+# TCG that is the emulator (seen once: an int3 oops in sched_clock_cpu
+# while the kernel patched its own text at 1 s; and the hang above).  Such
+# a boot is retried once, and said so; anything later counts.
 for attempt in 1 2; do
 	start=$(date +%s)
 	timeout -s KILL "$host_limit" "${qemu_cmd[@]}" </dev/null >"$rundir/qemu.log" 2>&1 &
@@ -693,15 +715,26 @@ for attempt in 1 2; do
 		watch_files "$qpid" &
 		wpid=$!
 	fi
+	watch_boot "$qpid" &
+	bpid=$!
 	set +e
 	wait "$qpid"
 	qrc=$?
 	wait "$tpid"
 	[ -n "$wpid" ] && kill "$wpid" 2>/dev/null && wait "$wpid"
+	kill "$bpid" 2>/dev/null
+	wait "$bpid"
 	set -e
 	elapsed=$(($(date +%s) - start))
 	grep -q GUEST-BOOTED "$verdict" && break
 	[ "$attempt" = 2 ] && break
+	if [ -s "$rundir/bootwatch" ]; then
+		echo "$prog: the kernel hung before user space ($(cat "$rundir/bootwatch")), booting again; its console ends:" >&2
+		tr -d '\r' <"$console" | tail -n 3 | sed 's/^/console| /' >&2
+		rm -f "$rundir/bootwatch"
+		: >"$console"; : >"$out"; : >"$verdict"
+		continue
+	fi
 	echo "$prog: the kernel died before user space (qemu rc=$qrc), booting again; its console:" >&2
 	tr -d '\r' <"$console" | grep -E 'Oops|RIP:|panic' | head -n 5 | sed 's/^/console| /' >&2
 	: >"$console"; : >"$out"; : >"$verdict"
@@ -721,7 +754,9 @@ save_log() {
 line=$(tr -d '\r' <"$verdict" | grep -E '^GUEST-RESULT rc=[0-9]+$' | tail -n1 || true)
 if [ -z "$line" ]; then
 	save_log
-	if [ -s "$rundir/watchdog" ]; then
+	if [ -s "$rundir/bootwatch" ]; then
+		why="twice $(cat "$rundir/bootwatch"): the kernel hung at boot"
+	elif [ -s "$rundir/watchdog" ]; then
 		why="host timeout after ${elapsed}s ($(cat "$rundir/watchdog")): guest hung"
 	elif [ "$qrc" = 137 ]; then
 		why="host timeout after ${elapsed}s (limit ${host_limit}s): guest hung"
