@@ -13,7 +13,8 @@
 #    write-zeroes and swap-slot free of one copy leave the others, and
 #    the object goes with its last page; compr_data_size counts a shared
 #    object once, orig_data_size every page;
-#  - shared objects are neither written back nor recompressed.
+#  - shared objects are neither written back nor recompressed, by hand
+#    or by a tiering pass.
 # Counts are exact: every object size is read off compr_data_size.
 . "$(dirname "$0")/lib.sh"
 
@@ -208,6 +209,23 @@ check "echo all > idle" zwrite 0 idle all
 check "writeback idle" zwrite 0 writeback idle
 check_eq "now page 3 goes too" "3 4 5 6 7" "$(bs_indices '^.w')"
 check "page 3 reads A (from the disk)" rp A 3 1
+zram_reset 0
+
+# Tiering goes through the same writeback: a pass leaves shared pages.
+# mem_limit 1M and high=1: the pool (a few pages) is above high.
+check "backing_dev $LOOP" zwrite 0 backing_dev "$LOOP"
+check "disksize 16M" zwrite 0 disksize 16M
+check "A at 0..3" wp A 0 4
+for i in 0 1 2 3; do wp "C$i" $((4 + i)) 1; done
+check "mem_limit 1M" zwrite 0 mem_limit 1M
+check "echo all > idle" zwrite 0 idle all
+check "tiering: writeback=idle high=1 low=0 run" \
+	zwrite 0 tiering "writeback=idle high=1 low=0 run"
+check_eq "the pass wrote back the 4 unshared pages (tiering_stat)" 4 \
+	"$(zcol 0 tiering_stat 5)"
+check_eq "... pages 4..7, not the shared 0..3" "4 5 6 7" "$(bs_indices '^.w')"
+check_eq "still shared 4" 4 "$(dcol 1)"
+check "A reads back at 0..3" rp A 0 4
 zram_reset 0
 
 # ---------------------------------------------------------------- 4. compaction
