@@ -23,14 +23,16 @@
  * that found nothing stores its object as ever, flags its slot
  * ZRAM_DEDUP and enters it in the index.
  *
- * The index is a hint: entries are never removed, a slot that was freed
- * or rewritten leaves a stale one, which the comparison rejects and an
- * insertion replaces first.  A tag has two buckets (two-choice hashing):
+ * The index is a hint: a slot that was freed or rewritten leaves a stale
+ * entry, which the comparison rejects (and removes) and an insertion
+ * replaces first.  A tag has two buckets (two-choice hashing):
  * an entry goes to the first with room; only when both are full of live
  * entries does one lose an entry (a missed sharing, never a wrong one).
  * The index starts at 4096 entries and doubles (in a work item, entries
  * copied by their tag, which names both buckets) once half of its
- * entries are in use, up to one entry per page of the device.  Readers
+ * entries are in use (so it has 2 to 4 entries, 16 to 32 bytes, per
+ * distinct stored object), up to the device's pages rounded up to a
+ * power of two.  Readers
  * look it up under RCU; its entries are single 64-bit words, so racing
  * insertions may lose each other's entry, nothing else.
  *
@@ -88,7 +90,8 @@ struct zram_dedup_ref {
 struct zram_dedup {
 	struct zram *zram;
 	struct zram_dedup_index __rcu *index;
-	u32 cap;			/* entries the index grows to at most */
+	unsigned long cap;		/* entries the index grows to at most */
+	unsigned long fail_at;		/* jiffies of a failed growth */
 	unsigned long growing;		/* bit 0: the grow work is queued */
 	struct work_struct grow;
 	spinlock_t lock;		/* share counts */
@@ -148,14 +151,19 @@ static void zram_dedup_grow(struct work_struct *work)
 	u32 i, k;
 
 	old = rcu_dereference_protected(dd->index, 1);
-	if (old->mask + 1 >= dd->cap)
+	if (old->mask + 1UL >= dd->cap)
 		goto out;
 	new = zram_dedup_index_alloc((old->mask + 1) * 2);
-	if (!new)
+	if (!new) {
+		/* Not again for a second: inserts keep asking meanwhile. */
+		WRITE_ONCE(dd->fail_at, jiffies);
 		goto out;
+	}
 	for (i = 0; i <= old->mask; i++) {
 		u64 ent = READ_ONCE(old->ent[i]), *b;
 
+		if (!(i & 1023))
+			cond_resched();
 		if (!ent || !zram_dedup_live(dd->zram, ent))
 			continue;
 		for (n = 0; n < 2; n++) {
@@ -188,9 +196,11 @@ int zram_dedup_create(struct zram *zram, unsigned long nr_pages)
 	if (!dd)
 		return -ENOMEM;
 	dd->zram = zram;
-	dd->cap = max_t(unsigned long, ZRAM_DEDUP_MIN,
-			roundup_pow_of_two(max(nr_pages, 1UL)));
-	idx = zram_dedup_index_alloc(min(dd->cap, ZRAM_DEDUP_MIN));
+	dd->fail_at = jiffies - 2 * HZ;
+	/* Entries are u32-indexed: 2^31 at most (8 TiB of 4K pages). */
+	dd->cap = clamp_t(unsigned long, roundup_pow_of_two(max(nr_pages, 1UL)),
+			  ZRAM_DEDUP_MIN, 1UL << 31);
+	idx = zram_dedup_index_alloc(ZRAM_DEDUP_MIN);
 	if (!idx)
 		goto err;
 	RCU_INIT_POINTER(dd->index, idx);
@@ -273,7 +283,7 @@ static bool zram_dedup_get(struct zram_dedup *dd, unsigned long handle,
 		ref->refs++;
 		atomic64_inc(&dd->shared);
 	} else {
-		ref = kmalloc(sizeof(*ref), GFP_ATOMIC | __GFP_NOWARN);
+		ref = kmalloc(sizeof(*ref), GFP_NOWAIT | __GFP_NOWARN);
 		if (ref) {
 			ref->handle = handle;
 			ref->refs = 2;
@@ -313,16 +323,23 @@ bool zram_dedup_find(struct zram *zram, const void *obj, unsigned int size,
 	b[0] = zram_dedup_bucket(idx, tag, 0);
 	b[1] = zram_dedup_bucket(idx, tag, 1);
 	for (k = 0; k < 2 * ZRAM_DEDUP_WAYS && !found; k++) {
-		u64 ent = READ_ONCE(b[k / ZRAM_DEDUP_WAYS][k % ZRAM_DEDUP_WAYS]);
+		u64 *e = &b[k / ZRAM_DEDUP_WAYS][k % ZRAM_DEDUP_WAYS];
+		u64 ent = READ_ONCE(*e);
 		u32 j = (u32)ent - 1;
 
 		if (!ent || (u32)(ent >> 32) != tag ||
 		    j >= zram_nr_pages(zram) || !zram_slot_trylock(zram, j))
 			continue;
-		if (zram_dedup_same(zram, j, obj, size, scratch) &&
-		    zram_dedup_get(dd, zram->slots[j].handle, size)) {
-			*handle = zram->slots[j].handle;
-			found = true;
+		if (zram_test_flag(zram, j, ZRAM_MOVING)) {
+			/* Being moved: neither shareable nor stale. */
+		} else if (zram_dedup_same(zram, j, obj, size, scratch)) {
+			if (zram_dedup_get(dd, zram->slots[j].handle, size)) {
+				*handle = zram->slots[j].handle;
+				found = true;
+			}
+		} else if (cmpxchg(e, ent, 0) == ent) {
+			/* Stale (the slot holds something else now): gone. */
+			atomic_dec(&idx->used);
 		}
 		zram_slot_unlock(zram, j);
 	}
@@ -367,10 +384,11 @@ void zram_dedup_insert(struct zram *zram, u32 index, u64 hash)
 	e = &b[way / ZRAM_DEDUP_WAYS][way % ZRAM_DEDUP_WAYS];
 	if (!READ_ONCE(*e))
 		grow = atomic_inc_return(&idx->used) > (idx->mask + 1) / 2 &&
-		       idx->mask + 1 < dd->cap;
+		       idx->mask + 1UL < dd->cap;
 	WRITE_ONCE(*e, (u64)tag << 32 | (index + 1));
 	rcu_read_unlock();
-	if (grow && !test_and_set_bit(0, &dd->growing))
+	if (grow && time_after(jiffies, READ_ONCE(dd->fail_at) + HZ) &&
+	    !test_and_set_bit(0, &dd->growing))
 		queue_work(system_unbound_wq, &dd->grow);
 }
 
@@ -452,8 +470,9 @@ static ssize_t use_dedup_store(struct device *dev,
 
 /*
  * dedup_stat, one line: pages currently sharing an object with another
- * page; bytes of pool memory saved (objects not stored because a page
- * shares one); bytes of memory the index and the share counts take.
+ * page (a writer about to share counts as one already); bytes of pool
+ * memory saved (the compressed objects not stored because a page shares
+ * one, counted as compr_data_size counts them); bytes of memory the index and the share counts take.
  * All 0 without use_dedup or before disksize.
  */
 static ssize_t dedup_stat_show(struct device *dev,

@@ -21,7 +21,8 @@
  * state), zram->tier.pass_lock (mutex: one tiering pass),
  * zram->move_lock (mutex: one writeback or recompression), a
  * slot lock (see zram_slot.h), a compression stream (local lock), the
- * pool's locks (zsmalloc.c).  zram->tier.lock (spinlock: the tiering
+ * pool's locks (zsmalloc.c); zram->dedup->lock (spinlock: share counts,
+ * zram_dedup.c) nests inside slot locks and streams, nothing in it.  zram->tier.lock (spinlock: the tiering
  * policy, also taken by the shrinker in reclaim) is a leaf: nothing
  * nests in it.
  */

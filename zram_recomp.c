@@ -216,6 +216,8 @@ static int zram_recompress_slot(struct zram *zram, u32 index,
 	zram_set_obj_size(zram, index, new_len);
 	zram_set_prio(zram, index, new_prio);
 	zram_clear_flag(zram, index, ZRAM_HUGE);
+	/* Not the primary algorithm's: never shared, out of the index. */
+	zram_clear_flag(zram, index, ZRAM_DEDUP);
 	zram_slot_unlock(zram, index);
 	atomic64_add(new_len, &zram->stats.compr_data_size);
 	atomic64_inc(&zram->stats.recomp_kept);

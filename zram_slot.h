@@ -67,7 +67,8 @@ enum zram_slot_flag {
 				 * freeing it asks zram_dedup_put()
 				 */
 	/*
-	 * Writeback generation, bits ZRAM_WB_GEN..ZRAM_ACTIME_SHIFT - 1:
+	 * Writeback generation, bits ZRAM_WB_GEN..ZRAM_ACTIME_SHIFT - 1
+	 * (9 bits with 4 KiB pages):
 	 * counts the slot's writebacks and cleanings (wrapping) and
 	 * survives freeing, so cleaning, which reads an object with the
 	 * slot unlocked, can tell that the slot was freed and written back

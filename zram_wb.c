@@ -1326,6 +1326,7 @@ static void zram_wb_finish(struct zram *zram, struct zram_wb_walk *w,
 		zram_set_prio(zram, index, obj->prio);
 		zram_clear_flag(zram, index, ZRAM_HUGE);
 		zram_clear_flag(zram, index, ZRAM_IDLE);
+		zram_clear_flag(zram, index, ZRAM_DEDUP);
 		zram_set_flag(zram, index, ZRAM_WB);
 		atomic64_inc(&zram->stats.bd_pages);
 		atomic64_add(bytes, &zram->stats.bd_live);

@@ -2139,28 +2139,71 @@ static void zram_kunit_dedup(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, atomic64_read(&dd->saved), (s64)PAGE_SIZE);
 
 	/*
-	 * A colliding entry: slot 3 (page 8) entered under the hash of page
-	 * 7's object.  The bytes differ, so page 7 must not share it.
+	 * A colliding entry: slot 7 holds a raw page that differs from
+	 * another in its last byte only (same size: only memcmp tells
+	 * them apart), entered under the other's hash.  Writing the other
+	 * must not share slot 7's object.
 	 */
+	zk_fill_random(ctx->page, 77);
+	((u8 *)page_address(ctx->page))[PAGE_SIZE - 1] ^= 1;
+	zk_write_read(test, ctx, ctx->page, 7);
+	((u8 *)page_address(ctx->page))[PAGE_SIZE - 1] ^= 1;
+	zram_dedup_insert(zram, 7, zram_dedup_hash(page_address(ctx->page),
+						   PAGE_SIZE));
 	{
-		struct zcomp_stream *zstrm;
-		unsigned int clen;
-		u64 hash;
+		struct zcomp_stream *zstrm = zcomp_stream_get(zram->comps[0]);
 
-		zstrm = zcomp_stream_get(zram->comps[0]);
-		KUNIT_ASSERT_EQ(test, zcomp_compress(zram->comps[0], zstrm,
-						     page_address(ctx->page),
-						     &clen), 0);
-		hash = zram_dedup_hash(zstrm->out, clen);
-		zram_dedup_insert(zram, 3, hash);
-		KUNIT_EXPECT_FALSE(test, zram_dedup_find(zram, zstrm->out, clen,
-							 hash, zstrm->scratch,
-							 &h));
+		KUNIT_EXPECT_FALSE(test, zram_dedup_find(zram,
+							 page_address(ctx->page),
+							 PAGE_SIZE,
+							 zram_dedup_hash(page_address(ctx->page),
+									 PAGE_SIZE),
+							 zstrm->scratch, &h));
 		zcomp_stream_put(zram->comps[0]);
 	}
 	zk_write_read(test, ctx, ctx->page, 6);
-	KUNIT_EXPECT_NE(test, zram->slots[6].handle, zram->slots[3].handle);
+	KUNIT_EXPECT_NE(test, zram->slots[6].handle, zram->slots[7].handle);
+	KUNIT_EXPECT_EQ(test, zram_get_obj_size(zram, 6), PAGE_SIZE);
 	KUNIT_EXPECT_EQ(test, atomic64_read(&dd->shared), 2LL);
+
+	/*
+	 * A writer has taken its reference (zram_dedup_find()) when the
+	 * object's only page is freed: the object stays for the writer,
+	 * which then installs it (zram_store_shared()) as its only user.
+	 */
+	zk_fill_text(ctx->page, 9);
+	zk_write_read(test, ctx, ctx->page, 8);
+	{
+		struct zcomp_stream *zstrm = zcomp_stream_get(zram->comps[0]);
+		u64 hash;
+
+		KUNIT_ASSERT_EQ(test, zcomp_compress(zram->comps[0], zstrm,
+						     page_address(ctx->page),
+						     &len2), 0);
+		hash = zram_dedup_hash(zstrm->out, len2);
+		KUNIT_EXPECT_TRUE(test, zram_dedup_find(zram, zstrm->out, len2,
+							hash, zstrm->scratch,
+							&h));
+		zcomp_stream_put(zram->comps[0]);
+	}
+	len = atomic64_read(&zram->stats.compr_data_size);
+	zram_slot_lock(zram, 8);
+	zram_free_slot(zram, 8);
+	zram_slot_unlock(zram, 8);
+	KUNIT_EXPECT_EQ(test, atomic64_read(&zram->stats.compr_data_size),
+			(s64)len);
+	KUNIT_EXPECT_EQ(test, atomic64_read(&dd->shared), 2LL);
+	zram_store_shared(zram, 9, h, len2, false);
+	KUNIT_EXPECT_FALSE(test, zram_dedup_shared(zram, 9));
+	memset(page_address(ctx->back), 0, PAGE_SIZE);
+	KUNIT_EXPECT_EQ(test, zram_read_page(zram, ctx->back, 9, NULL), 0);
+	KUNIT_EXPECT_EQ(test, memcmp(page_address(ctx->page),
+				     page_address(ctx->back), PAGE_SIZE), 0);
+	zram_slot_lock(zram, 9);
+	zram_free_slot(zram, 9);
+	zram_slot_unlock(zram, 9);
+	KUNIT_EXPECT_EQ(test, atomic64_read(&zram->stats.compr_data_size),
+			(s64)(len - len2));
 }
 
 static struct kunit_case zram_drv_cases[] = {
