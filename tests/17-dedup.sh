@@ -212,18 +212,21 @@ check "page 3 reads A (from the disk)" rp A 3 1
 zram_reset 0
 
 # Tiering goes through the same writeback: a pass leaves shared pages.
-# mem_limit 1M and high=1: the pool (a few pages) is above high.
+# mem_limit 1M and high=1 (2 pool pages): 9 objects of about 1.6 KB are
+# above it, and low=0 lets the pass write back all it may.
 check "backing_dev $LOOP" zwrite 0 backing_dev "$LOOP"
 check "disksize 16M" zwrite 0 disksize 16M
 check "A at 0..3" wp A 0 4
-for i in 0 1 2 3; do wp "C$i" $((4 + i)) 1; done
+for i in 0 1 2 3 4 5 6 7; do wp "C$i" $((4 + i)) 1; done
 check "mem_limit 1M" zwrite 0 mem_limit 1M
+diag "pool: $(mm 3) bytes"
 check "echo all > idle" zwrite 0 idle all
 check "tiering: writeback=idle high=1 low=0 run" \
 	zwrite 0 tiering "writeback=idle high=1 low=0 run"
-check_eq "the pass wrote back the 4 unshared pages (tiering_stat)" 4 \
+check_eq "the pass wrote back the 8 unshared pages (tiering_stat)" 8 \
 	"$(zcol 0 tiering_stat 5)"
-check_eq "... pages 4..7, not the shared 0..3" "4 5 6 7" "$(bs_indices '^.w')"
+check_eq "... pages 4..11, not the shared 0..3" "4 5 6 7 8 9 10 11" \
+	"$(bs_indices '^.w')"
 check_eq "still shared 4" 4 "$(dcol 1)"
 check "A reads back at 0..3" rp A 0 4
 zram_reset 0
