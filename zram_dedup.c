@@ -38,7 +38,10 @@
  *
  * Share counts live in an rhashtable keyed by handle, with an entry
  * only for an object two or more pages share (count >= 2): an object of
- * one page costs nothing.  Freeing a ZRAM_DEDUP slot (zram_release_data)
+ * one page costs nothing.  A count that falls to 1 stays, dead, until a
+ * work item removes it (a page can be freed with interrupts off, where
+ * the rhashtable cannot be changed); a dead count means one user, like
+ * no count, and a new share brings it back to 2.  Freeing a ZRAM_DEDUP slot (zram_release_data)
  * asks zram_dedup_put() whether other pages still use the object.
  *
  * Locks: the count of an object changes under ->lock (a spinlock, inside
@@ -54,6 +57,7 @@
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <linux/bitops.h>
+#include <linux/llist.h>
 #include <linux/log2.h>
 #include <linux/rcupdate.h>
 #include <linux/rhashtable.h>
@@ -83,7 +87,9 @@ struct zram_dedup_index {
 struct zram_dedup_ref {
 	struct rhash_head node;
 	unsigned long handle;
-	unsigned int refs;		/* >= 2 */
+	unsigned int refs;		/* >= 2; 1: dead, to be reaped */
+	bool queued;			/* on ->dead */
+	struct llist_node dead;
 	struct rcu_head rcu;
 };
 
@@ -96,6 +102,13 @@ struct zram_dedup {
 	struct work_struct grow;
 	spinlock_t lock;		/* share counts */
 	struct rhashtable refs;
+	/*
+	 * Counts that fell to 1, removed from ->refs by ->reap: a page may
+	 * be freed with interrupts off (the swap slot cache), where the
+	 * rhashtable may not be changed (it disables bottom halves).
+	 */
+	struct llist_head dead;
+	struct work_struct reap;
 	atomic64_t shared;		/* pages sharing an object */
 	atomic64_t saved;		/* bytes of objects not stored */
 };
@@ -183,6 +196,27 @@ out:
 	clear_bit(0, &dd->growing);
 }
 
+/* Remove the counts that are still dead (a share may have revived one). */
+static void zram_dedup_reap(struct work_struct *work)
+{
+	struct zram_dedup *dd = container_of(work, struct zram_dedup, reap);
+	struct llist_node *node = llist_del_all(&dd->dead), *next;
+	struct zram_dedup_ref *ref;
+
+	for (; node; node = next) {
+		next = llist_next(node);
+		ref = container_of(node, struct zram_dedup_ref, dead);
+		spin_lock(&dd->lock);
+		ref->queued = false;
+		if (ref->refs <= 1) {
+			rhashtable_remove_fast(&dd->refs, &ref->node,
+					       zram_dedup_params);
+			kfree_rcu(ref, rcu);
+		}
+		spin_unlock(&dd->lock);
+	}
+}
+
 /* ---- life cycle ---- */
 
 /* Set-up of a device with use_dedup, for @nr_pages pages. */
@@ -198,14 +232,20 @@ int zram_dedup_create(struct zram *zram, unsigned long nr_pages)
 	dd->zram = zram;
 	dd->fail_at = jiffies - 2 * HZ;
 	/* Entries are u32-indexed: 2^31 at most (8 TiB of 4K pages). */
-	dd->cap = clamp_t(unsigned long, roundup_pow_of_two(max(nr_pages, 1UL)),
-			  ZRAM_DEDUP_MIN, 1UL << 31);
+	if (nr_pages > 1UL << 31)
+		dd->cap = 1UL << 31;
+	else if (nr_pages <= ZRAM_DEDUP_MIN)
+		dd->cap = ZRAM_DEDUP_MIN;
+	else
+		dd->cap = roundup_pow_of_two(nr_pages);
 	idx = zram_dedup_index_alloc(ZRAM_DEDUP_MIN);
 	if (!idx)
 		goto err;
 	RCU_INIT_POINTER(dd->index, idx);
 	spin_lock_init(&dd->lock);
 	INIT_WORK(&dd->grow, zram_dedup_grow);
+	INIT_WORK(&dd->reap, zram_dedup_reap);
+	init_llist_head(&dd->dead);
 	ret = rhashtable_init(&dd->refs, &zram_dedup_params);
 	if (ret)
 		goto err_idx;
@@ -231,7 +271,8 @@ void zram_dedup_destroy(struct zram *zram)
 	if (!dd)
 		return;
 	cancel_work_sync(&dd->grow);
-	/* Frees nothing normally: the counts went with the slots. */
+	cancel_work_sync(&dd->reap);
+	/* Frees dead counts only: the live ones went with the slots. */
 	rhashtable_free_and_destroy(&dd->refs, zram_dedup_free_ref, NULL);
 	/* Lookups ran under the slot locks, all released by now. */
 	kvfree(rcu_dereference_protected(dd->index, 1));
@@ -280,13 +321,15 @@ static bool zram_dedup_get(struct zram_dedup *dd, unsigned long handle,
 	spin_lock(&dd->lock);
 	ref = rhashtable_lookup_fast(&dd->refs, &handle, zram_dedup_params);
 	if (ref) {
+		/* A dead count (1) comes back to life with both pages. */
+		atomic64_add(ref->refs == 1 ? 2 : 1, &dd->shared);
 		ref->refs++;
-		atomic64_inc(&dd->shared);
 	} else {
 		ref = kmalloc(sizeof(*ref), GFP_NOWAIT | __GFP_NOWARN);
 		if (ref) {
 			ref->handle = handle;
 			ref->refs = 2;
+			ref->queued = false;
 			if (rhashtable_insert_fast(&dd->refs, &ref->node,
 						   zram_dedup_params)) {
 				kfree(ref);
@@ -407,34 +450,43 @@ bool zram_dedup_put(struct zram *zram, u32 index, unsigned int size)
 
 	if (!dd)
 		return false;
+	bool shared = false;
+
 	/* No count: this slot is the only user, and stays so (see top). */
 	if (!rhashtable_lookup_fast(&dd->refs, &handle, zram_dedup_params))
 		return false;
 	spin_lock(&dd->lock);
 	ref = rhashtable_lookup_fast(&dd->refs, &handle, zram_dedup_params);
-	if (ref) {
+	/* A dead count (1) is this slot alone, as no count is. */
+	if (ref && ref->refs >= 2) {
+		shared = true;
 		atomic64_sub(size, &dd->saved);
 		if (--ref->refs >= 2) {
 			atomic64_dec(&dd->shared);
 		} else {
 			atomic64_sub(2, &dd->shared);
-			rhashtable_remove_fast(&dd->refs, &ref->node,
-					       zram_dedup_params);
-			kfree_rcu(ref, rcu);
+			if (!ref->queued) {
+				ref->queued = true;
+				llist_add(&ref->dead, &dd->dead);
+				queue_work(system_unbound_wq, &dd->reap);
+			}
 		}
 	}
 	spin_unlock(&dd->lock);
-	return ref;
+	return shared;
 }
 
 /* Do other pages share the object of slot @index (locked)? */
 bool zram_dedup_shared(struct zram *zram, u32 index)
 {
 	unsigned long handle = zram->slots[index].handle;
+	struct zram_dedup_ref *ref;
 
-	return zram->dedup &&
-	       rhashtable_lookup_fast(&zram->dedup->refs, &handle,
-				      zram_dedup_params);
+	if (!zram->dedup)
+		return false;
+	ref = rhashtable_lookup_fast(&zram->dedup->refs, &handle,
+				     zram_dedup_params);
+	return ref && READ_ONCE(ref->refs) >= 2;
 }
 
 /* ---- sysfs ---- */
@@ -472,7 +524,8 @@ static ssize_t use_dedup_store(struct device *dev,
  * dedup_stat, one line: pages currently sharing an object with another
  * page (a writer about to share counts as one already); bytes of pool
  * memory saved (the compressed objects not stored because a page shares
- * one, counted as compr_data_size counts them); bytes of memory the index and the share counts take.
+ * one, counted as compr_data_size counts them); bytes of memory the
+ * index and the share counts take.
  * All 0 without use_dedup or before disksize.
  */
 static ssize_t dedup_stat_show(struct device *dev,
