@@ -381,6 +381,14 @@ void zram_tier_destroy(struct zram *zram);
 int zram_tier_module_init(void);
 void zram_tier_module_exit(void);
 
+/*
+ * A 0/1 setting (writeback_compressed, use_dedup) that only an
+ * uninitialized device takes: "0" or "1" (-EINVAL otherwise), -EBUSY
+ * after disksize.  Returns @len or the errno.
+ */
+ssize_t zram_store_setup_flag(struct zram *zram, const char *buf, size_t len,
+			      bool *flag);
+
 /* zram_dedup.c */
 extern const struct attribute_group zram_dedup_attr_group;
 int zram_dedup_create(struct zram *zram, unsigned long nr_pages);

@@ -539,3 +539,20 @@ static struct attribute *zram_core_attrs[] = {
 const struct attribute_group zram_core_attr_group = {
 	.attrs = zram_core_attrs,
 };
+
+ssize_t zram_store_setup_flag(struct zram *zram, const char *buf, size_t len,
+			      bool *flag)
+{
+	unsigned int val;
+	int ret = 0;
+
+	if (kstrtouint(buf, 10, &val) || val > 1)
+		return -EINVAL;
+	down_write(&zram->init_lock);
+	if (zram->init_done)
+		ret = -EBUSY;
+	else
+		*flag = val;
+	up_write(&zram->init_lock);
+	return ret ?: len;
+}

@@ -1929,18 +1929,8 @@ static ssize_t writeback_compressed_store(struct device *dev,
 					  const char *buf, size_t len)
 {
 	struct zram *zram = dev_to_zram(dev);
-	unsigned int val;
-	int ret = 0;
 
-	if (kstrtouint(buf, 10, &val) || val > 1)
-		return -EINVAL;
-	down_write(&zram->init_lock);
-	if (zram->init_done)
-		ret = -EBUSY;
-	else
-		zram->wb_compressed = val;
-	up_write(&zram->init_lock);
-	return ret ?: len;
+	return zram_store_setup_flag(zram, buf, len, &zram->wb_compressed);
 }
 
 /*
