@@ -66,19 +66,24 @@ echo "\$ zramctl --find --size 512M --algorithm zstd"; echo "$dev"
 step mkswap "$dev"
 step swapon -p 100 "$dev"
 cg=/sys/fs/cgroup/demo
-mkdir $cg
-echo 64M >$cg/memory.max
-echo max >$cg/memory.swap.max
-echo; echo "== memory hog: 256 MiB of verifiable data in a cgroup limited to 64 MiB"
 mkfifo /tmp/go
 exec 4<>/tmp/go
-bash -c "echo \$\$ >$cg/cgroup.procs; exec $ZRAM_DEMO_HOG 256" </tmp/go >/tmp/hog.out 2>&1 &
-pid=$!
-until grep -q verified /tmp/hog.out; do
-	kill -0 $pid 2>/dev/null || { cat /tmp/hog.out; exit 1; }
-	sleep 1
-done
-cat /tmp/hog.out
+# hog MB: a memory hog of MB MiB in the cgroup (64 MiB), waiting on
+# /tmp/go once it has filled and verified its memory; its pid in $pid.
+hog() {
+	mkdir $cg
+	echo 64M >$cg/memory.max
+	echo max >$cg/memory.swap.max
+	bash -c "echo \$\$ >$cg/cgroup.procs; exec $ZRAM_DEMO_HOG $1" </tmp/go >/tmp/hog.out 2>&1 &
+	pid=$!
+	until grep -q verified /tmp/hog.out; do
+		kill -0 $pid 2>/dev/null || { cat /tmp/hog.out; exit 1; }
+		sleep 1
+	done
+	cat /tmp/hog.out
+}
+echo; echo "== memory hog: 256 MiB of verifiable data in a cgroup limited to 64 MiB"
+hog 256
 step zramctl
 step cat /proc/swaps
 n=${dev#/dev/zram}
@@ -119,17 +124,8 @@ step sh -c "echo \"$pol\" > $z/tiering"
 step cat $z/tiering
 mkswap /dev/zram$n >/dev/null
 step swapon -p 100 /dev/zram$n
-mkdir $cg
-echo 64M >$cg/memory.max
-echo max >$cg/memory.swap.max
 echo; echo "== memory hog: 192 MiB in a cgroup limited to 64 MiB, then it sleeps"
-bash -c "echo \$\$ >$cg/cgroup.procs; exec $ZRAM_DEMO_HOG 192" </tmp/go >/tmp/hog.out 2>&1 &
-pid=$!
-until grep -q verified /tmp/hog.out; do
-	kill -0 $pid 2>/dev/null || { cat /tmp/hog.out; exit 1; }
-	sleep 1
-done
-cat /tmp/hog.out
+hog 192
 echo; echo "-- as the hog went to sleep:"
 show
 # The hog sleeps: its swapped pages turn idle after idle_age, a pass
