@@ -87,6 +87,7 @@ struct zram_stats {
 	atomic64_t par_bios;		/* bios spread over CPUs */
 	atomic64_t par_parts;		/* parts queued to other CPUs */
 	atomic64_t par_moved;		/* of those, run elsewhere (CPU gone) */
+	atomic64_t par_wb_parts;	/* writeback decompression parts queued */
 	/* tiering_stat (zram_tier.c) */
 	atomic64_t tier_passes;		/* passes run */
 	atomic64_t tier_marked;		/* pages they marked idle */
@@ -405,6 +406,10 @@ bool zram_dedup_shared(struct zram *zram, u32 index);
 #define ZRAM_PAR_MAX_PARTS	8U
 unsigned int zram_par_parts(unsigned int pages, unsigned int cpus,
 			    unsigned int min_pages);
+typedef int (*zram_par_fn)(void *ctx, unsigned int lo, unsigned int hi);
+unsigned int zram_par_run(struct zram *zram, unsigned int nr,
+			  unsigned int min, zram_par_fn fn, void *ctx,
+			  int *ret);
 int zram_bio_rw(struct zram *zram, struct bio *bio, bool write);
 void zram_bio_fail(struct zram *zram, struct bio *bio, bool write);
 int zram_par_init(void);

@@ -914,7 +914,11 @@ static bool zram_wb_wanted(struct zram *zram, u32 index,
  * into a block of the batch (zram_wb_prepare()) and the slot flagged
  * ZRAM_MOVING: uncompressed, a page per block; with writeback_compressed,
  * the object as stored, packed after the previous ones while it fits in
- * the block (an object never crosses a block boundary).  When the batch
+ * the block (an object never crosses a block boundary).  Uncompressed, a
+ * slot's object is only copied (to the block's stage page) under its
+ * lock: the batch's objects are decompressed into their blocks when the
+ * batch is sent, spread over the CPUs (zram_wb_expand()), so writeback
+ * decompresses at several CPUs' speed.  When the batch
  * is full, or the walk ends, its blocks are written with one bio per run
  * of adjacent blocks, all under one plug, completed asynchronously; once
  * the last bio has ended each slot is looked at again (zram_wb_finish()):
@@ -926,6 +930,7 @@ static bool zram_wb_wanted(struct zram *zram, u32 index,
  */
 struct zram_wb_blk {
 	struct page *page;	/* the block's bytes, as they go out */
+	struct page *stage;	/* uncompressed: its object, compressed */
 	unsigned long blk;
 	unsigned int used;	/* bytes filled */
 	unsigned int settled;	/* slots that now point into it */
@@ -937,6 +942,7 @@ struct zram_wb_obj {
 	unsigned int bi;	/* its block in the batch */
 	unsigned int off;	/* in that block */
 	unsigned int size;	/* 0: a page, uncompressed */
+	unsigned int zsize;	/* uncompressed: bytes in the stage page (0: none) */
 	unsigned int prio;
 	/* Cleaning: the slot's handle and generation when it was read. */
 	unsigned long old_handle;
@@ -967,8 +973,12 @@ struct zram_wb_batch {
 	struct completion done;
 };
 
-/* Bounce pages and bios of a batch of up to @want blocks (fewer if memory is short). */
-static int zram_wb_batch_init(struct zram_wb_batch *b, unsigned int want)
+/*
+ * Bounce pages and bios of a batch of up to @want blocks (fewer if
+ * memory is short); with @stage, a stage page per block too.
+ */
+static int zram_wb_batch_init(struct zram_wb_batch *b, unsigned int want,
+			      bool stage)
 {
 	unsigned int i;
 
@@ -982,8 +992,17 @@ static int zram_wb_batch_init(struct zram_wb_batch *b, unsigned int want)
 	if (!b->blks || !b->objs || !b->bios || !b->vecs)
 		goto err;
 	for (i = 0; i < want; i++) {
-		b->blks[i].page = alloc_page(GFP_KERNEL | __GFP_NOWARN);
-		if (!b->blks[i].page)
+		struct zram_wb_blk *blk = &b->blks[i];
+
+		blk->page = alloc_page(GFP_KERNEL | __GFP_NOWARN);
+		if (blk->page && stage) {
+			blk->stage = alloc_page(GFP_KERNEL | __GFP_NOWARN);
+			if (!blk->stage) {
+				__free_page(blk->page);
+				blk->page = NULL;
+			}
+		}
+		if (!blk->page)
 			break;
 	}
 	b->max = i;
@@ -1004,8 +1023,11 @@ static void zram_wb_batch_free(struct zram_wb_batch *b)
 {
 	unsigned int i;
 
-	for (i = 0; i < b->max; i++)
+	for (i = 0; i < b->max; i++) {
 		__free_page(b->blks[i].page);
+		if (b->blks[i].stage)
+			__free_page(b->blks[i].stage);
+	}
 	kvfree(b->blks);
 	kvfree(b->objs);
 	kvfree(b->bios);
@@ -1019,8 +1041,10 @@ static void zram_wb_end_io(struct bio *bio)
 	int err = blk_status_to_errno(bio->bi_status);
 	unsigned int i;
 
+	/* A block that failed to decompress keeps its error. */
 	for (i = wb->first; i < wb->first + wb->nr; i++)
-		b->blks[i].err = err;
+		if (err)
+			b->blks[i].err = err;
 	if (atomic_dec_and_test(&b->pending))
 		complete(&b->done);
 }
@@ -1259,14 +1283,17 @@ again:
 		zsm_read_end(zram->pool, handle, src);
 		prio = zram_get_prio(zram, index);
 	} else {
-		ret = zram_read_slot_locked(zram, index, b->blks[bi].page);
-		if (ret) {
-			zram_slot_unlock(zram, index);
-			/* Its new block holds nothing: reserved for the next. */
-			b->nr--;
-			w->resv = b->blks[bi].blk;
-			return ret;
-		}
+		/* Decompressed by zram_wb_expand(), off the slot lock. */
+		unsigned long handle = zram->slots[index].handle;
+		const void *src;
+
+		size = zram_get_obj_size(zram, index);
+		src = zsm_read_begin(zram->pool, handle, w->scratch);
+		/* A huge page is stored raw: it goes to its block at once. */
+		memcpy_to_page(size == PAGE_SIZE ? b->blks[bi].page :
+			       b->blks[bi].stage, 0, src, size);
+		zsm_read_end(zram->pool, handle, src);
+		prio = zram_get_prio(zram, index);
 	}
 	zram_set_flag(zram, index, ZRAM_MOVING);
 	zram_slot_unlock(zram, index);
@@ -1275,6 +1302,7 @@ again:
 	obj->bi = bi;
 	obj->off = off;
 	obj->size = w->compressed ? size : 0;
+	obj->zsize = w->compressed || size == PAGE_SIZE ? 0 : size;
 	obj->prio = prio;
 	obj->clean = false;
 	return 1;
@@ -1381,6 +1409,65 @@ static void zram_wb_land(struct zram *zram, struct zram_wb_walk *w)
 	w->fly = NULL;
 }
 
+/* Objects per part when a batch's decompression is spread over CPUs. */
+#define ZRAM_WB_PAR_MIN		8U
+
+struct zram_wb_expand_ctx {
+	struct zram *zram;
+	struct zram_wb_batch *b;
+};
+
+/*
+ * Decompress objects [@lo, @hi) of an uncompressed batch from their
+ * stage pages into their blocks; a block whose object fails keeps the
+ * error (its slot stays in memory, see zram_wb_finish()).
+ */
+static int zram_wb_expand_part(void *ctx, unsigned int lo, unsigned int hi)
+{
+	struct zram_wb_expand_ctx *x = ctx;
+	unsigned int i;
+
+	for (i = lo; i < hi; i++) {
+		struct zram_wb_obj *obj = &x->b->objs[i];
+		struct zram_wb_blk *blk = &x->b->blks[obj->bi];
+		struct zcomp *comp = x->zram->comps[obj->prio];
+		struct zcomp_stream *zstrm;
+		void *src, *dst;
+		int ret;
+
+		if (!obj->zsize)
+			continue;
+		src = kmap_local_page(blk->stage);
+		dst = kmap_local_page(blk->page);
+		zstrm = zcomp_stream_get(comp);
+		ret = zcomp_decompress(comp, zstrm, src, obj->zsize, dst);
+		zcomp_stream_put(comp);
+		kunmap_local(dst);
+		kunmap_local(src);
+		if (ret)
+			blk->err = ret;
+	}
+	return 0;
+}
+
+/*
+ * Uncompressed writeback: decompress batch @b's objects into their
+ * blocks, on several CPUs when the batch is big enough.
+ */
+static void zram_wb_expand(struct zram *zram, struct zram_wb_walk *w,
+			   struct zram_wb_batch *b)
+{
+	struct zram_wb_expand_ctx x = { .zram = zram, .b = b };
+	unsigned int n;
+	int ret;
+
+	if (w->compressed)
+		return;
+	n = zram_par_run(zram, b->nr_objs, ZRAM_WB_PAR_MIN,
+			 zram_wb_expand_part, &x, &ret);
+	atomic64_add(n - 1, &zram->stats.par_wb_parts);
+}
+
 /*
  * Send the batch being filled on its way (the one in flight is settled
  * first) and fill the other one next.
@@ -1392,6 +1479,7 @@ static void zram_wb_push(struct zram *zram, struct zram_wb_walk *w)
 	if (!b->nr)
 		return;
 	zram_wb_land(zram, w);
+	zram_wb_expand(zram, w, b);
 	zram_wb_start(zram, b);
 	w->fly = b;
 	if (w->nr_bat == 1) {
@@ -1636,10 +1724,11 @@ static int zram_wb_walk_init(struct zram *zram, struct zram_wb_walk *w)
 	w->resv = -1;
 	w->cbuf_blk = -1;
 	w->compressed = zram->wb_compressed;
-	if (zram_wb_batch_init(&w->bat[0], READ_ONCE(zram->wb_batch_size)))
+	if (zram_wb_batch_init(&w->bat[0], READ_ONCE(zram->wb_batch_size),
+			       !w->compressed))
 		return -ENOMEM;
 	w->nr_bat = 1;
-	if (!zram_wb_batch_init(&w->bat[1], w->bat[0].max))
+	if (!zram_wb_batch_init(&w->bat[1], w->bat[0].max, !w->compressed))
 		w->nr_bat = 2;
 	w->batch = &w->bat[0];
 	w->scratch = kmalloc(PAGE_SIZE, GFP_KERNEL | __GFP_NOWARN);

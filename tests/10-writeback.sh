@@ -850,6 +850,26 @@ if [ -e "$z/writeback_batch_size" ]; then
 	done
 	check_eq "refused writes keep 32" 32 "$(zattr 0 writeback_batch_size)"
 	NBT=90 NBR=30
+	# Uncompressed, a batch of n pages is decompressed in
+	# min(n / 8, CPUs, 8) parts (1 below 16 pages), all but one queued
+	# to other CPUs: <debugfs>/zram/zram0/parallel "wb_parts".
+	par_file=$dbg/zram/zram0/parallel
+	wbp() { awk '$1 == "wb_parts" { print $2 }' "$par_file"; }
+	wbp_expect() {	# wbp_expect PAGES BATCH: parts queued for PAGES
+		local left=$1 n q=0 p cpus
+		cpus=$(nproc)
+		while [ "$left" -gt 0 ]; do
+			n=$((left < $2 ? left : $2))
+			p=1
+			if [ $n -ge 16 ] && [ "$cpus" -ge 2 ]; then
+				p=$((n / 8 < cpus ? n / 8 : cpus))
+				p=$((p < 8 ? p : 8))
+			fi
+			q=$((q + p - 1))
+			left=$((left - n))
+		done
+		echo $q
+	}
 	gen_text $NBT 9 "$SCRATCH/bt"
 	head -c $((NBR * PAGE)) /dev/urandom >"$SCRATCH/br"
 	for B in 1 4 32; do
@@ -871,11 +891,17 @@ if [ -e "$z/writeback_batch_size" ]; then
 			$(((NBR + B - 1) / B)) $(($(lw) - w0))
 		expect "[B=$B] echo all > idle" OK "$z/idle" all
 		w0=$(lw)
+		[ -r "$par_file" ] && p0=$(wbp)
 		wb "[B=$B] writeback idle" OK idle
 		check_eq "[B=$B] bd_stat $((NBT + NBR)) 0 $((NBT + NBR))" \
 			"$((NBT + NBR)) 0 $((NBT + NBR))" "$(bd_all)"
 		check_eq "[B=$B] in $(((NBT + B - 1) / B)) write requests" \
 			$(((NBT + B - 1) / B)) $(($(lw) - w0))
+		if [ -r "$par_file" ]; then
+			q=$(wbp_expect $NBT $B)
+			check_eq "[B=$B] decompressed in $q parts on other CPUs" \
+				"$q" $(($(wbp) - p0))
+		fi
 		check_eq "[B=$B] every page written back" "$(seq_list 0 $((NBT + NBR - 1)))" \
 			"$(wlist)"
 		check "[B=$B] text pages read back" same_data 0 $NBT "$SCRATCH/bt"
