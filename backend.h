@@ -34,6 +34,10 @@
  *	written, or -EINVAL for input that is not one complete, valid
  *	stream that fits; never writes past @dst + @dst_cap nor reads past
  *	@src + @src_len
+ * @decompress_anywhere: @decompress uses neither @work nor the shared
+ *	state and may run in any context, interrupts included (the LZO
+ *	and LZ4 decompressors): zcomp_decompress_anywhere() calls it
+ *	without a stream
  *
  * The callbacks for one instance never run concurrently with @prepare
  * or @release; @compress and @decompress run concurrently on different
@@ -52,6 +56,7 @@ struct zcomp_backend {
 	int (*decompress)(const struct zcomp *comp, void *work,
 			  const void *src, size_t src_len,
 			  void *dst, size_t dst_cap);
+	bool decompress_anywhere;
 };
 
 extern const struct zcomp_backend zcomp_lzo_backend;

@@ -58,4 +58,5 @@ const struct zcomp_backend zcomp_lz4_backend = {
 	.free_work	= zcomp_be_free_work,
 	.compress	= lz4_be_compress,
 	.decompress	= zcomp_be_lz4_decompress,
+	.decompress_anywhere = true,
 };

@@ -44,4 +44,5 @@ const struct zcomp_backend zcomp_lz4hc_backend = {
 	.free_work	= zcomp_be_free_work,
 	.compress	= lz4hc_be_compress,
 	.decompress	= zcomp_be_lz4_decompress,
+	.decompress_anywhere = true,
 };

@@ -81,6 +81,7 @@ const struct zcomp_backend zcomp_lzo_backend = {
 	.free_work	= zcomp_be_free_work,
 	.compress	= lzo_be_compress,
 	.decompress	= lzo_be_decompress,
+	.decompress_anywhere = true,
 };
 
 const struct zcomp_backend zcomp_lzorle_backend = {
@@ -90,4 +91,5 @@ const struct zcomp_backend zcomp_lzorle_backend = {
 	.free_work	= zcomp_be_free_work,
 	.compress	= lzorle_be_compress,
 	.decompress	= lzo_be_decompress,
+	.decompress_anywhere = true,
 };

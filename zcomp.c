@@ -272,17 +272,36 @@ int zcomp_compress(struct zcomp *comp, struct zcomp_stream *zstrm,
 	return 0;
 }
 
-int zcomp_decompress(struct zcomp *comp, struct zcomp_stream *zstrm,
-		     const void *src, unsigned int src_len, void *dst)
+/* A backend's decompress result: 0 for exactly a page. */
+static int zcomp_whole_page(int ret)
 {
-	int ret;
-
-	ret = comp->backend->decompress(comp, zstrm->work, src, src_len,
-					dst, PAGE_SIZE);
 	if (ret < 0)
 		return ret;
 	/* A short page is as corrupt as a bad bit stream. */
 	return ret == PAGE_SIZE ? 0 : -EINVAL;
+}
+
+int zcomp_decompress(struct zcomp *comp, struct zcomp_stream *zstrm,
+		     const void *src, unsigned int src_len, void *dst)
+{
+	return zcomp_whole_page(comp->backend->decompress(comp, zstrm->work,
+							  src, src_len, dst,
+							  PAGE_SIZE));
+}
+
+bool zcomp_decompresses_anywhere(const struct zcomp *comp)
+{
+	return comp->backend->decompress_anywhere;
+}
+
+int zcomp_decompress_anywhere(struct zcomp *comp, const void *src,
+			      unsigned int src_len, void *dst)
+{
+	if (!zcomp_decompresses_anywhere(comp))
+		return -EINVAL;
+	return zcomp_whole_page(comp->backend->decompress(comp, NULL, src,
+							  src_len, dst,
+							  PAGE_SIZE));
 }
 
 int zcomp_init(void)

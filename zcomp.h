@@ -226,4 +226,28 @@ int zcomp_compress(struct zcomp *comp, struct zcomp_stream *zstrm,
 int zcomp_decompress(struct zcomp *comp, struct zcomp_stream *zstrm,
 		     const void *src, unsigned int src_len, void *dst);
 
+/**
+ * zcomp_decompresses_anywhere() - may @comp decompress without a stream?
+ * @comp: the instance
+ *
+ * Return: true when its algorithm's decompressor needs no work memory
+ * and runs in any context (LZO, LZO-RLE, LZ4, LZ4HC).
+ */
+bool zcomp_decompresses_anywhere(const struct zcomp *comp);
+
+/**
+ * zcomp_decompress_anywhere() - decompress one page without a stream
+ * @comp: an instance zcomp_decompresses_anywhere() accepts
+ * @src: the compressed bytes
+ * @src_len: their number
+ * @dst: a PAGE_SIZE buffer for the page
+ *
+ * Any context, hard interrupts included (a bio's completion).
+ *
+ * Return: as zcomp_decompress(); -EINVAL for an instance that needs a
+ * stream.
+ */
+int zcomp_decompress_anywhere(struct zcomp *comp, const void *src,
+			      unsigned int src_len, void *dst);
+
 #endif /* _ZRAM_OOT_ZCOMP_H */

@@ -186,7 +186,9 @@ DEFINE_SHOW_ATTRIBUTE(zram_parallel);
  * Reads of the backing device since set-up: "chained_reads N" (pages
  * read by a bio chained to the request that needed them, completed
  * without error), "inflight N" (such reads not completed yet) and
- * "discarded N" (freed blocks discarded on the backing device).  The
+ * "discarded N" (freed blocks discarded on the backing device) and
+ * "completion_unpacks N" (compressed objects of chained reads unpacked
+ * where their read completed, not by a worker: raw, LZO or LZ4).  The
  * other reads waited (->rw_page, parts of pages, cleaning): bd_stat's
  * bd_reads counts all block reads.
  */
@@ -194,10 +196,11 @@ static int zram_backing_show(struct seq_file *m, void *v)
 {
 	struct zram_stats *st = &((struct zram *)m->private)->stats;
 
-	seq_printf(m, "chained_reads %lld\ninflight %lld\ndiscarded %lld\n",
+	seq_printf(m, "chained_reads %lld\ninflight %lld\ndiscarded %lld\ncompletion_unpacks %lld\n",
 		   (s64)atomic64_read(&st->bd_async),
 		   (s64)atomic64_read(&st->bd_inflight),
-		   (s64)atomic64_read(&st->bd_discarded));
+		   (s64)atomic64_read(&st->bd_discarded),
+		   (s64)atomic64_read(&st->bd_unpack_here));
 	return 0;
 }
 DEFINE_SHOW_ATTRIBUTE(zram_backing);

@@ -79,6 +79,7 @@ struct zram_stats {
 	atomic64_t bd_pages;		/* slots whose data is on it */
 	atomic64_t bd_live;		/* bytes of that data (as stored) */
 	atomic64_t bd_async;		/* reads chained to the bio needing them */
+	atomic64_t bd_unpack_here;	/* of those, objects unpacked at completion */
 	atomic64_t bd_inflight;		/* of those, not completed yet */
 	atomic64_t bd_cleaned;		/* blocks emptied by cleaning */
 	atomic64_t bd_discarded;	/* freed blocks discarded */

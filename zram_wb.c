@@ -315,70 +315,70 @@ static void zram_bd_src_init(struct zram *zram, u32 index,
 }
 
 /*
- * Fill @page from @buf, the block(s) that hold @src's compressed object
- * (raw if PAGE_SIZE long).  An object over two blocks is gathered into
- * the stream's scratch buffer first.  Process context.
+ * May @src's object be unpacked where its read completes (any context)?
+ * A raw one is only copied; LZO and LZ4 need no stream.  Others need a
+ * CPU's stream, so a worker.
+ */
+static bool zram_bd_unpacks_anywhere(struct zram *zram,
+				     const struct zram_bd_src *src)
+{
+	return src->size == PAGE_SIZE ||
+	       zcomp_decompresses_anywhere(zram->comps[src->prio]);
+}
+
+/*
+ * Fill @page from @buf, the bounce block(s) that hold @src's compressed
+ * object (raw if PAGE_SIZE long), contiguous (zram_bd_bounce()).  Any
+ * context if zram_bd_unpacks_anywhere(), else process context.
  */
 static int zram_bd_unpack(struct zram *zram, const struct zram_bd_src *src,
 			  struct page **buf, struct page *page)
 {
 	struct zcomp *comp = zram->comps[src->prio];
-	unsigned int head = min_t(unsigned int, src->size,
-				  PAGE_SIZE - src->off);
+	const void *in = page_address(buf[0]) + src->off;
 	struct zcomp_stream *zstrm;
-	const void *in;
 	void *dst;
 	int ret = 0;
 
-	zstrm = zcomp_stream_get(comp);
-	in = page_address(buf[0]) + src->off;
-	if (src->nr == 2) {
-		memcpy(zstrm->scratch, in, head);
-		memcpy(zstrm->scratch + head, page_address(buf[1]),
-		       src->size - head);
-		in = zstrm->scratch;
-	}
 	dst = kmap_local_page(page);
-	if (src->size == PAGE_SIZE)
+	if (src->size == PAGE_SIZE) {
 		memcpy(dst, in, PAGE_SIZE);
-	else
+	} else if (zcomp_decompresses_anywhere(comp)) {
+		ret = zcomp_decompress_anywhere(comp, in, src->size, dst);
+	} else {
+		zstrm = zcomp_stream_get(comp);
 		ret = zcomp_decompress(comp, zstrm, in, src->size, dst);
+		zcomp_stream_put(comp);
+	}
 	kunmap_local(dst);
-	zcomp_stream_put(comp);
 	flush_dcache_page(page);
 	return ret;
 }
 
-/* Bounce pages for @src's blocks (none for a whole uncompressed page). */
+/*
+ * Bounce pages for @src's blocks (none for a whole uncompressed page):
+ * two blocks get an order-1 pair, so the object is contiguous in them.
+ */
 static int zram_bd_bounce(const struct zram_bd_src *src, struct page *page,
 			  struct page **buf)
 {
-	unsigned int i;
-
 	buf[0] = page;
 	buf[1] = NULL;
 	if (!src->size)
 		return 0;
-	for (i = 0; i < src->nr; i++) {
-		buf[i] = alloc_page(GFP_NOIO);
-		if (!buf[i]) {
-			if (i)
-				__free_page(buf[0]);
-			return -ENOMEM;
-		}
-	}
+	buf[0] = alloc_pages(GFP_NOIO, src->nr - 1);
+	if (!buf[0])
+		return -ENOMEM;
+	if (src->nr == 2)
+		buf[1] = buf[0] + 1;
 	return 0;
 }
 
 static void zram_bd_bounce_free(const struct zram_bd_src *src,
 				struct page **buf)
 {
-	unsigned int i;
-
-	if (!src->size)
-		return;
-	for (i = 0; i < src->nr; i++)
-		__free_page(buf[i]);
+	if (src->size)
+		__free_pages(buf[0], src->nr - 1);
 }
 
 struct zram_bd_io {
@@ -463,9 +463,10 @@ static int zram_bd_read_sync(struct zram *zram, const struct zram_bd_src *src,
 
 /*
  * A read chained to the bio that needs it (@parent completes when it
- * has).  A compressed object is read into bounce pages and unpacked by
- * a worker of the device's workqueue, since completions run where no
- * decompression may.
+ * has).  A compressed object is read into bounce pages and unpacked
+ * where the read completes if zram_bd_unpacks_anywhere(), else by a
+ * worker of the device's workqueue (a CPU's stream may not be taken
+ * where completions run).
  */
 struct zram_bd_read {
 	struct zram *zram;
@@ -517,6 +518,12 @@ static void zram_bd_read_end_io(struct bio *bio)
 		if (!err)
 			flush_dcache_page(rd->page);
 		zram_bd_read_done(rd, err);
+		return;
+	}
+	if (zram_bd_unpacks_anywhere(rd->zram, &rd->src)) {
+		atomic64_inc(&rd->zram->stats.bd_unpack_here);
+		zram_bd_read_done(rd, zram_bd_unpack(rd->zram, &rd->src,
+						     rd->buf, rd->page));
 		return;
 	}
 	INIT_WORK(&rd->work, zram_bd_read_unpack);

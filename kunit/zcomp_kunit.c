@@ -428,6 +428,59 @@ static void zcomp_test_roundtrip(struct kunit *test)
 }
 
 /*
+ * zcomp_decompress_anywhere(): the LZO and LZ4 families decompress with
+ * no stream, here with interrupts off (as in a bio's completion), to the
+ * same bytes, and refuse a truncated object; the others need a stream,
+ * say so and return -EINVAL, leaving the output untouched.
+ */
+static void zcomp_test_decompress_anywhere(struct kunit *test)
+{
+	const char *name = *(const char *const *)test->param_value;
+	struct zcomp_kunit_ctx *ctx = test->priv;
+	bool expect = !strcmp(name, "lzo") || !strcmp(name, "lzo-rle") ||
+		      !strcmp(name, "lz4") || !strcmp(name, "lz4hc");
+	struct zcomp *comp;
+	unsigned long flags;
+	int i;
+
+	comp = zcomp_kunit_create(ctx, name, ZCOMP_LEVEL_DEFAULT, NULL, 0);
+	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, comp);
+	KUNIT_EXPECT_EQ(test, zcomp_decompresses_anywhere(comp), expect);
+
+	for (i = 0; i < ZCOMP_NR_INPUTS; i++) {
+		const char *in = zcomp_kunit_input_names[i];
+		unsigned int len = 0;
+		int ret;
+
+		if (zcomp_kunit_compress(comp, ctx, ctx->in[i], &len) ||
+		    len >= PAGE_SIZE)
+			continue;
+		memset(ctx->dbuf, ZCOMP_KUNIT_GUARD, 2 * PAGE_SIZE);
+		local_irq_save(flags);
+		ret = zcomp_decompress_anywhere(comp, ctx->cbuf, len,
+						ctx->dbuf);
+		local_irq_restore(flags);
+		if (!expect) {
+			KUNIT_EXPECT_EQ_MSG(test, ret, -EINVAL, "%s", in);
+			KUNIT_EXPECT_PTR_EQ_MSG(test, memchr_inv(ctx->dbuf,
+					ZCOMP_KUNIT_GUARD, 2 * PAGE_SIZE),
+					NULL, "output of %s", in);
+			continue;
+		}
+		KUNIT_EXPECT_EQ_MSG(test, ret, 0, "%s", in);
+		KUNIT_EXPECT_EQ_MSG(test,
+				    memcmp(ctx->dbuf, ctx->in[i], PAGE_SIZE), 0,
+				    "bytes of %s", in);
+		KUNIT_EXPECT_PTR_EQ_MSG(test, memchr_inv(ctx->dbuf + PAGE_SIZE,
+				ZCOMP_KUNIT_GUARD, PAGE_SIZE), NULL,
+				"guard after %s", in);
+		KUNIT_EXPECT_LT_MSG(test, zcomp_decompress_anywhere(comp,
+				ctx->cbuf, len / 2, ctx->dbuf), 0,
+				"half of %s", in);
+	}
+}
+
+/*
  * Exactly PAGE_SIZE random bytes, the worst case: the output exceeds a
  * page yet fits the library's own bound and the stream buffer, and still
  * decompresses to exactly the page.  Twice, so a reused context is
@@ -1177,6 +1230,8 @@ static struct kunit_case zcomp_kunit_cases[] = {
 	KUNIT_CASE_PARAM(zcomp_test_available_show,
 			 zcomp_kunit_show_gen_params),
 	KUNIT_CASE_PARAM(zcomp_test_roundtrip, zcomp_kunit_alg_gen_params),
+	KUNIT_CASE_PARAM(zcomp_test_decompress_anywhere,
+			 zcomp_kunit_alg_gen_params),
 	KUNIT_CASE_PARAM(zcomp_test_incompressible, zcomp_kunit_alg_gen_params),
 	KUNIT_CASE_PARAM(zcomp_test_truncated, zcomp_kunit_alg_gen_params),
 	KUNIT_CASE_PARAM(zcomp_test_bitflip, zcomp_kunit_alg_gen_params),

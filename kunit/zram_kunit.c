@@ -1485,7 +1485,7 @@ static void zram_kunit_wb_pack(struct kunit *test)
 	unsigned int bi = 99, off = 99;
 
 	zk_fake_bd(test, zram, 8);
-	KUNIT_ASSERT_EQ(test, zram_wb_batch_init(b, 2), 0);
+	KUNIT_ASSERT_EQ(test, zram_wb_batch_init(b, 2, false), 0);
 	w.batch = b;
 	/* no block yet: one must be reserved first */
 	KUNIT_EXPECT_EQ(test, zram_wb_place(zram, &w, 3000, &bi, &off), -ENOENT);
@@ -1771,11 +1771,15 @@ static void zram_kunit_wb_stores(struct kunit *test)
 	{
 		struct zram_wb_batch b;
 
-		KUNIT_ASSERT_EQ(test, zram_wb_batch_init(&b, 100000), 0);
+		KUNIT_ASSERT_EQ(test, zram_wb_batch_init(&b, 100000, true), 0);
 		KUNIT_EXPECT_EQ(test, b.max, ZRAM_WB_BATCH_MAX);
+		/* uncompressed: a stage page per block */
+		KUNIT_EXPECT_NOT_NULL(test, b.blks[0].stage);
+		KUNIT_EXPECT_NOT_NULL(test, b.blks[b.max - 1].stage);
 		zram_wb_batch_free(&b);
-		KUNIT_ASSERT_EQ(test, zram_wb_batch_init(&b, 0), 0);
+		KUNIT_ASSERT_EQ(test, zram_wb_batch_init(&b, 0, false), 0);
 		KUNIT_EXPECT_EQ(test, b.max, 1U);
+		KUNIT_EXPECT_NULL(test, b.blks[0].stage);
 		zram_wb_batch_free(&b);
 	}
 	zram->bd.limit = 5;

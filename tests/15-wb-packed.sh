@@ -54,6 +54,7 @@ chained() { awk '$1 == "chained_reads" {print $2}' "$dbg/backing"; }
 inflight() { awk '$1 == "inflight" {print $2}' "$dbg/backing"; }
 inflight_is() { [ "$(inflight)" = "$1" ]; }
 discarded() { awk '$1 == "discarded" {print $2}' "$dbg/backing"; }
+unpacked_here() { awk '$1 == "completion_unpacks" {print $2}' "$dbg/backing"; }
 wlist() { awk '$3 ~ /^.w/ {print $1}' "$bs" | xargs; }
 bs_flags() { awk -v i="$1" '$1 == i {print substr($3, 1, 4)}' "$bs"; }
 seq_list() { seq "$1" "$2" | xargs; }
@@ -218,14 +219,15 @@ PY
 pages_zero() { pages_read_back zero 0 "$@"; }
 read_fails() { ! dd if=/dev/zram0 bs="$1" skip="$2" count=1 iflag=direct status=none >/dev/null 2>&1; }
 
-# setup NAME BACKING [BATCH [COMPRESSED]]: zram0 reset, then set up over
-# BACKING with writeback_batch_size BATCH (32) and writeback_compressed
-# COMPRESSED (1).
+# setup NAME BACKING [BATCH [COMPRESSED [ALG]]]: zram0 reset, then set
+# up over BACKING with writeback_batch_size BATCH (32),
+# writeback_compressed COMPRESSED (1) and comp_algorithm ALG (lzo-rle).
 setup() {
 	zram_reset 0
 	expect "$1: backing_dev" OK "$z/backing_dev" "$2"
 	expect "$1: writeback_batch_size ${3:-32}" OK "$z/writeback_batch_size" "${3:-32}"
 	expect "$1: writeback_compressed ${4:-1}" OK "$z/writeback_compressed" "${4:-1}"
+	expect "$1: comp_algorithm ${5:-lzo-rle}" OK "$z/comp_algorithm" "${5:-lzo-rle}"
 	check "$1: disksize $DISK" zwrite 0 disksize $DISK
 }
 
@@ -259,12 +261,16 @@ check_eq "bd_stat has six columns" 6 "$(wc -w <"$z/bd_stat")"
 # each, 40 blocks in 40 write requests.  B=4 and 32: within a batch an
 # object runs on from one block into the next, so blocks fill up; a
 # batch is B adjacent blocks, one write request, and only its last
-# block may be partly empty.
+# block may be partly empty.  Each batch size with another algorithm:
+# a chained read unpacks its object where the read completes when that
+# is only a copy (the random pages, raw) or LZO / LZ4 (no stream
+# needed), else (zstd) in a worker.
+declare -A ALG=([1]=lzo-rle [4]=zstd [32]=lz4)
 for B in 1 4 32; do
 	L=$(new_loop "p$B" 4M)
 	at_exit losetup -d "$L"
 	lw() { awk '{print $5}' "/sys/block/${L#/dev/}/stat"; }
-	setup "[B=$B]" "$L" $B 1
+	setup "[B=$B]" "$L" $B 1 "${ALG[$B]}"
 	check "[B=$B] write $NH half and $NR random pages" write_hr
 	cds=$(mm 2)
 	expect "[B=$B] echo all > idle" OK "$z/idle" all
@@ -291,11 +297,15 @@ for B in 1 4 32; do
 	page "$SCRATCH/r" 0 "$SCRATCH/r0"
 	check "[B=$B] random page 0 is on the disk raw, where wb_map says" cmp \
 		<(tail -c +$(($(wbmap pos $NH) + 1)) "$SCRATCH/p$B.img" | head -c 4096) "$SCRATCH/r0"
-	c0=$(chained)
+	c0=$(chained) u0=$(unpacked_here)
 	want=$(wbmap reads $(seq 0 $((NH + NR - 1))))
 	check "[B=$B] all pages read back (4 KiB direct reads)" same_data 0 $((NH + NR)) "$SCRATCH/hr"
 	check_eq "[B=$B] $((NH + NR)) reads chained, $want blocks read" \
 		"$((NH + NR)) $want" "$(($(chained) - c0)) $(bd 2)"
+	here=$((NH + NR))
+	[ "${ALG[$B]}" = zstd ] && here=$NR
+	check_eq "[B=$B] ${ALG[$B]}: $here unpacked at completion" \
+		$here $(($(unpacked_here) - u0))
 	check_eq "[B=$B] the reads left them written back" \
 		"$(seq_list 0 $((NH + NR - 1)))" "$(wlist)"
 	check_eq "[B=$B] no read in flight" 0 "$(inflight)"
