@@ -166,18 +166,18 @@ DEFINE_SEQ_ATTRIBUTE(zram_wb_map);
  * How zram_par.c spread bios since set-up: "bios N" (bios cut into
  * parts), "parts N" (parts queued to other CPUs), "moved N" (of those,
  * run on another CPU than the one chosen: it went offline meanwhile),
- * "wb_parts N" (parts of writeback batches' decompression queued to
- * other CPUs, see zram_wb_expand()).
+ * "wb_batches N" (uncompressed writeback batches decompressed and
+ * started by a worker, the online CPUs in turn: zram_wb_push()).
  */
 static int zram_parallel_show(struct seq_file *m, void *v)
 {
 	struct zram_stats *st = &((struct zram *)m->private)->stats;
 
-	seq_printf(m, "bios %lld\nparts %lld\nmoved %lld\nwb_parts %lld\n",
+	seq_printf(m, "bios %lld\nparts %lld\nmoved %lld\nwb_batches %lld\n",
 		   (s64)atomic64_read(&st->par_bios),
 		   (s64)atomic64_read(&st->par_parts),
 		   (s64)atomic64_read(&st->par_moved),
-		   (s64)atomic64_read(&st->par_wb_parts));
+		   (s64)atomic64_read(&st->wb_sent));
 	return 0;
 }
 DEFINE_SHOW_ATTRIBUTE(zram_parallel);

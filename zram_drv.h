@@ -88,7 +88,7 @@ struct zram_stats {
 	atomic64_t par_bios;		/* bios spread over CPUs */
 	atomic64_t par_parts;		/* parts queued to other CPUs */
 	atomic64_t par_moved;		/* of those, run elsewhere (CPU gone) */
-	atomic64_t par_wb_parts;	/* writeback decompression parts queued */
+	atomic64_t wb_sent;		/* writeback batches a worker decompressed */
 	/* tiering_stat (zram_tier.c) */
 	atomic64_t tier_passes;		/* passes run */
 	atomic64_t tier_marked;		/* pages they marked idle */

@@ -923,9 +923,9 @@ static bool zram_wb_wanted(struct zram *zram, u32 index,
  * the object as stored, packed after the previous ones while it fits in
  * the block (an object never crosses a block boundary).  Uncompressed, a
  * slot's object is only copied (to the block's stage page) under its
- * lock: the batch's objects are decompressed into their blocks when the
- * batch is sent, spread over the CPUs (zram_wb_expand()), so writeback
- * decompresses at several CPUs' speed.  When the batch
+ * lock: a worker decompresses the batch's objects into their blocks and
+ * sends it (zram_wb_send_work()), on the online CPUs in turn, so
+ * writeback decompresses at several CPUs' speed.  When the batch
  * is full, or the walk ends, its blocks are written with one bio per run
  * of adjacent blocks, all under one plug, completed asynchronously; once
  * the last bio has ended each slot is looked at again (zram_wb_finish()):
@@ -978,7 +978,12 @@ struct zram_wb_batch {
 	unsigned int nr_bios;	/* zram_wb_start()'s, for zram_wb_wait() */
 	atomic_t pending;	/* bios in flight, plus one while submitting */
 	struct completion done;
+	/* Uncompressed: decompresses and starts the batch (a worker). */
+	struct work_struct send;
+	struct zram *zram;
 };
+
+static void zram_wb_send_work(struct work_struct *work);
 
 /*
  * Bounce pages and bios of a batch of up to @want blocks (fewer if
@@ -1017,6 +1022,7 @@ static int zram_wb_batch_init(struct zram_wb_batch *b, unsigned int want,
 		goto err;
 	b->max_objs = b->max * ZRAM_WB_OBJS_PER_BLOCK;
 	init_completion(&b->done);
+	INIT_WORK(&b->send, zram_wb_send_work);
 	return 0;
 err:
 	kvfree(b->blks);
@@ -1030,6 +1036,7 @@ static void zram_wb_batch_free(struct zram_wb_batch *b)
 {
 	unsigned int i;
 
+	flush_work(&b->send);
 	for (i = 0; i < b->max; i++) {
 		__free_page(b->blks[i].page);
 		if (b->blks[i].stage)
@@ -1058,7 +1065,8 @@ static void zram_wb_end_io(struct bio *bio)
 
 /*
  * Start writing the batch's blocks out: a bio per run of adjacent
- * blocks, under one plug; zram_wb_wait() waits for them.
+ * blocks, under one plug; zram_wb_wait() waits for them (b->done is
+ * reinitialized by the caller).
  */
 static void zram_wb_start(struct zram *zram, struct zram_wb_batch *b)
 {
@@ -1071,7 +1079,6 @@ static void zram_wb_start(struct zram *zram, struct zram_wb_batch *b)
 		if (b->blks[i].used < PAGE_SIZE)
 			memzero_page(b->blks[i].page, b->blks[i].used,
 				     PAGE_SIZE - b->blks[i].used);
-	reinit_completion(&b->done);
 	atomic_set(&b->pending, 1);
 	b->nr_bios = 0;
 	blk_start_plug(&plug);
@@ -1140,22 +1147,30 @@ static void zram_wb_budget_charge(struct zram *zram)
 }
 
 /*
- * State of one writeback or cleaning over the slots.  Two batches make a
- * pipeline: one is filled while the other is written out (fly), so the
- * backing device's writes overlap reading (and decompressing) the next
- * slots.  A batch's slots are settled before the next batch is started:
- * at most one batch is in flight.  With memory for one batch only, each
- * is written and settled in turn.
+ * State of one writeback or cleaning over the slots.  Up to
+ * ZRAM_WB_NR_BATCHES batches make a pipeline, used in turn: one is
+ * filled while the others are written out (in flight), so the backing
+ * device's writes overlap reading (and decompressing) the next slots,
+ * and the device always has the next batch queued when it finishes
+ * one.  Batches are settled oldest first, when the one to fill next is
+ * still in flight, and all of them when the walk ends or needs every
+ * block back (cleaning).  With memory for one batch only, each is
+ * written and settled in turn.
  */
+#define ZRAM_WB_NR_BATCHES	3U
+
 struct zram_wb_walk {
 	enum zram_wb_mode mode;
 	/* Writeback: where, how many pages; what was done.  Cleaning: NULL. */
 	struct zram_move_step *st;
 	bool compressed;		/* objects as stored, packed */
-	struct zram_wb_batch bat[2];
-	unsigned int nr_bat;		/* 2, or 1 if memory was short */
+	struct zram_wb_batch bat[ZRAM_WB_NR_BATCHES];
+	unsigned int nr_bat;		/* fewer if memory was short, >= 1 */
 	struct zram_wb_batch *batch;	/* the one being filled */
-	struct zram_wb_batch *fly;	/* the one being written, or NULL */
+	/* In flight: the nr_fly batches before @batch in bat[], in turn. */
+	unsigned int nr_fly;
+	unsigned int fly_blocks;	/* their blocks */
+	int send_cpu;			/* the last sender's CPU (a hint) */
 	long resv;			/* reserved block, or -1 */
 	int err;			/* -EIO once a page failed */
 	void *scratch;			/* zsm_read_begin()'s, compressed */
@@ -1211,7 +1226,7 @@ static int zram_wb_place(struct zram *zram, struct zram_wb_walk *w,
 	}
 	if (b->nr == b->max)
 		return -EAGAIN;
-	if (!zram_wb_budget_left(zram, b->nr + (w->fly ? w->fly->nr : 0)))
+	if (!zram_wb_budget_left(zram, b->nr + w->fly_blocks))
 		return -EDQUOT;
 	if (w->resv < 0)
 		return -ENOENT;
@@ -1407,37 +1422,38 @@ static void zram_wb_settle(struct zram *zram, struct zram_wb_walk *w,
 	b->nr_objs = 0;
 }
 
-/* Settle the batch in flight, if there is one. */
+/* Settle the oldest batch in flight, if there is one. */
 static void zram_wb_land(struct zram *zram, struct zram_wb_walk *w)
 {
-	if (!w->fly)
+	unsigned int cur = w->batch - w->bat;
+	struct zram_wb_batch *b;
+
+	if (!w->nr_fly)
 		return;
-	zram_wb_settle(zram, w, w->fly);
-	w->fly = NULL;
+	b = &w->bat[(cur + w->nr_bat - w->nr_fly) % w->nr_bat];
+	w->fly_blocks -= b->nr;
+	zram_wb_settle(zram, w, b);
+	w->nr_fly--;
 }
 
-/* Objects per part when a batch's decompression is spread over CPUs. */
-#define ZRAM_WB_PAR_MIN		8U
-
-struct zram_wb_expand_ctx {
-	struct zram *zram;
-	struct zram_wb_batch *b;
-};
-
 /*
- * Decompress objects [@lo, @hi) of an uncompressed batch from their
- * stage pages into their blocks; a block whose object fails keeps the
- * error (its slot stays in memory, see zram_wb_finish()).
+ * Uncompressed writeback, a worker of the backing device's workqueue
+ * (zram_wb_push() picks the CPUs in turn): decompress the batch's
+ * objects from their stage pages into their blocks, then start writing
+ * them.  The walk fills the next batch meanwhile, and with several
+ * batches queued each CPU decompresses one.  A block whose object fails
+ * keeps the error (its slot stays in memory, see zram_wb_finish()).
  */
-static int zram_wb_expand_part(void *ctx, unsigned int lo, unsigned int hi)
+static void zram_wb_send_work(struct work_struct *work)
 {
-	struct zram_wb_expand_ctx *x = ctx;
+	struct zram_wb_batch *b = container_of(work, struct zram_wb_batch,
+					       send);
 	unsigned int i;
 
-	for (i = lo; i < hi; i++) {
-		struct zram_wb_obj *obj = &x->b->objs[i];
-		struct zram_wb_blk *blk = &x->b->blks[obj->bi];
-		struct zcomp *comp = x->zram->comps[obj->prio];
+	for (i = 0; i < b->nr_objs; i++) {
+		struct zram_wb_obj *obj = &b->objs[i];
+		struct zram_wb_blk *blk = &b->blks[obj->bi];
+		struct zcomp *comp = b->zram->comps[obj->prio];
 		struct zcomp_stream *zstrm;
 		void *src, *dst;
 		int ret;
@@ -1454,30 +1470,13 @@ static int zram_wb_expand_part(void *ctx, unsigned int lo, unsigned int hi)
 		if (ret)
 			blk->err = ret;
 	}
-	return 0;
+	atomic64_inc(&b->zram->stats.wb_sent);
+	zram_wb_start(b->zram, b);
 }
 
 /*
- * Uncompressed writeback: decompress batch @b's objects into their
- * blocks, on several CPUs when the batch is big enough.
- */
-static void zram_wb_expand(struct zram *zram, struct zram_wb_walk *w,
-			   struct zram_wb_batch *b)
-{
-	struct zram_wb_expand_ctx x = { .zram = zram, .b = b };
-	unsigned int n;
-	int ret;
-
-	if (w->compressed)
-		return;
-	n = zram_par_run(zram, b->nr_objs, ZRAM_WB_PAR_MIN,
-			 zram_wb_expand_part, &x, &ret);
-	atomic64_add(n - 1, &zram->stats.par_wb_parts);
-}
-
-/*
- * Send the batch being filled on its way (the one in flight is settled
- * first) and fill the other one next.
+ * Send the batch being filled on its way and fill the next one, once
+ * that one (the oldest in flight, if all are) is settled.
  */
 static void zram_wb_push(struct zram *zram, struct zram_wb_walk *w)
 {
@@ -1485,22 +1484,30 @@ static void zram_wb_push(struct zram *zram, struct zram_wb_walk *w)
 
 	if (!b->nr)
 		return;
-	zram_wb_land(zram, w);
-	zram_wb_expand(zram, w, b);
-	zram_wb_start(zram, b);
-	w->fly = b;
-	if (w->nr_bat == 1) {
-		zram_wb_land(zram, w);
-		return;
+	reinit_completion(&b->done);
+	/* Packed, objects go as stored; else a worker decompresses them. */
+	if (w->compressed) {
+		zram_wb_start(zram, b);
+	} else {
+		b->zram = zram;
+		w->send_cpu = cpumask_next(w->send_cpu, cpu_online_mask);
+		if (w->send_cpu >= nr_cpu_ids)
+			w->send_cpu = cpumask_first(cpu_online_mask);
+		queue_work_on(w->send_cpu, zram->bd.wq, &b->send);
 	}
-	w->batch = b == &w->bat[0] ? &w->bat[1] : &w->bat[0];
+	w->nr_fly++;
+	w->fly_blocks += b->nr;
+	w->batch = &w->bat[(b - w->bat + 1) % w->nr_bat];
+	if (w->nr_fly == w->nr_bat)
+		zram_wb_land(zram, w);
 }
 
-/* Write out and settle all the walk holds: both batches end up empty. */
+/* Write out and settle all the walk holds: every batch ends up empty. */
 static void zram_wb_flush(struct zram *zram, struct zram_wb_walk *w)
 {
 	zram_wb_push(zram, w);
-	zram_wb_land(zram, w);
+	while (w->nr_fly)
+		zram_wb_land(zram, w);
 }
 
 /* Is block @blk one that cleaning empties (a little live data)? */
@@ -1578,7 +1585,7 @@ again:
 	if (ret == -ENOENT) {
 		zram_slot_unlock(zram, index);
 		w->resv = zram_bd_alloc(zram, 0);
-		if (w->resv == -ENOSPC && b->nr) {
+		if (w->resv == -ENOSPC && (b->nr || w->nr_fly)) {
 			/* Settling the batch empties blocks: then there are. */
 			zram_wb_flush(zram, w);
 			w->resv = zram_bd_alloc(zram, 0);
@@ -1716,14 +1723,15 @@ static int zram_wb_one(struct zram *zram, u32 index, void *data)
 
 static void zram_wb_walk_free(struct zram_wb_walk *w)
 {
+	unsigned int i;
+
 	kfree(w->scratch);
 	if (w->cbuf[0])
 		__free_page(w->cbuf[0]);
 	if (w->cbuf[1])
 		__free_page(w->cbuf[1]);
-	zram_wb_batch_free(&w->bat[0]);
-	if (w->nr_bat == 2)
-		zram_wb_batch_free(&w->bat[1]);
+	for (i = 0; i < w->nr_bat; i++)
+		zram_wb_batch_free(&w->bat[i]);
 }
 
 static int zram_wb_walk_init(struct zram *zram, struct zram_wb_walk *w)
@@ -1734,9 +1742,10 @@ static int zram_wb_walk_init(struct zram *zram, struct zram_wb_walk *w)
 	if (zram_wb_batch_init(&w->bat[0], READ_ONCE(zram->wb_batch_size),
 			       !w->compressed))
 		return -ENOMEM;
-	w->nr_bat = 1;
-	if (!zram_wb_batch_init(&w->bat[1], w->bat[0].max, !w->compressed))
-		w->nr_bat = 2;
+	for (w->nr_bat = 1; w->nr_bat < ZRAM_WB_NR_BATCHES; w->nr_bat++)
+		if (zram_wb_batch_init(&w->bat[w->nr_bat], w->bat[0].max,
+				       !w->compressed))
+			break;
 	w->batch = &w->bat[0];
 	w->scratch = kmalloc(PAGE_SIZE, GFP_KERNEL | __GFP_NOWARN);
 	w->cbuf[0] = alloc_page(GFP_KERNEL | __GFP_NOWARN);

@@ -1481,7 +1481,7 @@ static void zram_kunit_wb_pack(struct kunit *test)
 {
 	struct zram *zram = ((struct zk_ctx *)test->priv)->zram;
 	struct zram_wb_walk w = { .compressed = true, .resv = -1 };
-	struct zram_wb_batch *b = &w.bat[0], fly = { };
+	struct zram_wb_batch *b = &w.bat[0];
 	unsigned int bi = 99, off = 99;
 
 	zk_fake_bd(test, zram, 8);
@@ -1537,9 +1537,8 @@ static void zram_kunit_wb_pack(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, zram_wb_place(zram, &w, 1, &bi, &off), -EAGAIN);
 	b->nr = 0;
 	b->nr_objs = 0;
-	/* the budget counts the blocks of the batch in flight too */
-	fly.nr = 2;
-	w.fly = &fly;
+	/* the budget counts the blocks of the batches in flight too */
+	w.fly_blocks = 2;
 	zram->bd.limit_enable = true;
 	zram->bd.limit = 3 * ZRAM_4K_PER_PAGE;
 	w.resv = 6;
@@ -1547,7 +1546,7 @@ static void zram_kunit_wb_pack(struct kunit *test)
 	w.resv = 7;
 	KUNIT_EXPECT_EQ(test, zram_wb_place(zram, &w, PAGE_SIZE, &bi, &off),
 			-EDQUOT);
-	fly.nr = 1;
+	w.fly_blocks = 1;
 	KUNIT_EXPECT_EQ(test, zram_wb_place(zram, &w, PAGE_SIZE, &bi, &off), 0);
 	zram->bd.limit_enable = false;
 	b->nr = 0;
