@@ -407,10 +407,6 @@ bool zram_dedup_shared(struct zram *zram, u32 index);
 #define ZRAM_PAR_MAX_PARTS	8U
 unsigned int zram_par_parts(unsigned int pages, unsigned int cpus,
 			    unsigned int min_pages);
-typedef int (*zram_par_fn)(void *ctx, unsigned int lo, unsigned int hi);
-unsigned int zram_par_run(struct zram *zram, unsigned int nr,
-			  unsigned int min, zram_par_fn fn, void *ctx,
-			  int *ret);
 int zram_bio_rw(struct zram *zram, struct bio *bio, bool write);
 void zram_bio_fail(struct zram *zram, struct bio *bio, bool write);
 int zram_par_init(void);

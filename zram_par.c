@@ -42,10 +42,10 @@ static struct workqueue_struct *zram_par_wq;
 struct zram_par_part {
 	struct work_struct work;
 	struct zram *zram;
-	zram_par_fn fn;
-	void *ctx;
-	unsigned int lo, hi;		/* this part's units */
+	struct bio *bio;
+	struct bvec_iter iter;		/* this part's bytes of @bio */
 	int cpu;			/* where it was queued */
+	bool write;
 	int ret;
 };
 
@@ -74,50 +74,43 @@ static void zram_par_work(struct work_struct *work)
 
 	if (raw_smp_processor_id() != part->cpu)
 		atomic64_inc(&part->zram->stats.par_moved);
-	part->ret = part->fn(part->ctx, part->lo, part->hi);
+	part->ret = zram_bio_rw_iter(part->zram, part->bio, part->iter,
+				     part->write);
 }
 
-/**
- * zram_par_run() - run @fn over units [0, @nr), spread over CPUs
- * @zram: whose par_moved counts parts that ran elsewhere
- * @nr: units of work
- * @min: smallest part in units (0: never split)
- * @fn: called as fn(@ctx, lo, hi) once per part; the parts are disjoint
- *	and cover [0, @nr) in order
- * @ctx: passed to @fn
- * @ret: the first error of any part (each runs to its own end or error)
- *
- * The caller runs the first part; the others are queued on other online
- * CPUs' workers and waited for.  @fn runs in process context and may
- * take a CPU's stream, not sleep on the caller's locks.
- *
- * Return: the number of parts (1: @fn ran once, here).
+/*
+ * Read or write all of @bio, spread over CPUs when it is big enough.
+ * Returns the first error of any part (every part runs to its own end
+ * or first error).
  */
-unsigned int zram_par_run(struct zram *zram, unsigned int nr,
-			  unsigned int min, zram_par_fn fn, void *ctx,
-			  int *ret)
+static int zram_par_rw(struct zram *zram, struct bio *bio, bool write)
 {
+	unsigned int pages = bio->bi_iter.bi_size >> PAGE_SHIFT;
 	struct zram_par_part *parts;
 	unsigned int n, i, done = 0;
-	int cpu;
+	int cpu, ret;
 
-	n = zram_par_parts(nr, num_online_cpus(), min);
-	parts = n > 1 ? kmalloc_array(n, sizeof(*parts),
-				      GFP_NOIO | __GFP_NOWARN) : NULL;
-	if (!parts) {
-		*ret = fn(ctx, 0, nr);
-		return 1;
-	}
+	n = zram_par_parts(pages, num_online_cpus(),
+			   READ_ONCE(parallel_pages));
+	if (n == 1)
+		return zram_bio_rw_iter(zram, bio, bio->bi_iter, write);
+	parts = kmalloc_array(n, sizeof(*parts), GFP_NOIO | __GFP_NOWARN);
+	if (!parts)
+		return zram_bio_rw_iter(zram, bio, bio->bi_iter, write);
+
 	cpu = raw_smp_processor_id();
 	for (i = 0; i < n; i++) {
 		struct zram_par_part *part = &parts[i];
+		/* Whole pages: the bio starts and ends on a page boundary. */
+		unsigned int end = (u64)pages * (i + 1) / n;
 
 		part->zram = zram;
-		part->fn = fn;
-		part->ctx = ctx;
-		part->lo = done;
-		part->hi = (u64)nr * (i + 1) / n;
-		done = part->hi;
+		part->bio = bio;
+		part->write = write;
+		part->iter = bio->bi_iter;
+		bio_advance_iter(bio, &part->iter, done << PAGE_SHIFT);
+		part->iter.bi_size = (end - done) << PAGE_SHIFT;
+		done = end;
 		if (!i)
 			continue;
 		/* A hint: the CPU may be gone by the time the item runs. */
@@ -128,47 +121,16 @@ unsigned int zram_par_run(struct zram *zram, unsigned int nr,
 		INIT_WORK(&part->work, zram_par_work);
 		queue_work_on(cpu, zram_par_wq, &part->work);
 	}
-	*ret = fn(ctx, parts[0].lo, parts[0].hi);
+	atomic64_inc(&zram->stats.par_bios);
+	atomic64_add(n - 1, &zram->stats.par_parts);
+
+	ret = zram_bio_rw_iter(zram, bio, parts[0].iter, write);
 	for (i = 1; i < n; i++) {
 		flush_work(&parts[i].work);
-		if (!*ret)
-			*ret = parts[i].ret;
+		if (!ret)
+			ret = parts[i].ret;
 	}
 	kfree(parts);
-	return n;
-}
-
-struct zram_par_bio {
-	struct zram *zram;
-	struct bio *bio;
-	bool write;
-};
-
-/* Pages [@lo, @hi) of the bio (it starts and ends on a page boundary). */
-static int zram_par_bio_part(void *ctx, unsigned int lo, unsigned int hi)
-{
-	struct zram_par_bio *pb = ctx;
-	struct bvec_iter iter = pb->bio->bi_iter;
-
-	bio_advance_iter(pb->bio, &iter, (u64)lo << PAGE_SHIFT);
-	iter.bi_size = (hi - lo) << PAGE_SHIFT;
-	return zram_bio_rw_iter(pb->zram, pb->bio, iter, pb->write);
-}
-
-/* Read or write all of @bio, spread over CPUs when it is big enough. */
-static int zram_par_rw(struct zram *zram, struct bio *bio, bool write)
-{
-	struct zram_par_bio pb = { .zram = zram, .bio = bio, .write = write };
-	unsigned int n;
-	int ret;
-
-	n = zram_par_run(zram, bio->bi_iter.bi_size >> PAGE_SHIFT,
-			 READ_ONCE(parallel_pages), zram_par_bio_part, &pb,
-			 &ret);
-	if (n > 1) {
-		atomic64_inc(&zram->stats.par_bios);
-		atomic64_add(n - 1, &zram->stats.par_parts);
-	}
 	return ret;
 }
 
