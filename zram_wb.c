@@ -1264,15 +1264,17 @@ static void zram_wb_copy_in(struct zram_wb_batch *b, unsigned int bi,
  * searched under a slot lock): with none reserved, one is, then the
  * slot is looked at again; a reserved block the slot did not take stays
  * in w->resv for the next.  Returns 1 if added, 0 if skipped, -EAGAIN
- * (write the batch out first), -EDQUOT (budget used up), -ENOSPC (no
- * free block) or a decompression error.
+ * (write the batch out first), -EDQUOT (budget used up) or -ENOSPC (no
+ * free block).
  */
 static int zram_wb_prepare(struct zram *zram, u32 index,
 			   struct zram_wb_walk *w)
 {
+	unsigned int size, len, bi, off, prio;
 	struct zram_wb_batch *b;
 	struct zram_wb_obj *obj;
-	unsigned int size, bi, off, prio = 0;
+	unsigned long handle;
+	const void *src;
 	int ret;
 
 again:
@@ -1296,35 +1298,29 @@ again:
 		zram_slot_unlock(zram, index);
 		return ret;
 	}
-	if (w->compressed) {
-		unsigned long handle = zram->slots[index].handle;
-		const void *src;
-
-		src = zsm_read_begin(zram->pool, handle, w->scratch);
-		zram_wb_copy_in(b, bi, off, src, size);
-		zsm_read_end(zram->pool, handle, src);
-		prio = zram_get_prio(zram, index);
-	} else {
-		/* Decompressed by zram_wb_expand(), off the slot lock. */
-		unsigned long handle = zram->slots[index].handle;
-		const void *src;
-
-		size = zram_get_obj_size(zram, index);
-		src = zsm_read_begin(zram->pool, handle, w->scratch);
-		/* A huge page is stored raw: it goes to its block at once. */
-		memcpy_to_page(size == PAGE_SIZE ? b->blks[bi].page :
-			       b->blks[bi].stage, 0, src, size);
-		zsm_read_end(zram->pool, handle, src);
-		prio = zram_get_prio(zram, index);
-	}
+	handle = zram->slots[index].handle;
+	len = zram_get_obj_size(zram, index);
+	src = zsm_read_begin(zram->pool, handle, w->scratch);
+	/*
+	 * Uncompressed, the object goes to the block's stage page, to be
+	 * decompressed by zram_wb_send_work() off the slot lock; a huge
+	 * page is stored raw: it goes to its block at once.
+	 */
+	if (w->compressed)
+		zram_wb_copy_in(b, bi, off, src, len);
+	else
+		memcpy_to_page(len == PAGE_SIZE ? b->blks[bi].page :
+			       b->blks[bi].stage, 0, src, len);
+	zsm_read_end(zram->pool, handle, src);
+	prio = zram_get_prio(zram, index);
 	zram_set_flag(zram, index, ZRAM_MOVING);
 	zram_slot_unlock(zram, index);
 	obj = &b->objs[b->nr_objs++];
 	obj->index = index;
 	obj->bi = bi;
 	obj->off = off;
-	obj->size = w->compressed ? size : 0;
-	obj->zsize = w->compressed || size == PAGE_SIZE ? 0 : size;
+	obj->size = w->compressed ? len : 0;
+	obj->zsize = w->compressed || len == PAGE_SIZE ? 0 : len;
 	obj->prio = prio;
 	obj->clean = false;
 	return 1;
