@@ -234,15 +234,30 @@ static void zk_expect_stats(struct kunit *test, struct zram *zram, s64 stored,
 #define ZK_EXPECT_STATS(test, zram, stored, same, huge, compr)		\
 	zk_expect_stats(test, zram, stored, same, huge, compr, __LINE__)
 
+/* Read slot @index into ctx->back (filled with 0xee first), compare. */
+static void zk_expect_reads(struct kunit *test, struct zk_ctx *ctx,
+			    struct page *page, u32 index)
+{
+	memset(page_address(ctx->back), 0xee, PAGE_SIZE);
+	KUNIT_ASSERT_EQ(test, zram_read_page(ctx->zram, ctx->back, index, NULL), 0);
+	KUNIT_EXPECT_EQ(test, memcmp(page_address(page),
+				     page_address(ctx->back), PAGE_SIZE), 0);
+}
+
 /* Write @page to @index, read it back into ctx->back, compare. */
 static void zk_write_read(struct kunit *test, struct zk_ctx *ctx,
 			  struct page *page, u32 index)
 {
 	KUNIT_ASSERT_EQ(test, zram_write_page(ctx->zram, page, index), 0);
-	memset(page_address(ctx->back), 0xee, PAGE_SIZE);
-	KUNIT_ASSERT_EQ(test, zram_read_page(ctx->zram, ctx->back, index, NULL), 0);
-	KUNIT_EXPECT_EQ(test, memcmp(page_address(page),
-				     page_address(ctx->back), PAGE_SIZE), 0);
+	zk_expect_reads(test, ctx, page, index);
+}
+
+/* Free slot @index, as a discard does. */
+static void zk_free_slot(struct zram *zram, u32 index)
+{
+	zram_slot_lock(zram, index);
+	zram_free_slot(zram, index);
+	zram_slot_unlock(zram, index);
 }
 
 /* ---- page_same_filled() ---- */
@@ -721,9 +736,7 @@ static void zram_kunit_slot_transitions(struct kunit *test)
 	zk_fill_text(ctx->page, 3);
 	zk_write_read(test, ctx, ctx->page, i);
 	ZK_EXPECT_STATS(test, zram, 1, 0, 0, zk_comp_len(test, zram, ctx->page));
-	zram_slot_lock(zram, i);
-	zram_free_slot(zram, i);
-	zram_slot_unlock(zram, i);
+	zk_free_slot(zram, i);
 	KUNIT_EXPECT_EQ(test, zram->slots[i].flags, 0UL);
 	ZK_EXPECT_STATS(test, zram, 0, 0, 0, 0);
 	KUNIT_EXPECT_EQ(test, zsm_get_total_pages(zram->pool), 0UL);
@@ -2118,26 +2131,17 @@ static void zram_kunit_dedup(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, atomic64_read(&dd->shared), 5LL);
 
 	/* Frees: the object stays while a page holds it. */
-	zram_slot_lock(zram, 0);
-	zram_free_slot(zram, 0);
-	zram_slot_unlock(zram, 0);
+	zk_free_slot(zram, 0);
 	KUNIT_EXPECT_EQ(test, atomic64_read(&dd->shared), 4LL);
 	ZK_EXPECT_STATS(test, zram, 5, 0, 2, len + len2 + PAGE_SIZE);
-	zram_slot_lock(zram, 1);
-	zram_free_slot(zram, 1);
-	zram_slot_unlock(zram, 1);
+	zk_free_slot(zram, 1);
 	KUNIT_EXPECT_EQ(test, atomic64_read(&dd->shared), 2LL);
 	KUNIT_EXPECT_FALSE(test, zram_dedup_shared(zram, 2));
 	KUNIT_EXPECT_TRUE(test, zram_slot_may_move(zram, 2));
 	ZK_EXPECT_STATS(test, zram, 4, 0, 2, len + len2 + PAGE_SIZE);
 	zk_fill_text(ctx->page, 7);
-	memset(page_address(ctx->back), 0, PAGE_SIZE);
-	KUNIT_EXPECT_EQ(test, zram_read_page(zram, ctx->back, 2, NULL), 0);
-	KUNIT_EXPECT_EQ(test, memcmp(page_address(ctx->page),
-				     page_address(ctx->back), PAGE_SIZE), 0);
-	zram_slot_lock(zram, 2);
-	zram_free_slot(zram, 2);
-	zram_slot_unlock(zram, 2);
+	zk_expect_reads(test, ctx, ctx->page, 2);
+	zk_free_slot(zram, 2);
 	ZK_EXPECT_STATS(test, zram, 3, 0, 2, len2 + PAGE_SIZE);
 	KUNIT_EXPECT_EQ(test, atomic64_read(&dd->saved), (s64)PAGE_SIZE);
 
@@ -2190,21 +2194,14 @@ static void zram_kunit_dedup(struct kunit *test)
 		zcomp_stream_put(zram->comps[0]);
 	}
 	len = atomic64_read(&zram->stats.compr_data_size);
-	zram_slot_lock(zram, 8);
-	zram_free_slot(zram, 8);
-	zram_slot_unlock(zram, 8);
+	zk_free_slot(zram, 8);
 	KUNIT_EXPECT_EQ(test, atomic64_read(&zram->stats.compr_data_size),
 			(s64)len);
 	KUNIT_EXPECT_EQ(test, atomic64_read(&dd->shared), 2LL);
 	zram_store_shared(zram, 9, h, len2, false);
 	KUNIT_EXPECT_FALSE(test, zram_dedup_shared(zram, 9));
-	memset(page_address(ctx->back), 0, PAGE_SIZE);
-	KUNIT_EXPECT_EQ(test, zram_read_page(zram, ctx->back, 9, NULL), 0);
-	KUNIT_EXPECT_EQ(test, memcmp(page_address(ctx->page),
-				     page_address(ctx->back), PAGE_SIZE), 0);
-	zram_slot_lock(zram, 9);
-	zram_free_slot(zram, 9);
-	zram_slot_unlock(zram, 9);
+	zk_expect_reads(test, ctx, ctx->page, 9);
+	zk_free_slot(zram, 9);
 	KUNIT_EXPECT_EQ(test, atomic64_read(&zram->stats.compr_data_size),
 			(s64)(len - len2));
 }
