@@ -167,7 +167,9 @@ DEFINE_SEQ_ATTRIBUTE(zram_wb_map);
  * parts), "parts N" (parts queued to other CPUs), "moved N" (of those,
  * run on another CPU than the one chosen: it went offline meanwhile),
  * "wb_batches N" (uncompressed writeback batches decompressed and
- * started by a worker, the online CPUs in turn: zram_wb_push()).
+ * started by a worker, the online CPUs in turn: zram_wb_push()),
+ * "wb_fly_max N" (the most blocks one writeback or cleaning had in
+ * flight at once: written and not yet settled).
  */
 static int zram_parallel_show(struct seq_file *m, void *v)
 {
@@ -178,6 +180,8 @@ static int zram_parallel_show(struct seq_file *m, void *v)
 		   (s64)atomic64_read(&st->par_parts),
 		   (s64)atomic64_read(&st->par_moved),
 		   (s64)atomic64_read(&st->wb_sent));
+	seq_printf(m, "wb_fly_max %lld\n",
+		   (s64)atomic64_read(&st->wb_fly_max));
 	return 0;
 }
 DEFINE_SHOW_ATTRIBUTE(zram_parallel);

@@ -89,6 +89,7 @@ struct zram_stats {
 	atomic64_t par_parts;		/* parts queued to other CPUs */
 	atomic64_t par_moved;		/* of those, run elsewhere (CPU gone) */
 	atomic64_t wb_sent;		/* writeback batches a worker decompressed */
+	atomic64_t wb_fly_max;		/* most blocks one walk had in flight */
 	/* tiering_stat (zram_tier.c) */
 	atomic64_t tier_passes;		/* passes run */
 	atomic64_t tier_marked;		/* pages they marked idle */

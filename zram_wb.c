@@ -1154,10 +1154,14 @@ static void zram_wb_budget_charge(struct zram *zram)
  * and the device always has the next batch queued when it finishes
  * one.  Batches are settled oldest first, when the one to fill next is
  * still in flight, and all of them when the walk ends or needs every
- * block back (cleaning).  With memory for one batch only, each is
- * written and settled in turn.
+ * block back (cleaning).  With writeback_batch_size 1 (one page at a
+ * time, as upstream means it), or memory for one batch only, each is
+ * written and settled in turn.  Six: uncompressed, a 2-CPU guest
+ * wrote back 256 MiB of zstd pages to a loop device 10-13% faster than
+ * with three (both CPUs then have a batch to decompress while the
+ * device writes others), and no faster with ten.
  */
-#define ZRAM_WB_NR_BATCHES	3U
+#define ZRAM_WB_NR_BATCHES	6U
 
 struct zram_wb_walk {
 	enum zram_wb_mode mode;
@@ -1470,6 +1474,16 @@ static void zram_wb_send_work(struct work_struct *work)
 	zram_wb_start(b->zram, b);
 }
 
+/* debugfs "wb_fly_max": @fly blocks are in flight now. */
+static void zram_wb_note_fly(struct zram *zram, unsigned int fly)
+{
+	atomic64_t *max = &zram->stats.wb_fly_max;
+	s64 old = atomic64_read(max);
+
+	while (old < fly && !atomic64_try_cmpxchg(max, &old, fly))
+		;
+}
+
 /*
  * Send the batch being filled on its way and fill the next one, once
  * that one (the oldest in flight, if all are) is settled.
@@ -1493,6 +1507,7 @@ static void zram_wb_push(struct zram *zram, struct zram_wb_walk *w)
 	}
 	w->nr_fly++;
 	w->fly_blocks += b->nr;
+	zram_wb_note_fly(zram, w->fly_blocks);
 	w->batch = &w->bat[(b - w->bat + 1) % w->nr_bat];
 	if (w->nr_fly == w->nr_bat)
 		zram_wb_land(zram, w);
@@ -1732,13 +1747,16 @@ static void zram_wb_walk_free(struct zram_wb_walk *w)
 
 static int zram_wb_walk_init(struct zram *zram, struct zram_wb_walk *w)
 {
+	unsigned int want;
+
 	w->resv = -1;
 	w->cbuf_blk = -1;
 	w->compressed = zram->wb_compressed;
 	if (zram_wb_batch_init(&w->bat[0], READ_ONCE(zram->wb_batch_size),
 			       !w->compressed))
 		return -ENOMEM;
-	for (w->nr_bat = 1; w->nr_bat < ZRAM_WB_NR_BATCHES; w->nr_bat++)
+	want = w->bat[0].max > 1 ? ZRAM_WB_NR_BATCHES : 1;
+	for (w->nr_bat = 1; w->nr_bat < want; w->nr_bat++)
 		if (zram_wb_batch_init(&w->bat[w->nr_bat], w->bat[0].max,
 				       !w->compressed))
 			break;

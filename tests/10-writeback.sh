@@ -834,10 +834,11 @@ else
 fi
 
 # ---------------------------------------------------------------- 9. batches
-# writeback_batch_size B: B pages in flight, one bio per run of adjacent
-# blocks.  On a fresh loop device blocks are taken in order from 0, so
-# N pages leave in exactly ceil(N / B) write requests (the loop device's
-# /sys/block/loopX/stat, field 5), and one at a time for B = 1.
+# writeback_batch_size B: batches of B pages, one bio per run of
+# adjacent blocks, up to six batches in flight (one at a time for B =
+# 1).  On a fresh loop device blocks are taken in order from 0, so N
+# pages leave in exactly ceil(N / B) write requests (the loop device's
+# /sys/block/loopX/stat, field 5).
 
 zram_reset 0
 stock_differs "writeback_batch_size is new in 6.19"
@@ -885,6 +886,12 @@ if [ -e "$z/writeback_batch_size" ]; then
 			q=$(((NBT + B - 1) / B))
 			check_eq "[B=$B] $q batches decompressed by workers" \
 				"$q" $(($(wbp) - p0))
+			# Six batches in a pipeline, B blocks each; B = 1:
+			# one page at a time.
+			q=$((6 * B < NBT ? 6 * B : NBT))
+			[ "$B" = 1 ] && q=1
+			check_eq "[B=$B] wb_fly_max $q (the most blocks in flight)" "$q" \
+				"$(awk '$1 == "wb_fly_max" { print $2 }' "$par_file")"
 		fi
 		check_eq "[B=$B] every page written back" "$(seq_list 0 $((NBT + NBR - 1)))" \
 			"$(wlist)"
