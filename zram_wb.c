@@ -22,6 +22,7 @@
 #include <linux/highmem.h>
 #include <linux/kernfs.h>
 #include <linux/mm.h>
+#include <linux/sched/mm.h>
 #include <linux/sched/signal.h>
 #include <linux/slab.h>
 #include <linux/string.h>
@@ -1169,7 +1170,8 @@ struct zram_wb_walk {
 	struct zram_move_step *st;
 	bool compressed;		/* objects as stored, packed */
 	struct zram_wb_batch bat[ZRAM_WB_NR_BATCHES];
-	unsigned int nr_bat;		/* fewer if memory was short, >= 1 */
+	unsigned int nr_bat;		/* made so far, >= 1 */
+	unsigned int want_bat;		/* to make: fewer if memory was short */
 	struct zram_wb_batch *batch;	/* the one being filled */
 	/* In flight: the nr_fly batches before @batch in bat[], in turn. */
 	unsigned int nr_fly;
@@ -1474,6 +1476,29 @@ static void zram_wb_send_work(struct work_struct *work)
 	zram_wb_start(b->zram, b);
 }
 
+/*
+ * The pipeline grows as the walk needs it (a writeback of a few pages
+ * makes one batch): when the batch to fill next, bat[@next], is one past
+ * the last made, make it if it is wanted and memory allows.  The
+ * batches in flight are then bat[0..@next - 1], in order, as the ring
+ * of the new size has them.  Made with memalloc_noio, like the block
+ * layer's own allocations: reclaim must not wait on writes while the
+ * walk's are in flight.
+ */
+static void zram_wb_grow(struct zram_wb_walk *w, unsigned int next)
+{
+	unsigned int noio;
+
+	if (next != w->nr_bat || w->nr_bat == w->want_bat)
+		return;
+	noio = memalloc_noio_save();
+	if (zram_wb_batch_init(&w->bat[next], w->bat[0].max, !w->compressed))
+		w->want_bat = w->nr_bat;
+	else
+		w->nr_bat++;
+	memalloc_noio_restore(noio);
+}
+
 /* debugfs "wb_fly_max": @fly blocks are in flight now. */
 static void zram_wb_note_fly(struct zram *zram, unsigned int fly)
 {
@@ -1485,10 +1510,12 @@ static void zram_wb_note_fly(struct zram *zram, unsigned int fly)
 }
 
 /*
- * Send the batch being filled on its way and fill the next one, once
- * that one (the oldest in flight, if all are) is settled.
+ * Send the batch being filled on its way and fill the next one (a new
+ * one if the pipeline may still @grow), once that one (the oldest in
+ * flight, if all are) is settled.
  */
-static void zram_wb_push(struct zram *zram, struct zram_wb_walk *w)
+static void __zram_wb_push(struct zram *zram, struct zram_wb_walk *w,
+			   bool grow)
 {
 	struct zram_wb_batch *b = w->batch;
 
@@ -1508,15 +1535,22 @@ static void zram_wb_push(struct zram *zram, struct zram_wb_walk *w)
 	w->nr_fly++;
 	w->fly_blocks += b->nr;
 	zram_wb_note_fly(zram, w->fly_blocks);
+	if (grow)
+		zram_wb_grow(w, b - w->bat + 1);
 	w->batch = &w->bat[(b - w->bat + 1) % w->nr_bat];
 	if (w->nr_fly == w->nr_bat)
 		zram_wb_land(zram, w);
 }
 
+static void zram_wb_push(struct zram *zram, struct zram_wb_walk *w)
+{
+	__zram_wb_push(zram, w, true);
+}
+
 /* Write out and settle all the walk holds: every batch ends up empty. */
 static void zram_wb_flush(struct zram *zram, struct zram_wb_walk *w)
 {
-	zram_wb_push(zram, w);
+	__zram_wb_push(zram, w, false);
 	while (w->nr_fly)
 		zram_wb_land(zram, w);
 }
@@ -1747,19 +1781,14 @@ static void zram_wb_walk_free(struct zram_wb_walk *w)
 
 static int zram_wb_walk_init(struct zram *zram, struct zram_wb_walk *w)
 {
-	unsigned int want;
-
 	w->resv = -1;
 	w->cbuf_blk = -1;
 	w->compressed = zram->wb_compressed;
 	if (zram_wb_batch_init(&w->bat[0], READ_ONCE(zram->wb_batch_size),
 			       !w->compressed))
 		return -ENOMEM;
-	want = w->bat[0].max > 1 ? ZRAM_WB_NR_BATCHES : 1;
-	for (w->nr_bat = 1; w->nr_bat < want; w->nr_bat++)
-		if (zram_wb_batch_init(&w->bat[w->nr_bat], w->bat[0].max,
-				       !w->compressed))
-			break;
+	w->nr_bat = 1;
+	w->want_bat = w->bat[0].max > 1 ? ZRAM_WB_NR_BATCHES : 1;
 	w->batch = &w->bat[0];
 	w->scratch = kmalloc(PAGE_SIZE, GFP_KERNEL | __GFP_NOWARN);
 	w->cbuf[0] = alloc_page(GFP_KERNEL | __GFP_NOWARN);

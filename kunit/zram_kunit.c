@@ -1485,6 +1485,44 @@ static void zram_kunit_wb_place(struct kunit *test)
 }
 
 /*
+ * The pipeline grows as the walk needs it: a new walk has one batch;
+ * each push onto the batch one past the last made makes it, up to
+ * ZRAM_WB_NR_BATCHES of writeback_batch_size blocks each; with
+ * writeback_batch_size 1 the walk keeps one (one page at a time).
+ */
+static void zram_kunit_wb_grow(struct kunit *test)
+{
+	struct zram *zram = ((struct zk_ctx *)test->priv)->zram;
+	unsigned int size = zram->wb_batch_size, i;
+	struct zram_wb_walk w = {};
+
+	zram->wb_batch_size = 4;
+	KUNIT_ASSERT_EQ(test, zram_wb_walk_init(zram, &w), 0);
+	KUNIT_EXPECT_EQ(test, w.nr_bat, 1U);
+	KUNIT_EXPECT_EQ(test, w.want_bat, ZRAM_WB_NR_BATCHES);
+	/* only the batch one past the last made is made */
+	zram_wb_grow(&w, 2);
+	KUNIT_EXPECT_EQ(test, w.nr_bat, 1U);
+	for (i = 1; i <= ZRAM_WB_NR_BATCHES; i++)
+		zram_wb_grow(&w, i);
+	KUNIT_EXPECT_EQ(test, w.nr_bat, ZRAM_WB_NR_BATCHES);
+	for (i = 0; i < w.nr_bat; i++) {
+		KUNIT_EXPECT_EQ(test, w.bat[i].max, 4U);
+		KUNIT_EXPECT_NOT_NULL(test, w.bat[i].blks[3].stage);
+	}
+	zram_wb_walk_free(&w);
+
+	zram->wb_batch_size = 1;
+	memset(&w, 0, sizeof(w));
+	KUNIT_ASSERT_EQ(test, zram_wb_walk_init(zram, &w), 0);
+	zram_wb_grow(&w, 1);
+	KUNIT_EXPECT_EQ(test, w.nr_bat, 1U);
+	KUNIT_EXPECT_EQ(test, w.want_bat, 1U);
+	zram_wb_walk_free(&w);
+	zram->wb_batch_size = size;
+}
+
+/*
  * Packing: an object goes after the last one while it fits in the
  * block, runs on into the next block only when that one is adjacent,
  * and starts a new block otherwise; uncompressed, every page takes a
@@ -2235,6 +2273,7 @@ static struct kunit_case zram_drv_cases[] = {
 	KUNIT_CASE(zram_kunit_bd_quarantine),
 	KUNIT_CASE(zram_kunit_wb_place),
 	KUNIT_CASE(zram_kunit_wb_pack),
+	KUNIT_CASE(zram_kunit_wb_grow),
 	KUNIT_CASE(zram_kunit_wb_slots),
 	KUNIT_CASE(zram_kunit_wb_stores),
 	KUNIT_CASE(zram_kunit_recomp_algorithm),
