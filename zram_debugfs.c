@@ -180,8 +180,7 @@ static int zram_parallel_show(struct seq_file *m, void *v)
 		   (s64)atomic64_read(&st->par_parts),
 		   (s64)atomic64_read(&st->par_moved),
 		   (s64)atomic64_read(&st->wb_sent));
-	seq_printf(m, "wb_fly_max %lld\n",
-		   (s64)atomic64_read(&st->wb_fly_max));
+	seq_printf(m, "wb_fly_max %ld\n", atomic_long_read(&st->wb_fly_max));
 	return 0;
 }
 DEFINE_SHOW_ATTRIBUTE(zram_parallel);

@@ -142,15 +142,18 @@ static bool page_same_filled(const void *mem, unsigned long *word)
 	return true;
 }
 
+/* Raise @max to @val if it is below (a peak counter; any context). */
+void zram_stat_max(atomic_long_t *max, long val)
+{
+	long old = atomic_long_read(max);
+
+	while (val > old && !atomic_long_try_cmpxchg(max, &old, val))
+		;
+}
+
 void zram_update_used_max(struct zram *zram, unsigned long pages)
 {
-	long old = atomic_long_read(&zram->stats.max_used_pages);
-
-	while ((long)pages > old) {
-		if (atomic_long_try_cmpxchg(&zram->stats.max_used_pages,
-					    &old, pages))
-			break;
-	}
+	zram_stat_max(&zram->stats.max_used_pages, pages);
 }
 
 /* Fill @page from slot @index; the slot must be locked. */

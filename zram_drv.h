@@ -89,7 +89,7 @@ struct zram_stats {
 	atomic64_t par_parts;		/* parts queued to other CPUs */
 	atomic64_t par_moved;		/* of those, run elsewhere (CPU gone) */
 	atomic64_t wb_sent;		/* writeback batches a worker decompressed */
-	atomic64_t wb_fly_max;		/* most blocks one walk had in flight */
+	atomic_long_t wb_fly_max;	/* most blocks one walk had in flight */
 	/* tiering_stat (zram_tier.c) */
 	atomic64_t tier_passes;		/* passes run */
 	atomic64_t tier_marked;		/* pages they marked idle */
@@ -275,6 +275,7 @@ void zram_free_slot(struct zram *zram, u32 index);
 int zram_read_slot_locked(struct zram *zram, u32 index, struct page *page);
 int zram_bio_rw_iter(struct zram *zram, struct bio *bio,
 		     struct bvec_iter iter, bool write);
+void zram_stat_max(atomic_long_t *max, long val);
 void zram_update_used_max(struct zram *zram, unsigned long pages);
 void zram_conf_reset(struct zcomp_conf *conf);
 void zram_set_alg(struct zram *zram, unsigned int prio, const char *name);

@@ -1499,16 +1499,6 @@ static void zram_wb_grow(struct zram_wb_walk *w, unsigned int next)
 	memalloc_noio_restore(noio);
 }
 
-/* debugfs "wb_fly_max": @fly blocks are in flight now. */
-static void zram_wb_note_fly(struct zram *zram, unsigned int fly)
-{
-	atomic64_t *max = &zram->stats.wb_fly_max;
-	s64 old = atomic64_read(max);
-
-	while (old < fly && !atomic64_try_cmpxchg(max, &old, fly))
-		;
-}
-
 /*
  * Send the batch being filled on its way and fill the next one (a new
  * one if the pipeline may still @grow), once that one (the oldest in
@@ -1534,7 +1524,7 @@ static void __zram_wb_push(struct zram *zram, struct zram_wb_walk *w,
 	}
 	w->nr_fly++;
 	w->fly_blocks += b->nr;
-	zram_wb_note_fly(zram, w->fly_blocks);
+	zram_stat_max(&zram->stats.wb_fly_max, w->fly_blocks);
 	if (grow)
 		zram_wb_grow(w, b - w->bat + 1);
 	w->batch = &w->bat[(b - w->bat + 1) % w->nr_bat];
