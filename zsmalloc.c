@@ -179,6 +179,7 @@ struct zsm_pool {
 	atomic_long_t pages;		/* pages held by all zspages */
 	atomic_long_t compacted;	/* pages freed by compaction */
 	atomic_long_t migrated;		/* pages moved by zsm_migrate_page() */
+	atomic_long_t alloc_raced;	/* zspages made and given back unused */
 	spinlock_t defer_lock;		/* ->deferred */
 	struct list_head deferred;	/* empty zspages waiting for page locks */
 	struct delayed_work release_work;
@@ -786,13 +787,22 @@ static struct zsm_class *zsm_size_class(struct zsm_pool *pool, size_t size)
 	return pool->slot_class[i];
 }
 
+/* Put handle @h in a free slot of @zspage (class->lock held). */
+static void zsm_place(struct zsm_class *class, struct zsm_zspage *zspage,
+		      unsigned long *h)
+{
+	unsigned int idx = zsm_slot_take(class, zspage, (unsigned long)h);
+
+	zsm_relink(class, zspage);
+	*h = zsm_encode(zspage, idx);
+}
+
 int zsm_malloc(struct zsm_pool *pool, size_t size, gfp_t gfp,
 	       unsigned long *handle)
 {
+	struct zsm_zspage *zspage, *fresh = NULL;
 	struct zsm_class *class;
-	struct zsm_zspage *zspage;
 	unsigned long *h;
-	unsigned int idx;
 
 	if (unlikely(!size || size > PAGE_SIZE || !handle))
 		return -EINVAL;
@@ -808,29 +818,35 @@ int zsm_malloc(struct zsm_pool *pool, size_t size, gfp_t gfp,
 
 	spin_lock(&class->lock);
 	zspage = zsm_fullest_partial(class);
-	if (likely(zspage)) {
-		idx = zsm_slot_take(class, zspage, (unsigned long)h);
-		zsm_relink(class, zspage);
-		*h = zsm_encode(zspage, idx);
+	if (unlikely(!zspage)) {
 		spin_unlock(&class->lock);
-		*handle = (unsigned long)h;
-		return 0;
+		fresh = zsm_zspage_alloc(pool, class, gfp);
+		if (!fresh) {
+			kmem_cache_free(zsm_handle_cache, h);
+			return -ENOMEM;
+		}
+		spin_lock(&class->lock);
+		/*
+		 * Another allocation of this class may have opened a zspage
+		 * while the lock was dropped (the parts of a parallel write
+		 * on other CPUs often do): fill that one and give the fresh
+		 * one back, or the class would keep two partly-filled
+		 * zspages where one allocation at a time leaves one.
+		 */
+		zspage = zsm_fullest_partial(class);
+		if (likely(!zspage)) {
+			class->zspages++;
+			zspage = fresh;
+			fresh = NULL;
+		}
 	}
-	spin_unlock(&class->lock);
-
-	zspage = zsm_zspage_alloc(pool, class, gfp);
-	if (!zspage) {
-		kmem_cache_free(zsm_handle_cache, h);
-		return -ENOMEM;
-	}
-
-	spin_lock(&class->lock);
-	class->zspages++;
-	idx = zsm_slot_take(class, zspage, (unsigned long)h);
-	zsm_relink(class, zspage);
-	*h = zsm_encode(zspage, idx);
+	zsm_place(class, zspage, h);
 	spin_unlock(&class->lock);
 	*handle = (unsigned long)h;
+	if (unlikely(fresh)) {
+		atomic_long_inc(&pool->alloc_raced);
+		zsm_zspage_free(pool, fresh);
+	}
 	return 0;
 }
 
@@ -1105,6 +1121,7 @@ static int zsm_classes_show(struct seq_file *m, void *unused)
 		   t_free);
 	seq_printf(m, "compacted %lu\n", zsm_pages_compacted(pool));
 	seq_printf(m, "migrated %lu\n", zsm_pages_migrated(pool));
+	seq_printf(m, "alloc_raced %lu\n", atomic_long_read(&pool->alloc_raced));
 	return 0;
 }
 DEFINE_SHOW_ATTRIBUTE(zsm_classes);
@@ -1307,6 +1324,7 @@ struct zsm_pool *zsm_create_pool(const char *name)
 	atomic_long_set(&pool->pages, 0);
 	atomic_long_set(&pool->compacted, 0);
 	atomic_long_set(&pool->migrated, 0);
+	atomic_long_set(&pool->alloc_raced, 0);
 	spin_lock_init(&pool->defer_lock);
 	INIT_LIST_HEAD(&pool->deferred);
 	INIT_DELAYED_WORK(&pool->release_work, zsm_release_work);

@@ -282,6 +282,7 @@ static void zsm_kunit_exit(struct kunit *test)
 
 #ifdef ZSM_KUNIT_SHIM
 	zsm_kunit_fail_disarm();
+	WRITE_ONCE(zsm_kunit_shim.page_hook, NULL);
 #endif
 	if (ctx)
 		zsm_destroy_pool(ctx->pool);
@@ -1140,6 +1141,73 @@ static void zsm_test_malloc_fault(struct kunit *test)
 #endif
 }
 
+#ifdef ZSM_KUNIT_SHIM
+struct zsm_kunit_race {
+	struct zsm_kunit_ctx *ctx;
+	struct zsm_kunit_obj obj;
+	int ret;
+};
+
+static void zsm_kunit_race_alloc(void *data)
+{
+	struct zsm_kunit_race *r = data;
+
+	r->ret = zsm_kunit_new(r->ctx, &r->obj, r->obj.size, r->obj.seed);
+}
+#endif
+
+/*
+ * Two allocations of one class where none has a free slot, the second
+ * made while the first has dropped the class lock to make a zspage (as
+ * the part of a parallel write on another CPU does): the first fills
+ * the zspage the second opened and gives its own back, so the class
+ * holds one zspage, as when they come one after the other.
+ */
+static void zsm_test_malloc_race(struct kunit *test)
+{
+#ifdef ZSM_KUNIT_SHIM
+	struct zsm_kunit_ctx *ctx = test->priv;
+	struct zsm_pool *pool = ctx->pool;
+	const size_t size = 600;
+	unsigned int idx = zsm_kunit_class_for(pool, size);
+	struct zsm_kunit_class_stat st = zsm_kunit_stat(test, pool, idx);
+	struct zsm_kunit_live start = zsm_kunit_live_now();
+	struct zsm_kunit_race r = {
+		.ctx = ctx,
+		.obj = { .size = size, .seed = 7 },
+		.ret = -EINPROGRESS,
+	};
+	struct zsm_kunit_obj o;
+	unsigned long raced = atomic_long_read(&pool->alloc_raced);
+
+	KUNIT_ASSERT_GT(test, st.objs_per_zspage, 2U);
+	KUNIT_ASSERT_EQ(test, st.zspages, 0UL);
+	zsm_kunit_shim.page_hook_data = &r;
+	WRITE_ONCE(zsm_kunit_shim.page_hook, zsm_kunit_race_alloc);
+	KUNIT_ASSERT_EQ(test, zsm_kunit_new(ctx, &o, size, 8), 0);
+	KUNIT_EXPECT_PTR_EQ(test, READ_ONCE(zsm_kunit_shim.page_hook),
+			    (void (*)(void *))NULL);
+	KUNIT_ASSERT_EQ(test, r.ret, 0);
+
+	st = zsm_kunit_stat(test, pool, idx);
+	KUNIT_EXPECT_EQ(test, st.objs_inuse, 2UL);
+	KUNIT_EXPECT_EQ(test, st.zspages, 1UL);
+	KUNIT_EXPECT_EQ(test, zsm_get_total_pages(pool),
+			(unsigned long)st.pages_per_zspage);
+	KUNIT_EXPECT_EQ(test, atomic_long_read(&pool->alloc_raced), raced + 1);
+	KUNIT_EXPECT_NE(test, o.handle, r.obj.handle);
+	KUNIT_EXPECT_EQ(test, zsm_kunit_bad(ctx, &o, 1), 0U);
+	KUNIT_EXPECT_EQ(test, zsm_kunit_bad(ctx, &r.obj, 1), 0U);
+
+	zsm_kunit_put(ctx, &o);
+	zsm_kunit_put(ctx, &r.obj);
+	zsm_kunit_expect_empty(test, pool);
+	zsm_kunit_expect_live(test, start);
+#else
+	kunit_skip(test, "built without zsmalloc_kunit_shim.h");
+#endif
+}
+
 /*
  * zsm_malloc() without sleeping, allocations failing at random-looking
  * but fixed points: every failure is -ENOMEM, the counters always match
@@ -1529,6 +1597,7 @@ static struct kunit_suite zram_zsmalloc_migrate_suite = {
 
 static struct kunit_case zsm_kunit_fault_cases[] = {
 	KUNIT_CASE_PARAM(zsm_test_malloc_fault, zsm_kunit_fault_gen_params),
+	KUNIT_CASE(zsm_test_malloc_race),
 	KUNIT_CASE(zsm_test_fault_sweep),
 	KUNIT_CASE(zsm_test_create_fault),
 	{}

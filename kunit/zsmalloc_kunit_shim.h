@@ -55,6 +55,13 @@ struct zsm_kunit_shim_state {
 	unsigned int fail_kinds;
 	int fail_after;
 	atomic_t injected;
+	/*
+	 * One-shot: the next alloc_page calls page_hook(page_hook_data)
+	 * first (and disarms it), e.g. to make another allocation happen
+	 * inside zsm_malloc()'s unlocked window, as another CPU would.
+	 */
+	void (*page_hook)(void *data);
+	void *page_hook_data;
 };
 
 static struct zsm_kunit_shim_state zsm_kunit_shim;
@@ -105,8 +112,13 @@ static void zsm_kunit_cache_free(struct kmem_cache *s, void *p)
 
 static struct page *zsm_kunit_alloc_page(gfp_t gfp)
 {
+	void (*hook)(void *data) = zsm_kunit_shim.page_hook;
 	struct page *page;
 
+	if (hook) {
+		zsm_kunit_shim.page_hook = NULL;
+		hook(zsm_kunit_shim.page_hook_data);
+	}
 	if (zsm_kunit_should_fail(ZSM_KUNIT_PAGE))
 		return NULL;
 	page = alloc_page(gfp);

@@ -109,5 +109,47 @@ if [ $ours = 1 ]; then
 	check "bios were split during the hotplug too" test "$(par bios)" -gt 66
 fi
 check_eq "all CPUs are back online" 4 "$(nproc)"
+
+# zsizes DEV PAGES: PAGES pages of 64 compressibilities (page i: 100 +
+# 60 * (i % 64) random bytes, then zeros), written in 1 MiB O_DIRECT
+# bios: every 64 pages of a part go to 64 size classes, so the parts on
+# different CPUs allocate in the same classes at the same time, up to
+# the end of the write.
+zsizes() {
+	python3 - "$@" <<'PY'
+import mmap, os, random, sys
+dev, n, P, chunk = sys.argv[1], int(sys.argv[2]), 4096, 256
+buf = mmap.mmap(-1, chunk * P)
+fd = os.open(dev, os.O_WRONLY | os.O_DIRECT)
+for base in range(0, n, chunk):
+    buf[:] = b"".join(random.Random(i).randbytes(100 + 60 * (i % 64)).ljust(P, b"\0")
+                      for i in range(base, base + chunk))
+    assert os.pwrite(fd, buf, base * P) == chunk * P
+os.close(fd)
+PY
+}
+
+if [ $ours = 1 ]; then
+	# Density: the parts of a split bio allocate from one pool at once,
+	# and a part that made a zspage while another part of the same
+	# class opened one gives it back (zsm_malloc()), so the pool ends
+	# as small as when one CPU writes the same pages in the same order.
+	# A race leaves a second partly-filled zspage only near the end of
+	# the write, so three parallel writes are checked.
+	echo 0 >$PARAM
+	zram_setup 0 256M lz4 || t_abort 1
+	zsizes /dev/zram0 8192
+	serial=$(zcol 0 mm_stat 3)
+	echo 32 >$PARAM
+	for r in 1 2 3; do
+		zram_setup 0 256M lz4 || t_abort 1
+		zsizes /dev/zram0 8192
+		check_eq "1 MiB bios on 4 CPUs take the pool memory of 1 CPU ($r)" \
+			"$serial" "$(zcol 0 mm_stat 3)"
+		diag "zspages made and given back unused: $(awk \
+			'$1 == "alloc_raced" { print $2 }' \
+			"$DEBUGFS/zsmalloc-oot/zram0/classes")"
+	done
+fi
 zram_reset 0
 done_testing
