@@ -304,6 +304,20 @@ int zcomp_decompress_anywhere(struct zcomp *comp, const void *src,
 							  PAGE_SIZE));
 }
 
+int zcomp_decompress_here(struct zcomp *comp, const void *src,
+			  unsigned int src_len, void *dst)
+{
+	struct zcomp_stream *zstrm;
+	int ret;
+
+	if (zcomp_decompresses_anywhere(comp))
+		return zcomp_decompress_anywhere(comp, src, src_len, dst);
+	zstrm = zcomp_stream_get(comp);
+	ret = zcomp_decompress(comp, zstrm, src, src_len, dst);
+	zcomp_stream_put(comp);
+	return ret;
+}
+
 int zcomp_init(void)
 {
 	int ret;

@@ -250,4 +250,20 @@ bool zcomp_decompresses_anywhere(const struct zcomp *comp);
 int zcomp_decompress_anywhere(struct zcomp *comp, const void *src,
 			      unsigned int src_len, void *dst);
 
+/**
+ * zcomp_decompress_here() - decompress one page, taking what it needs
+ * @comp: the instance that compressed it
+ * @src: the compressed bytes
+ * @src_len: their number
+ * @dst: a PAGE_SIZE buffer for the page
+ *
+ * Without a stream, in any context, where zcomp_decompresses_anywhere();
+ * else with this CPU's stream, taken and given back here, so then in
+ * process context and not while the caller holds a stream of @comp.
+ *
+ * Return: as zcomp_decompress().
+ */
+int zcomp_decompress_here(struct zcomp *comp, const void *src,
+			  unsigned int src_len, void *dst);
+
 #endif /* _ZRAM_OOT_ZCOMP_H */

@@ -335,22 +335,16 @@ static bool zram_bd_unpacks_anywhere(struct zram *zram,
 static int zram_bd_unpack(struct zram *zram, const struct zram_bd_src *src,
 			  struct page **buf, struct page *page)
 {
-	struct zcomp *comp = zram->comps[src->prio];
 	const void *in = page_address(buf[0]) + src->off;
-	struct zcomp_stream *zstrm;
 	void *dst;
 	int ret = 0;
 
 	dst = kmap_local_page(page);
-	if (src->size == PAGE_SIZE) {
+	if (src->size == PAGE_SIZE)
 		memcpy(dst, in, PAGE_SIZE);
-	} else if (zcomp_decompresses_anywhere(comp)) {
-		ret = zcomp_decompress_anywhere(comp, in, src->size, dst);
-	} else {
-		zstrm = zcomp_stream_get(comp);
-		ret = zcomp_decompress(comp, zstrm, in, src->size, dst);
-		zcomp_stream_put(comp);
-	}
+	else
+		ret = zcomp_decompress_here(zram->comps[src->prio], in,
+					    src->size, dst);
 	kunmap_local(dst);
 	flush_dcache_page(page);
 	return ret;
@@ -1455,8 +1449,6 @@ static void zram_wb_send_work(struct work_struct *work)
 	for (i = 0; i < b->nr_objs; i++) {
 		struct zram_wb_obj *obj = &b->objs[i];
 		struct zram_wb_blk *blk = &b->blks[obj->bi];
-		struct zcomp *comp = b->zram->comps[obj->prio];
-		struct zcomp_stream *zstrm;
 		void *src, *dst;
 		int ret;
 
@@ -1464,9 +1456,8 @@ static void zram_wb_send_work(struct work_struct *work)
 			continue;
 		src = kmap_local_page(blk->stage);
 		dst = kmap_local_page(blk->page);
-		zstrm = zcomp_stream_get(comp);
-		ret = zcomp_decompress(comp, zstrm, src, obj->zsize, dst);
-		zcomp_stream_put(comp);
+		ret = zcomp_decompress_here(b->zram->comps[obj->prio], src,
+					    obj->zsize, dst);
 		kunmap_local(dst);
 		kunmap_local(src);
 		if (ret)

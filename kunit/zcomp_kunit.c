@@ -432,6 +432,8 @@ static void zcomp_test_roundtrip(struct kunit *test)
  * no stream, here with interrupts off (as in a bio's completion), to the
  * same bytes, and refuse a truncated object; the others need a stream,
  * say so and return -EINVAL, leaving the output untouched.
+ * zcomp_decompress_here() decompresses every algorithm's objects (with
+ * a stream where one is needed) and refuses a truncated one.
  */
 static void zcomp_test_decompress_anywhere(struct kunit *test)
 {
@@ -455,6 +457,19 @@ static void zcomp_test_decompress_anywhere(struct kunit *test)
 		if (zcomp_kunit_compress(comp, ctx, ctx->in[i], &len) ||
 		    len >= PAGE_SIZE)
 			continue;
+		memset(ctx->dbuf, ZCOMP_KUNIT_GUARD, 2 * PAGE_SIZE);
+		KUNIT_EXPECT_EQ_MSG(test, zcomp_decompress_here(comp,
+				ctx->cbuf, len, ctx->dbuf), 0, "here: %s", in);
+		KUNIT_EXPECT_EQ_MSG(test,
+				    memcmp(ctx->dbuf, ctx->in[i], PAGE_SIZE), 0,
+				    "here: bytes of %s", in);
+		KUNIT_EXPECT_PTR_EQ_MSG(test, memchr_inv(ctx->dbuf + PAGE_SIZE,
+				ZCOMP_KUNIT_GUARD, PAGE_SIZE), NULL,
+				"here: guard after %s", in);
+		KUNIT_EXPECT_LT_MSG(test, zcomp_decompress_here(comp,
+				ctx->cbuf, len / 2, ctx->dbuf), 0,
+				"here: half of %s", in);
+
 		memset(ctx->dbuf, ZCOMP_KUNIT_GUARD, 2 * PAGE_SIZE);
 		local_irq_save(flags);
 		ret = zcomp_decompress_anywhere(comp, ctx->cbuf, len,
