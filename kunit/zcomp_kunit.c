@@ -428,6 +428,31 @@ static void zcomp_test_roundtrip(struct kunit *test)
 }
 
 /*
+ * After a decompression of input @i (@ret; @how names the call): the
+ * page is back, nothing after it was touched, and @fn refuses the
+ * object's first half.
+ */
+static void zcomp_kunit_expect_unpacked(struct kunit *test,
+					struct zcomp_kunit_ctx *ctx,
+					struct zcomp *comp, int i,
+					unsigned int len, int ret,
+					int (*fn)(struct zcomp *, const void *,
+						  unsigned int, void *),
+					const char *how)
+{
+	const char *in = zcomp_kunit_input_names[i];
+
+	KUNIT_EXPECT_EQ_MSG(test, ret, 0, "%s: %s", how, in);
+	KUNIT_EXPECT_EQ_MSG(test, memcmp(ctx->dbuf, ctx->in[i], PAGE_SIZE), 0,
+			    "%s: bytes of %s", how, in);
+	KUNIT_EXPECT_PTR_EQ_MSG(test, memchr_inv(ctx->dbuf + PAGE_SIZE,
+				ZCOMP_KUNIT_GUARD, PAGE_SIZE), NULL,
+				"%s: guard after %s", how, in);
+	KUNIT_EXPECT_LT_MSG(test, fn(comp, ctx->cbuf, len / 2, ctx->dbuf), 0,
+			    "%s: half of %s", how, in);
+}
+
+/*
  * zcomp_decompress_anywhere(): the LZO and LZ4 families decompress with
  * no stream, here with interrupts off (as in a bio's completion), to the
  * same bytes, and refuse a truncated object; the others need a stream,
@@ -450,7 +475,6 @@ static void zcomp_test_decompress_anywhere(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, zcomp_decompresses_anywhere(comp), expect);
 
 	for (i = 0; i < ZCOMP_NR_INPUTS; i++) {
-		const char *in = zcomp_kunit_input_names[i];
 		unsigned int len = 0;
 		int ret;
 
@@ -458,17 +482,9 @@ static void zcomp_test_decompress_anywhere(struct kunit *test)
 		    len >= PAGE_SIZE)
 			continue;
 		memset(ctx->dbuf, ZCOMP_KUNIT_GUARD, 2 * PAGE_SIZE);
-		KUNIT_EXPECT_EQ_MSG(test, zcomp_decompress_here(comp,
-				ctx->cbuf, len, ctx->dbuf), 0, "here: %s", in);
-		KUNIT_EXPECT_EQ_MSG(test,
-				    memcmp(ctx->dbuf, ctx->in[i], PAGE_SIZE), 0,
-				    "here: bytes of %s", in);
-		KUNIT_EXPECT_PTR_EQ_MSG(test, memchr_inv(ctx->dbuf + PAGE_SIZE,
-				ZCOMP_KUNIT_GUARD, PAGE_SIZE), NULL,
-				"here: guard after %s", in);
-		KUNIT_EXPECT_LT_MSG(test, zcomp_decompress_here(comp,
-				ctx->cbuf, len / 2, ctx->dbuf), 0,
-				"here: half of %s", in);
+		ret = zcomp_decompress_here(comp, ctx->cbuf, len, ctx->dbuf);
+		zcomp_kunit_expect_unpacked(test, ctx, comp, i, len, ret,
+					    zcomp_decompress_here, "here");
 
 		memset(ctx->dbuf, ZCOMP_KUNIT_GUARD, 2 * PAGE_SIZE);
 		local_irq_save(flags);
@@ -476,22 +492,17 @@ static void zcomp_test_decompress_anywhere(struct kunit *test)
 						ctx->dbuf);
 		local_irq_restore(flags);
 		if (!expect) {
-			KUNIT_EXPECT_EQ_MSG(test, ret, -EINVAL, "%s", in);
+			KUNIT_EXPECT_EQ_MSG(test, ret, -EINVAL, "%s",
+					    zcomp_kunit_input_names[i]);
 			KUNIT_EXPECT_PTR_EQ_MSG(test, memchr_inv(ctx->dbuf,
 					ZCOMP_KUNIT_GUARD, 2 * PAGE_SIZE),
-					NULL, "output of %s", in);
+					NULL, "output of %s",
+					zcomp_kunit_input_names[i]);
 			continue;
 		}
-		KUNIT_EXPECT_EQ_MSG(test, ret, 0, "%s", in);
-		KUNIT_EXPECT_EQ_MSG(test,
-				    memcmp(ctx->dbuf, ctx->in[i], PAGE_SIZE), 0,
-				    "bytes of %s", in);
-		KUNIT_EXPECT_PTR_EQ_MSG(test, memchr_inv(ctx->dbuf + PAGE_SIZE,
-				ZCOMP_KUNIT_GUARD, PAGE_SIZE), NULL,
-				"guard after %s", in);
-		KUNIT_EXPECT_LT_MSG(test, zcomp_decompress_anywhere(comp,
-				ctx->cbuf, len / 2, ctx->dbuf), 0,
-				"half of %s", in);
+		zcomp_kunit_expect_unpacked(test, ctx, comp, i, len, ret,
+					    zcomp_decompress_anywhere,
+					    "anywhere");
 	}
 }
 
