@@ -718,9 +718,13 @@ case "$(uname -r)" in
 	# plus a page: 2^22-entry hash and chain tables, 32 MiB); each CPU
 	# then needs a context for one page (~0.4 MiB), not one sized for
 	# the dictionary too (34 MiB each before: 102 MiB with 2 CPUs).
+	# MemFree moves by some 100 KiB between two reads by itself (pages
+	# on per-CPU lists do not count as free): with 2 CPUs the dictionary
+	# measured 36016 to 37088 KiB, so the bound leaves 4 MiB, far below
+	# what one more CPU-sized copy would add.
 	c0=$(disksize_cost "level=19")
 	c1=$(disksize_cost "level=19 dict=$SCRATCH/dict1m")
-	lim=$(((32 + 2 + NCPU) * 1024))
+	lim=$(((32 + 4 + NCPU) * 1024))
 	check "level=19, 1 MiB dictionary: disksize costs $c1 KiB, $c0 without; the dictionary adds <= $lim KiB ($NCPU CPUs)" \
 		test -n "$c0" -a -n "$c1" -a "$((${c1:-0} - ${c0:-0}))" -le "$lim"
 	check "write part B at level 19 with the dictionary" \
