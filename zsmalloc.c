@@ -23,6 +23,21 @@
  * Slots of a fresh zspage are handed out in order (->fresh counts them)
  * before the free list is used, so a new zspage needs no initialising.
  *
+ * Pages on demand
+ * ---------------
+ * A zspage starts with its first page only and gains the next one when
+ * the next fresh slot reaches into it (->npages counts them: pages[] is
+ * filled from index 0 up, never with holes; a slot is at most a page, so
+ * one slot needs at most one more).  Every slot in use lies below ->fresh
+ * and so in pages the zspage has.  zsm_malloc() gets the page as it gets
+ * a zspage, with the class lock dropped (and looks again after), and
+ * compaction without sleeping.  The zspage a class is filling thus
+ * holds the pages its objects use, not ppz of them: at the end of a
+ * stream of writes each class keeps less than a page unused instead of
+ * half a zspage on average, and zspages may chain more pages (up to
+ * ZSM_MAX_PAGES_PER_ZSPAGE) to waste less at their ends and to store
+ * more sizes compressed instead of whole.
+ *
  * Handles
  * -------
  * A handle is the address of a word from a slab cache.  The word encodes
@@ -55,7 +70,8 @@
  *   1. class->lock (spinlock)
  *        the class's lists and counters, each zspage's free list, slot
  *        headers, handle words of objects being allocated, freed or
- *        moved, and the pages[] of its zspages (migration takes it).
+ *        moved, and the pages[] and npages of its zspages (migration
+ *        takes it; a listed zspage grows under it).
  *        Holding it keeps every object of the class in place.
  *   2. zspage->lock (rwlock, one per zspage)
  *        read:  zsm_read_begin() .. zsm_read_end() and zsm_write(): pins
@@ -77,11 +93,12 @@
  * carries that id and the handle still names it; otherwise it retries.
  * So compaction or migration of one zspage never stalls I/O on another.
  * zsm_malloc() and zsm_free() take 1. only (zsm_free() learns the class
- * from the handle word, which a move never changes).  Nothing allocates
- * memory or sleeps with 1. or 2. held, so callers may use every function
- * except zsm_create_pool(), zsm_destroy_pool() and zsm_compact() under
- * their own spinlocks, bit locks or per-CPU local locks (zsm_malloc()
- * then with a non-blocking gfp).  Compaction holds 1. and 2. only while
+ * from the handle word, which a move never changes).  Nothing sleeps
+ * with 1. or 2. held, and nothing allocates memory there but compaction
+ * (a GFP_NOWAIT page for a destination that grows), so callers may use
+ * every function except zsm_create_pool(), zsm_destroy_pool() and
+ * zsm_compact() under their own spinlocks, bit locks or per-CPU local
+ * locks (zsm_malloc() then with a non-blocking gfp).  Compaction holds 1. and 2. only while
  * it empties a single zspage (at most ZSM_MAX_PAGES_PER_ZSPAGE pages of
  * copying); migration while it copies one page.
  */
@@ -150,6 +167,7 @@ struct zsm_class {
 	unsigned int index;		/* in pool->classes[] */
 	unsigned long inuse;		/* live objects */
 	unsigned long zspages;		/* zspages owned */
+	unsigned long pages;		/* pages those zspages hold */
 	unsigned int size;		/* slot size, header included */
 	unsigned int hdr;		/* header bytes: 0 or ZSM_HDR_SIZE */
 	unsigned int ppz;		/* pages per zspage */
@@ -157,29 +175,33 @@ struct zsm_class {
 } ____cacheline_aligned_in_smp;
 
 /*
- * Everything up to ->lock is set at allocation; ->lock is initialised once
- * by the slab constructor (the cache is SLAB_TYPESAFE_BY_RCU: a reader
+ * Everything but ->lock is set at allocation; ->lock is initialised once
+ * by the slab constructor (the caches are SLAB_TYPESAFE_BY_RCU: a reader
  * may lock a descriptor that was released meanwhile, see "Locking").
+ * Descriptors of one-page zspages (most are the huge class's, one per
+ * incompressible page) come from a cache sized for pages[1], the others
+ * from one sized for pages[ZSM_MAX_PAGES_PER_ZSPAGE].
  */
 struct zsm_zspage {
 	struct list_head node;		/* class->lists[] or pool->deferred */
 	struct zsm_class *class;
-	struct page *pages[ZSM_MAX_PAGES_PER_ZSPAGE];
 	unsigned long huge_handle;	/* handle of the object, hdr == 0 */
 	u32 id;				/* in class->ids; 0 once released */
-	u8 movable;			/* bit i: pages[i] marked movable */
+	u16 movable;			/* bit i: pages[i] marked movable */
+	u8 npages;			/* pages[0..npages - 1] are there */
 	unsigned int inuse;		/* live objects */
 	unsigned int fresh;		/* slots ever handed out */
 	unsigned int free_head;		/* first free slot below ->fresh */
 	unsigned int bucket;		/* list index or ZSM_UNLISTED */
 	rwlock_t lock;			/* pins objects and pages; "Locking" */
+	struct page *pages[];		/* class->ppz of them */
 };
 
 struct zsm_pool {
 	atomic_long_t pages;		/* pages held by all zspages */
 	atomic_long_t compacted;	/* pages freed by compaction */
 	atomic_long_t migrated;		/* pages moved by zsm_migrate_page() */
-	atomic_long_t alloc_raced;	/* zspages made and given back unused */
+	atomic_long_t alloc_raced;	/* zsm_malloc()s that made too much */
 	spinlock_t defer_lock;		/* ->deferred */
 	struct list_head deferred;	/* empty zspages waiting for page locks */
 	struct delayed_work release_work;
@@ -198,8 +220,14 @@ struct zsm_pool {
 static DEFINE_MUTEX(zsm_global_mutex);
 static unsigned int zsm_nr_pools;
 static struct kmem_cache *zsm_handle_cache;
-static struct kmem_cache *zsm_zspage_cache;
+/* [0]: descriptors with room for one page, [1]: for the most. */
+static struct kmem_cache *zsm_zspage_cache[2];
 static struct dentry *zsm_debug_root;
+
+static struct kmem_cache *zsm_zspage_cache_of(const struct zsm_class *class)
+{
+	return zsm_zspage_cache[class->ppz > 1];
+}
 
 /* ---- location encoding ---- */
 
@@ -473,13 +501,14 @@ static unsigned long zsm_freeable_pages(const struct zsm_class *class,
 	return free_slots / class->objs * class->ppz;
 }
 
-/* Live objects and zspages of @class, read together. */
+/* Live objects, zspages and pages of @class, read together. */
 static void zsm_class_counts(struct zsm_class *class, unsigned long *inuse,
-			     unsigned long *zspages)
+			     unsigned long *zspages, unsigned long *pages)
 {
 	spin_lock(&class->lock);
 	*inuse = class->inuse;
 	*zspages = class->zspages;
+	*pages = class->pages;
 	spin_unlock(&class->lock);
 }
 
@@ -564,25 +593,59 @@ static void zsm_page_init(struct zsm_zspage *zspage, unsigned int i)
 	}
 }
 
+/*
+ * Append @page to @zspage: under zspage->lock (write) for a zspage no
+ * class lists yet, else under class->lock (readers never look at pages
+ * past their own object's, and migration takes class->lock).  The class
+ * counts the page once the zspage is the class's (zsm_adopt()).
+ */
+static void zsm_page_add(struct zsm_zspage *zspage, struct page *page)
+{
+	unsigned int i = zspage->npages;
+
+	zspage->pages[i] = page;
+	zsm_page_init(zspage, i);
+	zspage->npages = i + 1;
+	atomic_long_inc(&zspage->class->pool->pages);
+}
+
+/* Does the next slot zsm_slot_take() hands out need a page @zspage lacks? */
+static bool zsm_needs_page(const struct zsm_class *class,
+			   const struct zsm_zspage *zspage)
+{
+	if (!class->hdr || zspage->free_head != ZSM_NO_SLOT)
+		return false;
+	return zsm_slot_offset(class, zspage->fresh + 1) >
+	       (unsigned long)zspage->npages << PAGE_SHIFT;
+}
+
+/* Give @zspage the page its next slot needs (class->lock held). */
+static void zsm_grow(struct zsm_class *class, struct zsm_zspage *zspage,
+		     struct page *page)
+{
+	zsm_page_add(zspage, page);
+	class->pages++;
+}
+
 static struct zsm_zspage *zsm_zspage_alloc(struct zsm_pool *pool,
 					   struct zsm_class *class, gfp_t gfp)
 {
 	gfp_t pgfp = gfp | __GFP_HIGHMEM | __GFP_MOVABLE;
 	struct zsm_zspage *zspage;
+	struct page *page;
 	unsigned int i;
 	u32 id;
 
 	/* Not zeroed by the slab: ->lock is the constructor's. */
-	zspage = kmem_cache_alloc(zsm_zspage_cache, gfp);
+	zspage = kmem_cache_alloc(zsm_zspage_cache_of(class), gfp);
 	if (!zspage)
 		return NULL;
-	for (i = 0; i < class->ppz; i++) {
-		zspage->pages[i] = alloc_page(pgfp);
-		if (!zspage->pages[i])
-			goto fail;
-	}
-	if (xa_alloc(&class->ids, &id, zspage, xa_limit_32b, gfp))
+	/* The first page only: see "Pages on demand". */
+	page = alloc_page(pgfp);
+	if (!page)
 		goto fail;
+	if (xa_alloc(&class->ids, &id, zspage, xa_limit_32b, gfp))
+		goto fail_page;
 
 	/* A reader that looked this descriptor up before may hold ->lock. */
 	write_lock(&zspage->lock);
@@ -594,20 +657,18 @@ static struct zsm_zspage *zsm_zspage_alloc(struct zsm_pool *pool,
 	zspage->free_head = ZSM_NO_SLOT;
 	zspage->bucket = ZSM_UNLISTED;
 	zspage->movable = 0;
-	for (; i < ZSM_MAX_PAGES_PER_ZSPAGE; i++)
+	zspage->npages = 0;
+	for (i = 0; i < class->ppz; i++)
 		zspage->pages[i] = NULL;
 	zspage->id = id;
-	for (i = 0; i < class->ppz; i++)
-		zsm_page_init(zspage, i);
+	zsm_page_add(zspage, page);
 	write_unlock(&zspage->lock);
-
-	atomic_long_add(class->ppz, &pool->pages);
 	return zspage;
 
+fail_page:
+	__free_page(page);
 fail:
-	while (i--)
-		__free_page(zspage->pages[i]);
-	kmem_cache_free(zsm_zspage_cache, zspage);
+	kmem_cache_free(zsm_zspage_cache_of(class), zspage);
 	return NULL;
 }
 
@@ -619,11 +680,11 @@ fail:
 static bool zsm_zspage_put_pages(struct zsm_pool *pool,
 				 struct zsm_zspage *zspage)
 {
-	unsigned int ppz = zspage->class->ppz;
+	unsigned int n = zspage->npages;
 	unsigned int i, j;
 
 	write_lock(&zspage->lock);
-	for (i = 0; i < ppz; i++) {
+	for (i = 0; i < n; i++) {
 		if (!trylock_page(zspage->pages[i])) {
 			for (j = 0; j < i; j++)
 				unlock_page(zspage->pages[j]);
@@ -631,7 +692,7 @@ static bool zsm_zspage_put_pages(struct zsm_pool *pool,
 			return false;
 		}
 	}
-	for (i = 0; i < ppz; i++) {
+	for (i = 0; i < n; i++) {
 		struct page *page = zspage->pages[i];
 
 		if (zspage->movable & BIT(i))
@@ -641,7 +702,7 @@ static bool zsm_zspage_put_pages(struct zsm_pool *pool,
 		__free_page(page);
 	}
 	write_unlock(&zspage->lock);
-	atomic_long_sub(ppz, &pool->pages);
+	atomic_long_sub(n, &pool->pages);
 	return true;
 }
 
@@ -659,7 +720,7 @@ static void zsm_zspage_free(struct zsm_pool *pool, struct zsm_zspage *zspage)
 	zspage->id = 0;
 	write_unlock(&zspage->lock);
 	if (zsm_zspage_put_pages(pool, zspage)) {
-		kmem_cache_free(zsm_zspage_cache, zspage);
+		kmem_cache_free(zsm_zspage_cache_of(class), zspage);
 		return;
 	}
 	spin_lock(&pool->defer_lock);
@@ -683,7 +744,8 @@ static void zsm_release_work(struct work_struct *work)
 	list_for_each_entry_safe(zspage, tmp, &list, node) {
 		if (zsm_zspage_put_pages(pool, zspage)) {
 			list_del(&zspage->node);
-			kmem_cache_free(zsm_zspage_cache, zspage);
+			kmem_cache_free(zsm_zspage_cache_of(zspage->class),
+					zspage);
 		} else {
 			busy = true;
 		}
@@ -739,10 +801,10 @@ static int zsm_migrate_page(struct page *dst, struct page *src,
 
 	spin_lock(&class->lock);
 	write_lock(&zspage->lock);
-	for (i = 0; i < class->ppz; i++)
+	for (i = 0; i < zspage->npages; i++)
 		if (zspage->pages[i] == src)
 			break;
-	if (WARN_ON_ONCE(i == class->ppz)) {
+	if (WARN_ON_ONCE(i == zspage->npages)) {
 		write_unlock(&zspage->lock);
 		spin_unlock(&class->lock);
 		return -EINVAL;
@@ -797,17 +859,71 @@ static void zsm_place(struct zsm_class *class, struct zsm_zspage *zspage,
 	*h = zsm_encode(zspage, idx);
 }
 
+/* Make @zspage, fresh from zsm_zspage_alloc(), one of @class's. */
+static void zsm_adopt(struct zsm_class *class, struct zsm_zspage *zspage)
+{
+	class->zspages++;
+	class->pages += zspage->npages;
+}
+
+/* Undo zsm_adopt() (and the pages grown since) before release. */
+static void zsm_disown(struct zsm_class *class, struct zsm_zspage *zspage)
+{
+	class->zspages--;
+	class->pages -= zspage->npages;
+}
+
+/*
+ * The zspage the next object of @class goes to, with the page its slot
+ * needs: a partial zspage, else *@fresh (then NULL).  Returns NULL when
+ * the caller must drop the lock and make a zspage (*@fresh is NULL and
+ * no zspage is partial) or a page (*@spare is NULL); it then calls again.
+ * class->lock held.
+ */
+static struct zsm_zspage *zsm_target(struct zsm_class *class,
+				     struct zsm_zspage **fresh,
+				     struct page **spare)
+{
+	struct zsm_zspage *zspage = zsm_fullest_partial(class);
+
+	if (!zspage) {
+		if (!*fresh)
+			return NULL;
+		zspage = *fresh;
+		*fresh = NULL;
+		zsm_adopt(class, zspage);
+	}
+	if (zsm_needs_page(class, zspage)) {
+		if (!*spare)
+			return NULL;
+		zsm_grow(class, zspage, *spare);
+		*spare = NULL;
+	}
+	return zspage;
+}
+
+/* Free what zsm_malloc() made and did not use. */
+static void zsm_give_back(struct zsm_pool *pool, struct zsm_zspage *fresh,
+			  struct page *spare)
+{
+	if (fresh)
+		zsm_zspage_free(pool, fresh);
+	if (spare)
+		__free_page(spare);
+}
+
 int zsm_malloc(struct zsm_pool *pool, size_t size, gfp_t gfp,
 	       unsigned long *handle)
 {
 	struct zsm_zspage *zspage, *fresh = NULL;
+	struct page *spare = NULL;
 	struct zsm_class *class;
 	unsigned long *h;
 
 	if (unlikely(!size || size > PAGE_SIZE || !handle))
 		return -EINVAL;
 
-	/* For the slab; zsm_zspage_alloc() adds them back for pages. */
+	/* For the slab; pages get them back below and in zsm_zspage_alloc(). */
 	gfp &= ~(__GFP_HIGHMEM | __GFP_MOVABLE);
 	might_sleep_if(gfpflags_allow_blocking(gfp));
 	class = zsm_size_class(pool, size);
@@ -817,35 +933,40 @@ int zsm_malloc(struct zsm_pool *pool, size_t size, gfp_t gfp,
 		return -ENOMEM;
 
 	spin_lock(&class->lock);
-	zspage = zsm_fullest_partial(class);
-	if (unlikely(!zspage)) {
-		spin_unlock(&class->lock);
-		fresh = zsm_zspage_alloc(pool, class, gfp);
-		if (!fresh) {
+	while (unlikely(!(zspage = zsm_target(class, &fresh, &spare)))) {
+		/*
+		 * Memory is made with the lock dropped; meanwhile another
+		 * allocation of this class (the parts of a parallel write
+		 * on other CPUs often are) may open a zspage or add the
+		 * page: zsm_target() looks again, and what is left over is
+		 * given back below.  Taking the fullest partial zspage as
+		 * it is now keeps the one partly-filled zspage per class
+		 * that one allocation at a time leaves.
+		 */
+		bool made;
+
+		if (!zsm_fullest_partial(class)) {
+			spin_unlock(&class->lock);
+			fresh = zsm_zspage_alloc(pool, class, gfp);
+			made = fresh;
+		} else {
+			spin_unlock(&class->lock);
+			spare = alloc_page(gfp | __GFP_HIGHMEM | __GFP_MOVABLE);
+			made = spare;
+		}
+		if (!made) {
+			zsm_give_back(pool, fresh, spare);
 			kmem_cache_free(zsm_handle_cache, h);
 			return -ENOMEM;
 		}
 		spin_lock(&class->lock);
-		/*
-		 * Another allocation of this class may have opened a zspage
-		 * while the lock was dropped (the parts of a parallel write
-		 * on other CPUs often do): fill that one and give the fresh
-		 * one back, or the class would keep two partly-filled
-		 * zspages where one allocation at a time leaves one.
-		 */
-		zspage = zsm_fullest_partial(class);
-		if (likely(!zspage)) {
-			class->zspages++;
-			zspage = fresh;
-			fresh = NULL;
-		}
 	}
 	zsm_place(class, zspage, h);
 	spin_unlock(&class->lock);
 	*handle = (unsigned long)h;
-	if (unlikely(fresh)) {
+	if (unlikely(fresh || spare)) {
 		atomic_long_inc(&pool->alloc_raced);
-		zsm_zspage_free(pool, fresh);
+		zsm_give_back(pool, fresh, spare);
 	}
 	return 0;
 }
@@ -872,7 +993,7 @@ void zsm_free(struct zsm_pool *pool, unsigned long handle)
 	empty = !zspage->inuse;
 	if (empty) {
 		zsm_unlink(zspage);
-		class->zspages--;
+		zsm_disown(class, zspage);
 	} else {
 		zsm_relink(class, zspage);
 	}
@@ -990,11 +1111,14 @@ static unsigned long zsm_class_freeable(const struct zsm_class *class)
  * Move every object out of @src (unlisted) into other zspages of the
  * class.  class->lock and src->lock (write) held; readers of the
  * destination zspages need no exclusion: the slots written were free,
- * and zsm_set_handle_word() publishes each copy.  Returns false, with
- * @src relisted, when room ran out (cannot happen while free slots >=
- * objs, checked by the caller).
+ * and zsm_set_handle_word() publishes each copy.  A destination that
+ * needs a page for its next slot gets one without sleeping; *@grown
+ * counts them.  Returns false, with @src relisted and the objects not
+ * yet moved still in it, when room ran out (cannot happen while free
+ * slots >= objs, checked by the caller) or no page could be had.
  */
-static bool zsm_drain(struct zsm_class *class, struct zsm_zspage *src)
+static bool zsm_drain(struct zsm_class *class, struct zsm_zspage *src,
+		      unsigned int *grown)
 {
 	unsigned int i, len = class->size - class->hdr;
 
@@ -1009,6 +1133,18 @@ static bool zsm_drain(struct zsm_class *class, struct zsm_zspage *src)
 		if (WARN_ON_ONCE(!dst)) {
 			zsm_relink(class, src);
 			return false;
+		}
+		if (zsm_needs_page(class, dst)) {
+			struct page *page = alloc_page(GFP_NOWAIT | __GFP_NOWARN |
+						       __GFP_HIGHMEM |
+						       __GFP_MOVABLE);
+
+			if (!page) {
+				zsm_relink(class, src);
+				return false;
+			}
+			zsm_grow(class, dst, page);
+			(*grown)++;
 		}
 		j = zsm_slot_take(class, dst, handle);
 		zsm_copy(zsm_payload(class, dst, j), zsm_payload(class, src, i),
@@ -1028,6 +1164,7 @@ static unsigned long zsm_compact_class(struct zsm_pool *pool,
 	unsigned long freed = 0;
 
 	while (budget-- && zsm_class_freeable(class)) {
+		unsigned int grown = 0, held = 0;
 		struct zsm_zspage *src;
 		bool drained = false;
 
@@ -1038,17 +1175,22 @@ static unsigned long zsm_compact_class(struct zsm_pool *pool,
 		if (src) {
 			zsm_unlink(src);
 			write_lock(&src->lock);
-			drained = zsm_drain(class, src);
+			drained = zsm_drain(class, src, &grown);
 			write_unlock(&src->lock);
-			if (drained)
-				class->zspages--;
+			if (drained) {
+				held = src->npages;
+				zsm_disown(class, src);
+			}
 		}
 		spin_unlock(&class->lock);
 
+		if (drained)
+			zsm_zspage_free(pool, src);
+		/* Net pages given back; never less than none. */
+		if (held > grown)
+			freed += held - grown;
 		if (!drained)
 			break;
-		zsm_zspage_free(pool, src);
-		freed += class->ppz;
 		cond_resched();
 	}
 	return freed;
@@ -1101,19 +1243,18 @@ static int zsm_classes_show(struct seq_file *m, void *unused)
 		   "allocated", "zspages", "pages", "freeable");
 	for (i = 0; i < pool->nr_classes; i++) {
 		struct zsm_class *class = pool->classes[i];
-		unsigned long inuse, zspages, freeable;
+		unsigned long inuse, zspages, pages, freeable;
 
-		zsm_class_counts(class, &inuse, &zspages);
+		zsm_class_counts(class, &inuse, &zspages, &pages);
 		freeable = zsm_freeable_pages(class,
 					      zspages * class->objs - inuse);
 		seq_printf(m, "%5u %6u %6u %4u %5u %10lu %10lu %10lu %10lu %10lu\n",
 			   i, class->size - class->hdr, class->size,
 			   class->ppz, class->objs, inuse,
-			   zspages * class->objs, zspages,
-			   zspages * class->ppz, freeable);
+			   zspages * class->objs, zspages, pages, freeable);
 		t_inuse += inuse;
 		t_alloc += zspages * class->objs;
-		t_pages += zspages * class->ppz;
+		t_pages += pages;
 		t_free += freeable;
 	}
 	seq_printf(m, "%5s %6s %6s %4s %5s %10lu %10lu %10s %10lu %10lu\n",
@@ -1141,6 +1282,25 @@ static void zsm_debugfs_add(struct zsm_pool *pool)
 
 /* ---- pool set-up ---- */
 
+static struct kmem_cache *zsm_zspage_cache_create(const char *name,
+						  unsigned int pages)
+{
+	struct zsm_zspage *zspage;
+
+	return kmem_cache_create(name, struct_size(zspage, pages, pages), 0,
+				 SLAB_TYPESAFE_BY_RCU, zsm_zspage_ctor);
+}
+
+static void zsm_caches_destroy(void)
+{
+	kmem_cache_destroy(zsm_handle_cache);
+	kmem_cache_destroy(zsm_zspage_cache[0]);
+	kmem_cache_destroy(zsm_zspage_cache[1]);
+	zsm_handle_cache = NULL;
+	zsm_zspage_cache[0] = NULL;
+	zsm_zspage_cache[1] = NULL;
+}
+
 static int zsm_global_get(void)
 {
 	int ret = 0;
@@ -1151,15 +1311,14 @@ static int zsm_global_get(void)
 		zsm_handle_cache = kmem_cache_create(KBUILD_MODNAME "_zsm_handle",
 						     sizeof(unsigned long),
 						     0, 0, NULL);
-		zsm_zspage_cache = kmem_cache_create(KBUILD_MODNAME "_zsm_zspage",
-						     sizeof(struct zsm_zspage),
-						     0, SLAB_TYPESAFE_BY_RCU,
-						     zsm_zspage_ctor);
-		if (!zsm_handle_cache || !zsm_zspage_cache) {
-			kmem_cache_destroy(zsm_handle_cache);
-			kmem_cache_destroy(zsm_zspage_cache);
-			zsm_handle_cache = NULL;
-			zsm_zspage_cache = NULL;
+		zsm_zspage_cache[0] =
+			zsm_zspage_cache_create(KBUILD_MODNAME "_zsm_zspage1", 1);
+		zsm_zspage_cache[1] =
+			zsm_zspage_cache_create(KBUILD_MODNAME "_zsm_zspage",
+						ZSM_MAX_PAGES_PER_ZSPAGE);
+		if (!zsm_handle_cache || !zsm_zspage_cache[0] ||
+		    !zsm_zspage_cache[1]) {
+			zsm_caches_destroy();
 			ret = -ENOMEM;
 			goto out;
 		}
@@ -1177,10 +1336,7 @@ static void zsm_global_put(void)
 	if (!--zsm_nr_pools) {
 		debugfs_remove_recursive(zsm_debug_root);
 		zsm_debug_root = NULL;
-		kmem_cache_destroy(zsm_handle_cache);
-		kmem_cache_destroy(zsm_zspage_cache);
-		zsm_handle_cache = NULL;
-		zsm_zspage_cache = NULL;
+		zsm_caches_destroy();
 	}
 	mutex_unlock(&zsm_global_mutex);
 }
@@ -1284,6 +1440,7 @@ static void zsm_release_all(struct zsm_pool *pool, struct zsm_class *class)
 		}
 	}
 	class->zspages = 0;
+	class->pages = 0;
 	class->inuse = 0;
 }
 

@@ -28,7 +28,7 @@
 struct zsm_pool;
 
 /* Largest number of pages one zspage may chain. */
-#define ZSM_MAX_PAGES_PER_ZSPAGE	8
+#define ZSM_MAX_PAGES_PER_ZSPAGE	16
 
 /**
  * zsm_create_pool() - create an empty pool

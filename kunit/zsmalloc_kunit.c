@@ -65,9 +65,8 @@ static int zsm_kunit_class_stat(struct zsm_pool *pool, unsigned int idx,
 	st->size = class->size - class->hdr;
 	st->pages_per_zspage = class->ppz;
 	st->objs_per_zspage = class->objs;
-	zsm_class_counts(class, &st->objs_inuse, &st->zspages);
+	zsm_class_counts(class, &st->objs_inuse, &st->zspages, &st->pages);
 	st->objs_allocated = st->zspages * class->objs;
-	st->pages = st->zspages * class->ppz;
 	return 0;
 }
 
@@ -219,6 +218,35 @@ static unsigned int zsm_kunit_straddlers(const struct zsm_class *class)
 		n += offset_in_page(off) + len > PAGE_SIZE;
 	}
 	return n;
+}
+
+/*
+ * Pages @class holds after @n allocations into it from empty, one after
+ * the other ("Pages on demand" in zsmalloc.c): full zspages hold ppz
+ * pages, the last one the pages its handed-out slots reach into.
+ */
+static unsigned long zsm_kunit_seq_pages(const struct zsm_class *class,
+					 unsigned long n)
+{
+	unsigned long rest = n % class->objs;
+
+	return n / class->objs * class->ppz +
+	       DIV_ROUND_UP(rest * class->size, PAGE_SIZE);
+}
+
+/*
+ * Objects a zspage of @class holds (from empty, in order) when the next
+ * one needs a page it does not have yet: the first such count.
+ */
+static unsigned int zsm_kunit_grow_point(const struct zsm_class *class)
+{
+	unsigned int n;
+
+	for (n = 1; n < class->objs; n++)
+		if (zsm_kunit_seq_pages(class, n + 1) >
+		    zsm_kunit_seq_pages(class, n))
+			return n;
+	return 0;
 }
 
 static int zsm_kunit_cmp_ul(const void *a, const void *b)
@@ -400,10 +428,13 @@ static void zsm_test_malloc_einval(struct kunit *test)
 
 /*
  * Every class: 2 * objs + 1 objects of the smallest and largest sizes the
- * class serves.  Before: empty pool.  After the allocations: exactly three
- * zspages in that class and nothing elsewhere; every object reads back
- * its own bytes, through the local copy exactly when its slot crosses a
- * page boundary.  After the frees: empty pool.
+ * class serves.  Before: empty pool.  After each allocation the pool
+ * holds exactly the pages the handed-out slots reach into (whole zspages
+ * for full ones, pages on demand for the last).  After them all: exactly
+ * three zspages in that class (two of ppz pages, one of the pages its
+ * one object needs) and nothing elsewhere; every object reads back its
+ * own bytes, through the local copy exactly when its slot crosses a page
+ * boundary.  After the frees: empty pool.
  */
 static void zsm_test_class_roundtrip(struct kunit *test)
 {
@@ -414,21 +445,27 @@ static void zsm_test_class_roundtrip(struct kunit *test)
 	struct zsm_kunit_class_stat st = zsm_kunit_stat(test, pool, idx);
 	unsigned int lo = idx ? zsm_kunit_stat(test, pool, idx - 1).size + 1 : 1;
 	unsigned int n = 2 * st.objs_per_zspage + 1, i, copies = 0, bad = 0;
+	unsigned int off_pages = 0;
 	struct zsm_kunit_obj *objs;
 	struct zsm_kunit_totals t;
 
 	objs = kunit_kcalloc(test, n, sizeof(*objs), GFP_KERNEL);
 	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, objs);
-	for (i = 0; i < n; i++)
+	for (i = 0; i < n; i++) {
 		KUNIT_ASSERT_EQ(test, zsm_kunit_new(ctx, &objs[i],
 						    i & 1 ? lo : st.size,
 						    idx * 1000 + i), 0);
+		off_pages += zsm_get_total_pages(pool) !=
+			     zsm_kunit_seq_pages(class, i + 1);
+	}
+	KUNIT_EXPECT_EQ(test, off_pages, 0U);
 
 	st = zsm_kunit_stat(test, pool, idx);
 	KUNIT_EXPECT_EQ(test, st.objs_inuse, (unsigned long)n);
 	KUNIT_EXPECT_EQ(test, st.zspages, 3UL);
 	KUNIT_EXPECT_EQ(test, st.objs_allocated, 3UL * st.objs_per_zspage);
-	KUNIT_EXPECT_EQ(test, st.pages, 3UL * st.pages_per_zspage);
+	KUNIT_EXPECT_EQ(test, st.pages, 2UL * st.pages_per_zspage +
+			DIV_ROUND_UP(class->size, PAGE_SIZE));
 	t = zsm_kunit_sum(test, pool);
 	KUNIT_EXPECT_EQ(test, t.busy_classes, 1UL);
 	KUNIT_EXPECT_EQ(test, zsm_get_total_pages(pool), t.pages);
@@ -485,8 +522,8 @@ static void zsm_test_edge_sizes(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, st.objs_inuse, 2UL);
 	KUNIT_EXPECT_EQ(test, zsm_kunit_sum(test, ctx->pool).inuse, 2UL);
 	KUNIT_EXPECT_EQ(test, zsm_get_total_pages(ctx->pool),
-			(st.objs_per_zspage > 1 ? 1UL : 2UL) *
-			st.pages_per_zspage);
+			zsm_kunit_seq_pages(ctx->pool->classes[want], 2));
+	KUNIT_EXPECT_EQ(test, st.pages, zsm_get_total_pages(ctx->pool));
 	KUNIT_EXPECT_EQ(test, zsm_kunit_check(ctx, o.handle, size, 77, NULL),
 			size);
 	KUNIT_EXPECT_EQ(test, zsm_kunit_check(ctx, o2.handle, size, 78, NULL),
@@ -561,7 +598,8 @@ static void zsm_test_handles_unique(struct kunit *test)
 /*
  * Exact counters after a known sequence in the class of 100-byte objects
  * (objs slots in ppz pages per zspage):
- *   objs + 1 allocations -> inuse objs + 1, 2 zspages, 2 * objs slots
+ *   objs + 1 allocations -> inuse objs + 1, 2 zspages, 2 * objs slots,
+ *                           ppz + 1 pages (the second zspage has one)
  *   free the last one    -> inuse objs, 1 zspage (its zspage emptied)
  *   free one more        -> inuse objs - 1, still 1 zspage
  *   free all             -> 0 everywhere
@@ -586,8 +624,8 @@ static void zsm_test_stats_exact(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, st.objs_inuse, objs + 1);
 	KUNIT_EXPECT_EQ(test, st.zspages, 2UL);
 	KUNIT_EXPECT_EQ(test, st.objs_allocated, 2 * objs);
-	KUNIT_EXPECT_EQ(test, st.pages, 2 * ppz);
-	KUNIT_EXPECT_EQ(test, zsm_get_total_pages(pool), 2 * ppz);
+	KUNIT_EXPECT_EQ(test, st.pages, ppz + 1);
+	KUNIT_EXPECT_EQ(test, zsm_get_total_pages(pool), ppz + 1);
 
 	zsm_kunit_put(ctx, &o[n - 1]);
 	st = zsm_kunit_stat(test, pool, idx);
@@ -806,17 +844,21 @@ static void zsm_test_compact_exact(struct kunit *test)
 }
 
 /*
- * Random sizes, 80% freed.  Compaction frees exactly, per class,
- * floor(free slots / objs) zspages (what the shrinker's count promises),
+ * Random sizes, 80% freed.  Compaction drains, per class, floor(free
+ * slots / objs) zspages (what the shrinker's count promises): it gives
+ * back at most their ppz pages each (fewer when a drained zspage had not
+ * grown to ppz pages, or a destination had to grow), and at least what
+ * it did before pages came on demand less one zspage per class; it
  * leaves no class with a whole zspage of free slots, keeps every byte,
- * and accumulates in zsm_pages_compacted().
+ * and accumulates in zsm_pages_compacted(), which moves by exactly the
+ * pages the pool lost.
  */
 static void zsm_test_compact_random(struct kunit *test)
 {
 	struct zsm_kunit_ctx *ctx = test->priv;
 	struct zsm_pool *pool = ctx->pool;
 	unsigned int n = 8000, i, ncl = zsm_kunit_class_count(pool);
-	unsigned long want = 0, before, freed, first;
+	unsigned long want = 0, slack = 0, before, freed, first;
 	struct zsm_kunit_obj *o;
 	u32 rnd = 12345;
 
@@ -836,15 +878,20 @@ static void zsm_test_compact_random(struct kunit *test)
 	for (i = 0; i < ncl; i++) {
 		struct zsm_kunit_class_stat st = zsm_kunit_stat(test, pool, i);
 
-		if (st.objs_per_zspage > 1)
+		if (st.objs_per_zspage > 1 &&
+		    st.objs_allocated - st.objs_inuse >= st.objs_per_zspage) {
 			want += (st.objs_allocated - st.objs_inuse) /
 				st.objs_per_zspage * st.pages_per_zspage;
+			slack += st.pages_per_zspage;
+		}
 	}
-	KUNIT_EXPECT_GT(test, want, 0UL);
+	KUNIT_EXPECT_GT(test, want, slack);
+	KUNIT_EXPECT_EQ(test, want, zsm_shrink_count(pool->shrinker, NULL));
 	first = zsm_pages_compacted(pool);
 	before = zsm_get_total_pages(pool);
 	freed = zsm_compact(pool);
-	KUNIT_EXPECT_EQ(test, freed, want);
+	KUNIT_EXPECT_LE(test, freed, want);
+	KUNIT_EXPECT_GE(test, freed, want - slack);
 	KUNIT_EXPECT_EQ(test, before - zsm_get_total_pages(pool), freed);
 	KUNIT_EXPECT_EQ(test, zsm_pages_compacted(pool) - first, freed);
 	for (i = 0; i < ncl; i++) {
@@ -1005,6 +1052,55 @@ static void zsm_test_compact_concurrent(struct kunit *test)
 }
 
 /*
+ * Compaction into a zspage that must grow: zspage A full, then all but
+ * two of its objects freed (every page still there); zspage B, the one
+ * being filled, holds the objects after which its next slot needs a page
+ * it lacks.  Free slots are a whole zspage's worth, so compaction drains
+ * the emptier A into B's fresh slots: B grows by one page (taken without
+ * sleeping), A's ppz pages go back, so the pool shrinks by exactly
+ * ppz - 1 pages, and zsm_pages_compacted() says so; every byte stays.
+ */
+static void zsm_test_compact_grow(struct kunit *test)
+{
+	struct zsm_kunit_ctx *ctx = test->priv;
+	struct zsm_pool *pool = ctx->pool;
+	struct zsm_class *class = pool->classes[zsm_kunit_class_for(pool, 600)];
+	unsigned int objs = class->objs, nb = zsm_kunit_grow_point(class);
+	unsigned int n = objs + nb, i;
+	unsigned long before, freed;
+	struct zsm_kunit_obj *o;
+
+	KUNIT_ASSERT_GT(test, nb, 0U);
+	KUNIT_ASSERT_LE(test, nb + 2, objs);
+	o = kunit_kcalloc(test, n, sizeof(*o), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, o);
+	for (i = 0; i < n; i++)
+		KUNIT_ASSERT_EQ(test, zsm_kunit_new(ctx, &o[i], 600, i * 3), 0);
+	/* Keep two of A's objects: the first and the last slot. */
+	for (i = 1; i < objs - 1; i++)
+		zsm_kunit_put(ctx, &o[i]);
+	before = zsm_get_total_pages(pool);
+	KUNIT_ASSERT_EQ(test, before, class->ppz + zsm_kunit_seq_pages(class, nb));
+
+	freed = zsm_compact(pool);
+	/* B grows by one page for its two new objects. */
+	KUNIT_EXPECT_EQ(test, zsm_kunit_seq_pages(class, nb + 2),
+			zsm_kunit_seq_pages(class, nb) + 1);
+	KUNIT_EXPECT_EQ(test, freed, (unsigned long)class->ppz - 1);
+	KUNIT_EXPECT_EQ(test, before - zsm_get_total_pages(pool), freed);
+	KUNIT_EXPECT_EQ(test, zsm_pages_compacted(pool), freed);
+	KUNIT_EXPECT_EQ(test, zsm_get_total_pages(pool),
+			zsm_kunit_seq_pages(class, nb + 2));
+	KUNIT_EXPECT_EQ(test, zsm_kunit_stat(test, pool, class->index).zspages,
+			1UL);
+	KUNIT_EXPECT_EQ(test, zsm_kunit_bad(ctx, o, n), 0U);
+	for (i = 0; i < n; i++)
+		if (o[i].handle)
+			zsm_kunit_put(ctx, &o[i]);
+	zsm_kunit_expect_empty(test, pool);
+}
+
+/*
  * The shrinker callbacks, called directly: count reports exactly the
  * pages compaction can free, scan frees them, then count is 0 and scan
  * reports SHRINK_STOP.
@@ -1058,16 +1154,16 @@ struct zsm_kunit_fault {
 	unsigned int kinds;
 	int after;		/* allocations of those kinds that succeed */
 	bool new_zspage;	/* the failing call needs a new zspage */
+	bool grow;		/* ... or a page for the zspage being filled */
 };
 
-#define ZSM_KUNIT_LAST_PAGE	(-1)	/* "after": ppz - 1 */
-
 static const struct zsm_kunit_fault zsm_kunit_faults[] = {
-	{ "handle, room in a zspage", ZSM_KUNIT_SLAB, 0, false },
-	{ "handle, zspage needed", ZSM_KUNIT_SLAB, 0, true },
-	{ "zspage descriptor", ZSM_KUNIT_SLAB, 1, true },
-	{ "first page", ZSM_KUNIT_PAGE, 0, true },
-	{ "last page", ZSM_KUNIT_PAGE, ZSM_KUNIT_LAST_PAGE, true },
+	{ "handle, room in a zspage", ZSM_KUNIT_SLAB, 0, false, false },
+	{ "handle, zspage needed", ZSM_KUNIT_SLAB, 0, true, false },
+	{ "zspage descriptor", ZSM_KUNIT_SLAB, 1, true, false },
+	{ "first page", ZSM_KUNIT_PAGE, 0, true, false },
+	{ "handle, page needed", ZSM_KUNIT_SLAB, 0, false, true },
+	{ "page a zspage grows by", ZSM_KUNIT_PAGE, 0, false, true },
 };
 
 static void zsm_kunit_fault_desc(const struct zsm_kunit_fault *f, char *desc)
@@ -1080,10 +1176,11 @@ KUNIT_ARRAY_PARAM(zsm_kunit_fault, zsm_kunit_faults, zsm_kunit_fault_desc);
 /*
  * zsm_malloc() with one injected allocation failure, in the class of
  * 600-byte objects (several pages per zspage).
- * Before: one zspage, full (or one slot free).  The failing call returns
- * -ENOMEM and leaves the handle, every counter and every live allocation
- * exactly as they were, and the objects' bytes intact.  The next call
- * succeeds and takes exactly one slot (and one zspage when needed).
+ * Before: one zspage, full, or one slot free, or filled up to where its
+ * next slot needs a page.  The failing call returns -ENOMEM and leaves
+ * the handle, every counter and every live allocation exactly as they
+ * were, and the objects' bytes intact.  The next call succeeds and takes
+ * exactly one slot (and one zspage, or one page, when needed).
  */
 static void zsm_test_malloc_fault(struct kunit *test)
 {
@@ -1098,22 +1195,22 @@ static void zsm_test_malloc_fault(struct kunit *test)
 	struct zsm_kunit_live start = zsm_kunit_live_now(), live;
 	struct zsm_kunit_obj *o;
 	unsigned long h = 0xdead, pages;
-	int after = f->after;
 
 	KUNIT_ASSERT_GE(test, st.pages_per_zspage, 2U);
 	n = f->new_zspage ? objs : objs - 1;
+	if (f->grow)
+		n = zsm_kunit_grow_point(pool->classes[idx]);
+	KUNIT_ASSERT_GT(test, n, 0U);
 	o = kunit_kcalloc(test, n + 1, sizeof(*o), GFP_KERNEL);
 	KUNIT_ASSERT_NOT_NULL(test, o);
 	for (i = 0; i < n; i++)
 		KUNIT_ASSERT_EQ(test, zsm_kunit_new(ctx, &o[i], size, i), 0);
-	if (after == ZSM_KUNIT_LAST_PAGE)
-		after = st.pages_per_zspage - 1;
 
 	st = zsm_kunit_stat(test, pool, idx);
 	pages = zsm_get_total_pages(pool);
 	live = zsm_kunit_live_now();
 
-	zsm_kunit_fail_arm(f->kinds, after);
+	zsm_kunit_fail_arm(f->kinds, f->after);
 	KUNIT_EXPECT_EQ(test, zsm_malloc(pool, size, GFP_KERNEL, &h), -ENOMEM);
 	zsm_kunit_fail_disarm();
 	KUNIT_EXPECT_EQ(test, atomic_read(&zsm_kunit_shim.injected), 1);
@@ -1131,6 +1228,10 @@ static void zsm_test_malloc_fault(struct kunit *test)
 	st2 = zsm_kunit_stat(test, pool, idx);
 	KUNIT_EXPECT_EQ(test, st2.objs_inuse, st.objs_inuse + 1);
 	KUNIT_EXPECT_EQ(test, st2.zspages, st.zspages + f->new_zspage);
+	KUNIT_EXPECT_EQ(test, zsm_get_total_pages(pool),
+			zsm_kunit_seq_pages(pool->classes[idx], n + 1));
+	if (f->new_zspage || f->grow)
+		KUNIT_EXPECT_EQ(test, zsm_get_total_pages(pool), pages + 1);
 	KUNIT_EXPECT_EQ(test, zsm_kunit_bad(ctx, o, n + 1), 0U);
 	for (i = 0; i <= n; i++)
 		zsm_kunit_put(ctx, &o[i]);
@@ -1193,13 +1294,79 @@ static void zsm_test_malloc_race(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, st.objs_inuse, 2UL);
 	KUNIT_EXPECT_EQ(test, st.zspages, 1UL);
 	KUNIT_EXPECT_EQ(test, zsm_get_total_pages(pool),
-			(unsigned long)st.pages_per_zspage);
+			zsm_kunit_seq_pages(pool->classes[idx], 2));
 	KUNIT_EXPECT_EQ(test, atomic_long_read(&pool->alloc_raced), raced + 1);
 	KUNIT_EXPECT_NE(test, o.handle, r.obj.handle);
 	KUNIT_EXPECT_EQ(test, zsm_kunit_bad(ctx, &o, 1), 0U);
 	KUNIT_EXPECT_EQ(test, zsm_kunit_bad(ctx, &r.obj, 1), 0U);
 
 	zsm_kunit_put(ctx, &o);
+	zsm_kunit_put(ctx, &r.obj);
+	zsm_kunit_expect_empty(test, pool);
+	zsm_kunit_expect_live(test, start);
+#else
+	kunit_skip(test, "built without zsmalloc_kunit_shim.h");
+#endif
+}
+
+/*
+ * The same for a page: the zspage being filled needs a page for its next
+ * slot, and a second allocation comes while the first has dropped the
+ * class lock to get it.  The second adds its page and takes that slot;
+ * the first finds the zspage grown, takes the slot after it (no page
+ * needed) and gives its page back: the zspage grew by one page, as when
+ * the two come one after the other, not by two.
+ */
+static void zsm_test_malloc_race_page(struct kunit *test)
+{
+#ifdef ZSM_KUNIT_SHIM
+	struct zsm_kunit_ctx *ctx = test->priv;
+	struct zsm_pool *pool = ctx->pool;
+	const size_t size = 600;
+	struct zsm_class *class = pool->classes[zsm_kunit_class_for(pool, size)];
+	unsigned int n = zsm_kunit_grow_point(class), i;
+	struct zsm_kunit_live start = zsm_kunit_live_now();
+	struct zsm_kunit_race r = {
+		.ctx = ctx,
+		.obj = { .size = size, .seed = 7 },
+		.ret = -EINPROGRESS,
+	};
+	struct zsm_kunit_obj *o;
+	unsigned long raced = atomic_long_read(&pool->alloc_raced);
+
+	KUNIT_ASSERT_GT(test, n, 0U);
+	KUNIT_ASSERT_LT(test, n + 2, class->objs);
+	/* Two more objects need one more page, not two. */
+	KUNIT_ASSERT_EQ(test, zsm_kunit_seq_pages(class, n + 2),
+			zsm_kunit_seq_pages(class, n) + 1);
+	o = kunit_kcalloc(test, n + 1, sizeof(*o), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, o);
+	for (i = 0; i < n; i++)
+		KUNIT_ASSERT_EQ(test, zsm_kunit_new(ctx, &o[i], size, i), 0);
+	KUNIT_ASSERT_EQ(test, zsm_get_total_pages(pool),
+			zsm_kunit_seq_pages(class, n));
+
+	zsm_kunit_shim.page_hook_data = &r;
+	WRITE_ONCE(zsm_kunit_shim.page_hook, zsm_kunit_race_alloc);
+	KUNIT_ASSERT_EQ(test, zsm_kunit_new(ctx, &o[n], size, 1000), 0);
+	KUNIT_EXPECT_PTR_EQ(test, READ_ONCE(zsm_kunit_shim.page_hook),
+			    (void (*)(void *))NULL);
+	KUNIT_ASSERT_EQ(test, r.ret, 0);
+
+	KUNIT_EXPECT_EQ(test, zsm_kunit_stat(test, pool, class->index).zspages,
+			1UL);
+	KUNIT_EXPECT_EQ(test, zsm_get_total_pages(pool),
+			zsm_kunit_seq_pages(class, n + 2));
+	KUNIT_EXPECT_EQ(test, atomic_long_read(&pool->alloc_raced), raced + 1);
+	/* The second allocation took slot n, the first slot n + 1. */
+	KUNIT_EXPECT_EQ(test, zsm_word_idx(zsm_handle_word(r.obj.handle)), n);
+	KUNIT_EXPECT_EQ(test, zsm_word_idx(zsm_handle_word(o[n].handle)),
+			n + 1);
+	KUNIT_EXPECT_EQ(test, zsm_kunit_bad(ctx, o, n + 1), 0U);
+	KUNIT_EXPECT_EQ(test, zsm_kunit_bad(ctx, &r.obj, 1), 0U);
+
+	for (i = 0; i <= n; i++)
+		zsm_kunit_put(ctx, &o[i]);
 	zsm_kunit_put(ctx, &r.obj);
 	zsm_kunit_expect_empty(test, pool);
 	zsm_kunit_expect_live(test, start);
@@ -1462,7 +1629,7 @@ static void zsm_test_migrate_concurrent(struct kunit *test)
 		for (k = 0; k < 4; k++) {
 			nz = zsm_kunit_zspages(class, zs, ARRAY_SIZE(zs));
 			for (i = 0; i < nz; i++)
-				for (j = 0; j < class->ppz; j++) {
+				for (j = 0; j < zs[i]->npages; j++) {
 					KUNIT_EXPECT_EQ(test,
 							zsm_kunit_migrate(zs[i], j),
 							MIGRATEPAGE_SUCCESS);
@@ -1487,8 +1654,9 @@ static void zsm_test_migrate_concurrent(struct kunit *test)
 }
 
 /*
- * The last object of a zspage is freed while the migration core holds
- * the lock of one of its pages (isolated, about to migrate it).  The
+ * The last object of a full zspage (ppz pages) is freed while the
+ * migration core holds the lock of its last page (isolated, about to
+ * migrate it).  The
  * zspage leaves its class at once, but its pages wait: the pool still
  * counts them.  The core then migrates that page (success, as for any
  * page) and lets go; the deferred release gives back every page, the
@@ -1499,7 +1667,8 @@ static void zsm_test_migrate_deferred_release(struct kunit *test)
 	struct zsm_kunit_ctx *ctx = test->priv;
 	struct zsm_pool *pool = ctx->pool;
 	struct zsm_class *class = pool->classes[zsm_kunit_class_for(pool, 600)];
-	struct zsm_kunit_obj o;
+	unsigned int n = class->objs, i;
+	struct zsm_kunit_obj *o;
 	struct zsm_zspage *zs;
 	struct page *src, *dst;
 	bool deferred;
@@ -1507,7 +1676,10 @@ static void zsm_test_migrate_deferred_release(struct kunit *test)
 	struct zsm_kunit_live live = zsm_kunit_live_now();
 #endif
 
-	KUNIT_ASSERT_EQ(test, zsm_kunit_new(ctx, &o, 600, 77), 0);
+	o = kunit_kcalloc(test, n, sizeof(*o), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, o);
+	for (i = 0; i < n; i++)
+		KUNIT_ASSERT_EQ(test, zsm_kunit_new(ctx, &o[i], 600, 77 + i), 0);
 	KUNIT_ASSERT_EQ(test, zsm_kunit_zspages(class, &zs, 1), 1U);
 	KUNIT_ASSERT_EQ(test, zsm_get_total_pages(pool),
 			(unsigned long)class->ppz);
@@ -1517,7 +1689,8 @@ static void zsm_test_migrate_deferred_release(struct kunit *test)
 	get_page(src);
 	lock_page(src);
 
-	zsm_kunit_put(ctx, &o);
+	for (i = 0; i < n; i++)
+		zsm_kunit_put(ctx, &o[i]);
 	spin_lock(&pool->defer_lock);
 	deferred = list_is_singular(&pool->deferred);
 	spin_unlock(&pool->defer_lock);
@@ -1570,6 +1743,7 @@ static struct kunit_case zsm_kunit_compact_cases[] = {
 	KUNIT_CASE_PARAM(zsm_test_compact_exact, zsm_kunit_compact_gen_params),
 	KUNIT_CASE(zsm_test_compact_random),
 	KUNIT_CASE(zsm_test_compact_concurrent),
+	KUNIT_CASE(zsm_test_compact_grow),
 	KUNIT_CASE(zsm_test_shrinker),
 	{}
 };
@@ -1598,6 +1772,7 @@ static struct kunit_suite zram_zsmalloc_migrate_suite = {
 static struct kunit_case zsm_kunit_fault_cases[] = {
 	KUNIT_CASE_PARAM(zsm_test_malloc_fault, zsm_kunit_fault_gen_params),
 	KUNIT_CASE(zsm_test_malloc_race),
+	KUNIT_CASE(zsm_test_malloc_race_page),
 	KUNIT_CASE(zsm_test_fault_sweep),
 	KUNIT_CASE(zsm_test_create_fault),
 	{}

@@ -11,7 +11,8 @@
 #    goes down; notify_free counts discarded pages;
 #  - max_comp_streams reads the online CPU count (streams are per CPU);
 #  - compact on a fragmented pool frees pages: pages_compacted grows by what
-#    mem_used_total loses.
+#    mem_used_total loses;
+#  - (ours) a zspage holds only the pages its objects reach into.
 . "$(dirname "$0")/lib.sh"
 
 z=$(zdev 0)
@@ -145,5 +146,46 @@ check "the kept pages read back intact, the discarded ones as zeros" bash -c \
 expect_errno "compact again" OK "$z/compact" 1
 check_eq "nothing left to compact" "$pc2" "$(mm 7)"
 zram_reset 0
+
+# ---- pages on demand: a zspage holds the pages its objects reach into
+# Eight pages of the kind above (1 KiB of random bytes, then zeros: one
+# size class of several pages per zspage), written one at a time.  After
+# the k-th, the class's one zspage holds exactly ceil(k * slot / 4096)
+# pages, not its ppz, and mem_used_total is those pages: one page for the
+# first object.  Slot size and ppz come from <debugfs>/zsmalloc-oot (ours
+# only: the kernel's zsmalloc allocates a zspage's pages all at once).
+if [ "$ZRAM_TEST_STOCK" != 1 ]; then
+mount_debugfs
+zram_setup 0 64M
+python3 - "$SCRATCH/kib" <<'PY'
+import random, sys
+r = random.Random(9)
+with open(sys.argv[1], "wb") as f:
+    for i in range(8):
+        f.write(r.randbytes(1024) + bytes(3072))
+PY
+# busy_class: "slot ppz pages" of the one class holding objects.
+busy_class() {
+	awk '$1 ~ /^[0-9]+$/ && $6 > 0 { print $3, $4, $9 }' \
+		"$DEBUGFS/zsmalloc-oot/zram0/classes"
+}
+bad=''
+for k in 1 2 3 4 5 6 7 8; do
+	dd if="$SCRATCH/kib" of=/dev/zram0 bs=4096 skip=$((k - 1)) \
+		seek=$((k - 1)) count=1 oflag=direct status=none || bad+=" write$k"
+	read -r slot ppz pages _ <<<"$(busy_class)"
+	want=$(((k * slot + PAGE - 1) / PAGE))
+	[ "$pages" = "$want" ] && [ "$(mm 3)" = $((want * PAGE)) ] ||
+		bad+=" k=$k:slot=$slot,pages=$pages,want=$want,used=$(mm 3)"
+	[ "$k" = 1 ] && ppz1=$ppz
+done
+diag "slot $slot bytes, $ppz1 pages per zspage"
+check "the class has zspages of several pages" test "${ppz1:-0}" -gt 1
+check_eq "after each write: pages = ceil(k * slot / 4096), mem_used_total too" \
+	"" "$bad"
+check "the eight pages read back" bash -c \
+	"dd if=/dev/zram0 bs=4096 count=8 iflag=direct status=none | cmp - '$SCRATCH/kib'"
+zram_reset 0
+fi
 
 done_testing
