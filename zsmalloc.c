@@ -489,16 +489,24 @@ static unsigned long zsm_class_free_slots(const struct zsm_class *class)
 }
 
 /*
- * Pages that compaction could release from @class when it has
- * @free_slots free slots: one zspage for every zspage's worth of them.
- * None in classes of one object per zspage (no zspage is ever partial).
+ * Pages that compaction could release from @class when it holds @inuse
+ * objects in @zspages zspages of @pages pages: one zspage for every
+ * zspage's worth of free slots, but no more than the pages beyond those
+ * the objects fill (the free slots past the last page of the zspage
+ * being filled have no page to give back).  None in classes of one
+ * object per zspage (no zspage is ever partial).
  */
 static unsigned long zsm_freeable_pages(const struct zsm_class *class,
-					unsigned long free_slots)
+					unsigned long inuse,
+					unsigned long zspages,
+					unsigned long pages)
 {
-	if (!class->hdr)
+	unsigned long slots = zspages * class->objs;
+	unsigned long full = DIV_ROUND_UP(inuse * class->size, PAGE_SIZE);
+
+	if (!class->hdr || slots <= inuse || pages <= full)
 		return 0;
-	return free_slots / class->objs * class->ppz;
+	return min((slots - inuse) / class->objs * class->ppz, pages - full);
 }
 
 /* Live objects, zspages and pages of @class, read together. */
@@ -892,6 +900,8 @@ static struct zsm_zspage *zsm_target(struct zsm_class *class,
 		zspage = *fresh;
 		*fresh = NULL;
 		zsm_adopt(class, zspage);
+		/* Its slot 0 lies in its page 0. */
+		return zspage;
 	}
 	if (zsm_needs_page(class, zspage)) {
 		if (!*spare)
@@ -1104,7 +1114,9 @@ unsigned long zsm_pages_migrated(struct zsm_pool *pool)
 /* Pages that compacting @class could give back, judged without locks. */
 static unsigned long zsm_class_freeable(const struct zsm_class *class)
 {
-	return zsm_freeable_pages(class, zsm_class_free_slots(class));
+	return zsm_freeable_pages(class, READ_ONCE(class->inuse),
+				  READ_ONCE(class->zspages),
+				  READ_ONCE(class->pages));
 }
 
 /*
@@ -1135,7 +1147,9 @@ static bool zsm_drain(struct zsm_class *class, struct zsm_zspage *src,
 			return false;
 		}
 		if (zsm_needs_page(class, dst)) {
+			/* Not from the reserves: the shrinker runs in reclaim. */
 			struct page *page = alloc_page(GFP_NOWAIT | __GFP_NOWARN |
+						       __GFP_NOMEMALLOC |
 						       __GFP_HIGHMEM |
 						       __GFP_MOVABLE);
 
@@ -1161,7 +1175,8 @@ static unsigned long zsm_compact_class(struct zsm_pool *pool,
 {
 	/* Bounded even if frees keep making room meanwhile. */
 	unsigned long budget = READ_ONCE(class->zspages);
-	unsigned long freed = 0;
+	/* Pages given back less pages destinations grew by. */
+	long net = 0;
 
 	while (budget-- && zsm_class_freeable(class)) {
 		unsigned int grown = 0, held = 0;
@@ -1186,14 +1201,12 @@ static unsigned long zsm_compact_class(struct zsm_pool *pool,
 
 		if (drained)
 			zsm_zspage_free(pool, src);
-		/* Net pages given back; never less than none. */
-		if (held > grown)
-			freed += held - grown;
+		net += (long)held - grown;
 		if (!drained)
 			break;
 		cond_resched();
 	}
-	return freed;
+	return net > 0 ? net : 0;
 }
 
 unsigned long zsm_compact(struct zsm_pool *pool)
@@ -1246,8 +1259,7 @@ static int zsm_classes_show(struct seq_file *m, void *unused)
 		unsigned long inuse, zspages, pages, freeable;
 
 		zsm_class_counts(class, &inuse, &zspages, &pages);
-		freeable = zsm_freeable_pages(class,
-					      zspages * class->objs - inuse);
+		freeable = zsm_freeable_pages(class, inuse, zspages, pages);
 		seq_printf(m, "%5u %6u %6u %4u %5u %10lu %10lu %10lu %10lu %10lu\n",
 			   i, class->size - class->hdr, class->size,
 			   class->ppz, class->objs, inuse,

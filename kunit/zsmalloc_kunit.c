@@ -844,11 +844,12 @@ static void zsm_test_compact_exact(struct kunit *test)
 }
 
 /*
- * Random sizes, 80% freed.  Compaction drains, per class, floor(free
- * slots / objs) zspages (what the shrinker's count promises): it gives
- * back at most their ppz pages each (fewer when a drained zspage had not
- * grown to ppz pages, or a destination had to grow), and at least what
- * it did before pages came on demand less one zspage per class; it
+ * Random sizes, 80% freed.  Compaction drains, per class, at most
+ * floor(free slots / objs) zspages: it gives back at most their ppz
+ * pages each (fewer when a drained zspage had not grown to ppz pages, or
+ * a destination had to grow) and no more than the pages beyond those the
+ * objects fill (what the shrinker's count promises), and at least that
+ * less one zspage per class (only the zspage being filled lacks pages); it
  * leaves no class with a whole zspage of free slots, keeps every byte,
  * and accumulates in zsm_pages_compacted(), which moves by exactly the
  * pages the pool lost.
@@ -878,10 +879,15 @@ static void zsm_test_compact_random(struct kunit *test)
 	for (i = 0; i < ncl; i++) {
 		struct zsm_kunit_class_stat st = zsm_kunit_stat(test, pool, i);
 
+		unsigned long full = DIV_ROUND_UP(st.objs_inuse *
+						  pool->classes[i]->size,
+						  PAGE_SIZE);
+
 		if (st.objs_per_zspage > 1 &&
 		    st.objs_allocated - st.objs_inuse >= st.objs_per_zspage) {
-			want += (st.objs_allocated - st.objs_inuse) /
-				st.objs_per_zspage * st.pages_per_zspage;
+			want += min((st.objs_allocated - st.objs_inuse) /
+				    st.objs_per_zspage * st.pages_per_zspage,
+				    st.pages - full);
 			slack += st.pages_per_zspage;
 		}
 	}
@@ -1082,10 +1088,12 @@ static void zsm_test_compact_grow(struct kunit *test)
 	before = zsm_get_total_pages(pool);
 	KUNIT_ASSERT_EQ(test, before, class->ppz + zsm_kunit_seq_pages(class, nb));
 
-	freed = zsm_compact(pool);
 	/* B grows by one page for its two new objects. */
-	KUNIT_EXPECT_EQ(test, zsm_kunit_seq_pages(class, nb + 2),
+	KUNIT_ASSERT_EQ(test, zsm_kunit_seq_pages(class, nb + 2),
 			zsm_kunit_seq_pages(class, nb) + 1);
+	KUNIT_EXPECT_EQ(test, zsm_shrink_count(pool->shrinker, NULL),
+			(unsigned long)class->ppz - 1);
+	freed = zsm_compact(pool);
 	KUNIT_EXPECT_EQ(test, freed, (unsigned long)class->ppz - 1);
 	KUNIT_EXPECT_EQ(test, before - zsm_get_total_pages(pool), freed);
 	KUNIT_EXPECT_EQ(test, zsm_pages_compacted(pool), freed);
@@ -1162,7 +1170,6 @@ static const struct zsm_kunit_fault zsm_kunit_faults[] = {
 	{ "handle, zspage needed", ZSM_KUNIT_SLAB, 0, true, false },
 	{ "zspage descriptor", ZSM_KUNIT_SLAB, 1, true, false },
 	{ "first page", ZSM_KUNIT_PAGE, 0, true, false },
-	{ "handle, page needed", ZSM_KUNIT_SLAB, 0, false, true },
 	{ "page a zspage grows by", ZSM_KUNIT_PAGE, 0, false, true },
 };
 
@@ -1367,6 +1374,57 @@ static void zsm_test_malloc_race_page(struct kunit *test)
 
 	for (i = 0; i <= n; i++)
 		zsm_kunit_put(ctx, &o[i]);
+	zsm_kunit_put(ctx, &r.obj);
+	zsm_kunit_expect_empty(test, pool);
+	zsm_kunit_expect_live(test, start);
+#else
+	kunit_skip(test, "built without zsmalloc_kunit_shim.h");
+#endif
+}
+
+/*
+ * zsm_malloc() runs out of memory while it holds a zspage it made: in a
+ * class whose slot 1 lies in page 1, the first allocation drops the lock
+ * to make a zspage, a second one opens a zspage meanwhile and takes its
+ * slot 0; the first then needs a page for slot 1, and that page fails.
+ * It returns -ENOMEM with the handle untouched and gives back the zspage
+ * it made: the class holds the second allocation's zspage of one page,
+ * and once that object is freed, nothing is left.
+ */
+static void zsm_test_malloc_race_fault(struct kunit *test)
+{
+#ifdef ZSM_KUNIT_SHIM
+	struct zsm_kunit_ctx *ctx = test->priv;
+	struct zsm_pool *pool = ctx->pool;
+	const size_t size = 2100;
+	struct zsm_class *class = pool->classes[zsm_kunit_class_for(pool, size)];
+	struct zsm_kunit_live start = zsm_kunit_live_now();
+	struct zsm_kunit_race r = {
+		.ctx = ctx,
+		.obj = { .size = size, .seed = 7 },
+		.ret = -EINPROGRESS,
+	};
+	unsigned long h = 0xdead;
+	struct zsm_kunit_class_stat st;
+
+	KUNIT_ASSERT_GT(test, class->ppz, 1U);
+	KUNIT_ASSERT_EQ(test, zsm_kunit_seq_pages(class, 2), 2UL);
+	zsm_kunit_shim.page_hook_data = &r;
+	WRITE_ONCE(zsm_kunit_shim.page_hook, zsm_kunit_race_alloc);
+	/* Pages: the second's zspage, the first's zspage, then the spare. */
+	zsm_kunit_fail_arm(ZSM_KUNIT_PAGE, 2);
+	KUNIT_EXPECT_EQ(test, zsm_malloc(pool, size, GFP_KERNEL, &h), -ENOMEM);
+	zsm_kunit_fail_disarm();
+	KUNIT_EXPECT_EQ(test, atomic_read(&zsm_kunit_shim.injected), 1);
+	KUNIT_EXPECT_EQ(test, h, 0xdeadUL);
+	KUNIT_ASSERT_EQ(test, r.ret, 0);
+
+	st = zsm_kunit_stat(test, pool, class->index);
+	KUNIT_EXPECT_EQ(test, st.objs_inuse, 1UL);
+	KUNIT_EXPECT_EQ(test, st.zspages, 1UL);
+	KUNIT_EXPECT_EQ(test, st.pages, 1UL);
+	KUNIT_EXPECT_EQ(test, zsm_get_total_pages(pool), 1UL);
+	KUNIT_EXPECT_EQ(test, zsm_kunit_bad(ctx, &r.obj, 1), 0U);
 	zsm_kunit_put(ctx, &r.obj);
 	zsm_kunit_expect_empty(test, pool);
 	zsm_kunit_expect_live(test, start);
@@ -1773,6 +1831,7 @@ static struct kunit_case zsm_kunit_fault_cases[] = {
 	KUNIT_CASE_PARAM(zsm_test_malloc_fault, zsm_kunit_fault_gen_params),
 	KUNIT_CASE(zsm_test_malloc_race),
 	KUNIT_CASE(zsm_test_malloc_race_page),
+	KUNIT_CASE(zsm_test_malloc_race_fault),
 	KUNIT_CASE(zsm_test_fault_sweep),
 	KUNIT_CASE(zsm_test_create_fault),
 	{}
