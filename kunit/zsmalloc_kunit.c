@@ -1262,6 +1262,30 @@ static void zsm_kunit_race_alloc(void *data)
 
 	r->ret = zsm_kunit_new(r->ctx, &r->obj, r->obj.size, r->obj.seed);
 }
+
+/*
+ * Make the next alloc_page in zsmalloc.c first allocate an object of
+ * @size into @r (seed 7), as the part of a write on another CPU would.
+ */
+static void zsm_kunit_race_arm(struct zsm_kunit_race *r,
+			       struct zsm_kunit_ctx *ctx, size_t size)
+{
+	*r = (struct zsm_kunit_race){
+		.ctx = ctx,
+		.obj = { .size = size, .seed = 7 },
+		.ret = -EINPROGRESS,
+	};
+	zsm_kunit_shim.page_hook_data = r;
+	WRITE_ONCE(zsm_kunit_shim.page_hook, zsm_kunit_race_alloc);
+}
+
+/* The hook ran, once, and its allocation succeeded. */
+static void zsm_kunit_race_done(struct kunit *test, struct zsm_kunit_race *r)
+{
+	KUNIT_EXPECT_PTR_EQ(test, READ_ONCE(zsm_kunit_shim.page_hook),
+			    (void (*)(void *))NULL);
+	KUNIT_ASSERT_EQ(test, r->ret, 0);
+}
 #endif
 
 /*
@@ -1280,22 +1304,15 @@ static void zsm_test_malloc_race(struct kunit *test)
 	unsigned int idx = zsm_kunit_class_for(pool, size);
 	struct zsm_kunit_class_stat st = zsm_kunit_stat(test, pool, idx);
 	struct zsm_kunit_live start = zsm_kunit_live_now();
-	struct zsm_kunit_race r = {
-		.ctx = ctx,
-		.obj = { .size = size, .seed = 7 },
-		.ret = -EINPROGRESS,
-	};
+	struct zsm_kunit_race r;
 	struct zsm_kunit_obj o;
 	unsigned long raced = atomic_long_read(&pool->alloc_raced);
 
 	KUNIT_ASSERT_GT(test, st.objs_per_zspage, 2U);
 	KUNIT_ASSERT_EQ(test, st.zspages, 0UL);
-	zsm_kunit_shim.page_hook_data = &r;
-	WRITE_ONCE(zsm_kunit_shim.page_hook, zsm_kunit_race_alloc);
+	zsm_kunit_race_arm(&r, ctx, size);
 	KUNIT_ASSERT_EQ(test, zsm_kunit_new(ctx, &o, size, 8), 0);
-	KUNIT_EXPECT_PTR_EQ(test, READ_ONCE(zsm_kunit_shim.page_hook),
-			    (void (*)(void *))NULL);
-	KUNIT_ASSERT_EQ(test, r.ret, 0);
+	zsm_kunit_race_done(test, &r);
 
 	st = zsm_kunit_stat(test, pool, idx);
 	KUNIT_EXPECT_EQ(test, st.objs_inuse, 2UL);
@@ -1333,11 +1350,7 @@ static void zsm_test_malloc_race_page(struct kunit *test)
 	struct zsm_class *class = pool->classes[zsm_kunit_class_for(pool, size)];
 	unsigned int n = zsm_kunit_grow_point(class), i;
 	struct zsm_kunit_live start = zsm_kunit_live_now();
-	struct zsm_kunit_race r = {
-		.ctx = ctx,
-		.obj = { .size = size, .seed = 7 },
-		.ret = -EINPROGRESS,
-	};
+	struct zsm_kunit_race r;
 	struct zsm_kunit_obj *o;
 	unsigned long raced = atomic_long_read(&pool->alloc_raced);
 
@@ -1353,12 +1366,9 @@ static void zsm_test_malloc_race_page(struct kunit *test)
 	KUNIT_ASSERT_EQ(test, zsm_get_total_pages(pool),
 			zsm_kunit_seq_pages(class, n));
 
-	zsm_kunit_shim.page_hook_data = &r;
-	WRITE_ONCE(zsm_kunit_shim.page_hook, zsm_kunit_race_alloc);
+	zsm_kunit_race_arm(&r, ctx, size);
 	KUNIT_ASSERT_EQ(test, zsm_kunit_new(ctx, &o[n], size, 1000), 0);
-	KUNIT_EXPECT_PTR_EQ(test, READ_ONCE(zsm_kunit_shim.page_hook),
-			    (void (*)(void *))NULL);
-	KUNIT_ASSERT_EQ(test, r.ret, 0);
+	zsm_kunit_race_done(test, &r);
 
 	KUNIT_EXPECT_EQ(test, zsm_kunit_stat(test, pool, class->index).zspages,
 			1UL);
@@ -1399,25 +1409,20 @@ static void zsm_test_malloc_race_fault(struct kunit *test)
 	const size_t size = 2100;
 	struct zsm_class *class = pool->classes[zsm_kunit_class_for(pool, size)];
 	struct zsm_kunit_live start = zsm_kunit_live_now();
-	struct zsm_kunit_race r = {
-		.ctx = ctx,
-		.obj = { .size = size, .seed = 7 },
-		.ret = -EINPROGRESS,
-	};
+	struct zsm_kunit_race r;
 	unsigned long h = 0xdead;
 	struct zsm_kunit_class_stat st;
 
 	KUNIT_ASSERT_GT(test, class->ppz, 1U);
 	KUNIT_ASSERT_EQ(test, zsm_kunit_seq_pages(class, 2), 2UL);
-	zsm_kunit_shim.page_hook_data = &r;
-	WRITE_ONCE(zsm_kunit_shim.page_hook, zsm_kunit_race_alloc);
+	zsm_kunit_race_arm(&r, ctx, size);
 	/* Pages: the second's zspage, the first's zspage, then the spare. */
 	zsm_kunit_fail_arm(ZSM_KUNIT_PAGE, 2);
 	KUNIT_EXPECT_EQ(test, zsm_malloc(pool, size, GFP_KERNEL, &h), -ENOMEM);
 	zsm_kunit_fail_disarm();
 	KUNIT_EXPECT_EQ(test, atomic_read(&zsm_kunit_shim.injected), 1);
 	KUNIT_EXPECT_EQ(test, h, 0xdeadUL);
-	KUNIT_ASSERT_EQ(test, r.ret, 0);
+	zsm_kunit_race_done(test, &r);
 
 	st = zsm_kunit_stat(test, pool, class->index);
 	KUNIT_EXPECT_EQ(test, st.objs_inuse, 1UL);
