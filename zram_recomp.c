@@ -316,8 +316,19 @@ static ssize_t recomp_algorithm_show(struct device *dev,
 	return at;
 }
 
+/*
+ * recomp_algorithm's "algo": every name given must be an algorithm, so
+ * that "algo=bad algo=lz4" is refused rather than taken as its last one.
+ */
+static int zram_parse_avail_algo(char *val, void *ctx)
+{
+	if (strlen(val) >= ZRAM_MAX_ALG_NAME || !zcomp_available_algorithm(val))
+		return -EINVAL;
+	return zram_parse_algo(val, ctx);
+}
+
 static const struct zram_kv_key zram_alg_sel_keys[] = {
-	{ "algo", zram_parse_algo },
+	{ "algo", zram_parse_avail_algo },
 	{ "priority", zram_parse_priority },
 	{ }
 };
@@ -336,8 +347,7 @@ static ssize_t recomp_algorithm_store(struct device *dev,
 	if (!args)
 		return -ENOMEM;
 	ret = zram_parse_kv(args, zram_alg_sel_keys, &sel);
-	if (!ret && (!sel.alg || strlen(sel.alg) >= ZRAM_MAX_ALG_NAME ||
-		     !zcomp_available_algorithm(sel.alg)))
+	if (!ret && !sel.alg)
 		ret = -EINVAL;
 	if (ret)
 		goto out;

@@ -263,9 +263,13 @@ rcd "uninitialized device" EINVAL ""
 for v in "algo=nosuch" "algo=zstd priority=0" "algo=zstd priority=4" \
 	"algo=zstd priority=x" "algo=zstd priority=-1" "priority=2" \
 	"algo=zstd foo=1" "zstd" "algo=" "algo=zstd priority=" \
-	"priority=0 algo=lz4hc" "algo=lz4hc priority=2 bogus" ""; do
+	"priority=0 algo=lz4hc" "algo=lz4hc priority=2 bogus" "" \
+	"algo=lz4hc algo=nosuch"; do
 	ra EINVAL "$v"
 done
+# Every algo= given must name an algorithm (found by 12-torture's fuzzer).
+stock_differs "the kernel takes the last of several algo= and checks only it"
+ra EINVAL "algo=nosuch algo=lz4hc"
 check_eq "priority 1 still zstd" "$(recomp_line 1 zstd)" "$(cat "$z/recomp_algorithm")"
 expect "recomp_algorithm 'priority=3 algo=deflate' (any order)" OK \
 	"$z/recomp_algorithm" "priority=3 algo=deflate"
