@@ -627,7 +627,9 @@ at_exit "losetup -d $LOOP2"
 # seeds: make check's runs between them try more than one run does).
 FUZZ=$((400 * S))
 [ "$ZRAM_TEST_DEBUG" = 1 ] && FUZZ=$((200 * S))
-python3 "$TREE/tests/fuzz-attrs.py" --writes $FUZZ --seed "$RANDOM" \
+seed=$RANDOM
+diag "fuzzer seed $seed (fuzz-attrs.py --seed $seed replays its inputs)"
+python3 "$TREE/tests/fuzz-attrs.py" --writes $FUZZ --seed "$seed" \
 	--backing "$LOOP2" >"$SCRATCH/fuzz.out" 2>&1
 frc=$?
 grep '^#' "$SCRATCH/fuzz.out"
