@@ -98,9 +98,10 @@
  * (a GFP_NOWAIT page for a destination that grows), so callers may use
  * every function except zsm_create_pool(), zsm_destroy_pool() and
  * zsm_compact() under their own spinlocks, bit locks or per-CPU local
- * locks (zsm_malloc() then with a non-blocking gfp).  Compaction holds 1. and 2. only while
- * it empties a single zspage (at most ZSM_MAX_PAGES_PER_ZSPAGE pages of
- * copying); migration while it copies one page.
+ * locks (zsm_malloc() then with a non-blocking gfp).  Compaction holds
+ * 1. and 2. only while it empties a single zspage (at most
+ * ZSM_MAX_PAGES_PER_ZSPAGE pages of copying); migration while it copies
+ * one page.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -601,6 +602,12 @@ static void zsm_page_init(struct zsm_zspage *zspage, unsigned int i)
 	}
 }
 
+/* A page for a zspage: movable, and anywhere in memory. */
+static struct page *zsm_page_alloc(gfp_t gfp)
+{
+	return alloc_page(gfp | __GFP_HIGHMEM | __GFP_MOVABLE);
+}
+
 /*
  * Append @page to @zspage: under zspage->lock (write) for a zspage no
  * class lists yet, else under class->lock (readers never look at pages
@@ -638,10 +645,8 @@ static void zsm_grow(struct zsm_class *class, struct zsm_zspage *zspage,
 static struct zsm_zspage *zsm_zspage_alloc(struct zsm_pool *pool,
 					   struct zsm_class *class, gfp_t gfp)
 {
-	gfp_t pgfp = gfp | __GFP_HIGHMEM | __GFP_MOVABLE;
 	struct zsm_zspage *zspage;
 	struct page *page;
-	unsigned int i;
 	u32 id;
 
 	/* Not zeroed by the slab: ->lock is the constructor's. */
@@ -649,7 +654,7 @@ static struct zsm_zspage *zsm_zspage_alloc(struct zsm_pool *pool,
 	if (!zspage)
 		return NULL;
 	/* The first page only: see "Pages on demand". */
-	page = alloc_page(pgfp);
+	page = zsm_page_alloc(gfp);
 	if (!page)
 		goto fail;
 	if (xa_alloc(&class->ids, &id, zspage, xa_limit_32b, gfp))
@@ -666,8 +671,6 @@ static struct zsm_zspage *zsm_zspage_alloc(struct zsm_pool *pool,
 	zspage->bucket = ZSM_UNLISTED;
 	zspage->movable = 0;
 	zspage->npages = 0;
-	for (i = 0; i < class->ppz; i++)
-		zspage->pages[i] = NULL;
 	zspage->id = id;
 	zsm_page_add(zspage, page);
 	write_unlock(&zspage->lock);
@@ -933,7 +936,7 @@ int zsm_malloc(struct zsm_pool *pool, size_t size, gfp_t gfp,
 	if (unlikely(!size || size > PAGE_SIZE || !handle))
 		return -EINVAL;
 
-	/* For the slab; pages get them back below and in zsm_zspage_alloc(). */
+	/* For the slab; zsm_page_alloc() adds them back for pages. */
 	gfp &= ~(__GFP_HIGHMEM | __GFP_MOVABLE);
 	might_sleep_if(gfpflags_allow_blocking(gfp));
 	class = zsm_size_class(pool, size);
@@ -953,15 +956,14 @@ int zsm_malloc(struct zsm_pool *pool, size_t size, gfp_t gfp,
 		 * it is now keeps the one partly-filled zspage per class
 		 * that one allocation at a time leaves.
 		 */
-		bool made;
+		bool zspage_needed = !zsm_fullest_partial(class), made;
 
-		if (!zsm_fullest_partial(class)) {
-			spin_unlock(&class->lock);
+		spin_unlock(&class->lock);
+		if (zspage_needed) {
 			fresh = zsm_zspage_alloc(pool, class, gfp);
 			made = fresh;
 		} else {
-			spin_unlock(&class->lock);
-			spare = alloc_page(gfp | __GFP_HIGHMEM | __GFP_MOVABLE);
+			spare = zsm_page_alloc(gfp);
 			made = spare;
 		}
 		if (!made) {
@@ -1148,10 +1150,9 @@ static bool zsm_drain(struct zsm_class *class, struct zsm_zspage *src,
 		}
 		if (zsm_needs_page(class, dst)) {
 			/* Not from the reserves: the shrinker runs in reclaim. */
-			struct page *page = alloc_page(GFP_NOWAIT | __GFP_NOWARN |
-						       __GFP_NOMEMALLOC |
-						       __GFP_HIGHMEM |
-						       __GFP_MOVABLE);
+			struct page *page = zsm_page_alloc(GFP_NOWAIT |
+							   __GFP_NOWARN |
+							   __GFP_NOMEMALLOC);
 
 			if (!page) {
 				zsm_relink(class, src);
