@@ -6,7 +6,7 @@
 # Torture: everything at once, verified (issue #11, "Prove").
 #  1. concurrent verified load: fio (verify=crc32c, verify_fatal) on zram0
 #     and zram1 at once, each device cut into regions one job owns:
-#     direct random writes 4K..64K with interleaved verify reads, buffered
+#     direct random writes 4K..64K (half of each 4K compressible) with interleaved verify reads, buffered
 #     writes 512 B..8K (the logical block size is 4096, so O_DIRECT below
 #     4K is refused by the block layer: sub-4K sizes go through the page
 #     cache and reach zram as read-modify-write of whole pages), random
@@ -15,10 +15,15 @@
 #     loops of compact, idle all, writeback, recompress, mem_used_max
 #     resets, reads of every attribute, hot_add/hot_remove of a third
 #     device, reset and hot_remove of the busy devices (asserted EBUSY),
-#     and CPU 1 offline/online;
+#     writeback_batch_size changes, and CPU 1 offline/online; zram1 with
+#     packed writeback, deduplication (a loop writing copies, checked
+#     against a shadow file) and tiering passes (every second and per
+#     round: idle by age, recompression, writeback);
 #  2. swap storm: memhogs in a cgroup whose memory.max is a quarter of
-#     their total; then the limit is lifted, swapoff brings every page
-#     back, and each hog verifies all its pages;
+#     their total, on a zram0 with packed writeback, deduplication (the
+#     hogs' pages are copies of each other's) and tiering passes; every
+#     idle page written back; then the limit is lifted, swapoff brings
+#     every page back, and each hog verifies all its pages;
 #  3. backing device faults (dm-flakey under the backing device):
 #     writeback while writes fail, reads while reads fail; every failure
 #     is an I/O error, failed_reads counts them exactly, nothing is lost;
@@ -26,8 +31,10 @@
 #     /sys/kernel/debug/failslab exists, i.e. the debug kernel: Debian's
 #     kernels have no CONFIG_FAULT_INJECTION, so there this block prints
 #     a diag line and no case): writes, reads, writeback and recompress
-#     of a task marked make-it-fail; EIOs equal failed_writes /
-#     failed_reads, every page reads back as last written successfully;
+#     of a task marked make-it-fail, packed and with deduplication
+#     (every fourth generation of pages are copies); EIOs equal
+#     failed_writes / failed_reads, every page reads back as last
+#     written successfully;
 #  5. hostile input: tests/fuzz-attrs.py;
 #  6. lifecycle: unload, load, configure, use (swap + ext4), rmmod refused
 #     while swapped on or mounted, unload; repeated.
@@ -83,14 +90,32 @@ at_exit 'swapoff -a; for d in 0 1; do echo 1 >/sys/block/zram$d/reset; done'
 R=$((8 * S))
 LOOP0=$(new_loop back0 $((4 * R))M)
 at_exit "losetup -d $LOOP0"
+LOOP1P=$(new_loop back1p $((4 * R))M)
+at_exit "losetup -d $LOOP1P"
 zram_reset 0
 zram_reset 1
+# Both are kept across reset: set them for every device this file uses.
+for d in 0 1; do
+	zwrite $d writeback_compressed 0
+	zwrite $d use_dedup 0
+done
+# shellcheck disable=SC2016 # expanded when the exit handler runs
+at_exit 'for d in 0 1; do echo 1 >/sys/block/zram$d/reset; echo 0 >/sys/block/zram$d/writeback_compressed; echo 0 >/sys/block/zram$d/use_dedup; done'
 zwrite 0 backing_dev "$LOOP0"
 zwrite 0 recomp_algorithm "algo=zstd"
+# zram1 has what came after the rest: packed writeback, deduplication and
+# automatic tiering (a pass every second, and one per attribute round:
+# idle by age, recompression, writeback above 2% of a 64M mem_limit).
+TIER="interval=1 idle_age=1 recompress=idle writeback=idle high=2 low=1 max_pages=256"
+zwrite 1 backing_dev "$LOOP1P"
+zwrite 1 writeback_compressed 1
+zwrite 1 use_dedup 1
 zwrite 1 comp_algorithm zstd
 zwrite 1 recomp_algorithm "algo=deflate"
 check "zram0 $((4 * R))M (lzo-rle, backing $LOOP0, recomp zstd)" zwrite 0 disksize $((4 * R))M
-check "zram1 $((4 * R))M (zstd, recomp deflate)" zwrite 1 disksize $((4 * R))M
+check "zram1 $((4 * R))M (zstd, recomp deflate, packed backing $LOOP1P, dedup, tiering)" \
+	bash -c "echo $((4 * R))M >/sys/block/zram1/disksize && echo 64M >/sys/block/zram1/mem_limit &&
+		echo '$TIER' >/sys/block/zram1/tiering"
 
 LOOPS=$S
 RUNTIME=$((4 * S))
@@ -102,6 +127,8 @@ verify_fatal=1
 do_verify=1
 group_reporting=0
 randrepeat=0
+buffer_compress_percentage=50
+buffer_compress_chunk=4096
 EOF
 for d in 0 1; do
 	cat >>"$SCRATCH/load.fio" <<EOF
@@ -197,14 +224,28 @@ attr_round() {
 	done
 	# A full backing device says ENOSPC: that is a refusal, not an error.
 	lo=$(((RANDOM % (3 * S * 4)) * 64))	# in the direct region
+	timed_wb 0 "page_indexes=$lo-$((lo + 63))" || rc=1
+	# zram1: packed, whatever its pages are (shared ones stay).
+	timed_wb 1 idle || rc=1
+	timed tiering zwrite 1 tiering run || { echo "tiering run zram1"; rc=1; }
+	for d in 0 1; do
+		zwrite "$d" writeback_batch_size "${BATCHES[RANDOM % 3]}" ||
+			{ echo "writeback_batch_size zram$d"; rc=1; }
+	done
+	return "$rc"
+}
+BATCHES=(1 4 32)
+# timed_wb DEV ARGS: a writeback, refused only for want of space.
+timed_wb() {
+	local a e
+
 	a=$(date +%s%N)
-	e=$(errno_of_write /sys/block/zram0/writeback "page_indexes=$lo-$((lo + 63))")
+	e=$(errno_of_write /sys/block/zram"$1"/writeback "$2")
 	echo "writeback $((($(date +%s%N) - a) / 1000000))" >>"$SCRATCH/times"
 	case $e in
 	OK|ENOSPC) ;;
-	*) echo "writeback page_indexes=$lo-$((lo + 63)): $e"; rc=1 ;;
+	*) echo "writeback zram$1 $2: $e"; return 1 ;;
 	esac
-	return "$rc"
 }
 
 hot_round() {
@@ -246,11 +287,15 @@ cpu_round() {
 	[ "$(cat "$c")" = 1 ] || { echo "cpu1 not online"; return 1; }
 }
 
-# Write-zeroes on zram0/1 in the fourth region (no fio job there): a pattern, its
-# readback, BLKZEROOUT, zeros readback.
+# Write-zeroes on zram0/1 in the fourth region (no fio job there; on
+# zram1 its first half): a pattern, its readback, BLKZEROOUT, zeros
+# readback.
 ZERO_BASE=$((3 * R * 256))	# in pages
+DUP_BASE=$((ZERO_BASE + R * 128)) DUP_PAGES=$((R * 128))
 zero_round() {
-	local d=$((RANDOM % 2)) pg=$((ZERO_BASE + RANDOM % (R * 256 - 16))) n=$((1 + RANDOM % 16))
+	local d=$((RANDOM % 2)) pg n=$((1 + RANDOM % 16))
+
+	pg=$((ZERO_BASE + RANDOM % ((2 - d) * R * 128 - 16)))
 
 	head -c $((n * 4096)) /dev/urandom >"$SCRATCH/z$d.in"
 	dd if="$SCRATCH/z$d.in" of=/dev/zram"$d" bs=4096 seek="$pg" oflag=direct status=none &&
@@ -260,6 +305,28 @@ zero_round() {
 		{ echo "blkdiscard -z zram$d"; return 1; }
 	cmp <(dd if=/dev/zram"$d" bs=4096 skip="$pg" count="$n" iflag=direct status=none) \
 		<(head -c $((n * 4096)) /dev/zero) || { echo "zram$d not zero at $pg+$n"; return 1; }
+}
+
+# Copies on zram1 (deduplication) in the second half of the fourth
+# region: runs of pages each one of four (half random, half zeros: they
+# compress), written over whatever was there, read back; dup.shadow
+# holds what the area must read back as at the end.  The most pages
+# dedup_stat saw sharing goes to dup.max.
+head -c $((DUP_PAGES * 4096)) /dev/zero >"$SCRATCH/dup.shadow"
+for i in 0 1 2 3; do
+	{ head -c 2048 /dev/urandom; head -c 2048 /dev/zero; } >"$SCRATCH/dup$i"
+done
+echo 0 >"$SCRATCH/dup.max"
+dup_round() {
+	local pg=$((RANDOM % (DUP_PAGES - 16))) n=$((1 + RANDOM % 16)) i shared
+
+	for i in $(seq "$n"); do cat "$SCRATCH/dup$((RANDOM % 4))"; done >"$SCRATCH/dup.in"
+	dd if="$SCRATCH/dup.in" of=/dev/zram1 bs=4096 seek=$((DUP_BASE + pg)) oflag=direct status=none &&
+		cmp <(dd if=/dev/zram1 bs=4096 skip=$((DUP_BASE + pg)) count="$n" iflag=direct status=none) \
+			"$SCRATCH/dup.in" || { echo "zram1 copies at $pg+$n"; return 1; }
+	dd if="$SCRATCH/dup.in" of="$SCRATCH/dup.shadow" bs=4096 seek="$pg" conv=notrunc status=none
+	shared=$(zcol 1 dedup_stat 1)
+	[ "$shared" -le "$(cat "$SCRATCH/dup.max")" ] || echo "$shared" >"$SCRATCH/dup.max"
 }
 
 cpu1=/sys/devices/system/cpu/cpu1/online
@@ -275,7 +342,9 @@ busy_loop $((1000 * S)) &
 p3=$!
 side zero $((1000 * S)) zero_round &
 p4=$!
-pids="$p1 $p2 $p3 $p4"
+side dup $((1000 * S)) dup_round &
+p5=$!
+pids="$p1 $p2 $p3 $p4 $p5"
 if [ "$HOTPLUG" = 1 ]; then
 	side cpu $((200 * S)) cpu_round &
 	pids="$pids $!"
@@ -293,7 +362,7 @@ check_eq "fio reports no verify error" 0 "$verr"
 issued=$(awk -F'[=,]' '/issued rwts: total=/ {r += $3; w += $4; t += $5} END {print r + w + t}' "$SCRATCH/fio.out")
 diag "fio: $issued I/Os issued (reads incl. verify, writes, trims) in $((t1 - t0)) s"
 figure fio_ios "$issued"
-for n in attrs hot busy zero cpu; do
+for n in attrs hot busy zero dup cpu; do
 	[ "$n" = cpu ] && [ "$HOTPLUG" = 0 ] && continue
 	r=$(cat "$SCRATCH/$n.n" 2>/dev/null) b=$(cat "$SCRATCH/$n.bad" 2>/dev/null)
 	check_ge "side loop $n ran during the load" 1 "${r:-0}"
@@ -308,6 +377,15 @@ check_eq "zram0, zram1: no failed reads/writes" "0 0 0 0" \
 	"$(zcol 0 io_stat 1) $(zcol 0 io_stat 2) $(zcol 1 io_stat 1) $(zcol 1 io_stat 2)"
 diag "zram0 bd_stat $(xargs <"$(zdev 0)/bd_stat"), debug_stat $(tail -n1 "$(zdev 0)/debug_stat" | xargs)"
 check "pages were written back during the load" test "$(zcol 0 bd_stat 3)" -gt 0
+diag "zram1 bd_stat $(xargs <"$(zdev 1)/bd_stat"), dedup_stat $(xargs <"$(zdev 1)/dedup_stat"), tiering_stat $(xargs <"$(zdev 1)/tiering_stat")"
+check "zram1: blocks were written packed during the load" test "$(zcol 1 bd_stat 3)" -gt 0
+check "zram1: tiering passes ran during the load" test "$(zcol 1 tiering_stat 1)" -gt 0
+check "zram1: pages shared an object during the load" test "$(cat "$SCRATCH/dup.max")" -gt 0
+check "zram1: the copies' area reads back as written" \
+	cmp <(dd if=/dev/zram1 bs=4096 skip=$DUP_BASE count=$DUP_PAGES iflag=direct status=none) \
+		"$SCRATCH/dup.shadow"
+figure wb_packed_blocks "$(zcol 1 bd_stat 3)"
+figure tier_passes "$(zcol 1 tiering_stat 1)"
 check_eq "no third device left over" "zram0 zram1" "$(zram_devs)"
 # A final read of the whole fio-verified regions: no I/O error.
 # shellcheck disable=SC2016 # bash -c expands it
@@ -326,8 +404,18 @@ fi
 check "memhog available" test -n "$hog"
 NHOG=3 HOG_MB=$((12 + 8 * S)) LIMIT_MB=$(((12 + 8 * S) * 3 / 4))
 [ "$HOG_MB" -gt 160 ] && HOG_MB=160 && LIMIT_MB=120
+# Swap over packed writeback, deduplication (the hogs' pages are the
+# same at the same index: copies) and tiering passes every second
+# (recompression of idle pages, writeback above 2% of mem_limit).
 zram_reset 0
+zwrite 0 writeback_compressed 1
+zwrite 0 use_dedup 1
+zwrite 0 backing_dev "$LOOP0"
+zwrite 0 recomp_algorithm "algo=zstd"
 zwrite 0 disksize $((NHOG * HOG_MB * 2))M
+check "zram0: mem_limit and tiering for the storm" bash -c \
+	"echo $((NHOG * HOG_MB * 2))M >/sys/block/zram0/mem_limit &&
+	 echo '${TIER/max_pages=256/max_pages=0}' >/sys/block/zram0/tiering"
 check "zram0 swap: mkswap + swapon" bash -c 'mkswap /dev/zram0 >/dev/null && swapon -p 100 /dev/zram0'
 cg=/sys/fs/cgroup/zram-torture
 mkdir -p $cg
@@ -355,12 +443,24 @@ for _ in $(seq 1200); do
 	alive=0
 	for p in "${hpids[@]}"; do kill -0 "$p" 2>/dev/null && alive=1; done
 	[ "$alive" = 0 ] && break
+	# Compaction, and cleaning of the backing device's part-empty blocks.
+	zwrite 0 compact 1
 	sleep 0.5
 done
 check_eq "$NHOG hogs of ${HOG_MB}M filled and verified under ${LIMIT_MB}M (4x)" $NHOG "$n"
 used=$(awk '$1 == "/dev/zram0" {print $4}' /proc/swaps)
 diag "swap used ${used}K; zram0 mm_stat $(xargs <"$(zdev 0)/mm_stat")"
 check "zram0 holds swapped pages" test "${used:-0}" -gt $((LIMIT_MB * 1024))
+# Written back now, whatever the passes did: swapoff reads them back.
+zwrite 0 idle all
+e=$(errno_of_write /sys/block/zram0/writeback idle)
+check "zram0: writeback idle of the swapped pages (OK or ENOSPC: $e)" \
+	test "$e" = OK -o "$e" = ENOSPC
+diag "zram0 bd_stat $(xargs <"$(zdev 0)/bd_stat"), dedup_stat $(xargs <"$(zdev 0)/dedup_stat"), tiering_stat $(xargs <"$(zdev 0)/tiering_stat")"
+check "zram0: swapped pages on the backing device" test "$(zcol 0 bd_stat 4)" -gt 0
+figure storm_wb_pages "$(zcol 0 bd_stat 4)"
+figure storm_shared "$(zcol 0 dedup_stat 1)"
+figure storm_cleaned "$(zcol 0 bd_stat 6)"
 check "memory.max lifted" bash -c "echo max > $cg/memory.max"
 check "swapoff brings every page back" swapoff /dev/zram0
 if [ "$HOTPLUG" = 1 ]; then
@@ -380,6 +480,8 @@ check_eq "no OOM kill" 0 "$(awk '$1 == "oom_kill" {print $2}' $cg/memory.events)
 figure storm_pages $((NHOG * HOG_MB * 256 * 2))
 check_eq "zram0: no failed reads/writes" "0 0" "$(zcol 0 io_stat 1) $(zcol 0 io_stat 2)"
 zram_reset 0
+zwrite 0 writeback_compressed 0
+zwrite 0 use_dedup 0
 
 # ================================================================ 3./4. faults
 
@@ -400,6 +502,10 @@ mif = None
 failing = False
 def content(page, g):
     seed = hashlib.sha256(b"%d/%d" % (page, g)).digest()
+    if g % 4 == 1:
+        # Copies (deduplication): eight contents, by page % 8
+        seed = hashlib.sha256(b"copy/%d/%d" % (g, page % 8)).digest()
+        return (seed * 32 + bytes(3072))[:4096]
     if g % 3 == 0:
         return (seed * 128)[:4096]                  # compresses
     return b"".join(hashlib.sha256(seed + bytes([i])).digest() for i in range(128))
@@ -495,9 +601,13 @@ hstop() { [ -n "${HELPER[1]:-}" ] && eval "exec ${HELPER[1]}>&-"; wait "${HELPER
 # cnt KEY "RESULT": the count of KEY in a helper result line.
 cnt() { local v; v=$(tr ' ' '\n' <<<"$2" | sed -n "s/^$1=//p"); echo "${v:-0}"; }
 others() { tr ' ' '\n' <<<"$1" | grep -Ev "^(OK|EIO)=" | xargs; }
+# fault_setup BACKING [PACKED]: zram1 8M over BACKING; with PACKED 1,
+# packed writeback and deduplication.
 fault_setup() {
 	zram_reset 1
-	zwrite 1 backing_dev "$1" &&
+	zwrite 1 writeback_compressed "${2:-0}" &&
+		zwrite 1 use_dedup "${2:-0}" &&
+		zwrite 1 backing_dev "$1" &&
 		zwrite 1 recomp_algorithm "algo=zstd" &&
 		zwrite 1 disksize 8M
 }
@@ -569,7 +679,7 @@ if [ -d "$FI" ] && [ -d "$DEBUGFS/fail_page_alloc" ]; then
 	# A backing device of its own: LOOP1 is still held by the dm device.
 	LOOP3=$(new_loop back3 32M)
 	at_exit "losetup -d $LOOP3"
-	check "zram1 8M over $LOOP3 for allocation faults" fault_setup "$LOOP3"
+	check "zram1 8M over $LOOP3 (packed, dedup) for allocation faults" fault_setup "$LOOP3" 1
 	hstart
 	check_eq "baseline: $((NP / 2)) pages written" "OK=$((NP / 2))" "$(hx write 0 $((NP / 2 - 1)) 1 0)"
 	fw0=$(zcol 1 io_stat 2) fr0=$(zcol 1 io_stat 1)
@@ -612,6 +722,8 @@ if [ -d "$FI" ] && [ -d "$DEBUGFS/fail_page_alloc" ]; then
 	figure faults_alloc "$injected"
 	figure verified_pages_alloc $((NP + r_ok))
 	zram_reset 1
+	zwrite 1 writeback_compressed 0
+	zwrite 1 use_dedup 0
 else
 	diag "no /sys/kernel/debug/failslab: this kernel has no CONFIG_FAULT_INJECTION_DEBUG_FS (Debian's); allocation faults run in the debug kernel only"
 fi
