@@ -105,7 +105,8 @@ zwrite 0 backing_dev "$LOOP0"
 zwrite 0 recomp_algorithm "algo=zstd"
 # zram1 has what came after the rest: packed writeback, deduplication and
 # automatic tiering (a pass every second, and one per attribute round:
-# idle by age, recompression, writeback above 2% of a 64M mem_limit).
+# idle by age, recompression, writeback above 2% of a mem_limit the size
+# of the device, which the pool cannot reach).
 TIER="interval=1 idle_age=1 recompress=idle writeback=idle high=2 low=1 max_pages=256"
 zwrite 1 backing_dev "$LOOP1P"
 zwrite 1 writeback_compressed 1
@@ -114,7 +115,7 @@ zwrite 1 comp_algorithm zstd
 zwrite 1 recomp_algorithm "algo=deflate"
 check "zram0 $((4 * R))M (lzo-rle, backing $LOOP0, recomp zstd)" zwrite 0 disksize $((4 * R))M
 check "zram1 $((4 * R))M (zstd, recomp deflate, packed backing $LOOP1P, dedup, tiering)" \
-	bash -c "echo $((4 * R))M >/sys/block/zram1/disksize && echo 64M >/sys/block/zram1/mem_limit &&
+	bash -c "echo $((4 * R))M >/sys/block/zram1/disksize && echo $((4 * R))M >/sys/block/zram1/mem_limit &&
 		echo '$TIER' >/sys/block/zram1/tiering"
 
 LOOPS=$S
