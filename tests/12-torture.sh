@@ -65,11 +65,6 @@ modprobe dm-flakey 2>/dev/null || true
 new_loop() {	# new_loop NAME SIZE: loop device over a file in $SCRATCH
 	truncate -s "$2" "$SCRATCH/$1.img" && losetup -f --show "$SCRATCH/$1.img"
 }
-errno_of_write() {	# errno_of_write FILE VALUE
-	local out
-	out=$( { printf '%s\n' "$2" >"$1"; } 2>&1)
-	errno_name "$out"
-}
 
 # Ensure we hold exactly the devices the test needs: zram0 and zram1.
 # The zram devices there are, "zram0 zram1 ...".
@@ -241,7 +236,7 @@ timed_wb() {
 	local a e
 
 	a=$(date +%s%N)
-	e=$(errno_of_write /sys/block/zram"$1"/writeback "$2")
+	e=$(write_errno /sys/block/zram"$1"/writeback "$2")
 	echo "writeback $((($(date +%s%N) - a) / 1000000))" >>"$SCRATCH/times"
 	case $e in
 	OK|ENOSPC) ;;
@@ -267,9 +262,9 @@ busy_round() {
 	local d e rc=0
 
 	for d in 0 1; do
-		e=$(errno_of_write /sys/block/zram"$d"/reset 1)
+		e=$(write_errno /sys/block/zram"$d"/reset 1)
 		[ "$e" = EBUSY ] || { echo "reset zram$d while open: $e"; rc=1; }
-		e=$(errno_of_write "$CTL"/hot_remove "$d")
+		e=$(write_errno "$CTL"/hot_remove "$d")
 		[ "$e" = EBUSY ] || { echo "hot_remove zram$d while open: $e"; rc=1; }
 	done
 	return "$rc"
@@ -454,7 +449,7 @@ diag "swap used ${used}K; zram0 mm_stat $(xargs <"$(zdev 0)/mm_stat")"
 check "zram0 holds swapped pages" test "${used:-0}" -gt $((LIMIT_MB * 1024))
 # Written back now, whatever the passes did: swapoff reads them back.
 zwrite 0 idle all
-e=$(errno_of_write /sys/block/zram0/writeback idle)
+e=$(write_errno /sys/block/zram0/writeback idle)
 check "zram0: writeback idle of the swapped pages (OK or ENOSPC: $e)" \
 	test "$e" = OK -o "$e" = ENOSPC
 diag "zram0 bd_stat $(xargs <"$(zdev 0)/bd_stat"), dedup_stat $(xargs <"$(zdev 0)/dedup_stat"), tiering_stat $(xargs <"$(zdev 0)/tiering_stat")"

@@ -39,13 +39,7 @@ command -v dmsetup >/dev/null && dmsetup version >/dev/null 2>&1 || have_dm=0
 
 # ---------------------------------------------------------------- helpers
 
-wr_errno() {	# wr_errno FILE VALUE: errno name of one write, or OK
-	local out
-
-	out=$( { echo "$2" >"$1"; } 2>&1)
-	errno_name "$out"
-}
-expect() { check_eq "$1" "$2" "$(wr_errno "$3" "$4")"; }
+expect() { check_eq "$1" "$2" "$(write_errno "$3" "$4")"; }
 wb() { expect "$1" "$2" "$z/writeback" "$3"; }
 bd() { zcol 0 bd_stat "$1"; }
 bd_all() { xargs <"$z/bd_stat"; }
@@ -459,7 +453,7 @@ wrpid=$!
 turns=0 turn_bad=0 cl0=$(bd 6)
 for ((t = 0; t < 40; t++)); do
 	for a in "compact 1" "idle all" "writeback idle"; do
-		[ "$(wr_errno "$z/${a%% *}" "${a#* }")" = OK ] || turn_bad=$((turn_bad + 1))
+		[ "$(write_errno "$z/${a%% *}" "${a#* }")" = OK ] || turn_bad=$((turn_bad + 1))
 	done
 	turns=$((turns + 1))
 	rp=$(cut -d' ' -f1 "$SCRATCH/rd.n" 2>/dev/null || echo 0)
@@ -498,7 +492,7 @@ for r in 0 1 2 3 4 5; do
 	dd if="$SCRATCH/c" of=/dev/zram0 bs=4096 skip=$((r * 16)) seek=$((r * 16)) \
 		count=16 oflag=direct status=none
 	echo all >"$z/idle"
-	e=$(wr_errno "$z/writeback" idle)
+	e=$(write_errno "$z/writeback" idle)
 	[ "$e" = OK ] || { churn_ok=0; diag "round $r: writeback $e; bd_stat $(bd_all)"; }
 	discard_list $(seq $((r * 16)) 2 $((r * 16 + 15)))
 done
