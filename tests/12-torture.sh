@@ -6,7 +6,8 @@
 # Torture: everything at once, verified (issue #11, "Prove").
 #  1. concurrent verified load: fio (verify=crc32c, verify_fatal) on zram0
 #     and zram1 at once, each device cut into regions one job owns:
-#     direct random writes 4K..64K (half of each 4K compressible) with interleaved verify reads, buffered
+#     direct random writes 4K..64K (half of each 4K compressible) with
+#     interleaved verify reads, buffered
 #     writes 512 B..8K (the logical block size is 4096, so O_DIRECT below
 #     4K is refused by the block layer: sub-4K sizes go through the page
 #     cache and reach zram as read-modify-write of whole pages), random
@@ -75,8 +76,10 @@ for d in $(zram_devs); do
 done
 [ -d /sys/block/zram1 ] || cat $CTL/hot_add >/dev/null
 check "zram0 and zram1 exist" test -d /sys/block/zram0 -a -d /sys/block/zram1
+# writeback_compressed and use_dedup are kept across reset: back to 0.
 # shellcheck disable=SC2016 # expanded when the exit handler runs
-at_exit 'swapoff -a; for d in 0 1; do echo 1 >/sys/block/zram$d/reset; done'
+at_exit 'swapoff -a; for d in 0 1; do echo 1 >/sys/block/zram$d/reset;
+	echo 0 >/sys/block/zram$d/writeback_compressed; echo 0 >/sys/block/zram$d/use_dedup; done'
 
 # ================================================================ 1. load
 
@@ -94,8 +97,6 @@ for d in 0 1; do
 	zwrite $d writeback_compressed 0
 	zwrite $d use_dedup 0
 done
-# shellcheck disable=SC2016 # expanded when the exit handler runs
-at_exit 'for d in 0 1; do echo 1 >/sys/block/zram$d/reset; echo 0 >/sys/block/zram$d/writeback_compressed; echo 0 >/sys/block/zram$d/use_dedup; done'
 zwrite 0 backing_dev "$LOOP0"
 zwrite 0 recomp_algorithm "algo=zstd"
 # zram1 has what came after the rest: packed writeback, deduplication and
