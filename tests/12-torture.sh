@@ -76,10 +76,15 @@ for d in $(zram_devs); do
 done
 [ -d /sys/block/zram1 ] || cat $CTL/hot_add >/dev/null
 check "zram0 and zram1 exist" test -d /sys/block/zram0 -a -d /sys/block/zram1
-# writeback_compressed and use_dedup are kept across reset: back to 0.
+# packed DEV 0|1: writeback_compressed and use_dedup of an uninitialized
+# device (both are kept across reset, so every phase sets them).
+packed() { zwrite "$1" writeback_compressed "$2" && zwrite "$1" use_dedup "$2"; }
+# zram_state DEV: its writeback, dedup and tiering counters, for a diag.
+zram_state() {
+	echo "zram$1 bd_stat $(xargs <"$(zdev "$1")/bd_stat"), dedup_stat $(xargs <"$(zdev "$1")/dedup_stat"), tiering_stat $(xargs <"$(zdev "$1")/tiering_stat")"
+}
 # shellcheck disable=SC2016 # expanded when the exit handler runs
-at_exit 'swapoff -a; for d in 0 1; do echo 1 >/sys/block/zram$d/reset;
-	echo 0 >/sys/block/zram$d/writeback_compressed; echo 0 >/sys/block/zram$d/use_dedup; done'
+at_exit 'swapoff -a; for d in 0 1; do zram_reset $d; packed $d 0; done'
 
 # ================================================================ 1. load
 
@@ -92,11 +97,7 @@ LOOP1P=$(new_loop back1p $((4 * R))M)
 at_exit "losetup -d $LOOP1P"
 zram_reset 0
 zram_reset 1
-# Both are kept across reset: set them for every device this file uses.
-for d in 0 1; do
-	zwrite $d writeback_compressed 0
-	zwrite $d use_dedup 0
-done
+packed 0 0
 zwrite 0 backing_dev "$LOOP0"
 zwrite 0 recomp_algorithm "algo=zstd"
 # zram1 has what came after the rest: packed writeback, deduplication and
@@ -105,8 +106,7 @@ zwrite 0 recomp_algorithm "algo=zstd"
 # of the device, which the pool cannot reach).
 TIER="interval=1 idle_age=1 recompress=idle writeback=idle high=2 low=1 max_pages=256"
 zwrite 1 backing_dev "$LOOP1P"
-zwrite 1 writeback_compressed 1
-zwrite 1 use_dedup 1
+packed 1 1
 zwrite 1 comp_algorithm zstd
 zwrite 1 recomp_algorithm "algo=deflate"
 check "zram0 $((4 * R))M (lzo-rle, backing $LOOP0, recomp zstd)" zwrite 0 disksize $((4 * R))M
@@ -374,7 +374,7 @@ check_eq "zram0, zram1: no failed reads/writes" "0 0 0 0" \
 	"$(zcol 0 io_stat 1) $(zcol 0 io_stat 2) $(zcol 1 io_stat 1) $(zcol 1 io_stat 2)"
 diag "zram0 bd_stat $(xargs <"$(zdev 0)/bd_stat"), debug_stat $(tail -n1 "$(zdev 0)/debug_stat" | xargs)"
 check "pages were written back during the load" test "$(zcol 0 bd_stat 3)" -gt 0
-diag "zram1 bd_stat $(xargs <"$(zdev 1)/bd_stat"), dedup_stat $(xargs <"$(zdev 1)/dedup_stat"), tiering_stat $(xargs <"$(zdev 1)/tiering_stat")"
+diag "$(zram_state 1)"
 check "zram1: blocks were written packed during the load" test "$(zcol 1 bd_stat 3)" -gt 0
 check "zram1: tiering passes ran during the load" test "$(zcol 1 tiering_stat 1)" -gt 0
 check "zram1: pages shared an object during the load" test "$(cat "$SCRATCH/dup.max")" -gt 0
@@ -405,8 +405,7 @@ NHOG=3 HOG_MB=$((12 + 8 * S)) LIMIT_MB=$(((12 + 8 * S) * 3 / 4))
 # same at the same index: copies) and tiering passes every second
 # (recompression of idle pages, writeback above 2% of mem_limit).
 zram_reset 0
-zwrite 0 writeback_compressed 1
-zwrite 0 use_dedup 1
+packed 0 1
 zwrite 0 backing_dev "$LOOP0"
 zwrite 0 recomp_algorithm "algo=zstd"
 zwrite 0 disksize $((NHOG * HOG_MB * 2))M
@@ -450,10 +449,8 @@ diag "swap used ${used}K; zram0 mm_stat $(xargs <"$(zdev 0)/mm_stat")"
 check "zram0 holds swapped pages" test "${used:-0}" -gt $((LIMIT_MB * 1024))
 # Written back now, whatever the passes did: swapoff reads them back.
 zwrite 0 idle all
-e=$(write_errno /sys/block/zram0/writeback idle)
-check "zram0: writeback idle of the swapped pages (OK or ENOSPC: $e)" \
-	test "$e" = OK -o "$e" = ENOSPC
-diag "zram0 bd_stat $(xargs <"$(zdev 0)/bd_stat"), dedup_stat $(xargs <"$(zdev 0)/dedup_stat"), tiering_stat $(xargs <"$(zdev 0)/tiering_stat")"
+check "zram0: writeback idle of the swapped pages (OK or ENOSPC)" timed_wb 0 idle
+diag "$(zram_state 0)"
 check "zram0: swapped pages on the backing device" test "$(zcol 0 bd_stat 4)" -gt 0
 figure storm_wb_pages "$(zcol 0 bd_stat 4)"
 figure storm_shared "$(zcol 0 dedup_stat 1)"
@@ -477,8 +474,7 @@ check_eq "no OOM kill" 0 "$(awk '$1 == "oom_kill" {print $2}' $cg/memory.events)
 figure storm_pages $((NHOG * HOG_MB * 256 * 2))
 check_eq "zram0: no failed reads/writes" "0 0" "$(zcol 0 io_stat 1) $(zcol 0 io_stat 2)"
 zram_reset 0
-zwrite 0 writeback_compressed 0
-zwrite 0 use_dedup 0
+packed 0 0
 
 # ================================================================ 3./4. faults
 
@@ -602,8 +598,7 @@ others() { tr ' ' '\n' <<<"$1" | grep -Ev "^(OK|EIO)=" | xargs; }
 # packed writeback and deduplication.
 fault_setup() {
 	zram_reset 1
-	zwrite 1 writeback_compressed "${2:-0}" &&
-		zwrite 1 use_dedup "${2:-0}" &&
+	packed 1 "${2:-0}" &&
 		zwrite 1 backing_dev "$1" &&
 		zwrite 1 recomp_algorithm "algo=zstd" &&
 		zwrite 1 disksize 8M
@@ -719,8 +714,7 @@ if [ -d "$FI" ] && [ -d "$DEBUGFS/fail_page_alloc" ]; then
 	figure faults_alloc "$injected"
 	figure verified_pages_alloc $((NP + r_ok))
 	zram_reset 1
-	zwrite 1 writeback_compressed 0
-	zwrite 1 use_dedup 0
+	packed 1 0
 else
 	diag "no /sys/kernel/debug/failslab: this kernel has no CONFIG_FAULT_INJECTION_DEBUG_FS (Debian's); allocation faults run in the debug kernel only"
 fi
