@@ -11,11 +11,8 @@
  *
  * A stream is only touched by the CPU that owns it, with preemption off
  * (stream->lock is a local lock), so the hot paths take no shared lock
- * and allocate nothing.  A read's completion may borrow its CPU's stream
- * to decompress (zcomp_decompress_atomic()) when no holder on that CPU
- * has it, which the holder marks (stream->busy).  The instance's
- * configuration and the backend's shared state are never written once
- * the instance is set up.
+ * and allocate nothing.  The instance's configuration and the backend's
+ * shared state are never written once the instance is set up.
  */
 
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
@@ -25,7 +22,6 @@
 #include <linux/kernel.h>
 #include <linux/mm.h>
 #include <linux/percpu.h>
-#include <linux/preempt.h>
 #include <linux/slab.h>
 #include <linux/string.h>
 #include <linux/sysfs.h>
@@ -250,26 +246,14 @@ void zcomp_destroy(struct zcomp *comp)
 	kfree(comp);
 }
 
-/*
- * @busy is only read on its own CPU, by a completion that interrupted
- * this holder (zcomp_decompress_atomic()): compiler barriers order it
- * against the holder's use of the stream.
- */
 struct zcomp_stream *zcomp_stream_get(struct zcomp *comp)
 {
-	struct zcomp_stream *zstrm;
-
 	local_lock(&comp->stream->lock);
-	zstrm = this_cpu_ptr(comp->stream);
-	WRITE_ONCE(zstrm->busy, true);
-	barrier();
-	return zstrm;
+	return this_cpu_ptr(comp->stream);
 }
 
 void zcomp_stream_put(struct zcomp *comp)
 {
-	barrier();
-	WRITE_ONCE(this_cpu_ptr(comp->stream)->busy, false);
 	local_unlock(&comp->stream->lock);
 }
 
@@ -331,34 +315,6 @@ int zcomp_decompress_here(struct zcomp *comp, const void *src,
 	zstrm = zcomp_stream_get(comp);
 	ret = zcomp_decompress(comp, zstrm, src, src_len, dst);
 	zcomp_stream_put(comp);
-	return ret;
-}
-
-/*
- * Not local_lock(): a completion that interrupted the holder would nest
- * the lock on one CPU.  The holder cannot run again on this CPU before
- * this returns, so a clear @busy means the stream is free until then.
- */
-int zcomp_decompress_atomic(struct zcomp *comp, const void *src,
-			    unsigned int src_len, void *dst)
-{
-	struct zcomp_stream *zstrm;
-	int ret = -EBUSY;
-
-	if (zcomp_decompresses_anywhere(comp))
-		return zcomp_decompress_anywhere(comp, src, src_len, dst);
-	if (IS_ENABLED(CONFIG_PREEMPT_RT) || in_hardirq() || in_nmi())
-		return -EBUSY;
-	preempt_disable();
-	zstrm = this_cpu_ptr(comp->stream);
-	if (!READ_ONCE(zstrm->busy)) {
-		WRITE_ONCE(zstrm->busy, true);
-		barrier();
-		ret = zcomp_decompress(comp, zstrm, src, src_len, dst);
-		barrier();
-		WRITE_ONCE(zstrm->busy, false);
-	}
-	preempt_enable();
 	return ret;
 }
 

@@ -78,8 +78,6 @@ struct zcomp_conf {
  * @scratch: PAGE_SIZE bytes for the caller's own use while it holds the
  *	stream (the driver's local copy of an object being read)
  * @work: the backend's work state for this CPU (from its alloc_work())
- * @busy: true while a holder uses the stream: a completion that
- *	interrupts it on this CPU sees that (zcomp_decompress_atomic())
  *
  * All three buffers exist exactly while the CPU is online.
  */
@@ -88,7 +86,6 @@ struct zcomp_stream {
 	void *out;
 	void *scratch;
 	void *work;
-	bool busy;
 };
 
 struct zcomp_backend;
@@ -268,26 +265,5 @@ int zcomp_decompress_anywhere(struct zcomp *comp, const void *src,
  */
 int zcomp_decompress_here(struct zcomp *comp, const void *src,
 			  unsigned int src_len, void *dst);
-
-/**
- * zcomp_decompress_atomic() - decompress one page where a read completes
- * @comp: the instance that compressed it
- * @src: the compressed bytes
- * @src_len: their number
- * @dst: a PAGE_SIZE buffer for the page
- *
- * For a bio's completion: without a stream, in any context, where
- * zcomp_decompresses_anywhere(); else with this CPU's stream if no one
- * on this CPU holds it (the completion may have interrupted its holder),
- * in process or softirq context, not in a hard interrupt, and not on
- * PREEMPT_RT (where a holder can be preempted before it marks the
- * stream busy).  Never waits.
- *
- * Return: as zcomp_decompress(); -EBUSY, @dst untouched, when it cannot
- * decompress here: the caller then defers the page to process context
- * (zcomp_decompress_here()).
- */
-int zcomp_decompress_atomic(struct zcomp *comp, const void *src,
-			    unsigned int src_len, void *dst);
 
 #endif /* _ZRAM_OOT_ZCOMP_H */

@@ -191,9 +191,8 @@ DEFINE_SHOW_ATTRIBUTE(zram_parallel);
  * without error), "inflight N" (such reads not completed yet) and
  * "discarded N" (freed blocks discarded on the backing device) and
  * "completion_unpacks N" (compressed objects of chained reads unpacked
- * where their read completed, not by a worker: all but those whose
- * completion found its CPU's stream in use or ran in a hard interrupt).
- * The other reads waited (->rw_page, parts of pages, cleaning): bd_stat's
+ * where their read completed, not by a worker: raw, LZO or LZ4).  The
+ * other reads waited (->rw_page, parts of pages, cleaning): bd_stat's
  * bd_reads counts all block reads.
  */
 static int zram_backing_show(struct seq_file *m, void *v)

@@ -316,14 +316,24 @@ static void zram_bd_src_init(struct zram *zram, u32 index,
 }
 
 /*
+ * May @src's object be unpacked where its read completes (any context)?
+ * A raw one is only copied; LZO and LZ4 need no stream.  Others need a
+ * CPU's stream, so a worker.
+ */
+static bool zram_bd_unpacks_anywhere(struct zram *zram,
+				     const struct zram_bd_src *src)
+{
+	return src->size == PAGE_SIZE ||
+	       zcomp_decompresses_anywhere(zram->comps[src->prio]);
+}
+
+/*
  * Fill @page from @buf, the bounce block(s) that hold @src's compressed
- * object (raw if PAGE_SIZE long), contiguous (zram_bd_bounce()).  In
- * process context, or with @atomic where a read completes: then -EBUSY,
- * @page untouched, when the object needs a stream that cannot be taken
- * there (zcomp_decompress_atomic()).
+ * object (raw if PAGE_SIZE long), contiguous (zram_bd_bounce()).  Any
+ * context if zram_bd_unpacks_anywhere(), else process context.
  */
 static int zram_bd_unpack(struct zram *zram, const struct zram_bd_src *src,
-			  struct page **buf, struct page *page, bool atomic)
+			  struct page **buf, struct page *page)
 {
 	const void *in = page_address(buf[0]) + src->off;
 	void *dst;
@@ -332,15 +342,11 @@ static int zram_bd_unpack(struct zram *zram, const struct zram_bd_src *src,
 	dst = kmap_local_page(page);
 	if (src->size == PAGE_SIZE)
 		memcpy(dst, in, PAGE_SIZE);
-	else if (atomic)
-		ret = zcomp_decompress_atomic(zram->comps[src->prio], in,
-					      src->size, dst);
 	else
 		ret = zcomp_decompress_here(zram->comps[src->prio], in,
 					    src->size, dst);
 	kunmap_local(dst);
-	if (ret != -EBUSY)
-		flush_dcache_page(page);
+	flush_dcache_page(page);
 	return ret;
 }
 
@@ -442,7 +448,7 @@ static int zram_bd_read_sync(struct zram *zram, const struct zram_bd_src *src,
 	if (!ret) {
 		atomic64_add(src->nr, &zram->stats.bd_reads);
 		if (src->size)
-			ret = zram_bd_unpack(zram, src, buf, page, false);
+			ret = zram_bd_unpack(zram, src, buf, page);
 		else
 			flush_dcache_page(page);
 	}
@@ -453,10 +459,9 @@ static int zram_bd_read_sync(struct zram *zram, const struct zram_bd_src *src,
 /*
  * A read chained to the bio that needs it (@parent completes when it
  * has).  A compressed object is read into bounce pages and unpacked
- * where the read completes (no stream needed, or this CPU's is free:
- * zcomp_decompress_atomic()), else by a worker of the device's
- * workqueue (a hard interrupt, or the completion interrupted the
- * stream's holder).
+ * where the read completes if zram_bd_unpacks_anywhere(), else by a
+ * worker of the device's workqueue (a CPU's stream may not be taken
+ * where completions run).
  */
 struct zram_bd_read {
 	struct zram *zram;
@@ -494,7 +499,7 @@ static void zram_bd_read_unpack(struct work_struct *work)
 					       work);
 
 	zram_bd_read_done(rd, zram_bd_unpack(rd->zram, &rd->src, rd->buf,
-					      rd->page, false));
+					      rd->page));
 }
 
 static void zram_bd_read_end_io(struct bio *bio)
@@ -510,10 +515,10 @@ static void zram_bd_read_end_io(struct bio *bio)
 		zram_bd_read_done(rd, err);
 		return;
 	}
-	err = zram_bd_unpack(rd->zram, &rd->src, rd->buf, rd->page, true);
-	if (err != -EBUSY) {
+	if (zram_bd_unpacks_anywhere(rd->zram, &rd->src)) {
 		atomic64_inc(&rd->zram->stats.bd_unpack_here);
-		zram_bd_read_done(rd, err);
+		zram_bd_read_done(rd, zram_bd_unpack(rd->zram, &rd->src,
+						     rd->buf, rd->page));
 		return;
 	}
 	INIT_WORK(&rd->work, zram_bd_read_unpack);

@@ -459,9 +459,6 @@ static void zcomp_kunit_expect_unpacked(struct kunit *test,
  * say so and return -EINVAL, leaving the output untouched.
  * zcomp_decompress_here() decompresses every algorithm's objects (with
  * a stream where one is needed) and refuses a truncated one.
- * zcomp_decompress_atomic() (a read's completion) decompresses them all
- * with interrupts off, and while this CPU's stream is held refuses
- * those that need it with -EBUSY, output untouched.
  */
 static void zcomp_test_decompress_anywhere(struct kunit *test)
 {
@@ -488,28 +485,6 @@ static void zcomp_test_decompress_anywhere(struct kunit *test)
 		ret = zcomp_decompress_here(comp, ctx->cbuf, len, ctx->dbuf);
 		zcomp_kunit_expect_unpacked(test, ctx, comp, i, len, ret,
 					    zcomp_decompress_here, "here");
-
-		memset(ctx->dbuf, ZCOMP_KUNIT_GUARD, 2 * PAGE_SIZE);
-		local_irq_save(flags);
-		ret = zcomp_decompress_atomic(comp, ctx->cbuf, len, ctx->dbuf);
-		local_irq_restore(flags);
-		zcomp_kunit_expect_unpacked(test, ctx, comp, i, len, ret,
-					    zcomp_decompress_atomic, "atomic");
-
-		memset(ctx->dbuf, ZCOMP_KUNIT_GUARD, 2 * PAGE_SIZE);
-		zcomp_stream_get(comp);
-		ret = zcomp_decompress_atomic(comp, ctx->cbuf, len, ctx->dbuf);
-		zcomp_stream_put(comp);
-		if (expect)
-			zcomp_kunit_expect_unpacked(test, ctx, comp, i, len,
-						    ret, zcomp_decompress_atomic,
-						    "atomic, stream held");
-		else
-			KUNIT_EXPECT_TRUE_MSG(test, ret == -EBUSY &&
-				!memchr_inv(ctx->dbuf, ZCOMP_KUNIT_GUARD,
-					    2 * PAGE_SIZE),
-				"atomic, stream held: %d, %s", ret,
-				zcomp_kunit_input_names[i]);
 
 		memset(ctx->dbuf, ZCOMP_KUNIT_GUARD, 2 * PAGE_SIZE);
 		local_irq_save(flags);
