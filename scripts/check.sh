@@ -288,6 +288,21 @@ fi
 
 hog=$(zoot_build_hog "$tree") || { echo "check: cannot build tests/memhog.c" >&2; hog=''; }
 
+# The tests' data from files of the host root (tests/inputs.py), made
+# once here for every guest of this run, as one tar file per kind: in a
+# guest each file of the host root costs 9p round trips (tests/lib.sh
+# test_input makes them there when this fails).  Left-overs of runs that
+# were killed go after a day.
+find "$cache" -maxdepth 1 -name 'inputs.*' -mmin +1440 -exec rm -rf {} + 2>/dev/null
+inputs=$cache/inputs.$$
+trap 'rm -rf "$inputs"' EXIT
+for k in mixed texts; do
+	python3 tests/inputs.py "$k" "$inputs/$k" &&
+		tar -cf "$inputs/$k.tar" -C "$inputs/$k" . &&
+		rm -rf "${inputs:?}/$k" ||
+		echo "check: tests/inputs.py $k failed; the guests make it" >&2
+done
+
 # guest_args TEST: what tests/TEST.sh asks of its guest in one line of its
 # header, "# guest-args: -H 256" (guest-run.sh options -H, -M and -s only).
 guest_args() {
@@ -499,7 +514,7 @@ if [ "$debian" = 1 ]; then
 		k=${kvers[$ki]}
 		declare -a "gargs_$ki=()"
 		declare -n ga="gargs_$ki"
-		ga=(-k "$k" -e "ZRAM_TEST_HOG=$hog")
+		ga=(-k "$k" -e "ZRAM_TEST_HOG=$hog" -e "ZRAM_TEST_INPUTS=$inputs")
 		[ "$stock" = 1 ] && ga+=(--stock)
 		unset -n ga
 		declare "logs_$ki=$logdir/$k-"
@@ -535,7 +550,8 @@ if [ -n "$kdir" ]; then
 		if dbg_mod=$(zoot_build_shadow "$tree" "$kdir" "$tree/build/dbg"); then
 			echo "[debug] ok - build: zram.ko W=1 clean"; count "ok"
 			# shellcheck disable=SC2034 # read by plan_boots
-			gargs_0=(-K "$kdir" -m "$dbg_mod" -e "ZRAM_TEST_HOG=$hog")
+			gargs_0=(-K "$kdir" -m "$dbg_mod" -e "ZRAM_TEST_HOG=$hog"
+				 -e "ZRAM_TEST_INPUTS=$inputs")
 			# shellcheck disable=SC2034
 			logs_0=$logdir/dbg-
 			# A file whose header says "# debug-guest: no" checks

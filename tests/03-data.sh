@@ -8,50 +8,7 @@
 . "$(dirname "$0")/lib.sh"
 
 corpus=$SCRATCH/corpus
-python3 - "$corpus" <<'PY'
-import glob
-import os
-import random
-import sys
-
-PAGE = 4096
-rnd = random.Random(1234)
-pages = []
-
-
-def add(data, limit):
-    data = data[: limit - limit % PAGE]
-    pages.extend(data[i: i + PAGE] for i in range(0, len(data), PAGE))
-
-
-binary = b""
-for p in sorted(glob.glob("/usr/bin/*")):
-    if len(binary) >= 4 << 20:
-        break
-    try:
-        if os.path.isfile(p):
-            with open(p, "rb") as f:
-                binary += f.read(1 << 20)
-    except OSError:
-        pass
-add(binary, 4 << 20)
-text = b""
-for p in sorted(glob.glob("/usr/share/common-licenses/*")):
-    if os.path.isfile(p):
-        with open(p, "rb") as f:
-            text += f.read()
-add(text * (2 + (2 << 20) // max(len(text), 1)), 2 << 20)
-pages.extend([b"\0" * PAGE] * 256)
-pages.extend([bytes([0xa5]) * PAGE] * 128)
-pages.extend([bytes([0x5a]) * PAGE] * 128)
-pages.extend([b"\x12\x34\x56\x78\x9a\xbc\xde\xf0" * (PAGE // 8)] * 128)
-pages.extend(rnd.randbytes(PAGE) for _ in range(512))
-half = [rnd.randbytes(PAGE // 2) + b"\0" * (PAGE // 2) for _ in range(256)]
-pages.extend(half)
-rnd.shuffle(pages)
-with open(sys.argv[1], "wb") as f:
-    f.write(b"".join(pages))
-PY
+test_input mixed "$SCRATCH"
 size=$(stat -c %s "$corpus")
 check "corpus built (${size} bytes)" test "$size" -gt $((8 << 20))
 

@@ -183,34 +183,9 @@ setup() {
 
 diag "corpus at $(cut -d" " -f1 /proc/uptime) s"
 # Text files of the host root, in a fixed order: copyright files of 2 to
-# 32 KiB, split alternately into part A (dictionary training, copied to
-# $SCRATCH/a/) and part B (data, at most ~1 MiB, $SCRATCH/partB).  One
-# process opens each file once: every file of the host root costs 9p
-# round trips, slow under TCG.
-python3 - "$SCRATCH" <<'PY'
-import os, sys
-out, d = sys.argv[1], "/usr/share/doc/"
-os.mkdir(out + "/a")
-na, tot, n = 0, 0, 0
-pb = open(out + "/partB", "wb")
-for name in sorted(os.listdir(d), key=lambda e: e + "/"):
-    if na >= 200 and tot >= 1 << 20:
-        break
-    try:
-        with open(d + name + "/copyright", "rb") as f:
-            data = f.read(32769)
-    except OSError:
-        continue
-    if not 2048 <= len(data) <= 32768:
-        continue
-    if n % 2 == 0 and na < 200:
-        open("%s/a/%04d" % (out, na), "wb").write(data)
-        na += 1
-    elif n % 2 == 1 and tot < 1 << 20:
-        pb.write(data)
-        tot += len(data)
-    n += 1
-PY
+# 32 KiB, split alternately into part A (dictionary training,
+# $SCRATCH/a/) and part B (data, at most ~1 MiB, $SCRATCH/partB).
+test_input texts "$SCRATCH"
 PART_A=("$SCRATCH"/a/*)
 check "host root has copyright files (A ${#PART_A[@]}, B $(stat -c %s "$SCRATCH/partB") bytes)" \
 	test "${#PART_A[@]}" -ge 50 -a "$(stat -c %s "$SCRATCH/partB")" -ge 65536

@@ -16,7 +16,8 @@
 # Environment from the harness: ZRAM_TEST_KVER, ZRAM_TEST_STOCK (0/1),
 # ZRAM_TEST_DEBUG (1 in the debug guest: KASAN, lockdep, kmemleak),
 # ZRAM_TEST_MODULE (path of our zram.ko, empty for stock), ZRAM_TEST_PARAMS,
-# TREE, optionally ZRAM_TEST_HOG (memhog binary built on the host).
+# TREE, optionally ZRAM_TEST_HOG (memhog binary built on the host) and
+# ZRAM_TEST_INPUTS (tests/inputs.py's data, made on the host).
 
 set -u
 export LC_ALL=C.UTF-8
@@ -54,6 +55,17 @@ if [ "${ZRAM_TEST_BUSYBOX:-1}" = 1 ] && [ -x /bin/busybox ]; then
 	hash -r
 fi
 SCRATCH=$(mktemp -d /tmp/zram-test.XXXXXX)
+
+# test_input KIND DIR: tests/inputs.py KIND's files into DIR, from
+# $ZRAM_TEST_INPUTS/KIND.tar when the harness made them on the host (one
+# file over 9p instead of hundreds), else made here.
+test_input() {
+	if [ -r "${ZRAM_TEST_INPUTS:-/nonexistent}/$1.tar" ]; then
+		tar -xf "$ZRAM_TEST_INPUTS/$1.tar" -C "$2"
+	else
+		python3 "$TREE/tests/inputs.py" "$1" "$2"
+	fi
+}
 
 # ---------------------------------------------------------------- reporting
 
