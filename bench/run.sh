@@ -22,11 +22,16 @@
 # Part "vd" (not by default): the same writeback figures to a virtio disk
 # (vd_*, vpk_*) instead of a loop device.
 # Usage: bench/run.sh [-k KVER]... [-a "alg ..."] [-r ROUNDS] [-o FILE]
-#                     [-p "main wb vd"]
+#                     [-p "main wb vd"] [-P]
 #   -o FILE  also append every round's raw "BENCH" lines to FILE as they
 #            come (a run cut short keeps the rounds it finished)
 #   -p PARTS only these parts of each round (default "main wb"; "vd" adds
 #            the virtio disk, "dd" deduplication)
+#   -P       paired rounds: one boot per kernel and round runs both
+#            modules in turn (bench/pair.sh, the order alternating), and
+#            the table adds the median and min-max of the rounds' own
+#            ratios ours/stock; a verdict is "clear" there when every
+#            round's ratio meets the target
 # Timings come from TCG guests on a shared machine: compare ratios and
 # spreads, not absolute numbers.
 set -euo pipefail
@@ -35,7 +40,7 @@ tree=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 # shellcheck source=../scripts/lib-common.sh
 . "$tree/scripts/lib-common.sh"
 
-kvers=() algs="lz4 zstd" rounds=8 raw='' parts="main wb"
+kvers=() algs="lz4 zstd" rounds=8 raw='' parts="main wb" paired=0
 while [ $# -gt 0 ]; do
 	case "$1" in
 	-k) kvers+=("$2"); shift 2 ;;
@@ -43,7 +48,8 @@ while [ $# -gt 0 ]; do
 	-r) rounds=$2; shift 2 ;;
 	-o) raw=$2; shift 2 ;;
 	-p) parts=$2; shift 2 ;;
-	*) echo "usage: $0 [-k KVER]... [-a ALGS] [-r ROUNDS] [-o FILE] [-p PARTS]" >&2
+	-P) paired=1; shift ;;
+	*) echo "usage: $0 [-k KVER]... [-a ALGS] [-r ROUNDS] [-o FILE] [-p PARTS] [-P]" >&2
 	   exit 2 ;;
 	esac
 done
@@ -78,6 +84,23 @@ for r in $(seq "$rounds"); do
 	order="stock ours"
 	[ $((r % 2)) = 0 ] && order="ours stock"
 	for k in "${kvers[@]}"; do
+		if [ "$paired" = 1 ]; then
+			flag=(--no-module)
+			[[ " $parts " == *" vd "* ]] && flag+=(-D 320)
+			log=$(mktemp)
+			"$tree/scripts/guest-run.sh" -k "$k" "${flag[@]}" -M 2048 \
+				-t 1800 -e BENCH_CORPUS="$corpus" -e BENCH_HOG="$hog" \
+				-e BENCH_ALGS="$algs" -e BENCH_PARTS="$parts" \
+				-e BENCH_ORDER="$order" \
+				-e BENCH_OURS="$tree/build/$k/zram.ko" \
+				-- "$tree/bench/pair.sh" >"$log" 2>&1 || {
+				cat "$log"; echo "bench: $order on $k failed" >&2; exit 1; }
+			sed -n "s/^BENCH /BENCH round=$r kernel=$k /p" \
+				"$log" | tee -a ${raw:+"$raw"} >>"$all"
+			rm -f "$log"
+			echo "bench: round $r/$rounds $k $order done" >&2
+			continue
+		fi
 		for who in $order; do
 			flag=()
 			[ "$who" = stock ] && flag=(--stock)
@@ -97,11 +120,14 @@ for r in $(seq "$rounds"); do
 	done
 done
 
-python3 - "$all" "$algs" "${kvers[@]}" <<'PY'
+python3 - "$all" "$algs" "$paired" "${kvers[@]}" <<'PY'
 import statistics, sys
 
-path, algs, kvers = sys.argv[1], sys.argv[2].split(), sys.argv[3:]
+path, algs, paired, kvers = (sys.argv[1], sys.argv[2].split(),
+                             sys.argv[3] == "1", sys.argv[4:])
 vals = {}
+# paired rounds: (kernel, alg, module, figure) -> {round: value}
+byround = {}
 for line in open(path):
     f = dict(w.split("=", 1) for w in line.split()[1:] if "=" in w)
     if "mem_used" not in f and "wb_s" not in f and "vd_s" not in f and \
@@ -111,6 +137,8 @@ for line in open(path):
         if key not in ("round", "kernel", "module", "alg"):
             vals.setdefault((f["kernel"], f["alg"], f["module"], key),
                             []).append(float(v))
+            byround.setdefault((f["kernel"], f["alg"], f["module"], key),
+                               {})[f["round"]] = float(v)
 
 # figure, higher is better?, target for ours/stock
 figures = [("write", True, 1.10), ("read", True, 1.10), ("fread", True, 1.10),
@@ -133,6 +161,12 @@ def fmt(x):
 def cell(v):
     return f"{fmt(statistics.median(v))} [{fmt(min(v))}-{fmt(max(v))}]"
 
+def round_ratios(k, alg, name):
+    """Each paired round's ratio ours/stock of figure name."""
+    s = byround.get((k, alg, "stock", name), {})
+    o = byround.get((k, alg, "ours", name), {})
+    return [o[r] / s[r] for r in s if r in o and s[r]]
+
 for k in kvers:
     for alg in algs:
         s0 = (vals.get((k, alg, "stock", "write")) or
@@ -149,7 +183,9 @@ for k in kvers:
         print(f"\n{k} {alg} ({len(o0)} rounds each)")
         print(f"{'figure':9} {'stock median [min-max]':>26} "
               f"{'ours median [min-max]':>26} {'ours/stock':>10} "
-              f"{'target':>7} verdict")
+              f"{'target':>7} verdict" +
+              ("  (paired: rounds' ratios median [min-max])"
+               if paired else ""))
         for name, up, target in figures:
             s = vals.get((k, alg, "stock", name))
             o = vals.get((k, alg, "ours", name))
@@ -162,6 +198,15 @@ for k in kvers:
             met = ratio >= target if up else ratio <= target
             clear = min(o) > max(s) if up else max(o) < min(s)
             verdict = ("met+clear" if clear else "met") if met else "-"
+            rr = round_ratios(k, alg, name) if paired else []
+            if rr:
+                pr = statistics.median(rr)
+                pmet = pr >= target if up else pr <= target
+                pclear = all(x >= target if up else x <= target
+                             for x in rr)
+                verdict += "  (paired: %.2f [%.2f-%.2f] %s)" % (
+                    pr, min(rr), max(rr),
+                    ("met+clear" if pclear else "met") if pmet else "-")
             print(f"{name:9} {cell(s):>26} {cell(o):>26} {ratio:10.2f} "
                   f"{('>=' if up else '<=') + format(target, '.2f'):>7} "
                   f"{verdict}")
