@@ -22,16 +22,20 @@
 # Part "vd" (not by default): the same writeback figures to a virtio disk
 # (vd_*, vpk_*) instead of a loop device.
 # Usage: bench/run.sh [-k KVER]... [-a "alg ..."] [-r ROUNDS] [-o FILE]
-#                     [-p "main wb vd"] [-P]
+#                     [-p "main wb vd"] [-P] [-S FILE]
 #   -o FILE  also append every round's raw "BENCH" lines to FILE as they
 #            come (a run cut short keeps the rounds it finished)
 #   -p PARTS only these parts of each round (default "main wb"; "vd" adds
 #            the virtio disk, "dd" deduplication)
 #   -P       paired rounds: one boot per kernel and round runs both
 #            modules in turn (bench/pair.sh, the order alternating), and
-#            the table adds the median and min-max of the rounds' own
-#            ratios ours/stock; a verdict is "clear" there when every
-#            round's ratio meets the target
+#            the table adds the median and min-max of the ratios
+#            ours/stock of each pair of rounds (rounds 1 and 2, 3 and 4,
+#            ...: the geometric mean of the two rounds' own ratios, one
+#            with either module first); a verdict is "clear" there when
+#            every pair's ratio meets the target
+#   -S FILE  run nothing: print the table of the raw lines in FILE (an
+#            earlier run's -o FILE; with -P if that run had it)
 # Timings come from TCG guests on a shared machine: compare ratios and
 # spreads, not absolute numbers.
 set -euo pipefail
@@ -40,7 +44,7 @@ tree=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 # shellcheck source=../scripts/lib-common.sh
 . "$tree/scripts/lib-common.sh"
 
-kvers=() algs="lz4 zstd" rounds=8 raw='' parts="main wb" paired=0
+kvers=() algs="lz4 zstd" rounds=8 raw='' parts="main wb" paired=0 from=''
 while [ $# -gt 0 ]; do
 	case "$1" in
 	-k) kvers+=("$2"); shift 2 ;;
@@ -49,7 +53,8 @@ while [ $# -gt 0 ]; do
 	-o) raw=$2; shift 2 ;;
 	-p) parts=$2; shift 2 ;;
 	-P) paired=1; shift ;;
-	*) echo "usage: $0 [-k KVER]... [-a ALGS] [-r ROUNDS] [-o FILE] [-p PARTS] [-P]" >&2
+	-S) from=$2; shift 2 ;;
+	*) echo "usage: $0 [-k KVER]... [-a ALGS] [-r ROUNDS] [-o FILE] [-p PARTS] [-P] [-S FILE]" >&2
 	   exit 2 ;;
 	esac
 done
@@ -80,42 +85,45 @@ hog=$(zoot_build_hog "$tree")
 
 all=$(mktemp)
 trap 'rm -f "$all"' EXIT
+# one_guest R K WHAT SED GUEST-RUN-ARGS... -- CMD: one guest of round R on
+# kernel K running CMD; its "BENCH " lines, edited by SED (which adds the
+# round and the kernel, and the module when CMD does not), go to $all.
+one_guest() {
+	local r=$1 k=$2 what=$3 sed=$4 log flag=()
+
+	shift 4
+	[[ " $parts " == *" vd "* ]] && flag+=(-D 320)
+	log=$(mktemp)
+	"$tree/scripts/guest-run.sh" -k "$k" "${flag[@]}" -M 2048 \
+		-e BENCH_CORPUS="$corpus" -e BENCH_HOG="$hog" \
+		-e BENCH_ALGS="$algs" -e BENCH_PARTS="$parts" "$@" \
+		>"$log" 2>&1 || {
+		cat "$log"; echo "bench: $what on $k failed" >&2; exit 1; }
+	sed -n "$sed" "$log" | tee -a ${raw:+"$raw"} >>"$all"
+	rm -f "$log"
+	echo "bench: round $r/$rounds $k $what done" >&2
+}
+
+[ -z "$from" ] || rounds=0
+[ -z "$from" ] || cat "$from" >"$all"
 for r in $(seq "$rounds"); do
 	order="stock ours"
 	[ $((r % 2)) = 0 ] && order="ours stock"
 	for k in "${kvers[@]}"; do
 		if [ "$paired" = 1 ]; then
-			flag=(--no-module)
-			[[ " $parts " == *" vd "* ]] && flag+=(-D 320)
-			log=$(mktemp)
-			"$tree/scripts/guest-run.sh" -k "$k" "${flag[@]}" -M 2048 \
-				-t 1800 -e BENCH_CORPUS="$corpus" -e BENCH_HOG="$hog" \
-				-e BENCH_ALGS="$algs" -e BENCH_PARTS="$parts" \
-				-e BENCH_ORDER="$order" \
+			one_guest "$r" "$k" "$order" \
+				"s/^BENCH /BENCH round=$r kernel=$k /p" \
+				--no-module -t 1800 -e BENCH_ORDER="$order" \
 				-e BENCH_OURS="$tree/build/$k/zram.ko" \
-				-- "$tree/bench/pair.sh" >"$log" 2>&1 || {
-				cat "$log"; echo "bench: $order on $k failed" >&2; exit 1; }
-			sed -n "s/^BENCH /BENCH round=$r kernel=$k /p" \
-				"$log" | tee -a ${raw:+"$raw"} >>"$all"
-			rm -f "$log"
-			echo "bench: round $r/$rounds $k $order done" >&2
+				-- "$tree/bench/pair.sh"
 			continue
 		fi
 		for who in $order; do
 			flag=()
 			[ "$who" = stock ] && flag=(--stock)
-			[[ " $parts " == *" vd "* ]] && flag+=(-D 320)
-			log=$(mktemp)
-			"$tree/scripts/guest-run.sh" -k "$k" "${flag[@]}" -M 2048 \
-				-t 900 -e BENCH_CORPUS="$corpus" -e BENCH_HOG="$hog" \
-				-e BENCH_ALGS="$algs" -e BENCH_PARTS="$parts" \
-				-- "$tree/bench/guest.sh" \
-				>"$log" 2>&1 || {
-				cat "$log"; echo "bench: $who on $k failed" >&2; exit 1; }
-			sed -n "s/^BENCH /BENCH round=$r kernel=$k module=$who /p" \
-				"$log" | tee -a ${raw:+"$raw"} >>"$all"
-			rm -f "$log"
-			echo "bench: round $r/$rounds $k $who done" >&2
+			one_guest "$r" "$k" "$who" \
+				"s/^BENCH /BENCH round=$r kernel=$k module=$who /p" \
+				"${flag[@]}" -t 900 -- "$tree/bench/guest.sh"
 		done
 	done
 done
@@ -162,10 +170,19 @@ def cell(v):
     return f"{fmt(statistics.median(v))} [{fmt(min(v))}-{fmt(max(v))}]"
 
 def round_ratios(k, alg, name):
-    """Each paired round's ratio ours/stock of figure name."""
+    """Paired rounds' ratios ours/stock of figure name, order-balanced.
+
+    In one boot the module that runs second is slower (measured: lz4
+    fread ours/stock 2.0-2.2 in every round where ours ran first,
+    0.45-0.87 where it ran second), so each pair of rounds (1 and 2,
+    3 and 4, ...: the order differs) gives the geometric mean of its two
+    ratios, which cancels that.
+    """
     s = byround.get((k, alg, "stock", name), {})
     o = byround.get((k, alg, "ours", name), {})
-    return [o[r] / s[r] for r in s if r in o and s[r]]
+    r = {int(n): o[n] / s[n] for n in s if n in o and s[n]}
+    return [(r[n] * r[n + 1]) ** 0.5 for n in sorted(r)
+            if n % 2 == 1 and n + 1 in r]
 
 for k in kvers:
     for alg in algs:
@@ -184,7 +201,7 @@ for k in kvers:
         print(f"{'figure':9} {'stock median [min-max]':>26} "
               f"{'ours median [min-max]':>26} {'ours/stock':>10} "
               f"{'target':>7} verdict" +
-              ("  (paired: rounds' ratios median [min-max])"
+              ("  (paired: median [min-max] of pairs of rounds)"
                if paired else ""))
         for name, up, target in figures:
             s = vals.get((k, alg, "stock", name))

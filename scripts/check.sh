@@ -31,7 +31,8 @@
 # clock), then the boot's own lines and time.
 #
 # Steps: make all-kernels and, at the same time, make style (checkpatch
-# over *.c *.h, one test case).  Then every tests/*.sh in guests
+# over *.c *.h, one test case); tests/memhog.c and tests/inputs.py's
+# data made on the host for every guest.  Then every tests/*.sh in guests
 # (scripts/guest-run.sh) on every Debian kernel, -j N at a time, with the
 # package test as one more lane's work (scripts/pkg-test.sh: make deb,
 # install into a throw-away root, guests on every Debian kernel booted
