@@ -60,29 +60,6 @@ while [ $# -gt 0 ]; do
 done
 [ ${#kvers[@]} -gt 0 ] || mapfile -t kvers < <(zoot_kernels)
 
-# A fixed 96 MiB corpus: executables, text, zero pages and incompressible
-# data in the proportions of a typical anonymous-memory mix.  Built once
-# from files of this machine and cached.
-cache=$(zoot_cache_dir)
-corpus=$cache/bench-corpus.bin
-if [ ! -s "$corpus" ]; then
-	(
-	# head closes the pipes early on purpose.
-	set +o pipefail
-		find /usr/lib/x86_64-linux-gnu -maxdepth 1 -name '*.so*' -type f |
-			sort | xargs cat 2>/dev/null | head -c $((40 << 20))
-		find /usr/share/doc /usr/share/common-licenses -type f \
-			! -name '*.gz' | sort | xargs cat 2>/dev/null | head -c $((24 << 20))
-		head -c $((16 << 20)) /dev/zero
-		openssl enc -aes-128-ctr -pass pass:zram -nosalt -pbkdf2 \
-			</dev/zero 2>/dev/null | head -c $((16 << 20))
-	) >"$corpus.tmp"
-	mv "$corpus.tmp" "$corpus"
-fi
-
-make -s -C "$tree" all-kernels >/dev/null
-hog=$(zoot_build_hog "$tree")
-
 all=$(mktemp)
 trap 'rm -f "$all"' EXIT
 # one_guest R K WHAT SED GUEST-RUN-ARGS... -- CMD: one guest of round R on
@@ -104,29 +81,55 @@ one_guest() {
 	echo "bench: round $r/$rounds $k $what done" >&2
 }
 
-[ -z "$from" ] || rounds=0
-[ -z "$from" ] || cat "$from" >"$all"
-for r in $(seq "$rounds"); do
-	order="stock ours"
-	[ $((r % 2)) = 0 ] && order="ours stock"
-	for k in "${kvers[@]}"; do
-		if [ "$paired" = 1 ]; then
-			one_guest "$r" "$k" "$order" \
-				"s/^BENCH /BENCH round=$r kernel=$k /p" \
-				--no-module -t 1800 -e BENCH_ORDER="$order" \
-				-e BENCH_OURS="$tree/build/$k/zram.ko" \
-				-- "$tree/bench/pair.sh"
-			continue
-		fi
-		for who in $order; do
-			flag=()
-			[ "$who" = stock ] && flag=(--stock)
-			one_guest "$r" "$k" "$who" \
-				"s/^BENCH /BENCH round=$r kernel=$k module=$who /p" \
-				"${flag[@]}" -t 900 -- "$tree/bench/guest.sh"
+if [ -n "$from" ]; then
+	cat "$from" >"$all"
+else
+	# A fixed 96 MiB corpus: executables, text, zero pages and
+	# incompressible data in the proportions of a typical
+	# anonymous-memory mix.  Built once from files of this machine and
+	# cached.  Not with -S, which runs nothing.
+	cache=$(zoot_cache_dir)
+	corpus=$cache/bench-corpus.bin
+	if [ ! -s "$corpus" ]; then
+		(
+		# head closes the pipes early on purpose.
+		set +o pipefail
+			find /usr/lib/x86_64-linux-gnu -maxdepth 1 -name '*.so*' -type f |
+				sort | xargs cat 2>/dev/null | head -c $((40 << 20))
+			find /usr/share/doc /usr/share/common-licenses -type f \
+				! -name '*.gz' | sort | xargs cat 2>/dev/null | head -c $((24 << 20))
+			head -c $((16 << 20)) /dev/zero
+			openssl enc -aes-128-ctr -pass pass:zram -nosalt -pbkdf2 \
+				</dev/zero 2>/dev/null | head -c $((16 << 20))
+		) >"$corpus.tmp"
+		mv "$corpus.tmp" "$corpus"
+	fi
+
+	make -s -C "$tree" all-kernels >/dev/null
+	hog=$(zoot_build_hog "$tree")
+
+	for r in $(seq "$rounds"); do
+		order="stock ours"
+		[ $((r % 2)) = 0 ] && order="ours stock"
+		for k in "${kvers[@]}"; do
+			if [ "$paired" = 1 ]; then
+				one_guest "$r" "$k" "$order" \
+					"s/^BENCH /BENCH round=$r kernel=$k /p" \
+					--no-module -t 1800 -e BENCH_ORDER="$order" \
+					-e BENCH_OURS="$tree/build/$k/zram.ko" \
+					-- "$tree/bench/pair.sh"
+				continue
+			fi
+			for who in $order; do
+				flag=()
+				[ "$who" = stock ] && flag=(--stock)
+				one_guest "$r" "$k" "$who" \
+					"s/^BENCH /BENCH round=$r kernel=$k module=$who /p" \
+					"${flag[@]}" -t 900 -- "$tree/bench/guest.sh"
+			done
 		done
 	done
-done
+fi
 
 python3 - "$all" "$algs" "$paired" "${kvers[@]}" <<'PY'
 import statistics, sys
@@ -168,6 +171,10 @@ def fmt(x):
 
 def cell(v):
     return f"{fmt(statistics.median(v))} [{fmt(min(v))}-{fmt(max(v))}]"
+
+def meets(x, up, target):
+    """Does ratio x meet target (a floor if up, else a ceiling)?"""
+    return x >= target if up else x <= target
 
 def round_ratios(k, alg, name):
     """Paired rounds' ratios ours/stock of figure name, order-balanced.
@@ -212,15 +219,14 @@ for k in kvers:
                 s = [x / 2**20 for x in s]
                 o = [x / 2**20 for x in o]
             ratio = statistics.median(o) / statistics.median(s)
-            met = ratio >= target if up else ratio <= target
+            met = meets(ratio, up, target)
             clear = min(o) > max(s) if up else max(o) < min(s)
             verdict = ("met+clear" if clear else "met") if met else "-"
             rr = round_ratios(k, alg, name) if paired else []
             if rr:
                 pr = statistics.median(rr)
-                pmet = pr >= target if up else pr <= target
-                pclear = all(x >= target if up else x <= target
-                             for x in rr)
+                pmet = meets(pr, up, target)
+                pclear = all(meets(x, up, target) for x in rr)
                 verdict += "  (paired: %.2f [%.2f-%.2f] %s)" % (
                     pr, min(rr), max(rr),
                     ("met+clear" if pclear else "met") if pmet else "-")
@@ -237,7 +243,7 @@ for k in kvers:
             if not s or not o:
                 continue
             ratio = statistics.median(o) / statistics.median(s)
-            met = ratio >= target if up else ratio <= target
+            met = meets(ratio, up, target)
             clear = min(o) > max(s) if up else max(o) < min(s)
             verdict = ("met+clear" if clear else "met") if met else "-"
             base = {"pk_bpp": "ours wb_bpp",
