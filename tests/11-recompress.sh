@@ -636,12 +636,18 @@ check "losetup -d $LOOP" losetup -d "$LOOP"
 # ---------------------------------------------------------------- 9. zstd dictionary costs
 diag "section 9 at $(cut -d" " -f1 /proc/uptime) s"
 
-# KiB of MemFree that "echo $DISK > disksize" takes with primary zstd and
-# algorithm_params $1 (page cache dropped before each reading).
+# KiB of free memory that "echo $DISK > disksize" takes with primary
+# zstd and algorithm_params $1 (page cache dropped before each reading).
+# Free is MemFree plus the pages on the per-CPU free lists (zoneinfo's
+# "count:"), which MemFree leaves out: on 6.12 those lists grow to
+# thousands of pages, so a reading of MemFree alone moved by up to 6 MiB
+# as they filled or drained.
 memfree() {
 	sync
 	echo 3 >/proc/sys/vm/drop_caches
-	awk '$1 == "MemFree:" {print $2}' /proc/meminfo
+	awk -v kib=$((PAGE / 1024)) '$1 == "count:" { pcp += $2 }
+	     FILENAME == "/proc/meminfo" && $1 == "MemFree:" { free = $2 }
+	     END { print free + pcp * kib }' /proc/zoneinfo /proc/meminfo
 }
 disksize_cost() {
 	local m0 m1
@@ -697,10 +703,10 @@ case "$(uname -r)" in
 	# plus a page: 2^22-entry hash and chain tables, 32 MiB); each CPU
 	# then needs a context for one page (~0.4 MiB), not one sized for
 	# the dictionary too (34 MiB each before: 102 MiB with 2 CPUs).
-	# MemFree moves by some 100 KiB between two reads by itself (pages
-	# on per-CPU lists do not count as free): with 2 CPUs the dictionary
-	# measured 36016 to 37088 KiB, so the bound leaves 4 MiB, far below
-	# what one more CPU-sized copy would add.
+	# With 2 CPUs the dictionary measured 34832 to 34928 KiB (8 tries,
+	# 6.12; counting MemFree alone, the dictionary's cost moved between
+	# 33448 and 38144), so the bound leaves 4 MiB, far below what one
+	# more CPU-sized copy would add.
 	c0=$(disksize_cost "level=19")
 	c1=$(disksize_cost "level=19 dict=$SCRATCH/dict1m")
 	lim=$(((32 + 4 + NCPU) * 1024))

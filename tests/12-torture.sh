@@ -222,7 +222,12 @@ attr_round() {
 	# A full backing device says ENOSPC: that is a refusal, not an error.
 	lo=$(((RANDOM % (3 * S * 4)) * 64))	# in the direct region
 	timed_wb 0 "page_indexes=$lo-$((lo + 63))" || rc=1
-	# zram1: packed, whatever its pages are (shared ones stay).
+	# zram1: packed, whatever its pages are (shared ones stay): a range
+	# of the direct region (prefilled, so there are pages there from
+	# the start), then what is idle (fio touches most pages between the
+	# "idle all" above and this: the idle ones may all be shared).
+	lo=$(((RANDOM % (3 * S * 4)) * 64))
+	timed_wb 1 "page_indexes=$lo-$((lo + 63))" || rc=1
 	timed_wb 1 idle || rc=1
 	timed tiering zwrite 1 tiering run || { echo "tiering run zram1"; rc=1; }
 	for d in 0 1; do
@@ -328,6 +333,14 @@ dup_round() {
 
 cpu1=/sys/devices/system/cpu/cpu1/online
 [ -w $cpu1 ] && HOTPLUG=1 || HOTPLUG=0
+# The direct regions hold data before the load (half-compressible, no
+# two pages alike), so that a writeback of a range of them during the
+# load has pages to write whenever it comes.
+check "prefill the direct regions of zram0 and zram1 ($((3 * S)) MiB each)" \
+	fio --output="$SCRATCH/prefill.out" --ioengine=psync --direct=1 --rw=write \
+	--bs=64k --size=$((3 * S))m --buffer_compress_percentage=50 \
+	--buffer_compress_chunk=4096 --refill_buffers=1 \
+	--name=p0 --filename=/dev/zram0 --name=p1 --filename=/dev/zram1
 t0=$(date +%s)
 fio --output="$SCRATCH/fio.out" "$SCRATCH/load.fio" &
 fpid=$!
