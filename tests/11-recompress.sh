@@ -704,9 +704,9 @@ case "$(uname -r)" in
 	# then needs a context for one page (~0.4 MiB), not one sized for
 	# the dictionary too (34 MiB each before: 102 MiB with 2 CPUs).
 	# With 2 CPUs the dictionary measured 34832 to 34928 KiB (8 tries,
-	# 6.12; counting MemFree alone, the dictionary's cost moved between
-	# 33448 and 38144), so the bound leaves 4 MiB, far below what one
-	# more CPU-sized copy would add.
+	# 6.12; counting MemFree alone, disksize with it cost 33448 to 38144
+	# KiB, with the lists 36364 to 36512), so the bound leaves 4 MiB,
+	# far below what one more CPU-sized copy would add.
 	c0=$(disksize_cost "level=19")
 	c1=$(disksize_cost "level=19 dict=$SCRATCH/dict1m")
 	lim=$(((32 + 4 + NCPU) * 1024))
