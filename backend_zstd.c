@@ -3,8 +3,10 @@
  * Zstandard, single-shot frames.
  *
  * Shared state (struct zstd_be_shared, built once in prepare()):
- * the compression parameters for a page at the chosen level, the size of
- * a compression workspace for them, and, when the user gave a dictionary
+ * the compression parameters for a page at the chosen level (with the
+ * zstd of 6.1, those of a source of unknown size over a page's tables:
+ * see compat.h's ZRAM_COMPAT_ZSTD_PAGE_SRC), the size of a compression
+ * workspace for them, and, when the user gave a dictionary
  * (raw content or a zstd-format dictionary), one digested compression
  * and one decompression dictionary that all CPUs read.
  *
@@ -273,8 +275,18 @@ static int zstd_be_prepare(const struct zcomp_conf *conf, void **shared)
 	if (!p)
 		return -ENOMEM;
 
-	/* Tables sized for a page plus whatever the dictionary adds. */
-	p->zp = zstd_get_params(level, PAGE_SIZE + conf->dict_len);
+	/*
+	 * With a dictionary: tables sized for a page plus the dictionary.
+	 * Without: the search as ZRAM_COMPAT_ZSTD_PAGE_SRC says, over
+	 * tables for a page (a no-op for zstd's own page parameters; for
+	 * an unknown size, level 19 would want 100 MiB a CPU).
+	 */
+	if (conf->dict_len) {
+		p->zp = zstd_get_params(level, PAGE_SIZE + conf->dict_len);
+	} else {
+		p->zp = zstd_get_params(level, ZRAM_COMPAT_ZSTD_PAGE_SRC);
+		p->zp.cParams = zstd_be_page_cparams(p->zp.cParams);
+	}
 	if (zstd_be_prefix_mode(conf)) {
 		ret = zstd_be_setup_prefix(conf, level, p);
 		goto out;

@@ -382,6 +382,23 @@ zram_compat_zstd_decompress_ddict(zstd_dctx *dctx, void *dst, size_t dst_cap,
 #endif
 
 /*
+ * The source size for which zstd picks its search parameters when it
+ * compresses a page without a dictionary (zstd_get_params()'s second
+ * argument; the tables are then cut to a page's, see backend_zstd.c).
+ * For a page zstd picks matches of 4 bytes or more (level 3), for an
+ * unknown size 5 or more: fewer sequences, about 1% larger.  The zstd
+ * 1.4 of 6.1 decodes sequences slowly enough that this shows (4 KiB
+ * random reads 0.74 of the kernel's zram, which compresses for an
+ * unknown size), so there ours does the same; zstd 1.5 decodes both
+ * alike, and the page's parameters store denser.
+ */
+#if ZSTD_VERSION_NUMBER < 10500
+#define ZRAM_COMPAT_ZSTD_PAGE_SRC	0
+#else
+#define ZRAM_COMPAT_ZSTD_PAGE_SRC	PAGE_SIZE
+#endif
+
+/*
  * SRCU readers whose read-side section ends in another context (a bio's
  * completion): srcu_down_read()/srcu_up_read() from 6.3 on; before,
  * the same counters without lockdep's per-task tracking.
