@@ -6,8 +6,8 @@
 # Torture: everything at once, verified (issue #11, "Prove").
 #  1. concurrent verified load: fio (verify=crc32c, verify_fatal) on zram0
 #     and zram1 at once, each device cut into regions one job owns:
-#     direct random writes 4K..64K (half of each 4K compressible) with
-#     interleaved verify reads, buffered
+#     direct random writes 4K..64K (half of each 4K compressible; over
+#     data written before the load) with interleaved verify reads, buffered
 #     writes 512 B..8K (the logical block size is 4096, so O_DIRECT below
 #     4K is refused by the block layer: sub-4K sizes go through the page
 #     cache and reach zram as read-modify-write of whole pages), random
