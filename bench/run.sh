@@ -176,6 +176,24 @@ def meets(x, up, target):
     """Does ratio x meet target (a floor if up, else a ceiling)?"""
     return x >= target if up else x <= target
 
+def verdict(met, clear):
+    return ("met+clear" if clear else "met") if met else "-"
+
+def row(name, s, o, up, target):
+    """A figure's line: both modules' cells, the ratio of the medians,
+    the target and the verdict ("clear": the spreads do not overlap)."""
+    ratio = statistics.median(o) / statistics.median(s)
+    clear = min(o) > max(s) if up else max(o) < min(s)
+    return (f"{name:9} {cell(s):>26} {cell(o):>26} {ratio:10.2f} "
+            f"{('>=' if up else '<=') + format(target, '.2f'):>7} "
+            f"{verdict(meets(ratio, up, target), clear)}")
+
+def first_figure(k, alg, module):
+    """The values of the first figure a part of the round leaves."""
+    return next((vals[(k, alg, module, n)]
+                 for n in ("write", "wb_s", "vd_s", "dd_used")
+                 if vals.get((k, alg, module, n))), None)
+
 def round_ratios(k, alg, name):
     """Paired rounds' ratios ours/stock of figure name, order-balanced.
 
@@ -193,14 +211,8 @@ def round_ratios(k, alg, name):
 
 for k in kvers:
     for alg in algs:
-        s0 = (vals.get((k, alg, "stock", "write")) or
-              vals.get((k, alg, "stock", "wb_s")) or
-              vals.get((k, alg, "stock", "vd_s")) or
-              vals.get((k, alg, "stock", "dd_used")))
-        o0 = (vals.get((k, alg, "ours", "write")) or
-              vals.get((k, alg, "ours", "wb_s")) or
-              vals.get((k, alg, "ours", "vd_s")) or
-              vals.get((k, alg, "ours", "dd_used")))
+        s0 = first_figure(k, alg, "stock")
+        o0 = first_figure(k, alg, "ours")
         if not s0 or not o0:
             print(f"{k} {alg}: no results (module lacks the algorithm?)")
             continue
@@ -218,21 +230,15 @@ for k in kvers:
             if name in ("mem_used", "swap_max"):
                 s = [x / 2**20 for x in s]
                 o = [x / 2**20 for x in o]
-            ratio = statistics.median(o) / statistics.median(s)
-            met = meets(ratio, up, target)
-            clear = min(o) > max(s) if up else max(o) < min(s)
-            verdict = ("met+clear" if clear else "met") if met else "-"
+            line = row(name, s, o, up, target)
             rr = round_ratios(k, alg, name) if paired else []
             if rr:
                 pr = statistics.median(rr)
-                pmet = meets(pr, up, target)
-                pclear = all(meets(x, up, target) for x in rr)
-                verdict += "  (paired: %.2f [%.2f-%.2f] %s)" % (
+                line += "  (paired: %.2f [%.2f-%.2f] %s)" % (
                     pr, min(rr), max(rr),
-                    ("met+clear" if pclear else "met") if pmet else "-")
-            print(f"{name:9} {cell(s):>26} {cell(o):>26} {ratio:10.2f} "
-                  f"{('>=' if up else '<=') + format(target, '.2f'):>7} "
-                  f"{verdict}")
+                    verdict(meets(pr, up, target),
+                            all(meets(x, up, target) for x in rr)))
+            print(line)
         rows = [(n, vals.get((k, alg, "stock", sn)), vals.get((k, alg, "ours", n)),
                  up, t) for n, sn, up, t in packed]
         # packed density: ours packed against ours uncompressed
@@ -242,15 +248,9 @@ for k in kvers:
         for name, s, o, up, target in rows:
             if not s or not o:
                 continue
-            ratio = statistics.median(o) / statistics.median(s)
-            met = meets(ratio, up, target)
-            clear = min(o) > max(s) if up else max(o) < min(s)
-            verdict = ("met+clear" if clear else "met") if met else "-"
             base = {"pk_bpp": "ours wb_bpp",
                     "vpk_bpp": "ours vd_bpp"}.get(name, "stock")
-            print(f"{name:9} {cell(s):>26} {cell(o):>26} {ratio:10.2f} "
-                  f"{('>=' if up else '<=') + format(target, '.2f'):>7} "
-                  f"{verdict} (against {base})")
+            print(row(name, s, o, up, target) + f" (against {base})")
         # Deduplication: memory saved against the duplicate fraction
         # (within 2 points), write speed and metadata when nothing repeats.
         frac = vals.get((k, alg, "ours", "dd_frac"))
