@@ -220,14 +220,12 @@ attr_round() {
 			{ echo "recompress zram$d"; rc=1; }
 	done
 	# A full backing device says ENOSPC: that is a refusal, not an error.
-	lo=$(((RANDOM % (3 * S * 4)) * 64))	# in the direct region
-	timed_wb 0 "page_indexes=$lo-$((lo + 63))" || rc=1
+	timed_wb 0 "$(direct_range)" || rc=1
 	# zram1: packed, whatever its pages are (shared ones stay): a range
 	# of the direct region (prefilled, so there are pages there from
 	# the start), then what is idle (fio touches most pages between the
 	# "idle all" above and this: the idle ones may all be shared).
-	lo=$(((RANDOM % (3 * S * 4)) * 64))
-	timed_wb 1 "page_indexes=$lo-$((lo + 63))" || rc=1
+	timed_wb 1 "$(direct_range)" || rc=1
 	timed_wb 1 idle || rc=1
 	timed tiering zwrite 1 tiering run || { echo "tiering run zram1"; rc=1; }
 	for d in 0 1; do
@@ -237,6 +235,13 @@ attr_round() {
 	return "$rc"
 }
 BATCHES=(1 4 32)
+# direct_range: 64 pages at random in the direct region, as writeback's
+# "page_indexes=FIRST-LAST".
+direct_range() {
+	local lo=$(((RANDOM % (3 * S * 4)) * 64))
+
+	echo "page_indexes=$lo-$((lo + 63))"
+}
 # timed_wb DEV ARGS: a writeback, refused only for want of space.
 timed_wb() {
 	local a e
