@@ -166,6 +166,7 @@ DEFINE_SEQ_ATTRIBUTE(zram_wb_map);
  * How zram_par.c spread bios since set-up: "bios N" (bios cut into
  * parts), "parts N" (parts queued to other CPUs), "moved N" (of those,
  * run on another CPU than the one chosen: it went offline meanwhile),
+ * "readahead N" (readahead bios read by another CPU's worker),
  * "wb_batches N" (uncompressed writeback batches decompressed and
  * started by a worker, the online CPUs in turn: zram_wb_push()),
  * "wb_fly_max N" (the most blocks one writeback or cleaning had in
@@ -180,7 +181,9 @@ static int zram_parallel_show(struct seq_file *m, void *v)
 		   (s64)atomic64_read(&st->par_parts),
 		   (s64)atomic64_read(&st->par_moved),
 		   (s64)atomic64_read(&st->wb_sent));
-	seq_printf(m, "wb_fly_max %ld\n", atomic_long_read(&st->wb_fly_max));
+	seq_printf(m, "wb_fly_max %ld\nreadahead %lld\n",
+		   atomic_long_read(&st->wb_fly_max),
+		   (s64)atomic64_read(&st->ra_async));
 	return 0;
 }
 DEFINE_SHOW_ATTRIBUTE(zram_parallel);

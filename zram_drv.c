@@ -539,6 +539,8 @@ static void zram_submit_bio(struct bio *bio)
 	start = bio_start_io_acct(bio);
 	switch (bio_op(bio)) {
 	case REQ_OP_READ:
+		if (zram_par_readahead(zram, bio, start))
+			return;
 		ret = zram_bio_rw(zram, bio, false);
 		break;
 	case REQ_OP_WRITE:
@@ -596,6 +598,15 @@ static void zram_slot_free_notify(struct block_device *bdev,
 	zram_slot_unlock(zram, index);
 }
 
+/* Is @page the page cache's (not anonymous, nor swap's)? */
+static bool zram_page_cache_page(struct page *page)
+{
+	struct folio *folio = page_folio(page);
+
+	return folio->mapping && !folio_test_anon(folio) &&
+	       !folio_test_swapcache(folio);
+}
+
 /*
  * Synchronous single-page I/O for kernels that still have ->rw_page
  * (swap then skips the bio path).  An error makes the caller fall back
@@ -621,9 +632,15 @@ static int __maybe_unused zram_rw_page(struct block_device *bdev,
 	}
 	index = sector >> ZRAM_SECTORS_PER_PAGE_SHIFT;
 	/*
-	 * A written-back page goes the bio way too: there its read is
-	 * chained, so swap readahead overlaps its reads.
+	 * A page-cache read (the device's own or a filesystem's file data;
+	 * swap's pages are anonymous, in the swap cache or in no mapping)
+	 * goes the bio way: the page starts a bio that readahead then
+	 * fills, and zram_par.c may read it on another CPU.  A written-back
+	 * page goes the bio way too: there its read is chained, so swap
+	 * readahead overlaps its reads.
 	 */
+	if (!write && zram_page_cache_page(page))
+		return -EOPNOTSUPP;
 	if (!write) {
 		bool wb;
 
@@ -742,7 +759,11 @@ void zram_reset_device(struct zram *zram)
 	zram_tier_stop(zram);
 	down_write(&zram->init_lock);
 	set_capacity_and_notify(zram->disk, 0);
-	/* Reads of written-back pages may still decompress with our streams. */
+	/*
+	 * Readahead with a worker, and reads of written-back pages, may
+	 * still decompress with our streams.
+	 */
+	zram_par_quiesce(zram);
 	zram_bd_quiesce(zram);
 	zram_free_all(zram);
 	zram->init_done = false;

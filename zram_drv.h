@@ -88,6 +88,7 @@ struct zram_stats {
 	atomic64_t par_bios;		/* bios spread over CPUs */
 	atomic64_t par_parts;		/* parts queued to other CPUs */
 	atomic64_t par_moved;		/* of those, run elsewhere (CPU gone) */
+	atomic64_t ra_async;		/* readahead bios read by another CPU */
 	atomic64_t wb_sent;		/* writeback batches a worker decompressed */
 	atomic_long_t wb_fly_max;	/* most blocks one walk had in flight */
 	/* tiering_stat (zram_tier.c) */
@@ -251,6 +252,8 @@ struct zram {
 
 	/* Set (under disk->open_mutex) while reset or removal runs. */
 	bool claim;
+	/* Readahead bios a worker has (zram_par.c) */
+	atomic_t ra_fly;
 
 	struct zram_stats stats;
 };
@@ -407,10 +410,14 @@ bool zram_dedup_shared(struct zram *zram, u32 index);
 /* zram_par.c: multi-page bios over several CPUs */
 #define ZRAM_PAR_DEFAULT_PAGES	32U
 #define ZRAM_PAR_MAX_PARTS	8U
+#define ZRAM_RA_DEFAULT_PAGES	16U
 unsigned int zram_par_parts(unsigned int pages, unsigned int cpus,
 			    unsigned int min_pages);
 int zram_bio_rw(struct zram *zram, struct bio *bio, bool write);
 void zram_bio_fail(struct zram *zram, struct bio *bio, bool write);
+bool zram_par_readahead(struct zram *zram, struct bio *bio,
+			unsigned long start);
+void zram_par_quiesce(struct zram *zram);
 int zram_par_init(void);
 void zram_par_exit(void);
 

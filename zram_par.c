@@ -20,15 +20,34 @@
  * is only slower.  The workqueue is WQ_MEM_RECLAIM: swap-out waits on
  * these items, so they must progress without new workers.
  *
- * Owns: the module's "zram_par" workqueue and the parallel_pages module
- * parameter.  Locks it takes: none of its own (the parts take slot
- * locks and streams like any single-page I/O).
+ * Readahead off the reader's CPU
+ * ------------------------------
+ * A buffered reader starts the next readahead window (a REQ_RAHEAD bio
+ * of up to read_ahead_kb) as it begins to copy out the current one.
+ * Read in the reader's context, the window's decompression and the
+ * reader's copying take turns on one CPU while the others may idle.  A
+ * REQ_RAHEAD read of at least async_readahead pages is instead handed
+ * whole to another online CPU's worker and the submitter returns at
+ * once: the reader copies the pages it has while the next ones are
+ * decompressed elsewhere, and waits (on the page lock) only for a page
+ * not read yet.  Readahead is advisory and nobody waits on its bio but
+ * through its pages, so only such reads go; a device has at most one
+ * fewer in flight than there are online CPUs (zram->ra_fly), beyond
+ * that they are read where they come.  Swap readahead is single pages
+ * and stays.  A reader holds the device open until its readahead has
+ * completed (the last close waits for the locked pages), so no reset
+ * can meet one; zram_par_quiesce() waits for them all the same.
+ *
+ * Owns: the module's "zram_par" workqueue and the parallel_pages and
+ * async_readahead module parameters.  Locks it takes: none of its own
+ * (the parts take slot locks and streams like any single-page I/O).
  */
 #include <linux/bio.h>
 #include <linux/cpumask.h>
 #include <linux/module.h>
 #include <linux/slab.h>
 #include <linux/smp.h>
+#include <linux/wait_bit.h>
 #include <linux/workqueue.h>
 
 #include "zram_drv.h"
@@ -36,6 +55,10 @@
 static unsigned int parallel_pages = ZRAM_PAR_DEFAULT_PAGES;
 module_param(parallel_pages, uint, 0644);
 MODULE_PARM_DESC(parallel_pages, "Smallest share, in pages, of a read or write bio handed to another CPU (default 32; 0: never split)");
+
+static unsigned int async_readahead = ZRAM_RA_DEFAULT_PAGES;
+module_param(async_readahead, uint, 0644);
+MODULE_PARM_DESC(async_readahead, "Smallest readahead bio, in pages, read by another CPU while the reader goes on (default 16; 0: never)");
 
 static struct workqueue_struct *zram_par_wq;
 
@@ -146,6 +169,72 @@ int zram_bio_rw(struct zram *zram, struct bio *bio, bool write)
 	if (ret)
 		zram_bio_fail(zram, bio, write);
 	return ret;
+}
+
+/* A readahead bio on its way to another CPU (see the top). */
+struct zram_par_ra {
+	struct work_struct work;
+	struct zram *zram;
+	struct bio *bio;
+	unsigned long start;		/* its I/O accounting */
+};
+
+static void zram_par_ra_work(struct work_struct *work)
+{
+	struct zram_par_ra *ra = container_of(work, struct zram_par_ra, work);
+	struct zram *zram = ra->zram;
+	struct bio *bio = ra->bio;
+
+	if (zram_bio_rw_iter(zram, bio, bio->bi_iter, false))
+		zram_bio_fail(zram, bio, false);
+	bio_end_io_acct(bio, ra->start);
+	kfree(ra);
+	bio_endio(bio);
+	if (atomic_dec_and_test(&zram->ra_fly))
+		wake_up_var(&zram->ra_fly);
+}
+
+/*
+ * Hand read @bio, whose I/O accounting began at @start, to another CPU
+ * if it is readahead worth it (see the top).  Returns true if it went:
+ * the worker completes it.
+ */
+bool zram_par_readahead(struct zram *zram, struct bio *bio,
+			unsigned long start)
+{
+	unsigned int min_pages = READ_ONCE(async_readahead);
+	unsigned int cpus = num_online_cpus();
+	struct zram_par_ra *ra;
+	int cpu;
+
+	if (!(bio->bi_opf & REQ_RAHEAD) || !min_pages || cpus < 2 ||
+	    bio->bi_iter.bi_size < min_pages << PAGE_SHIFT)
+		return false;
+	if (atomic_inc_return(&zram->ra_fly) >= cpus)
+		goto busy;
+	ra = kmalloc(sizeof(*ra), GFP_NOIO | __GFP_NORETRY | __GFP_NOWARN);
+	if (!ra)
+		goto busy;
+	ra->zram = zram;
+	ra->bio = bio;
+	ra->start = start;
+	INIT_WORK(&ra->work, zram_par_ra_work);
+	cpu = cpumask_next(raw_smp_processor_id(), cpu_online_mask);
+	if (cpu >= nr_cpu_ids)
+		cpu = cpumask_first(cpu_online_mask);
+	atomic64_inc(&zram->stats.ra_async);
+	queue_work_on(cpu, zram_par_wq, &ra->work);
+	return true;
+busy:
+	if (atomic_dec_and_test(&zram->ra_fly))
+		wake_up_var(&zram->ra_fly);
+	return false;
+}
+
+/* Wait until none of @zram's readahead bios is with a worker. */
+void zram_par_quiesce(struct zram *zram)
+{
+	wait_var_event(&zram->ra_fly, !atomic_read(&zram->ra_fly));
 }
 
 int zram_par_init(void)

@@ -8,7 +8,8 @@
  * removes it in .exit; cases that need storage size it through the
  * disksize sysfs handler, exactly as user space would.  The data path is
  * driven through zram_write_page(), zram_read_page(), zram_rw_in_page(),
- * zram_bio_rw() (bios cut into parts on several CPUs, zram_par.c) and
+ * zram_bio_rw() (bios cut into parts on several CPUs, zram_par.c),
+ * zram_par_readahead() (readahead read by another CPU) and
  * zram_bio_discard_or_zero(), and checked against the slot table and the stats.
  */
 
@@ -958,6 +959,84 @@ out:
 		if (dst[i])
 			__free_page(dst[i]);
 	}
+}
+
+static void zk_ra_end_io(struct bio *bio)
+{
+	complete(bio->bi_private);
+}
+
+/*
+ * zram_par_readahead(): a read without REQ_RAHEAD, a readahead smaller
+ * than async_readahead, and any with async_readahead=0 stay with the
+ * caller (false, nothing counted); a readahead of ZK_PAGES pages with
+ * async_readahead=ZK_PAGES goes to a worker (with 2 CPUs online, as the
+ * KUnit guest has), which completes it with the data and leaves
+ * ra_fly at 0.
+ */
+static void zram_kunit_par_readahead(struct kunit *test)
+{
+	struct zk_ctx *ctx = test->priv;
+	struct zram *zram = ctx->zram;
+	DECLARE_COMPLETION_ONSTACK(done);
+	unsigned int saved = async_readahead, i;
+	struct page *dst[ZK_PAGES] = {};
+	struct bio_vec bvecs[ZK_PAGES];
+	struct bio bio;
+
+	zk_setup(test, zram);
+	bio_init(&bio, zram->disk->part0, bvecs, ZK_PAGES, REQ_OP_READ);
+	for (i = 0; i < ZK_PAGES; i++) {
+		zk_fill_text(ctx->page, i);
+		KUNIT_ASSERT_EQ(test, zram_write_page(zram, ctx->page, i), 0);
+		dst[i] = alloc_page(GFP_KERNEL | __GFP_ZERO);
+		if (!dst[i]) {
+			KUNIT_FAIL(test, "no memory");
+			goto out;
+		}
+		bio_add_page(&bio, dst[i], PAGE_SIZE, 0);
+	}
+	KUNIT_ASSERT_EQ(test, bio.bi_iter.bi_size, ZK_PAGES * PAGE_SIZE);
+
+	async_readahead = ZK_PAGES;
+	KUNIT_EXPECT_FALSE(test, zram_par_readahead(zram, &bio, jiffies));
+	bio.bi_opf |= REQ_RAHEAD;
+	async_readahead = ZK_PAGES + 1;
+	KUNIT_EXPECT_FALSE(test, zram_par_readahead(zram, &bio, jiffies));
+	async_readahead = 0;
+	KUNIT_EXPECT_FALSE(test, zram_par_readahead(zram, &bio, jiffies));
+	KUNIT_EXPECT_EQ(test, atomic64_read(&zram->stats.ra_async), 0LL);
+	KUNIT_EXPECT_EQ(test, atomic_read(&zram->ra_fly), 0);
+
+	if (num_online_cpus() < 2) {
+		kunit_mark_skipped(test, "one CPU online: readahead stays");
+		goto out;
+	}
+	async_readahead = ZK_PAGES;
+	bio.bi_private = &done;
+	bio.bi_end_io = zk_ra_end_io;
+	if (!zram_par_readahead(zram, &bio, bio_start_io_acct(&bio))) {
+		KUNIT_FAIL(test, "readahead of %u pages stayed", ZK_PAGES);
+		goto out;
+	}
+	wait_for_completion(&done);
+	zram_par_quiesce(zram);
+	KUNIT_EXPECT_EQ(test, bio.bi_status, BLK_STS_OK);
+	KUNIT_EXPECT_EQ(test, atomic64_read(&zram->stats.ra_async), 1LL);
+	KUNIT_EXPECT_EQ(test, atomic_read(&zram->ra_fly), 0);
+	KUNIT_EXPECT_EQ(test, atomic64_read(&zram->stats.failed_reads), 0LL);
+	for (i = 0; i < ZK_PAGES; i++) {
+		zk_fill_text(ctx->back, i);
+		KUNIT_EXPECT_EQ_MSG(test, memcmp(page_address(ctx->back),
+						 page_address(dst[i]), PAGE_SIZE),
+				    0, "page %u", i);
+	}
+out:
+	async_readahead = saved;
+	bio_uninit(&bio);
+	for (i = 0; i < ZK_PAGES; i++)
+		if (dst[i])
+			__free_page(dst[i]);
 }
 
 /*
@@ -2260,6 +2339,7 @@ static struct kunit_case zram_drv_cases[] = {
 	KUNIT_CASE(zram_kunit_rw_part),
 	KUNIT_CASE_PARAM(zram_kunit_par_parts, zk_par_gen_params),
 	KUNIT_CASE(zram_kunit_par_bio),
+	KUNIT_CASE(zram_kunit_par_readahead),
 	KUNIT_CASE(zram_kunit_discard_partial),
 	KUNIT_CASE(zram_kunit_mem_limit),
 	KUNIT_CASE(zram_kunit_mm_stat_reset),

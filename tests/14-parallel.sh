@@ -1,7 +1,8 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0-only
 #
-# Multi-page bios spread over CPUs (zram_par.c), in a 4-CPU guest.  A read
+# Multi-page bios spread over CPUs (zram_par.c), in a 4-CPU guest, and
+# readahead read by other CPUs (async_readahead, below).  A read
 # or write bio of at least 2 * parallel_pages pages is cut into
 # min(online CPUs, pages / parallel_pages, 8) parts, all but the first
 # queued to other CPUs: <debugfs>/zram/zram0/parallel counts the bios and
@@ -68,6 +69,37 @@ if [ $ours = 1 ]; then
 	echo 32 >$PARAM
 fi
 
+# Readahead on another CPU: a buffered read's REQ_RAHEAD bios of at
+# least async_readahead pages go to a worker (debugfs "readahead" counts
+# them; how many depends on the timing: at most 3 at once with 4 CPUs).
+# On 6.1 page-cache reads refuse ->rw_page so that readahead comes as a
+# bio at all.  The device's page cache is dropped at every last close.
+RA=/sys/module/zram/parameters/async_readahead
+# bread FIRST_MIB MIB: sha256 of a buffered read of zram0.
+bread() {
+	echo 3 >/proc/sys/vm/drop_caches
+	dd if=/dev/zram0 bs=1M skip="$1" count="$2" status=none | sha256sum |
+		cut -d' ' -f1
+}
+want=$(zpattern write /dev/zram0 2048 0 256)
+check_eq "buffered read: every byte reads back" "$want" "$(bread 0 8)"
+if [ $ours = 1 ]; then
+	check_eq "async_readahead defaults to 16" 16 "$(cat $RA)"
+	ra=$(par readahead)
+	diag "readahead bios read by a worker: $ra"
+	check "readahead bios were read by a worker" test "$ra" -gt 0
+	echo 0 >$RA
+	check_eq "async_readahead=0: buffered read right" "$want" "$(bread 0 8)"
+	check_eq "  and no readahead went to a worker" "$ra" "$(par readahead)"
+	echo 100000 >$RA
+	check_eq "async_readahead=100000: buffered read right" \
+		"$want" "$(bread 0 8)"
+	check_eq "  and no readahead went to a worker" "$ra" "$(par readahead)"
+	expect_errno "async_readahead refuses a non-number" EINVAL $RA abc
+	check_eq "  and keeps its value" 100000 "$(cat $RA)"
+	echo 16 >$RA
+fi
+
 # CPU hotplug under I/O: CPUs 1-3 go offline and online again, ROUNDS
 # times, while a writer and reader of 1 MiB bios runs; the I/O side goes
 # on until the hotplug side has ended and it has done at least PASSES
@@ -94,6 +126,8 @@ while [ $passes -lt $PASSES ] || kill -0 $hp 2>/dev/null; do
 	w=$(zpattern write /dev/zram0 2048 $first 256)
 	got=$(zpattern read /dev/zram0 2048 $first 256)
 	[ "$w" = "$got" ] || bad=$((bad + 1))
+	# and buffered, with readahead on other CPUs
+	[ "$w" = "$(bread $((first / 256)) 8)" ] || bad=$((bad + 1))
 	passes=$((passes + 1))
 	first=$(((first + 2048) % 61440))
 done
@@ -150,6 +184,33 @@ if [ $ours = 1 ]; then
 			'$1 == "alloc_raced" { print $2 }' \
 			"$DEBUGFS/zsmalloc-oot/zram0/classes")"
 	done
+
+	# Readahead of written-back pages: their backing-device reads are
+	# chained to the readahead bio that the worker has.
+	modprobe loop 2>/dev/null || true
+	truncate -s 64M "$SCRATCH/ra.img"
+	loop=$(losetup -f --show "$SCRATCH/ra.img") || t_abort 1
+	at_exit losetup -d "$loop"
+	echo 1 >/sys/block/zram0/reset
+	check "backing_dev takes a loop device" \
+		bash -c "echo $loop >/sys/block/zram0/backing_dev"
+	echo lz4 >/sys/block/zram0/comp_algorithm
+	echo 256M >/sys/block/zram0/disksize
+	want=$(zpattern write /dev/zram0 2048 0 256)
+	echo all >/sys/block/zram0/idle
+	echo idle >/sys/block/zram0/writeback
+	check_eq "all 2048 pages written back" 2048 "$(zcol 0 bd_stat 1)"
+	ra=$(par readahead)
+	check_eq "buffered read of written-back pages right" \
+		"$want" "$(bread 0 8)"
+	check "  with readahead read by a worker" test "$(par readahead)" -gt "$ra"
+	check_eq "  each page read from the backing device once" \
+		2048 "$(zcol 0 bd_stat 2)"
+	check_eq "  no failed reads" 0 "$(zcol 0 io_stat 1)"
+	zram_setup 0 256M lz4 || t_abort 1
+	check_eq "reset after it: the backing device is released" \
+		"none" "$(cat /sys/block/zram0/backing_dev)"
+	losetup -d "$loop"
 fi
 zram_reset 0
 done_testing
