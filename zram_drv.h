@@ -32,6 +32,7 @@
 #include <linux/atomic.h>
 #include <linux/blkdev.h>
 #include <linux/bits.h>
+#include <linux/cpumask.h>
 #include <linux/mutex.h>
 #include <linux/rwsem.h>
 #include <linux/spinlock.h>
@@ -408,6 +409,16 @@ bool zram_dedup_put(struct zram *zram, u32 index, unsigned int size);
 bool zram_dedup_shared(struct zram *zram, u32 index);
 
 /* zram_par.c: multi-page bios over several CPUs */
+/*
+ * The online CPU after @cpu, round the mask: where the next item of work
+ * goes.  A hint only: the CPU may go offline before the item runs.
+ */
+static inline int zram_next_online_cpu(int cpu)
+{
+	cpu = cpumask_next(cpu, cpu_online_mask);
+	return cpu < nr_cpu_ids ? cpu : cpumask_first(cpu_online_mask);
+}
+
 #define ZRAM_PAR_DEFAULT_PAGES	32U
 #define ZRAM_PAR_MAX_PARTS	8U
 #define ZRAM_RA_DEFAULT_PAGES	16U

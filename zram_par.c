@@ -136,10 +136,7 @@ static int zram_par_rw(struct zram *zram, struct bio *bio, bool write)
 		done = end;
 		if (!i)
 			continue;
-		/* A hint: the CPU may be gone by the time the item runs. */
-		cpu = cpumask_next(cpu, cpu_online_mask);
-		if (cpu >= nr_cpu_ids)
-			cpu = cpumask_first(cpu_online_mask);
+		cpu = zram_next_online_cpu(cpu);
 		part->cpu = cpu;
 		INIT_WORK(&part->work, zram_par_work);
 		queue_work_on(cpu, zram_par_wq, &part->work);
@@ -179,6 +176,13 @@ struct zram_par_ra {
 	unsigned long start;		/* its I/O accounting */
 };
 
+/* One readahead bio fewer in flight; the last wakes zram_par_quiesce(). */
+static void zram_par_ra_put(struct zram *zram)
+{
+	if (atomic_dec_and_test(&zram->ra_fly))
+		wake_up_var(&zram->ra_fly);
+}
+
 static void zram_par_ra_work(struct work_struct *work)
 {
 	struct zram_par_ra *ra = container_of(work, struct zram_par_ra, work);
@@ -190,8 +194,7 @@ static void zram_par_ra_work(struct work_struct *work)
 	bio_end_io_acct(bio, ra->start);
 	kfree(ra);
 	bio_endio(bio);
-	if (atomic_dec_and_test(&zram->ra_fly))
-		wake_up_var(&zram->ra_fly);
+	zram_par_ra_put(zram);
 }
 
 /*
@@ -205,7 +208,6 @@ bool zram_par_readahead(struct zram *zram, struct bio *bio,
 	unsigned int min_pages = READ_ONCE(async_readahead);
 	unsigned int cpus = num_online_cpus();
 	struct zram_par_ra *ra;
-	int cpu;
 
 	if (!(bio->bi_opf & REQ_RAHEAD) || !min_pages || cpus < 2 ||
 	    bio->bi_iter.bi_size < min_pages << PAGE_SHIFT)
@@ -219,15 +221,12 @@ bool zram_par_readahead(struct zram *zram, struct bio *bio,
 	ra->bio = bio;
 	ra->start = start;
 	INIT_WORK(&ra->work, zram_par_ra_work);
-	cpu = cpumask_next(raw_smp_processor_id(), cpu_online_mask);
-	if (cpu >= nr_cpu_ids)
-		cpu = cpumask_first(cpu_online_mask);
 	atomic64_inc(&zram->stats.ra_async);
-	queue_work_on(cpu, zram_par_wq, &ra->work);
+	queue_work_on(zram_next_online_cpu(raw_smp_processor_id()),
+		      zram_par_wq, &ra->work);
 	return true;
 busy:
-	if (atomic_dec_and_test(&zram->ra_fly))
-		wake_up_var(&zram->ra_fly);
+	zram_par_ra_put(zram);
 	return false;
 }
 

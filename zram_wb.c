@@ -1509,9 +1509,7 @@ static void __zram_wb_push(struct zram *zram, struct zram_wb_walk *w,
 		zram_wb_start(zram, b);
 	} else {
 		b->zram = zram;
-		w->send_cpu = cpumask_next(w->send_cpu, cpu_online_mask);
-		if (w->send_cpu >= nr_cpu_ids)
-			w->send_cpu = cpumask_first(cpu_online_mask);
+		w->send_cpu = zram_next_online_cpu(w->send_cpu);
 		queue_work_on(w->send_cpu, zram->bd.wq, &b->send);
 	}
 	w->nr_fly++;
