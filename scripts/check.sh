@@ -4,7 +4,7 @@
 # What "make check" runs.
 #
 # Usage: scripts/check.sh [--stock] [-k KVER]... [-t TEST]...
-#                        [--no-kunit] [--no-debug] [--debug-only]
+#                        [--no-kunit] [--no-debug] [--debug-only] [--no-deps]
 #   --stock       test Debian's own zram.ko (no build, no style check, no
 #                 KUnit, no debug guest)
 #   -k KVER       only this Debian kernel (repeatable; default: every
@@ -15,6 +15,8 @@
 #   --no-kunit    skip the KUnit suites (scripts/kunit.sh)
 #   --no-debug    skip the integration tests in the debug guest
 #   --debug-only  only KUnit and the debug guest ("make check-debug")
+#   --no-deps     do not run scripts/install-deps.sh first (as root, or
+#                 through "sudo -n"; it returns at once once installed)
 #   -j N          guests at once (default 2, or $ZRAM_CHECK_JOBS).  On the
 #                 2-core machine each guest then runs about 1.9x slower,
 #                 so two lanes save only 10-16% of the wall time; each
@@ -64,7 +66,8 @@ tree=$(dirname "$script_dir")
 # shellcheck source=lib-common.sh
 . "$script_dir/lib-common.sh"
 
-stock=0 kvers=() tests=() kunit=1 debug=1 debian=1 jobs=${ZRAM_CHECK_JOBS:-2}
+stock=0 kvers=() tests=() kunit=1 debug=1 debian=1 deps=1
+jobs=${ZRAM_CHECK_JOBS:-2}
 while [ $# -gt 0 ]; do
 	case "$1" in
 	--stock) stock=1; kunit=0; debug=0; shift ;;
@@ -75,13 +78,21 @@ while [ $# -gt 0 ]; do
 	--no-kunit) kunit=0; shift ;;
 	--no-debug) debug=0; shift ;;
 	--debug-only) debian=0; shift ;;
+	--no-deps) deps=0; shift ;;
 	-j) [ $# -ge 2 ] || { echo "check: -j needs a value" >&2; exit 2; }
 	    jobs=$2; shift 2 ;;
-	-h|--help) sed -n '3,57p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+	-h|--help) sed -n '3,61p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
 	*) echo "check: unknown argument '$1'" >&2; exit 2 ;;
 	esac
 done
 [[ "$jobs" =~ ^[1-9][0-9]*$ ]] || { echo "check: -j takes a number > 0" >&2; exit 2; }
+if [ "$deps" = 1 ]; then
+	if [ "$(id -u)" = 0 ]; then
+		"$script_dir/install-deps.sh"
+	else
+		sudo -n "$script_dir/install-deps.sh"
+	fi || { echo "check: scripts/install-deps.sh failed" >&2; exit 2; }
+fi
 if [ "$debian" = 0 ]; then
 	[ "$stock" = 0 ] || { echo "check: --stock and --debug-only exclude each other" >&2; exit 2; }
 	[ ${#kvers[@]} -eq 0 ] || { echo "check: -k and --debug-only exclude each other" >&2; exit 2; }
