@@ -108,7 +108,7 @@ echo "\$ cat /sys/class/zram-control/hot_add"; echo "$n"
 show() {
 	echo "tiering_stat (passes marked recompressed smaller written_back skipped):"
 	echo "  $(cat $z/tiering_stat)"
-	echo "bd_stat (bd_count bd_reads bd_writes, 4K units; bd_pages bd_live bd_cleaned):"
+	echo "bd_stat (bd_count bd_reads bd_writes, 4K units; bd_pages bd_bytes bd_cleaned):"
 	echo "  $(cat $z/bd_stat)"
 	echo "mm_stat: $(cat $z/mm_stat)"
 }
