@@ -87,11 +87,7 @@ while [ $# -gt 0 ]; do
 done
 [[ "$jobs" =~ ^[1-9][0-9]*$ ]] || { echo "check: -j takes a number > 0" >&2; exit 2; }
 if [ "$deps" = 1 ]; then
-	if [ "$(id -u)" = 0 ]; then
-		"$script_dir/install-deps.sh"
-	else
-		sudo -n "$script_dir/install-deps.sh"
-	fi || { echo "check: scripts/install-deps.sh failed" >&2; exit 2; }
+	zoot_install_deps || { echo "check: scripts/install-deps.sh failed" >&2; exit 2; }
 fi
 if [ "$debian" = 0 ]; then
 	[ "$stock" = 0 ] || { echo "check: --stock and --debug-only exclude each other" >&2; exit 2; }

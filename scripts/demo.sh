@@ -28,11 +28,7 @@ while [ $# -gt 0 ]; do
 done
 
 if [ "$deps" = 1 ]; then
-	if [ "$(id -u)" = 0 ]; then
-		"$script_dir/install-deps.sh"
-	else
-		sudo -n "$script_dir/install-deps.sh"
-	fi
+	zoot_install_deps
 fi
 if [ -z "$kver" ]; then
 	kernels=$(zoot_kernels)

@@ -12,6 +12,19 @@ zoot_cache_dir() {
 	(cd "$d" && pwd)
 }
 
+# Run scripts/install-deps.sh (as root, or through "sudo -n"); it
+# returns at once when everything is installed.
+zoot_install_deps() {
+	local deps
+
+	deps=$(dirname "${BASH_SOURCE[0]}")/install-deps.sh
+	if [ "$(id -u)" = 0 ]; then
+		"$deps"
+	else
+		sudo -n "$deps"
+	fi
+}
+
 # Supported kernels with headers installed, oldest first (mirrors Makefile).
 zoot_kernels() {
 	local k
