@@ -7,7 +7,8 @@
 # every line it prints becomes "BENCH module=WHO ...".  Both modules run
 # in the same boot, so one round's ratio ours/stock is free of the
 # boot-to-boot variance of TCG guests on a shared machine.
-# BENCH_OURS is the path of our zram.ko for the running kernel.
+# BENCH_OURS is the path of our zram.ko for the running kernel,
+# BENCH_OURS_PARAMS its module parameters (bench/run.sh -m; may be empty).
 set -euo pipefail
 
 ours=${BENCH_OURS:?}
@@ -18,7 +19,8 @@ for who in ${BENCH_ORDER:?}; do
 		for dep in $(modinfo -F depends "$ours" | tr , ' '); do
 			modprobe "$dep"
 		done
-		insmod "$ours"
+		# shellcheck disable=SC2086 # one word a parameter
+		insmod "$ours" ${BENCH_OURS_PARAMS:-}
 	fi
 	"$(dirname "$0")/guest.sh" | sed -u "s/^BENCH /BENCH module=$who /"
 	rmmod zram

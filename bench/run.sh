@@ -36,6 +36,9 @@
 #            every pair's ratio meets the target
 #   -S FILE  run nothing: print the table of the raw lines in FILE (an
 #            earlier run's -o FILE; with -P if that run had it)
+#   -m "PARAM=VALUE ..."  with -P: load our module with these parameters
+#            (e.g. "async_readahead=0"), to measure one of its choices
+#            against the kernel's zram
 # Timings come from TCG guests on a shared machine: compare ratios and
 # spreads, not absolute numbers.
 set -euo pipefail
@@ -45,6 +48,7 @@ tree=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 . "$tree/scripts/lib-common.sh"
 
 kvers=() algs="lz4 zstd" rounds=8 raw='' parts="main wb" paired=0 from=''
+mparams=''
 while [ $# -gt 0 ]; do
 	case "$1" in
 	-k) kvers+=("$2"); shift 2 ;;
@@ -54,10 +58,13 @@ while [ $# -gt 0 ]; do
 	-p) parts=$2; shift 2 ;;
 	-P) paired=1; shift ;;
 	-S) from=$2; shift 2 ;;
-	*) echo "usage: $0 [-k KVER]... [-a ALGS] [-r ROUNDS] [-o FILE] [-p PARTS] [-P] [-S FILE]" >&2
+	-m) mparams=$2; shift 2 ;;
+	*) echo "usage: $0 [-k KVER]... [-a ALGS] [-r ROUNDS] [-o FILE] [-p PARTS] [-P] [-S FILE] [-m PARAMS]" >&2
 	   exit 2 ;;
 	esac
 done
+[ -z "$mparams" ] || [ "$paired" = 1 ] || {
+	echo "bench: -m needs -P (paired rounds)" >&2; exit 2; }
 [ ${#kvers[@]} -gt 0 ] || mapfile -t kvers < <(zoot_kernels)
 
 all=$(mktemp)
@@ -117,6 +124,7 @@ else
 					"s/^BENCH /BENCH round=$r kernel=$k /p" \
 					--no-module -t 1800 -e BENCH_ORDER="$order" \
 					-e BENCH_OURS="$tree/build/$k/zram.ko" \
+					-e BENCH_OURS_PARAMS="$mparams" \
 					-- "$tree/bench/pair.sh"
 				continue
 			fi
