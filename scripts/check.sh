@@ -16,7 +16,7 @@
 #   --no-debug    skip the integration tests in the debug guest
 #   --debug-only  only KUnit and the debug guest ("make check-debug")
 #   --no-deps     do not run scripts/install-deps.sh first (as root, or
-#                 through "sudo -n"; it returns at once once installed)
+#                 through "sudo -n"; it returns at once when all is installed)
 #   -j N          guests at once (default 2, or $ZRAM_CHECK_JOBS).  On the
 #                 2-core machine each guest then runs about 1.9x slower,
 #                 so two lanes save only 10-16% of the wall time; each
