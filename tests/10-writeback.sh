@@ -32,22 +32,9 @@ NR_PAGES=$((64 << 20 >> 12))
 
 # ---------------------------------------------------------------- helpers
 
-# errno_name plus the errnos of backing_dev (not in lib.sh).
-errno_of() {
-	case "$1" in
-	*"Block device required"*) echo ENOTBLK ;;
-	*"Is a directory"*) echo EISDIR ;;
-	*) errno_name "$1" ;;
-	esac
-}
-# wr_errno FILE VALUE: one write(2) of "VALUE\n"; the errno name or OK.
-wr_errno() {
-	local out
-
-	out=$( { echo "$2" >"$1"; } 2>&1)
-	errno_of "$out"
-}
-expect() { check_eq "$1" "$2" "$(wr_errno "$3" "$4")"; }
+# expect "desc" ERRNO FILE VALUE: lib.sh's expect_errno (its t_errno knows
+# the errnos of backing_dev too, ENOTBLK and EISDIR).
+expect() { expect_errno "$@"; }
 # wb "desc" ERRNO VALUE: write VALUE to zram0's writeback.
 wb() { expect "$1" "$2" "$z/writeback" "$3"; }
 
@@ -177,7 +164,7 @@ expect "backing_dev none after disksize -> EBUSY" EBUSY "$z/backing_dev" none
 check_eq "still $LOOP" "$LOOP" "$(zattr 0 backing_dev)"
 check_eq "bd_stat starts 0 0 0" "0 0 0" "$(bd_all)"
 check_eq "zram$id still cannot claim it" EBUSY \
-	"$(wr_errno "/sys/block/zram$id/backing_dev" "$LOOP")"
+	"$(write_errno "/sys/block/zram$id/backing_dev" "$LOOP")"
 
 zram_reset 0
 check_eq "reset: backing_dev none" none "$(zattr 0 backing_dev)"
@@ -438,7 +425,7 @@ check "write $RN text pages at $RP" dio_write "$SCRATCH/race_a" $RP
 writer=$!
 bad=''
 for i in $(seq 1 15); do
-	e=$(wr_errno "$z/idle" all)$(wr_errno "$z/writeback" idle)
+	e=$(write_errno "$z/idle" all)$(write_errno "$z/writeback" idle)
 	[ "$e" = OKOK ] || bad="$bad $i:$e"
 done
 wait $writer
@@ -528,7 +515,7 @@ if [ -n "$dm" ]; then
 	f0=$(zcol 0 io_stat 1)
 	out=$(dio_read 0 1 2>&1 >/dev/null)
 	check "reading written-back page 0 fails" test $? -ne 0
-	check_eq "... with EIO" EIO "$(errno_of "$out")"
+	check_eq "... with EIO" EIO "$(errno_name "$out")"
 	stock_differs "the kernel reads asynchronously, uncounted"
 	check_eq "failed_reads +1" $((f0 + 1)) "$(zcol 0 io_stat 1)"
 	out=$(dio_read 7 1 2>&1 >/dev/null)
@@ -760,7 +747,7 @@ else
 	end_wb() {
 		dmsetup --noudevsync resume zov
 		wait "$wpid"
-		errno_of "$(cat "$SCRATCH/wb.err")"
+		errno_name "$(cat "$SCRATCH/wb.err")"
 	}
 	# in_flight: prints $wpid once its write waits in submit_bio_wait().
 	in_flight() { wait_blocked "$wpid" && echo "$wpid"; }

@@ -39,7 +39,7 @@ command -v dmsetup >/dev/null && dmsetup version >/dev/null 2>&1 || have_dm=0
 
 # ---------------------------------------------------------------- helpers
 
-expect() { check_eq "$1" "$2" "$(write_errno "$3" "$4")"; }
+expect() { expect_errno "$@"; }
 wb() { expect "$1" "$2" "$z/writeback" "$3"; }
 bd() { zcol 0 bd_stat "$1"; }
 bd_all() { xargs <"$z/bd_stat"; }
