@@ -35,11 +35,11 @@ fi
 # started with a kernel of its own: the running kernel has no
 # /boot/vmlinuz) needs no initramfs for the two kernels installed here:
 # the guests boot them with an initramfs of scripts/guest-run.sh.  Making
-# one per kernel (and again for the initramfs-tools trigger) took 218 s of
-# a 300 s install on a fresh machine.  INITRD=No is the kernel hook's own
-# switch (/etc/kernel/postinst.d/initramfs-tools); with no initrd.img in
-# /boot the trigger then has nothing to update.  A machine booted from
-# /boot keeps the default.
+# one per kernel (and again for the initramfs-tools trigger) took about
+# 210 s of a 300 s install on a fresh machine.  INITRD=No is the kernel
+# hook's own switch (/etc/kernel/postinst.d/initramfs-tools); with no
+# initrd.img in /boot the trigger then has nothing to update.  A machine
+# booted from /boot keeps the default.
 if [ ! -e "/boot/vmlinuz-$(uname -r)" ]; then
 	export INITRD=No
 fi
