@@ -12,7 +12,7 @@ mkdir -p "$mnt" "$src"
 # A source tree with binaries, text and a few odd sizes, on tmpfs.
 cp -a /usr/share/common-licenses "$src/licenses"
 mkdir -p "$src/bin"
-for f in bash ls cp tar python3 gzip; do cp -L "$(command -v $f)" "$src/bin/"; done
+for f in bash ls cp tar python3 gzip; do cp -L "$(type -P $f)" "$src/bin/"; done
 cp -a "$TREE"/tests "$src/tests"
 head -c 3M /dev/urandom >"$src/random.bin"
 head -c 5M /dev/zero >"$src/zeros.bin"
