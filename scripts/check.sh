@@ -295,6 +295,7 @@ if [ "$stock" = 0 ] && [ "$debian" = 1 ]; then
 fi
 
 hog=$(zoot_build_hog "$tree") || { echo "check: cannot build tests/memhog.c" >&2; hog=''; }
+blkop=$(zoot_build_tool "$tree" blkop) || { echo "check: cannot build tests/blkop.c" >&2; blkop=''; }
 
 # The tests' data from files of the host root (tests/inputs.py), made
 # once here for every guest of this run, as one tar file per kind: in a
@@ -522,7 +523,8 @@ if [ "$debian" = 1 ]; then
 		k=${kvers[$ki]}
 		declare -a "gargs_$ki=()"
 		declare -n ga="gargs_$ki"
-		ga=(-k "$k" -e "ZRAM_TEST_HOG=$hog" -e "ZRAM_TEST_INPUTS=$inputs")
+		ga=(-k "$k" -e "ZRAM_TEST_HOG=$hog" -e "ZRAM_TEST_BLKOP=$blkop"
+			-e "ZRAM_TEST_INPUTS=$inputs")
 		[ "$stock" = 1 ] && ga+=(--stock)
 		unset -n ga
 		declare "logs_$ki=$logdir/$k-"
@@ -559,7 +561,7 @@ if [ -n "$kdir" ]; then
 			echo "[debug] ok - build: zram.ko W=1 clean"; count "ok"
 			# shellcheck disable=SC2034 # read by plan_boots
 			gargs_0=(-K "$kdir" -m "$dbg_mod" -e "ZRAM_TEST_HOG=$hog"
-				 -e "ZRAM_TEST_INPUTS=$inputs")
+				 -e "ZRAM_TEST_BLKOP=$blkop" -e "ZRAM_TEST_INPUTS=$inputs")
 			# shellcheck disable=SC2034
 			logs_0=$logdir/dbg-
 			# A file whose header says "# debug-guest: no" checks

@@ -37,16 +37,17 @@ zoot_kernels() {
 	return 0
 }
 
-# Compile tests/memhog.c (userspace) into the cache once per source hash;
-# prints the binary path.  The guests see the host root, so the binary runs
-# there unchanged.
-zoot_build_hog() {
-	local tree=$1 cache src sum out
+# zoot_build_tool TREE NAME: compile tests/NAME.c (a static userspace
+# helper: memhog, blkop) into the cache once per source hash; prints the
+# binary path.  The guests see the host root, so the binary runs there
+# unchanged.
+zoot_build_tool() {
+	local tree=$1 name=$2 cache src sum out
 
 	cache=$(zoot_cache_dir)
-	src=$tree/tests/memhog.c
+	src=$tree/tests/$name.c
 	sum=$(sha256sum "$src" | cut -c1-16)
-	out=$cache/memhog-$sum
+	out=$cache/$name-$sum
 	if [ ! -x "$out" ]; then
 		gcc -O2 -Wall -Wextra -Werror -static -o "$out.tmp.$$" "$src" ||
 			gcc -O2 -Wall -Wextra -Werror -o "$out.tmp.$$" "$src" ||
@@ -55,6 +56,7 @@ zoot_build_hog() {
 	fi
 	echo "$out"
 }
+zoot_build_hog() { zoot_build_tool "$1" memhog; }
 
 # The debug guest kernel tree (KASAN, lockdep, kmemleak, KUnit), built once
 # by build-debug-kernel.sh and cached; prints its path.

@@ -45,15 +45,7 @@ bd_all() { awk '{print $1, $2, $3}' "$z/bd_stat"; }
 mm_all() { xargs <"$z/mm_stat"; }
 
 # Exclusive open (O_EXCL on a block device = a holder claim): OK or ERRNO.
-excl_open() {
-	python3 -c '
-import errno, os, sys
-try:
-    os.close(os.open(sys.argv[1], os.O_RDWR | os.O_EXCL))
-    print("OK")
-except OSError as e:
-    print(errno.errorcode.get(e.errno, str(e.errno)))' "$1"
-}
+excl_open() { zblk excl "$1"; }
 
 # gen_text COUNT SEED OUT: COUNT pages of compressible text, each page
 # different (seed and page number in every line).
@@ -80,14 +72,7 @@ same_data() { dio_read "$1" "$2" | cmp - "$3"; }
 zeros() { head -c $(($1 * PAGE)) /dev/zero; }
 # discard_pages FIRST COUNT: BLKDISCARD on zram0 (blkdiscard(8) would probe
 # the device for signatures first, reading pages through the page cache).
-discard_pages() {
-	python3 -c '
-import fcntl, os, struct, sys
-fd = os.open("/dev/zram0", os.O_RDWR)
-fcntl.ioctl(fd, 0x1277, struct.pack("QQ", int(sys.argv[1]) * 4096,
-                                    int(sys.argv[2]) * 4096))
-os.close(fd)' "$1" "$2"
-}
+discard_pages() { zblk discard /dev/zram0 "$1" "$2"; }
 
 # block_state: indices (ascending, one line) whose flags match the regex.
 bs_indices() { awk -v re="${1:-.}" '$3 ~ re {print $1}' "$bs" | xargs; }

@@ -70,16 +70,9 @@ rp() {
 			status=none | cmp -s - "$SCRATCH/$1" || return 1
 	done
 }
-# blkop IOCTL FIRST COUNT: BLKDISCARD (0x1277) or BLKZEROOUT (0x127f)
-# on pages FIRST..; blkdiscard(8) would probe with a whole-device one.
-blkop() {
-	python3 -c '
-import fcntl, os, struct, sys
-fd = os.open("/dev/zram0", os.O_RDWR)
-fcntl.ioctl(fd, int(sys.argv[1], 16), struct.pack("QQ", int(sys.argv[2]) * 4096,
-                                    int(sys.argv[3]) * 4096))
-os.close(fd)' "$@"
-}
+# blkop discard|zeroout FIRST COUNT: BLKDISCARD or BLKZEROOUT on pages
+# FIRST..; blkdiscard(8) would probe with a whole-device one.
+blkop() { zblk "$1" /dev/zram0 "$2" "$3"; }
 zeros_at() { dd if=/dev/zram0 bs=4096 skip="$1" count=1 iflag=direct \
 	status=none | cmp -s - <(head -c 4096 /dev/zero); }
 
@@ -146,24 +139,24 @@ check "R reads back at 40..43" rp R 40 4
 check "overwrite page 0 with C5" wp C5 0 1
 check_eq "overwrite: shared 18, saved one A less" \
 	"18 $((8 * SA + 4 * SB + 3 * PAGE))" "$(dd_stat)"
-check "discard page 1" blkop 0x1277 1 1
+check "discard page 1" blkop discard 1 1
 check_eq "discard: shared 17" "17 $((7 * SA + 4 * SB + 3 * PAGE))" "$(dd_stat)"
-check "write-zeroes on page 2" blkop 0x127f 2 1
+check "write-zeroes on page 2" blkop zeroout 2 1
 check_eq "write-zeroes: shared 16" "16 $((6 * SA + 4 * SB + 3 * PAGE))" "$(dd_stat)"
 check "page 1 reads zeros" zeros_at 1
 check "page 2 reads zeros" zeros_at 2
 check "A still reads back at 3..9" rp A 3 7
 c2=$(mm 2)
-check "discard pages 3..8" blkop 0x1277 3 6
+check "discard pages 3..8" blkop discard 3 6
 check_eq "A's last page no longer shares: shared 9 (B and R)" \
 	"9 $((4 * SB + 3 * PAGE))" "$(dd_stat)"
 check_eq "A's object stays (page 9 holds it)" "$c2" "$(mm 2)"
 check "page 9 reads A" rp A 9 1
-check "discard page 9" blkop 0x1277 9 1
+check "discard page 9" blkop discard 9 1
 check_eq "A's object goes with its last page" $((c2 - SA)) "$(mm 2)"
 check "B reads back at 10..14" rp B 10 5
 check "C5 reads back at 0" rp C5 0 1
-check "discard everything" blkop 0x1277 0 4096
+check "discard everything" blkop discard 0 4096
 check_eq "all freed: dedup_stat 0 0" "0 0" "$(dd_stat)"
 check_eq "all freed: compr_data_size 0" 0 "$(mm 2)"
 check_eq "all freed: huge_pages 0" 0 "$(mm 8)"
@@ -203,7 +196,7 @@ check_eq "only the 4 unshared pages were written back" "4 5 6 7" \
 check_eq "bd_count 4" 4 "$(zcol 0 bd_stat 1)"
 check "A reads back at 0..3 (from memory)" rp A 0 4
 check "C0..C3 read back (from the disk)" bash -c "for i in 0 1 2 3; do dd if=/dev/zram0 bs=4096 skip=\$((4 + i)) count=1 iflag=direct status=none | cmp -s - $SCRATCH/C\$i || exit 1; done"
-check "discard pages 0..2" blkop 0x1277 0 3
+check "discard pages 0..2" blkop discard 0 3
 check_eq "page 3 alone: shared 0" 0 "$(dcol 1)"
 check "echo all > idle" zwrite 0 idle all
 check "writeback idle" zwrite 0 writeback idle
@@ -255,12 +248,8 @@ PY
 check "write 2048 pages (512 contents twice, 1024 unique)" \
 	dd if="$SCRATCH/mix" of=/dev/zram0 bs=64K oflag=direct status=none
 check_eq "shared 1024" 1024 "$(dcol 1)"
-check "discard the 1024 unique pages" python3 -c '
-import fcntl, os, struct
-fd = os.open("/dev/zram0", os.O_RDWR)
-for p in range(0, 2048, 2):
-    fcntl.ioctl(fd, 0x1277, struct.pack("QQ", p * 4096, 4096))
-os.close(fd)'
+# shellcheck disable=SC2046 # one page number a word
+check "discard the 1024 unique pages" zblk discard-each /dev/zram0 $(seq 0 2 2047)
 check_eq "still shared 1024" 1024 "$(dcol 1)"
 used=$(mm 3)
 check "compact" zwrite 0 compact 1
@@ -306,7 +295,7 @@ racer() {	# racer SEEK ROUNDS DISCARD
 		dd if="$SCRATCH/race" of=/dev/zram0 bs=64K seek="$1" \
 			oflag=direct status=none || return 1
 		if [ "$3" = 1 ]; then
-			blkop 0x1277 $(($1 * 16)) 256 || return 1
+			blkop discard $(($1 * 16)) 256 || return 1
 		fi
 	done
 	dd if="$SCRATCH/race" of=/dev/zram0 bs=64K seek="$1" oflag=direct \
@@ -333,7 +322,7 @@ sh0=$(dcol 1)
 diag "after the race: dedup_stat $(xargs <"$z/dedup_stat"), mm_stat $(xargs <"$z/mm_stat")"
 check "range 0 and at least one other share each content (>= 512)" \
 	test "$sh0" -ge 512
-check "discard everything" blkop 0x1277 0 4096
+check "discard everything" blkop discard 0 4096
 check_eq "all freed: dedup_stat 0 0" "0 0" "$(dd_stat)"
 check_eq "all freed: compr_data_size 0" 0 "$(mm 2)"
 zram_reset 0

@@ -16,8 +16,9 @@
 # Environment from the harness: ZRAM_TEST_KVER, ZRAM_TEST_STOCK (0/1),
 # ZRAM_TEST_DEBUG (1 in the debug guest: KASAN, lockdep, kmemleak),
 # ZRAM_TEST_MODULE (path of our zram.ko, empty for stock), ZRAM_TEST_PARAMS,
-# TREE, optionally ZRAM_TEST_HOG (memhog binary built on the host) and
-# ZRAM_TEST_INPUTS (tests/inputs.py's data, made on the host).
+# TREE, optionally ZRAM_TEST_HOG (memhog binary built on the host),
+# ZRAM_TEST_BLKOP (tests/blkop.c, likewise) and ZRAM_TEST_INPUTS
+# (tests/inputs.py's data, made on the host).
 
 set -u
 # The C locale: a GNU tool or bash started under C.UTF-8 first opens a
@@ -66,6 +67,20 @@ if [ "${ZRAM_TEST_BUSYBOX:-1}" = 1 ] && [ -x /bin/busybox ]; then
 	hash -r
 fi
 SCRATCH=$(mktemp -d /tmp/zram-test.XXXXXX)
+
+# zblk ARGS: tests/blkop.c's block requests (discard, zeroout,
+# discard-each, excl; see there), a static binary instead of a Python
+# start.  The harness builds it on the host; run by hand, the file builds
+# it on first use.
+zblk() {
+	local b=${ZRAM_TEST_BLKOP:-}
+
+	if [ -z "$b" ] || [ ! -x "$b" ]; then
+		b=$SCRATCH/blkop
+		[ -x "$b" ] || gcc -O2 -o "$b" "$TREE/tests/blkop.c" || return 2
+	fi
+	"$b" "$@"
+}
 
 # test_input KIND DIR: tests/inputs.py KIND's files into DIR, from
 # $ZRAM_TEST_INPUTS/KIND.tar when the harness made them on the host (one
