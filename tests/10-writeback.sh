@@ -50,15 +50,15 @@ excl_open() { zblk excl "$1"; }
 # gen_text COUNT SEED OUT: COUNT pages of compressible text, each page
 # different (seed and page number in every line).
 gen_text() {
-	python3 - "$@" <<'PY'
-import sys
-n, seed, out = int(sys.argv[1]), sys.argv[2], sys.argv[3]
-with open(out, "wb") as f:
-    for p in range(n):
-        line = ("zram writeback test, seed %s, page %d, lorem ipsum\n"
-                % (seed, p)).encode()
-        f.write((line * (4096 // len(line) + 1))[:4096])
-PY
+	awk -v n="$1" -v seed="$2" 'BEGIN {
+		for (p = 0; p < n; p++) {
+			line = "zram writeback test, seed " seed ", page " p ", lorem ipsum\n"
+			s = line
+			while (length(s) < 4096)
+				s = s line
+			printf "%s", substr(s, 1, 4096)
+		}
+	}' >"$3"
 }
 
 dio_write() {	# dio_write FILE SEEK_PAGES

@@ -41,8 +41,15 @@ at_exit zram_reset 0
 
 mm() { zcol 0 mm_stat "$1"; }
 mm_all() { xargs <"$z/mm_stat"; }
-tried() { awk 'NR == 2 {print $3}' "$z/debug_stat"; }
-kept() { awk 'NR == 2 {print $4}' "$z/debug_stat"; }
+# dstat COL: column COL of debug_stat's second line (builtins only).
+dstat() {
+	local -a t_dcols
+
+	{ read -r _ && read -r -a t_dcols; } <"$z/debug_stat"
+	echo "${t_dcols[$1 - 1]:-}"
+}
+tried() { dstat 3; }
+kept() { dstat 4; }
 rc_stat() { echo "$(tried) $(kept)"; }
 # snap: everything a rejected write must leave alone (recomp_algorithm,
 # comp_algorithm, mm_stat, debug_stat after its version line) into $SNAP.
@@ -296,9 +303,8 @@ ap_t() {
 
 	snap
 	before=$SNAP
-	# shellcheck disable=SC2016 # expanded by the inner bash
-	timeout 60 bash -c 'echo "$1" >"$2"' _ "$2" "$z/algorithm_params" \
-		2>"$SCRATCH/wr.err"
+	{ echo "$2" >"$z/algorithm_params"; } 2>"$SCRATCH/wr.err" &
+	t_wait $! 60
 	case $? in
 	124) ERR=HANG ;;
 	*)
