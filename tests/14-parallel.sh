@@ -75,11 +75,10 @@ fi
 # On 6.1 page-cache reads refuse ->rw_page so that readahead comes as a
 # bio at all.  The device's page cache is dropped at every last close.
 RA=/sys/module/zram/parameters/async_readahead
-# bread FIRST_MIB MIB: sha256 of a buffered read of zram0.
+# bread FIRST_MIB MIB: zhash of a buffered read of zram0.
 bread() {
 	echo 3 >/proc/sys/vm/drop_caches
-	dd if=/dev/zram0 bs=1M skip="$1" count="$2" status=none | sha256sum |
-		cut -d' ' -f1
+	dd if=/dev/zram0 bs=1M skip="$1" count="$2" status=none | zhash
 }
 want=$(zpattern write /dev/zram0 2048 0 256)
 check_eq "buffered read: every byte reads back" "$want" "$(bread 0 8)"

@@ -10,6 +10,15 @@
  *        blkop discard-each DEV PAGE...  one BLKDISCARD of each PAGE
  *        blkop excl DEV                  open(O_RDWR | O_EXCL): prints OK
  *                                        or the errno's name (EBUSY, ...)
+ *        blkop pattern write|read DEV PAGES [FIRST [CHUNK]]
+ *                write (or read) PAGES pages from page FIRST (0) on,
+ *                CHUNK pages (64) per O_DIRECT request; prints the hash
+ *                of all the bytes.  Page p holds 2 KiB of pseudo-random
+ *                bytes seeded by p, then 2 KiB of zeros: about 2:1
+ *                compressible, and different in every page.
+ *        blkop hash              the hash of stdin, the same function
+ * The hash is 64-bit FNV-1a, in 16 hex digits: it compares data written
+ * with data read, nothing adversarial.
  * A page is 4096 bytes.  Exit 0 when every request succeeded, 1 when one
  * failed (the reason on stderr; the requests before it were made), 2 on
  * bad usage.
@@ -26,12 +35,16 @@
 #include <unistd.h>
 
 #define PG 4096ULL
+#define FNV_BASIS 0xcbf29ce484222325ULL
+#define FNV_PRIME 0x100000001b3ULL
 
 static int usage(void)
 {
 	fputs("usage: blkop discard|zeroout DEV FIRST COUNT\n"
 	      "       blkop discard-each DEV PAGE...\n"
-	      "       blkop excl DEV\n", stderr);
+	      "       blkop excl DEV\n"
+	      "       blkop pattern write|read DEV PAGES [FIRST [CHUNK]]\n"
+	      "       blkop hash\n", stderr);
 	return 2;
 }
 
@@ -64,12 +77,106 @@ static int range(int fd, unsigned long req, const char *name,
 	return 1;
 }
 
+static uint64_t fnv(uint64_t h, const unsigned char *p, size_t n)
+{
+	while (n--)
+		h = (h ^ *p++) * FNV_PRIME;
+	return h;
+}
+
+/*
+ * Page p's content: splitmix64 for its first half, from a state that is
+ * p times another odd constant (p times the increment would make page
+ * p + 1 page p shifted by a word).
+ */
+static void fill_page(unsigned char *page, uint64_t p)
+{
+	uint64_t x = p * 0xd1b54a32d192ed03ULL, z;
+	size_t i;
+
+	for (i = 0; i < PG / 2; i += 8) {
+		x += 0x9e3779b97f4a7c15ULL;
+		z = x;
+		z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+		z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+		z ^= z >> 31;
+		memcpy(page + i, &z, 8);
+	}
+	memset(page + PG / 2, 0, PG / 2);
+}
+
+static int pattern(int argc, char **argv)
+{
+	uint64_t n, first = 0, chunk = 64, base, k, i, h = FNV_BASIS;
+	int wr, fd;
+	unsigned char *buf;
+	ssize_t done;
+
+	if (argc < 5 || argc > 7)
+		return usage();
+	wr = !strcmp(argv[2], "write");
+	if ((!wr && strcmp(argv[2], "read")) || page_arg(argv[4], &n) ||
+	    (argc > 5 && page_arg(argv[5], &first)) ||
+	    (argc > 6 && page_arg(argv[6], &chunk)) || !chunk || chunk > 4096)
+		return usage();
+	if (posix_memalign((void **)&buf, PG, chunk * PG)) {
+		fputs("blkop: out of memory\n", stderr);
+		return 1;
+	}
+	fd = open(argv[3], (wr ? O_WRONLY : O_RDONLY) | O_DIRECT);
+	if (fd < 0) {
+		fprintf(stderr, "blkop: %s: %s\n", argv[3], strerror(errno));
+		return 1;
+	}
+	for (base = first; base < first + n; base += k) {
+		k = first + n - base < chunk ? first + n - base : chunk;
+		if (wr)
+			for (i = 0; i < k; i++)
+				fill_page(buf + i * PG, base + i);
+		done = wr ? pwrite(fd, buf, k * PG, base * PG) :
+			    pread(fd, buf, k * PG, base * PG);
+		if (done != (ssize_t)(k * PG)) {
+			fprintf(stderr, "blkop: %s of pages %llu+%llu: %s\n",
+				wr ? "write" : "read", (unsigned long long)base,
+				(unsigned long long)k,
+				done < 0 ? strerror(errno) : "short");
+			close(fd);
+			return 1;
+		}
+		h = fnv(h, buf, k * PG);
+	}
+	close(fd);
+	free(buf);
+	printf("%016llx\n", (unsigned long long)h);
+	return 0;
+}
+
+static int hash_stdin(void)
+{
+	unsigned char buf[65536];
+	uint64_t h = FNV_BASIS;
+	ssize_t n;
+
+	while ((n = read(0, buf, sizeof(buf))) > 0)
+		h = fnv(h, buf, n);
+	if (n < 0) {
+		fprintf(stderr, "blkop: stdin: %s\n", strerror(errno));
+		return 1;
+	}
+	printf("%016llx\n", (unsigned long long)h);
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	uint64_t first, count;
 	const char *name;
 	int fd, i, rc = 0;
 
+	if (argc == 2 && !strcmp(argv[1], "hash"))
+		return hash_stdin();
+	if (argc > 1 && !strcmp(argv[1], "pattern"))
+		return pattern(argc, argv);
 	if (argc < 3)
 		return usage();
 	if (!strcmp(argv[1], "excl")) {

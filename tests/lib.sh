@@ -397,34 +397,13 @@ gen_pages() {
 
 # zpattern MODE DEV PAGES [FIRST [CHUNK]]: write (or, MODE read, read)
 # PAGES pages of DEV from page FIRST (0) on, CHUNK pages (64) per
-# O_DIRECT request, so no page cache sits in between; prints the sha256
-# of all the bytes.  Page p holds 2 KiB of random bytes seeded by p, then
-# 2 KiB of zeros: about 2:1 compressible, and different in every page.
-zpattern() {
-	python3 - "$@" <<'PY'
-import hashlib, mmap, os, random, sys
-mode, dev, n = sys.argv[1], sys.argv[2], int(sys.argv[3])
-first = int(sys.argv[4]) if len(sys.argv) > 4 else 0
-chunk = int(sys.argv[5]) if len(sys.argv) > 5 else 64
-P = 4096
-buf = mmap.mmap(-1, chunk * P)
-fd = os.open(dev, (os.O_WRONLY if mode == "write" else os.O_RDONLY) | os.O_DIRECT)
-h = hashlib.sha256()
-for base in range(first, first + n, chunk):
-    k = min(chunk, first + n - base)
-    if mode == "write":
-        data = b"".join(random.Random(base + i).randbytes(P // 2) + bytes(P // 2)
-                        for i in range(k))
-        buf[:k * P] = data
-        assert os.pwrite(fd, memoryview(buf)[:k * P], base * P) == k * P
-    else:
-        assert os.preadv(fd, [memoryview(buf)[:k * P]], base * P) == k * P
-        data = bytes(buf[:k * P])
-    h.update(data)
-os.close(fd)
-print(h.hexdigest())
-PY
-}
+# O_DIRECT request, so no page cache sits in between; prints a hash of
+# all the bytes (zhash's).  Page p holds 2 KiB of pseudo-random bytes
+# seeded by p, then 2 KiB of zeros: about 2:1 compressible, and
+# different in every page (tests/blkop.c).
+zpattern() { zblk pattern "$@"; }
+# zhash: the same hash of stdin.
+zhash() { zblk hash; }
 
 # mem_cgroup NAME LIMIT_MB: a cgroup v2 /sys/fs/cgroup/NAME, its path in
 # $CG, with memory.max LIMIT_MB MiB and unlimited swap (two cases);
