@@ -148,19 +148,7 @@ check_eq "all CPUs are back online" 4 "$(nproc)"
 # bios: every 64 pages of a part go to 64 size classes, so the parts on
 # different CPUs allocate in the same classes at the same time, up to
 # the end of the write.
-zsizes() {
-	python3 - "$@" <<'PY'
-import mmap, os, random, sys
-dev, n, P, chunk = sys.argv[1], int(sys.argv[2]), 4096, 256
-buf = mmap.mmap(-1, chunk * P)
-fd = os.open(dev, os.O_WRONLY | os.O_DIRECT)
-for base in range(0, n, chunk):
-    buf[:] = b"".join(random.Random(i).randbytes(100 + 60 * (i % 64)).ljust(P, b"\0")
-                      for i in range(base, base + chunk))
-    assert os.pwrite(fd, buf, base * P) == chunk * P
-os.close(fd)
-PY
-}
+zsizes() { zblk pattern sizes "$1" "$2" 0 256 >/dev/null; }
 
 if [ $ours = 1 ]; then
 	# Density: the parts of a split bio allocate from one pool at once,

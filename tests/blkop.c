@@ -10,12 +10,14 @@
  *        blkop discard-each DEV PAGE...  one BLKDISCARD of each PAGE
  *        blkop excl DEV                  open(O_RDWR | O_EXCL): prints OK
  *                                        or the errno's name (EBUSY, ...)
- *        blkop pattern write|read DEV PAGES [FIRST [CHUNK]]
+ *        blkop pattern write|read|sizes DEV PAGES [FIRST [CHUNK]]
  *                write (or read) PAGES pages from page FIRST (0) on,
  *                CHUNK pages (64) per O_DIRECT request; prints the hash
  *                of all the bytes.  Page p holds 2 KiB of pseudo-random
  *                bytes seeded by p, then 2 KiB of zeros: about 2:1
- *                compressible, and different in every page.
+ *                compressible, and different in every page.  "sizes"
+ *                writes pages of 64 compressibilities instead: page p
+ *                starts with 100 + 60 * (p % 64) pseudo-random bytes.
  *        blkop hash              the hash of stdin, the same function
  * The hash is 64-bit FNV-1a, in 16 hex digits: it compares data written
  * with data read, nothing adversarial.
@@ -43,7 +45,7 @@ static int usage(void)
 	fputs("usage: blkop discard|zeroout DEV FIRST COUNT\n"
 	      "       blkop discard-each DEV PAGE...\n"
 	      "       blkop excl DEV\n"
-	      "       blkop pattern write|read DEV PAGES [FIRST [CHUNK]]\n"
+	      "       blkop pattern write|read|sizes DEV PAGES [FIRST [CHUNK]]\n"
 	      "       blkop hash\n", stderr);
 	return 2;
 }
@@ -85,36 +87,37 @@ static uint64_t fnv(uint64_t h, const unsigned char *p, size_t n)
 }
 
 /*
- * Page p's content: splitmix64 for its first half, from a state that is
- * p times another odd constant (p times the increment would make page
- * p + 1 page p shifted by a word).
+ * Page p's content: nrand bytes of splitmix64, from a state that is p
+ * times another odd constant (p times the increment would make page
+ * p + 1 page p shifted by a word), then zeros.
  */
-static void fill_page(unsigned char *page, uint64_t p)
+static void fill_page(unsigned char *page, uint64_t p, size_t nrand)
 {
 	uint64_t x = p * 0xd1b54a32d192ed03ULL, z;
 	size_t i;
 
-	for (i = 0; i < PG / 2; i += 8) {
+	for (i = 0; i < nrand; i += 8) {
 		x += 0x9e3779b97f4a7c15ULL;
 		z = x;
 		z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
 		z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
 		z ^= z >> 31;
-		memcpy(page + i, &z, 8);
+		memcpy(page + i, &z, nrand - i < 8 ? nrand - i : 8);
 	}
-	memset(page + PG / 2, 0, PG / 2);
+	memset(page + nrand, 0, PG - nrand);
 }
 
 static int pattern(int argc, char **argv)
 {
 	uint64_t n, first = 0, chunk = 64, base, k, i, h = FNV_BASIS;
-	int wr, fd;
+	int wr, sizes, fd;
 	unsigned char *buf;
 	ssize_t done;
 
 	if (argc < 5 || argc > 7)
 		return usage();
-	wr = !strcmp(argv[2], "write");
+	sizes = !strcmp(argv[2], "sizes");
+	wr = sizes || !strcmp(argv[2], "write");
 	if ((!wr && strcmp(argv[2], "read")) || page_arg(argv[4], &n) ||
 	    (argc > 5 && page_arg(argv[5], &first)) ||
 	    (argc > 6 && page_arg(argv[6], &chunk)) || !chunk || chunk > 4096)
@@ -132,7 +135,8 @@ static int pattern(int argc, char **argv)
 		k = first + n - base < chunk ? first + n - base : chunk;
 		if (wr)
 			for (i = 0; i < k; i++)
-				fill_page(buf + i * PG, base + i);
+				fill_page(buf + i * PG, base + i, sizes ?
+					  100 + 60 * ((base + i) % 64) : PG / 2);
 		done = wr ? pwrite(fd, buf, k * PG, base * PG) :
 			    pread(fd, buf, k * PG, base * PG);
 		if (done != (ssize_t)(k * PG)) {
