@@ -38,20 +38,10 @@ bs_indices() { awk -v re="$1" '$3 ~ re {print $1}' "$bs" | xargs; }
 
 # Pages in $SCRATCH: text-like pages (about 2:1 with lz4), each name
 # its own content: A, B, C0..C9 (all different), R (random: stored raw).
-python3 - "$SCRATCH" <<'PY'
-import random, sys
-d = sys.argv[1]
-def page(seed):
-    r = random.Random(seed)
-    words = ["dedup%d" % i for i in range(40)]
-    t = ""
-    while len(t) < 4096:
-        t += r.choice(words) + " "
-    return t[:4096].encode()
-for name, seed in [("A", 1), ("B", 2)] + [("C%d" % i, 10 + i) for i in range(10)]:
-    open("%s/%s" % (d, name), "wb").write(page(seed))
-open("%s/R" % d, "wb").write(random.Random(99).randbytes(4096))
-PY
+for t_p in A:1 B:2 C0:10 C1:11 C2:12 C3:13 C4:14 C5:15 C6:16 C7:17 C8:18 C9:19; do
+	zblk text dedup 40 "${t_p#*:}" >"$SCRATCH/${t_p%:*}"
+done
+head -c 4096 /dev/urandom >"$SCRATCH/R"
 # wp NAME FIRST COUNT: write page NAME at pages FIRST..FIRST+COUNT-1.
 wp() {
 	local i
@@ -231,20 +221,9 @@ zram_reset 0
 # the pool), the even ones unique pages.  Discarding the unique pages
 # leaves zspages half empty, and compact moves shared objects.
 check "disksize 16M" zwrite 0 disksize 16M
-python3 - "$SCRATCH" <<'PY'
-import random, sys
-d = sys.argv[1]
-words = ["pool%d" % i for i in range(50)]
-def page(seed):
-    r = random.Random(seed)
-    t = ""
-    while len(t) < 4096:
-        t += r.choice(words) + " "
-    return t[:4096].encode()
-with open(d + "/mix", "wb") as f:
-    for p in range(2048):
-        f.write(page(1000 + (p // 2) % 512) if p % 2 else page(5000 + p))
-PY
+# shellcheck disable=SC2046 # one seed a word
+zblk text pool 50 $(for ((p = 0; p < 2048; p++)); do
+	echo $((p % 2 ? 1000 + (p / 2) % 512 : 5000 + p)); done) >"$SCRATCH/mix"
 check "write 2048 pages (512 contents twice, 1024 unique)" \
 	dd if="$SCRATCH/mix" of=/dev/zram0 bs=64K oflag=direct status=none
 check_eq "shared 1024" 1024 "$(dcol 1)"
@@ -276,18 +255,8 @@ zram_reset 0
 # content: every page reads back as its last writer left it, and once
 # everything is discarded every counter is back at 0.
 check "disksize 16M" zwrite 0 disksize 16M
-python3 - "$SCRATCH" <<'PY'
-import random, sys
-d = sys.argv[1]
-words = ["race%d" % i for i in range(50)]
-with open(d + "/race", "wb") as f:
-    for p in range(256):
-        r = random.Random(7000 + p)
-        t = ""
-        while len(t) < 4096:
-            t += r.choice(words) + " "
-        f.write(t[:4096].encode())
-PY
+# shellcheck disable=SC2046 # one seed a word
+zblk text race 50 $(seq 7000 7255) >"$SCRATCH/race"
 racer() {	# racer SEEK ROUNDS DISCARD
 	local n
 

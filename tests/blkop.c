@@ -19,6 +19,11 @@
  *                writes pages of 64 compressibilities instead: page p
  *                starts with 100 + 60 * (p % 64) pseudo-random bytes.
  *        blkop hash              the hash of stdin, the same function
+ *        blkop text PREFIX WORDS SEED...
+ *                to stdout, one 4096-byte page of text for each SEED:
+ *                words PREFIX0..PREFIX<WORDS - 1> picked by a generator
+ *                seeded by SEED, a space after each (about 2:1 with
+ *                lz4); equal seeds give equal pages.
  * The hash is 64-bit FNV-1a, in 16 hex digits: it compares data written
  * with data read, nothing adversarial.
  * A page is 4096 bytes.  Exit 0 when every request succeeded, 1 when one
@@ -46,7 +51,8 @@ static int usage(void)
 	      "       blkop discard-each DEV PAGE...\n"
 	      "       blkop excl DEV\n"
 	      "       blkop pattern write|read|sizes DEV PAGES [FIRST [CHUNK]]\n"
-	      "       blkop hash\n", stderr);
+	      "       blkop hash\n"
+	      "       blkop text PREFIX WORDS SEED...\n", stderr);
 	return 2;
 }
 
@@ -86,6 +92,15 @@ static uint64_t fnv(uint64_t h, const unsigned char *p, size_t n)
 	return h;
 }
 
+static uint64_t splitmix(uint64_t *x)
+{
+	uint64_t z = (*x += 0x9e3779b97f4a7c15ULL);
+
+	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+	z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+	return z ^ (z >> 31);
+}
+
 /*
  * Page p's content: nrand bytes of splitmix64, from a state that is p
  * times another odd constant (p times the increment would make page
@@ -97,11 +112,7 @@ static void fill_page(unsigned char *page, uint64_t p, size_t nrand)
 	size_t i;
 
 	for (i = 0; i < nrand; i += 8) {
-		x += 0x9e3779b97f4a7c15ULL;
-		z = x;
-		z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
-		z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
-		z ^= z >> 31;
+		z = splitmix(&x);
 		memcpy(page + i, &z, nrand - i < 8 ? nrand - i : 8);
 	}
 	memset(page + nrand, 0, PG - nrand);
@@ -171,6 +182,31 @@ static int hash_stdin(void)
 	return 0;
 }
 
+static int text(int argc, char **argv)
+{
+	char page[PG + 64];
+	uint64_t words, seed, x;
+	size_t len;
+	int i;
+
+	if (argc < 4 || page_arg(argv[3], &words) || !words ||
+	    strlen(argv[2]) > 32)
+		return usage();
+	for (i = 4; i < argc; i++)
+		if (page_arg(argv[i], &seed))
+			return usage();
+	for (i = 4; i < argc; i++) {
+		page_arg(argv[i], &seed);
+		x = seed * 0xd1b54a32d192ed03ULL;
+		for (len = 0; len < PG; )
+			len += sprintf(page + len, "%s%llu ", argv[2],
+				       (unsigned long long)(splitmix(&x) % words));
+		if (fwrite(page, 1, PG, stdout) != PG)
+			return 1;
+	}
+	return fflush(stdout) ? 1 : 0;
+}
+
 int main(int argc, char **argv)
 {
 	uint64_t first, count;
@@ -181,6 +217,8 @@ int main(int argc, char **argv)
 		return hash_stdin();
 	if (argc > 1 && !strcmp(argv[1], "pattern"))
 		return pattern(argc, argv);
+	if (argc > 1 && !strcmp(argv[1], "text"))
+		return text(argc, argv);
 	if (argc < 3)
 		return usage();
 	if (!strcmp(argv[1], "excl")) {
