@@ -127,41 +127,26 @@ pages_of() { echo $(($(stat -c %s "$1") / PAGE)); }
 # Pad FILE with zeros to whole pages.
 pad() { truncate -s $((($(stat -c %s "$1") + PAGE - 1) / PAGE * PAGE)) "$1"; }
 # Pages of FILE that are one repeated 8-byte word (same-filled in zram).
-same_pages_of() {
-	python3 -c '
-import sys
-d = open(sys.argv[1], "rb").read()
-print(sum(1 for o in range(0, len(d), 4096)
-          if d[o:o + 4096] == d[o:o + 8] * 512))' "$1"
-}
-# gen_rand COUNT SEED OUT: fixed-seed random pages (incompressible).
-gen_rand() {
-	python3 -c '
-import random, sys
-r = random.Random(int(sys.argv[2]))
-open(sys.argv[3], "wb").write(r.randbytes(int(sys.argv[1]) * 4096))' "$@"
-}
+same_pages_of() { zblk same-pages "$1"; }
+# gen_rand COUNT SEED OUT: random pages (incompressible; SEED unused).
+gen_rand() { head -c $(($1 * 4096)) /dev/urandom >"$3"; }
 # gen_hex COUNT SEED OUT: random hex digits: no LZ4 matches (huge pages
 # under lz4) but 4 bits of entropy a byte (zstd's entropy coder halves
-# them).
+# them).  SEED unused.
 gen_hex() {
-	python3 -c '
-import random, sys
-r = random.Random(int(sys.argv[2]))
-n = int(sys.argv[1]) * 4096
-open(sys.argv[3], "wb").write(bytes(r.choice(b"0123456789abcdef")
-                                    for _ in range(n)))' "$@"
+	head -c $(($1 * 2048)) /dev/urandom | od -An -v -tx1 | tr -d ' \n' >"$3"
 }
 # gen_text COUNT SEED OUT: compressible text, every page different.
 gen_text() {
-	python3 -c '
-import sys
-n, seed, out = int(sys.argv[1]), sys.argv[2], sys.argv[3]
-with open(out, "wb") as f:
-    for p in range(n):
-        line = ("zram recompression test, seed %s, page %d, lorem ipsum\n"
-                % (seed, p)).encode()
-        f.write((line * (4096 // len(line) + 1))[:4096])' "$@"
+	awk -v n="$1" -v seed="$2" 'BEGIN {
+		for (p = 0; p < n; p++) {
+			line = "zram recompression test, seed " seed ", page " p ", lorem ipsum\n"
+			s = line
+			while (length(s) < 4096)
+				s = s line
+			printf "%s", substr(s, 1, 4096)
+		}
+	}' >"$3"
 }
 # block_state indices (one line) whose flags match the awk regex.
 bs_indices() { awk -v re="${1:-.}" '$3 ~ re {print $1}' "$bs" | xargs; }

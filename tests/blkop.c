@@ -24,6 +24,8 @@
  *                words PREFIX0..PREFIX<WORDS - 1> picked by a generator
  *                seeded by SEED, a space after each (about 2:1 with
  *                lz4); equal seeds give equal pages.
+ *        blkop same-pages FILE   how many of FILE's whole pages are one
+ *                                repeated 8-byte word (same-filled)
  * The hash is 64-bit FNV-1a, in 16 hex digits: it compares data written
  * with data read, nothing adversarial.
  * A page is 4096 bytes.  Exit 0 when every request succeeded, 1 when one
@@ -52,7 +54,8 @@ static int usage(void)
 	      "       blkop excl DEV\n"
 	      "       blkop pattern write|read|sizes DEV PAGES [FIRST [CHUNK]]\n"
 	      "       blkop hash\n"
-	      "       blkop text PREFIX WORDS SEED...\n", stderr);
+	      "       blkop text PREFIX WORDS SEED...\n"
+	      "       blkop same-pages FILE\n", stderr);
 	return 2;
 }
 
@@ -207,6 +210,28 @@ static int text(int argc, char **argv)
 	return fflush(stdout) ? 1 : 0;
 }
 
+static int same_pages(const char *path)
+{
+	unsigned char page[PG];
+	unsigned long long n = 0;
+	size_t i;
+	FILE *f;
+
+	f = fopen(path, "rb");
+	if (!f) {
+		fprintf(stderr, "blkop: %s: %s\n", path, strerror(errno));
+		return 1;
+	}
+	while (fread(page, 1, PG, f) == PG) {
+		for (i = 8; i < PG && !memcmp(page + i, page, 8); i += 8)
+			;
+		n += i == PG;
+	}
+	fclose(f);
+	printf("%llu\n", n);
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	uint64_t first, count;
@@ -219,6 +244,8 @@ int main(int argc, char **argv)
 		return pattern(argc, argv);
 	if (argc > 1 && !strcmp(argv[1], "text"))
 		return text(argc, argv);
+	if (argc == 3 && !strcmp(argv[1], "same-pages"))
+		return same_pages(argv[2]);
 	if (argc < 3)
 		return usage();
 	if (!strcmp(argv[1], "excl")) {
