@@ -139,16 +139,14 @@ wbmap() {
 	}'
 }
 
-# gen KIND COUNT SEED OUT: COUNT "half" or "rand" pages.
+# gen KIND COUNT SEED OUT: COUNT "half" (1700 random bytes, then zeros)
+# or "rand" pages.
 gen() {
-	python3 - "$@" <<'PY'
-import random, sys
-kind, n, seed, out = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), sys.argv[4]
-with open(out, "wb") as f:
-    for i in range(n):
-        r = random.Random(seed * 100003 + i)
-        f.write(r.randbytes(1700) + bytes(2396) if kind == "half" else r.randbytes(4096))
-PY
+	case "$1" in
+	half) zblk pages 1700 "$3" "$2" >"$4" ;;
+	rand) zblk pages 4096 "$3" "$2" >"$4" ;;
+	*) return 2 ;;
+	esac
 }
 # page FILE I OUT: page I of FILE.
 page() { dd if="$1" of="$3" bs=4096 skip="$2" count=1 status=none; }

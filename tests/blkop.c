@@ -24,6 +24,9 @@
  *                words PREFIX0..PREFIX<WORDS - 1> picked by a generator
  *                seeded by SEED, a space after each (about 2:1 with
  *                lz4); equal seeds give equal pages.
+ *        blkop pages NRAND SEED COUNT
+ *                to stdout, COUNT pages: page i holds NRAND pseudo-random
+ *                bytes (generator seeded by SEED * 100003 + i), then zeros
  *        blkop same-pages FILE   how many of FILE's whole pages are one
  *                                repeated 8-byte word (same-filled)
  * The hash is 64-bit FNV-1a, in 16 hex digits: it compares data written
@@ -55,6 +58,7 @@ static int usage(void)
 	      "       blkop pattern write|read|sizes DEV PAGES [FIRST [CHUNK]]\n"
 	      "       blkop hash\n"
 	      "       blkop text PREFIX WORDS SEED...\n"
+	      "       blkop pages NRAND SEED COUNT\n"
 	      "       blkop same-pages FILE\n", stderr);
 	return 2;
 }
@@ -210,6 +214,23 @@ static int text(int argc, char **argv)
 	return fflush(stdout) ? 1 : 0;
 }
 
+static int pages(char **argv)
+{
+	unsigned char page[PG];
+	uint64_t nrand, seed, count, i;
+
+	if (page_arg(argv[2], &nrand) || nrand > PG ||
+	    page_arg(argv[3], &seed) || seed > UINT64_MAX / 200000 ||
+	    page_arg(argv[4], &count))
+		return usage();
+	for (i = 0; i < count; i++) {
+		fill_page(page, seed * 100003 + i, nrand);
+		if (fwrite(page, 1, PG, stdout) != PG)
+			return 1;
+	}
+	return fflush(stdout) ? 1 : 0;
+}
+
 static int same_pages(const char *path)
 {
 	unsigned char page[PG];
@@ -244,6 +265,8 @@ int main(int argc, char **argv)
 		return pattern(argc, argv);
 	if (argc > 1 && !strcmp(argv[1], "text"))
 		return text(argc, argv);
+	if (argc == 5 && !strcmp(argv[1], "pages"))
+		return pages(argv);
 	if (argc == 3 && !strcmp(argv[1], "same-pages"))
 		return same_pages(argv[2]);
 	if (argc < 3)
