@@ -49,17 +49,7 @@ excl_open() { zblk excl "$1"; }
 
 # gen_text COUNT SEED OUT: COUNT pages of compressible text, each page
 # different (seed and page number in every line).
-gen_text() {
-	awk -v n="$1" -v seed="$2" 'BEGIN {
-		for (p = 0; p < n; p++) {
-			line = "zram writeback test, seed " seed ", page " p ", lorem ipsum\n"
-			s = line
-			while (length(s) < 4096)
-				s = s line
-			printf "%s", substr(s, 1, 4096)
-		}
-	}' >"$3"
-}
+gen_text() { text_pages writeback "$@"; }
 
 dio_write() {	# dio_write FILE SEEK_PAGES
 	dd if="$1" of=/dev/zram0 bs=4096 seek="$2" oflag=direct status=none

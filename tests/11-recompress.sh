@@ -137,17 +137,7 @@ gen_hex() {
 	head -c $(($1 * 2048)) /dev/urandom | od -An -v -tx1 | tr -d ' \n' >"$3"
 }
 # gen_text COUNT SEED OUT: compressible text, every page different.
-gen_text() {
-	awk -v n="$1" -v seed="$2" 'BEGIN {
-		for (p = 0; p < n; p++) {
-			line = "zram recompression test, seed " seed ", page " p ", lorem ipsum\n"
-			s = line
-			while (length(s) < 4096)
-				s = s line
-			printf "%s", substr(s, 1, 4096)
-		}
-	}' >"$3"
-}
+gen_text() { text_pages recompression "$@"; }
 # block_state indices (one line) whose flags match the awk regex.
 bs_indices() { awk -v re="${1:-.}" '$3 ~ re {print $1}' "$bs" | xargs; }
 bs_huge() { bs_indices '^..h'; }

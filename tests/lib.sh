@@ -395,6 +395,20 @@ gen_pages() {
 	esac
 }
 
+# text_pages TAG COUNT SEED OUT: COUNT pages of compressible text, each
+# page different (TAG, SEED and the page number in every line).
+text_pages() {
+	awk -v tag="$1" -v n="$2" -v seed="$3" 'BEGIN {
+		for (p = 0; p < n; p++) {
+			line = "zram " tag " test, seed " seed ", page " p ", lorem ipsum\n"
+			s = line
+			while (length(s) < 4096)
+				s = s line
+			printf "%s", substr(s, 1, 4096)
+		}
+	}' >"$4"
+}
+
 # zpattern MODE DEV PAGES [FIRST [CHUNK]]: write (or, MODE read, read)
 # PAGES pages of DEV from page FIRST (0) on, CHUNK pages (64) per
 # O_DIRECT request, so no page cache sits in between; prints a hash of
