@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * blkop: the block-device requests the tests make, in one small static
- * process: a Python start costs about 0.9 s in the debug guest (KASAN,
+ * blkop: the block-device requests the tests make and the pages they
+ * write, in one small static process: a Python start costs about 0.9 s in the debug guest (KASAN,
  * kmemleak, lockdep under TCG) and 0.25 s in a Debian guest, this 65 ms
  * and 10 ms (measured).
  *
@@ -50,7 +50,7 @@
 #define FNV_BASIS 0xcbf29ce484222325ULL
 #define FNV_PRIME 0x100000001b3ULL
 
-static int usage(void)
+static int bad_usage(void)
 {
 	fputs("usage: blkop discard|zeroout DEV FIRST COUNT\n"
 	      "       blkop discard-each DEV PAGE...\n"
@@ -133,13 +133,13 @@ static int pattern(int argc, char **argv)
 	ssize_t done;
 
 	if (argc < 5 || argc > 7)
-		return usage();
+		return bad_usage();
 	sizes = !strcmp(argv[2], "sizes");
 	wr = sizes || !strcmp(argv[2], "write");
 	if ((!wr && strcmp(argv[2], "read")) || page_arg(argv[4], &n) ||
 	    (argc > 5 && page_arg(argv[5], &first)) ||
 	    (argc > 6 && page_arg(argv[6], &chunk)) || !chunk || chunk > 4096)
-		return usage();
+		return bad_usage();
 	if (posix_memalign((void **)&buf, PG, chunk * PG)) {
 		fputs("blkop: out of memory\n", stderr);
 		return 1;
@@ -198,10 +198,10 @@ static int text(int argc, char **argv)
 
 	if (argc < 4 || page_arg(argv[3], &words) || !words ||
 	    strlen(argv[2]) > 32)
-		return usage();
+		return bad_usage();
 	for (i = 4; i < argc; i++)
 		if (page_arg(argv[i], &seed))
-			return usage();
+			return bad_usage();
 	for (i = 4; i < argc; i++) {
 		page_arg(argv[i], &seed);
 		x = seed * 0xd1b54a32d192ed03ULL;
@@ -222,7 +222,7 @@ static int pages(char **argv)
 	if (page_arg(argv[2], &nrand) || nrand > PG ||
 	    page_arg(argv[3], &seed) || seed > UINT64_MAX / 200000 ||
 	    page_arg(argv[4], &count))
-		return usage();
+		return bad_usage();
 	for (i = 0; i < count; i++) {
 		fill_page(page, seed * 100003 + i, nrand);
 		if (fwrite(page, 1, PG, stdout) != PG)
@@ -270,10 +270,10 @@ int main(int argc, char **argv)
 	if (argc == 3 && !strcmp(argv[1], "same-pages"))
 		return same_pages(argv[2]);
 	if (argc < 3)
-		return usage();
+		return bad_usage();
 	if (!strcmp(argv[1], "excl")) {
 		if (argc != 3)
-			return usage();
+			return bad_usage();
 		fd = open(argv[2], O_RDWR | O_EXCL);
 		if (fd < 0) {
 			name = strerrorname_np(errno);
@@ -287,13 +287,13 @@ int main(int argc, char **argv)
 	if (!strcmp(argv[1], "discard-each")) {
 		for (i = 3; i < argc; i++)
 			if (page_arg(argv[i], &first))
-				return usage();
+				return bad_usage();
 	} else if (!strcmp(argv[1], "discard") || !strcmp(argv[1], "zeroout")) {
 		if (argc != 5 || page_arg(argv[3], &first) ||
 		    page_arg(argv[4], &count))
-			return usage();
+			return bad_usage();
 	} else {
-		return usage();
+		return bad_usage();
 	}
 	fd = open(argv[2], O_RDWR);
 	if (fd < 0) {

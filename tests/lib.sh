@@ -68,9 +68,9 @@ if [ "${ZRAM_TEST_BUSYBOX:-1}" = 1 ] && [ -x /bin/busybox ]; then
 fi
 SCRATCH=$(mktemp -d /tmp/zram-test.XXXXXX)
 
-# zblk ARGS: tests/blkop.c's block requests (discard, zeroout,
-# discard-each, excl; see there), a static binary instead of a Python
-# start.  The harness builds it on the host; run by hand, the file builds
+# zblk ARGS: tests/blkop.c's block requests and test pages (discard,
+# zeroout, excl, pattern, hash, text, pages, same-pages; see there), a
+# static binary instead of a Python start.  The harness builds it on the host; run by hand, the file builds
 # it on first use.
 zblk() {
 	local b=${ZRAM_TEST_BLKOP:-}
@@ -251,8 +251,8 @@ t_wait() {
 	local pid=$1 left=$(($2 * 1000)) ms=1 nap
 
 	if [ -z "${T_NAP_FD:-}" ]; then
-		mkfifo "$SCRATCH/.nap" && exec {T_NAP_FD}<>"$SCRATCH/.nap" ||
-			return 2
+		{ [ -p "$SCRATCH/.nap" ] || mkfifo "$SCRATCH/.nap"; } &&
+			exec {T_NAP_FD}<>"$SCRATCH/.nap" || return 2
 	fi
 	while kill -0 "$pid" 2>/dev/null && [ "$left" -gt 0 ]; do
 		printf -v nap '0.%03d' "$ms"
