@@ -278,8 +278,9 @@ ap_t() {
 
 	snap
 	before=$SNAP
-	{ echo "$2" >"$z/algorithm_params"; } 2>"$SCRATCH/wr.err" &
-	t_wait $! 60
+	# shellcheck disable=SC2016 # expanded by the inner bash
+	timeout 60 bash -c 'echo "$1" >"$2"' _ "$2" "$z/algorithm_params" \
+		2>"$SCRATCH/wr.err"
 	case $? in
 	124) ERR=HANG ;;
 	*)

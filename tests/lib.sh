@@ -242,32 +242,6 @@ t_write() {
 	t_errno "${msg%$'\n'}"
 }
 
-# t_wait PID SECS: waits for the background job PID at most SECS
-# seconds; its status, or 124 after killing it (timeout(1)'s status).
-# Builtins only ("timeout 60 bash -c ..." costs 0.5 s in the debug
-# guest): the naps are read -t on a FIFO nobody writes, 1 ms growing to
-# 100 ms.
-t_wait() {
-	local pid=$1 left=$(($2 * 1000)) ms=1 nap
-
-	if [ -z "${T_NAP_FD:-}" ]; then
-		{ [ -p "$SCRATCH/.nap" ] || mkfifo "$SCRATCH/.nap"; } &&
-			exec {T_NAP_FD}<>"$SCRATCH/.nap" || return 2
-	fi
-	while kill -0 "$pid" 2>/dev/null && [ "$left" -gt 0 ]; do
-		printf -v nap '0.%03d' "$ms"
-		read -r -t "$nap" -u "$T_NAP_FD" _
-		left=$((left - ms))
-		[ "$ms" -lt 100 ] && ms=$((ms * 2 > 100 ? 100 : ms * 2))
-	done
-	if kill -0 "$pid" 2>/dev/null; then
-		kill -9 "$pid" 2>/dev/null
-		wait "$pid" 2>/dev/null
-		return 124
-	fi
-	wait "$pid"
-}
-
 # write_errno FILE VALUE: prints t_write's errno name.
 write_errno() {
 	t_write "$1" "$2"
