@@ -107,11 +107,15 @@ swap_run() {
 	rmdir $cg
 }
 
-# wb_run ALG COMPRESSED [DEV]: the writeback figures, "S RREAD BPP", to a
-# loop device over a tmpfs file, or to block device DEV.
+# wb_run ALG COMPRESSED [DEV [TIER]]: the writeback figures, "S RREAD BPP",
+# to a loop device over a tmpfs file, or to block device DEV ("" for the
+# loop device).  With TIER (a secondary algorithm), the path an ALG
+# device's cold pages take with automatic tiering: the idle pages are
+# recompressed with TIER first (its time is left out of S and printed
+# fourth).
 WB_MB=256
 wb_run() {
-	local img=/tmp/wb.img loop='' dev=${3:-} t0 s rr cnt pages
+	local img=/tmp/wb.img loop='' dev=${3:-} t0 s rr cnt pages rs=''
 
 	echo 1 >$Z/reset
 	if [ -z "$dev" ]; then
@@ -127,12 +131,19 @@ wb_run() {
 		echo 0 >$Z/writeback_compressed
 	fi
 	echo "$1" >$Z/comp_algorithm
+	[ -z "${4:-}" ] || echo "algo=$4" >$Z/recomp_algorithm
 	echo 512M >$Z/disksize
 	dd if=/tmp/corpus of=/dev/zram0 bs=1M oflag=direct status=none
 	dd if=/tmp/corpus of=/dev/zram0 bs=1M seek=$mb oflag=direct status=none
 	dd if=/tmp/corpus of=/dev/zram0 bs=1M seek=$((2 * mb)) \
 		count=$((WB_MB - 2 * mb)) oflag=direct status=none
 	echo all >$Z/idle
+	if [ -n "${4:-}" ]; then
+		t0=$(now_ns)
+		echo type=idle >$Z/recompress
+		rs=$(since "$t0")
+		echo all >$Z/idle
+	fi
 	t0=$(now_ns)
 	echo idle >$Z/writeback
 	s=$(since "$t0")
@@ -146,7 +157,7 @@ wb_run() {
 		losetup -d "$loop"
 		rm -f $img
 	fi
-	echo "$s $rr $((cnt * 4096 / pages))"
+	echo "$s $rr $((cnt * 4096 / pages)) $rs"
 }
 
 # dd_setup ALG DEDUP: a fresh device (DEDUP "" on stock).
@@ -241,6 +252,12 @@ for alg in $algs; do
 		if [ -e $Z/writeback_compressed ]; then
 			read -r a b c < <(wb_run "$alg" 1)
 			line+=" pk_s=$a pk_rread=$b pk_bpp=$c"
+		fi
+		# The tier path of a fast algorithm's device: its cold pages
+		# recompressed with zstd, then written back packed.
+		if [ -e $Z/writeback_compressed ] && [ "$alg" != zstd ]; then
+			read -r a b c d < <(wb_run "$alg" 1 "" zstd)
+			line+=" tk_s=$a tk_rread=$b tk_bpp=$c tk_rs=$d"
 		fi
 		echo "BENCH alg=$alg $line"
 	fi

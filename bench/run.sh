@@ -18,7 +18,9 @@
 # MiB of idle pages (target <= 0.20, i.e. 5x faster), 4 KiB random reads
 # of written-back pages (>= 1.20), and, ours only, the same with
 # writeback_compressed=1 against the kernel's (pk_*) plus backing bytes
-# per page packed against ours uncompressed (pk_bpp/wb_bpp <= 0.50).
+# per page packed against ours uncompressed (pk_bpp/wb_bpp <= 0.50);
+# for lz4, also the tier path (tk_*: the idle pages recompressed with
+# zstd, then written back packed; tk_rs the recompression's seconds).
 # Part "vd" (not by default): the same writeback figures to a virtio disk
 # (vd_*, vpk_*) instead of a loop device.
 # Usage: bench/run.sh [-k KVER]... [-a "alg ..."] [-r ROUNDS] [-o FILE]
@@ -171,6 +173,7 @@ figures = [("write", True, 1.10), ("read", True, 1.10), ("fread", True, 1.10),
            ("vd_bpp", False, 1.00)]
 # ours with writeback_compressed=1 against the kernel's (uncompressed)
 packed = [("pk_s", "wb_s", False, 0.20), ("pk_rread", "wb_rread", True, 1.20),
+          ("tk_s", "wb_s", False, 0.20), ("tk_rread", "wb_rread", True, 1.20),
           ("vpk_s", "vd_s", False, 0.20),
           ("vpk_rread", "vd_rread", True, 1.20)]
 
@@ -250,15 +253,20 @@ for k in kvers:
         rows = [(n, vals.get((k, alg, "stock", sn)), vals.get((k, alg, "ours", n)),
                  up, t) for n, sn, up, t in packed]
         # packed density: ours packed against ours uncompressed
-        for p, u in (("pk_bpp", "wb_bpp"), ("vpk_bpp", "vd_bpp")):
+        for p, u in (("pk_bpp", "wb_bpp"), ("tk_bpp", "wb_bpp"),
+                     ("vpk_bpp", "vd_bpp")):
             rows.append((p, vals.get((k, alg, "ours", u)),
                          vals.get((k, alg, "ours", p)), False, 0.50))
         for name, s, o, up, target in rows:
             if not s or not o:
                 continue
-            base = {"pk_bpp": "ours wb_bpp",
+            base = {"pk_bpp": "ours wb_bpp", "tk_bpp": "ours wb_bpp",
                     "vpk_bpp": "ours vd_bpp"}.get(name, "stock")
             print(row(name, s, o, up, target) + f" (against {base})")
+        rs = vals.get((k, alg, "ours", "tk_rs"))
+        if rs:
+            print(f"tk_rs     {cell(rs):>26} s to recompress the idle pages"
+                  " with zstd before the tier path's writeback")
         # Deduplication: memory saved against the duplicate fraction
         # (within 2 points), write speed and metadata when nothing repeats.
         frac = vals.get((k, alg, "ours", "dd_frac"))

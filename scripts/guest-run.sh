@@ -152,8 +152,9 @@ guest_finish() {
 		sleep 5
 		echo b >/proc/sysrq-trigger
 	else
-		# A kernel without MAGIC_SYSRQ (the debug guest).
-		/bin/busybox poweroff -f
+		# A kernel without MAGIC_SYSRQ or ACPI (the debug guest): a
+		# reset, which ends QEMU (-no-reboot).
+		/bin/busybox reboot -f
 	fi
 	sleep 60
 	exit "$rc"
@@ -179,6 +180,26 @@ guest_load_module() {
 	done
 	# shellcheck disable=SC2086
 	insmod "$MODULE" $PARAMS
+}
+
+# The DIMM (-H) of a guest whose kernel has no ACPI to announce it (the
+# debug kernel): its memory blocks are added through memory/probe at the
+# address the host computed (HOTMEM=ADDRESS:MIB), offline as
+# memhp_default_state says, as ACPI adds them at boot elsewhere.  Before
+# the kmemleak baseline: the memory map of a hot-added section is found
+# only through an encoded pointer, which kmemleak takes for a leak.
+guest_hotmem_probe() {
+	local probe=/sys/devices/system/memory/probe bs a end
+
+	[ -n "$HOTMEM" ] && [ -w $probe ] || return 0
+	grep -qx offline /sys/devices/system/memory/memory*/state && return 0
+	bs=$((0x$(cat /sys/devices/system/memory/block_size_bytes)))
+	a=${HOTMEM%%:*}
+	end=$((a + ${HOTMEM##*:} * 1048576))
+	for ((; a < end; a += bs)); do
+		printf '0x%x\n' $a >$probe ||
+			guest_say "memory/probe $(printf '0x%x' $a) failed"
+	done
 }
 
 # Debug mode: kmemleak is scanned on demand only.
@@ -412,6 +433,7 @@ guest_runner() {
 	# From here on, warnings reach the console (see loglevel= below).
 	echo 5 >/proc/sys/kernel/printk || true
 	stty -F "$runner_out" raw -echo 2>/dev/null || true
+	guest_hotmem_probe
 	if [ "$DEBUG" = 1 ]; then
 		mount -t debugfs debugfs /sys/kernel/debug 2>/dev/null || true
 		guest_kmemleak_baseline
@@ -484,6 +506,17 @@ done
 [ $# -gt 0 ] || die "no command given (… -- CMD [ARGS...])"
 [[ "$hotmem" =~ ^[0-9]+$ ]] || die "-H takes a size in MiB"
 [[ "$disk" =~ ^[0-9]+$ ]] || die "-D takes a size in MiB"
+# Where QEMU maps the DIMM: its device-memory region starts at the first
+# GiB boundary at or above 4 GiB plus the RAM it put above 4 GiB (on
+# i440fx, RAM from 3.5 GiB up goes above 3 GiB).  A guest kernel without
+# ACPI (the debug guest) is not told of the DIMM and adds its blocks
+# through memory/probe at this address (guest_hotmem_probe).
+hotmem_at=''
+if [ "$hotmem" -gt 0 ]; then
+	high=0
+	[ "$mem" -ge 3584 ] && high=$((mem - 3072))
+	hotmem_at="$(((4096 + high + 1023) / 1024 * 1024 * 1048576)):$hotmem"
+fi
 
 if [ "$debug" = 1 ]; then
 	[ -z "$kver" ] || die "-k and -K/--debug exclude each other"
@@ -539,6 +572,7 @@ fail() {
 	echo "init: $*" >/dev/ttyS1
 	echo 1 >/proc/sys/kernel/sysrq
 	echo o >/proc/sysrq-trigger
+	reboot -f
 	sleep 30
 }
 mkdir -p /proc /sys /dev /lower /upper /newroot
@@ -625,6 +659,7 @@ job=$rundir/job.sh
 	printf 'KVER=%q\nSTOCK=%q\nMODULE=%q\nPARAMS=%q\nTIMEOUT=%q\nTREE=%q\nTAP=%q\n' \
 		"$kver" "$stock" "${module:-}" "$params" "$timeout_s" "$tree" "$tap"
 	printf 'DEBUG=%q\nNOMOD=%q\nFILES=%q\n' "$debug" "$nomod" "$files"
+	printf 'HOTMEM=%q\n' "$hotmem_at"
 	printf 'CMD=('; printf '%q ' "$@"; printf ')\n'
 	printf 'EXTRA_ENV=('
 	[ ${#extra_env[@]} -gt 0 ] && printf '%q ' "${extra_env[@]}"
@@ -663,10 +698,15 @@ file_limit=$host_limit
 [ "$files" = 1 ] && host_limit=$((host_limit * $#))
 
 memopt=$mem
+# The debug kernel has no ACPI: it finds its CPUs in SeaBIOS's MP table,
+# which lists one processor per package, so its guest gets one socket per
+# CPU (with QEMU's default -smp N, one package of N cores, it saw 1 CPU).
+smpopt=$smp
+[ "$debug" = 1 ] && smpopt="$smp,sockets=$smp,cores=1,threads=1"
 [ "$hotmem" -gt 0 ] && memopt="$mem,slots=2,maxmem=$((mem + hotmem))M"
 # shellcheck disable=SC2054 # commas inside QEMU's option values
 qemu_cmd=(qemu-system-x86_64 -accel tcg,thread=multi -cpu max
-	-m "$memopt" -smp "$smp" -nodefaults -no-reboot -display none
+	-m "$memopt" -smp "$smpopt" -nodefaults -no-reboot -display none
 	-kernel "$kernel" -initrd "$initrd" -append "$append"
 	-virtfs "local,path=$rootdir,mount_tag=hostroot,security_model=none,readonly=on,multidevs=remap"
 	-serial "file:$console" -serial "file:$out" -serial "file:$verdict")

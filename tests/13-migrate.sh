@@ -1,7 +1,9 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0-only
 #
-# Movable pool: the guest has a 256 MiB DIMM, offline at boot.  Its memory
+# Movable pool: the guest has a 256 MiB DIMM, offline at boot (the debug
+# kernel has no ACPI: the harness adds its blocks through memory/probe
+# before the test begins).  Its memory
 # is onlined movable (ZONE_MOVABLE, which only movable pages may use), the
 # pool fills much of it, and offlining it again (memory hot-remove) must
 # migrate every pool page out: the offline succeeds, mem_used_total does
