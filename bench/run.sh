@@ -173,7 +173,7 @@ figures = [("write", True, 1.10), ("read", True, 1.10), ("fread", True, 1.10),
            ("vd_bpp", False, 1.00)]
 # ours with writeback_compressed=1 against the kernel's (uncompressed)
 packed = [("pk_s", "wb_s", False, 0.20), ("pk_rread", "wb_rread", True, 1.20),
-          ("tk_s", "wb_s", False, 0.20), ("tk_rread", "wb_rread", True, 1.20),
+          ("tk_rread", "wb_rread", True, 1.20),
           ("vpk_s", "vd_s", False, 0.20),
           ("vpk_rread", "vd_rread", True, 1.20)]
 
@@ -263,10 +263,12 @@ for k in kvers:
             base = {"pk_bpp": "ours wb_bpp", "tk_bpp": "ours wb_bpp",
                     "vpk_bpp": "ours vd_bpp"}.get(name, "stock")
             print(row(name, s, o, up, target) + f" (against {base})")
-        rs = vals.get((k, alg, "ours", "tk_rs"))
-        if rs:
-            print(f"tk_rs     {cell(rs):>26} s to recompress the idle pages"
-                  " with zstd before the tier path's writeback")
+        # The tier path's time is two steps (a tiering pass makes them
+        # apart): no ratio against the kernel's one-step writeback.
+        ts, rs = (vals.get((k, alg, "ours", n)) for n in ("tk_s", "tk_rs"))
+        if ts and rs:
+            print(f"tk_s      {cell(rs):>26} s to recompress the idle pages"
+                  f" with zstd, then {cell(ts)} s to write them back packed")
         # Deduplication: memory saved against the duplicate fraction
         # (within 2 points), write speed and metadata when nothing repeats.
         frac = vals.get((k, alg, "ours", "dd_frac"))
