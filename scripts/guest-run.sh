@@ -26,7 +26,8 @@
 #               tree, this script and the kernel's modules must be in it
 #   -M, -s      guest memory in MiB (1024) and CPUs (2)
 #   -H MB       also a hot-pluggable DIMM of MB MiB (QEMU pc-dimm, above
-#               4 GiB), left offline at boot (memhp_default_state=offline):
+#               4 GiB), left offline at boot (memhp_default_state=offline;
+#               a kernel without ACPI gets its blocks through memory/probe):
 #               CMD onlines its memory blocks, movable or not, and may
 #               offline them again (memory hot-remove)
 #   -D MB       also a virtio disk of MB MiB, /dev/vda in the guest (a sparse
