@@ -198,8 +198,8 @@ guest_hotmem_probe() {
 	a=${HOTMEM%%:*}
 	end=$((a + ${HOTMEM##*:} * 1048576))
 	for ((; a < end; a += bs)); do
-		printf '0x%x\n' $a >$probe ||
-			guest_say "memory/probe $(printf '0x%x' $a) failed"
+		printf '0x%x\n' "$a" >$probe ||
+			guest_say "memory/probe $(printf '0x%x' "$a") failed"
 	done
 }
 
