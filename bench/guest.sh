@@ -26,6 +26,10 @@
 #                bd_count * 4096 / pages written back)
 #   pk_s pk_rread pk_bpp   the same with writeback_compressed=1 (ours
 #                only: Debian's zram has no such attribute)
+#   tk_s tk_rread tk_bpp   the same for the tier path (ours, algorithms
+#                other than zstd): recomp_algorithm zstd, the idle pages
+#                recompressed, then written back packed; tk_rs the
+#                recompression's seconds (not in tk_s)
 #   vd_* vpk_*   the same to a virtio disk (/dev/vda, guest-run.sh -D)
 #                instead of the loop device: part "vd"
 # and deduplication (issue #15), part "dd": a corpus as big as the
