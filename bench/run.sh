@@ -151,8 +151,8 @@ vals = {}
 byround = {}
 for line in open(path):
     f = dict(w.split("=", 1) for w in line.split()[1:] if "=" in w)
-    if "mem_used" not in f and "wb_s" not in f and "vd_s" not in f and \
-            "dd_used" not in f:
+    if not {"mem_used", "wb_s", "vd_s", "dd_used", "pk_s",
+            "vpk_s"} & f.keys():
         continue
     for key, v in f.items():
         if key not in ("round", "kernel", "module", "alg"):
