@@ -573,6 +573,9 @@ fail() {
 	echo "init: $*" >/dev/ttyS1
 	echo 1 >/proc/sys/kernel/sysrq
 	echo o >/proc/sysrq-trigger
+	# No sysrq or no ACPI (the debug kernel): a reset, once the
+	# serial ports have had time to drain.
+	sleep 2
 	reboot -f
 	sleep 30
 }
