@@ -111,6 +111,11 @@ swap_run() {
 	rmdir $cg
 }
 
+# has_alg ALG: does the loaded module offer ALG?
+has_alg() {
+	tr -d '[]' <$Z/comp_algorithm | tr ' ' '\n' | grep -qxF "$1"
+}
+
 # wb_run ALG COMPRESSED [DEV [TIER]]: the writeback figures, "S RREAD BPP",
 # to a loop device over a tmpfs file, or to block device DEV ("" for the
 # loop device).  With TIER (a secondary algorithm), the path an ALG
@@ -246,7 +251,7 @@ swapoff -a
 
 for alg in $algs; do
 	# Debian's 6.12 zram offers no lzo/lzo-rle: skip what a module lacks.
-	if ! tr -d '[]' <$Z/comp_algorithm | tr ' ' '\n' | grep -qxF "$alg"; then
+	if ! has_alg "$alg"; then
 		echo "BENCH alg=$alg unavailable"
 		continue
 	fi
@@ -299,8 +304,7 @@ done
 # handicap ours in the figures compared with the kernel's.
 if [ -e $Z/writeback_compressed ]; then
 	for alg in $algs; do
-		tr -d '[]' <$Z/comp_algorithm | tr ' ' '\n' | grep -qxF "$alg" ||
-			continue
+		has_alg "$alg" || continue
 		if [[ " $parts " == *" wb "* ]]; then
 			read -r a b c < <(wb_run "$alg" 1)
 			line="pk_s=$a pk_rread=$b pk_bpp=$c"
