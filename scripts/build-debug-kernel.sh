@@ -12,8 +12,9 @@
 #
 # Cache: ${ZRAM_OOT_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/zram-oot}/
 #   debug-kernel-<key>/, key = sha256 of the source package version, the
-#   fragments and this script's build settings (16 hex digits). A finished
-#   build (stamp file written last) is reused; an interrupted one resumes.
+#   fragments' settings (not their comments) and this script's build
+#   settings (16 hex digits). A finished build (stamp file written last)
+#   is reused; an interrupted one resumes.
 #   Trees built with an older key are deleted after a successful build.
 #
 # Environment: ZRAM_OOT_JOBS (default: nproc), ZRAM_OOT_VERBOSE=1 (stream
@@ -86,9 +87,10 @@ key=$({
 	echo "arch=$ARCH targets=${targets[*]}"
 	echo "user=$KBUILD_BUILD_USER host=$KBUILD_BUILD_HOST"
 	echo "ts=$KBUILD_BUILD_TIMESTAMP"
+	# Settings only: a comment edit keeps the cached build.
 	for f in "${frags[@]}"; do
 		echo "== ${f##*/}"
-		cat "$f"
+		grep -E '^CONFIG_|^# CONFIG_[A-Za-z0-9_]+ is not set' "$f"
 	done
 } | sha256sum | cut -c1-16)
 
