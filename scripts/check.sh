@@ -260,12 +260,17 @@ cd "$tree" || exit 2
 # (or found cached) from the start, beside the module build, the style
 # check and the Debian kernels' guests, at nice 19: on the CPU time they
 # leave (the guests' sleeps and waits, the lanes' uneven ends).  Its
-# phase below waits for it, then finds it cached.  Its own process
-# group, ended with this script.
+# phase below waits for it, then finds it cached.  Its own session
+# (a process group ended with this script), whose scheduler autogroup
+# gets nice 19 too: with autogroups (Debian's default) a task's nice
+# counts only within its session, and a session of its own would take
+# half the CPU time from the guests.
 dk_pid=''
 if [ "$debian" = 1 ] && { [ "$kunit" = 1 ] || [ "$debug" = 1 ]; }; then
 	mkdir -p "$tree/build"
-	setsid nice -n 19 "$script_dir/build-debug-kernel.sh" \
+	# shellcheck disable=SC2016 # for the new session's shell
+	setsid bash -c '[ -w /proc/self/autogroup ] && echo 19 >/proc/self/autogroup
+		exec nice -n 19 "$1"' bash "$script_dir/build-debug-kernel.sh" \
 		>"$tree/build/debug-kernel.log" 2>&1 &
 	dk_pid=$!
 fi
