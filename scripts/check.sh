@@ -40,8 +40,8 @@
 # install into a throw-away root, guests on every Debian kernel booted
 # with it, one at a time; not with --stock).  Then the debug kernel
 # (scripts/build-debug-kernel.sh: KASAN, lockdep, kmemleak; built once and
-# cached, about 11 min on 2 cores alone; from the start of the run, at
-# nice 19, beside the steps above), and in the same lanes the KUnit
+# cached, about 11 min on 2 cores; not beside the guests: they leave the
+# two cores idle 0.1% of the time), and in the same lanes the KUnit
 # suites (scripts/kunit.sh, one guest; each KUnit case counts as one
 # test) and the tests/*.sh again in the debug guest (guest-run.sh -K;
 # not those whose header says "# debug-guest: no", unless named by -t),
@@ -255,32 +255,6 @@ run_boot() {
 }
 
 cd "$tree" || exit 2
-
-# The debug kernel, when the Debian kernels' phase comes first, is built
-# (or found cached) from the start, beside the module build, the style
-# check and the Debian kernels' guests, at nice 19: on the CPU time they
-# leave (the guests' sleeps and waits, the lanes' uneven ends).  Its
-# phase below waits for it, then finds it cached.  Its own session
-# (a process group ended with this script), whose scheduler autogroup
-# gets nice 19 too: with autogroups (Debian's default) a task's nice
-# counts only within its session, and a session of its own would take
-# half the CPU time from the guests.
-dk_pid=''
-if [ "$debian" = 1 ] && { [ "$kunit" = 1 ] || [ "$debug" = 1 ]; }; then
-	mkdir -p "$tree/build"
-	# shellcheck disable=SC2016 # for the new session's shell
-	setsid bash -c '[ -w /proc/self/autogroup ] && echo 19 >/proc/self/autogroup
-		exec nice -n 19 "$1"' bash "$script_dir/build-debug-kernel.sh" \
-		>"$tree/build/debug-kernel.log" 2>&1 &
-	dk_pid=$!
-fi
-end_debug_kernel() {
-	[ -n "$dk_pid" ] && kill -0 "$dk_pid" 2>/dev/null &&
-		kill -- "-$dk_pid" 2>/dev/null
-	return 0
-}
-trap end_debug_kernel EXIT
-
 if [ "$stock" = 0 ] && [ "$debian" = 1 ]; then
 	# make style (checkpatch, kernel-doc, shellcheck: one core) runs
 	# beside make all-kernels (one compiler at a time); its output is
@@ -331,7 +305,7 @@ blkop=$(zoot_build_tool "$tree" blkop) || { echo "check: cannot build tests/blko
 # were killed go after a day.
 find "$cache" -maxdepth 1 -name 'inputs.*' -mmin +1440 -exec rm -rf {} + 2>/dev/null
 inputs=$cache/inputs.$$
-trap 'rm -rf "$inputs"; end_debug_kernel' EXIT
+trap 'rm -rf "$inputs"' EXIT
 for k in mixed texts; do
 	python3 tests/inputs.py "$k" "$inputs/$k" &&
 		tar -cf "$inputs/$k.tar" -C "$inputs/$k" . &&
@@ -567,10 +541,6 @@ kdir=''
 if [ "$kunit" = 1 ] || [ "$debug" = 1 ]; then
 	phase "debug kernel (build or reuse)"
 	echo "== debug kernel: scripts/build-debug-kernel.sh"
-	if [ -n "$dk_pid" ]; then
-		wait "$dk_pid"
-		sed 's/^/# /' "$tree/build/debug-kernel.log"
-	fi
 	if kdir=$(zoot_debug_kdir); then
 		echo "ok - build: debug kernel $(zoot_kdir_release "$kdir")"; count "ok"
 	else
