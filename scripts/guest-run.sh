@@ -67,7 +67,9 @@
 # once and, as no verdict was written, the run fails.  A WARN does not stop
 # the guest by default (so CMD finishes and says which case triggered it)
 # but the kernel log scan turns it into a failure; --panic-on-warn makes it
-# fatal instead.  The kernel log is scanned twice: by the guest (dmesg,
+# fatal instead.  ZOOT_APPEND in the environment adds to the command line
+# (experiments: "kmemleak=off lockdep.prove_locking=0" showed what each
+# costs).  The kernel log is scanned twice: by the guest (dmesg,
 # the ring buffer, at the end) and by the host over the whole console log
 # (every time-stamped line since boot; "harness: console log clean"), so
 # a report the ring buffer lost by wrapping or clearing still fails.
@@ -704,6 +706,7 @@ append+=" mitigations=off tsc=reliable rdinit=/init zoot_job=$job"
 append+=" zoot_runner=$script"
 [ "$pow" = 1 ] && append+=" panic_on_warn=1"
 [ "$hotmem" -gt 0 ] && append+=" memhp_default_state=offline"
+[ -n "${ZOOT_APPEND:-}" ] && append+=" $ZOOT_APPEND"
 host_limit=$((timeout_s + 180))
 # Debug mode: slower boot, and kmemleak scans of the whole memory.
 [ "$debug" = 1 ] && host_limit=$((timeout_s + 420))
