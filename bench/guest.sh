@@ -111,6 +111,9 @@ swap_run() {
 	rmdir $cg
 }
 
+# want PART: is PART one of the parts asked for (BENCH_PARTS)?
+want() { [[ " $parts " == *" $1 "* ]]; }
+
 # has_alg ALG: does the loaded module offer ALG?
 has_alg() {
 	tr -d '[]' <$Z/comp_algorithm | tr ' ' '\n' | grep -qxF "$1"
@@ -237,7 +240,7 @@ PY
 	fi
 }
 
-if [[ " $parts " == *" vd "* ]]; then
+if want vd; then
 	modprobe virtio_blk
 	for _ in $(seq 50); do
 		[ -b /dev/vda ] && break
@@ -255,18 +258,18 @@ for alg in $algs; do
 		echo "BENCH alg=$alg unavailable"
 		continue
 	fi
-	if [[ " $parts " == *" wb "* ]]; then
+	if want wb; then
 		read -r a b c < <(wb_run "$alg" 0)
 		echo "BENCH alg=$alg wb_s=$a wb_rread=$b wb_bpp=$c"
 	fi
-	if [[ " $parts " == *" vd "* ]]; then
+	if want vd; then
 		read -r a b c < <(wb_run "$alg" 0 /dev/vda)
 		echo "BENCH alg=$alg vd_s=$a vd_rread=$b vd_bpp=$c"
 	fi
-	if [[ " $parts " == *" dd "* ]]; then
+	if want dd; then
 		echo "BENCH alg=$alg $(dd_run "$alg")"
 	fi
-	[[ " $parts " == *" main "* ]] || continue
+	want main || continue
 	setup "$alg"
 	w=$(dd_mbps if=/tmp/corpus of=/dev/zram0 oflag=direct)
 	read -r _ compr used _ <$Z/mm_stat
@@ -305,7 +308,7 @@ done
 if [ -e $Z/writeback_compressed ]; then
 	for alg in $algs; do
 		has_alg "$alg" || continue
-		if [[ " $parts " == *" wb "* ]]; then
+		if want wb; then
 			read -r a b c < <(wb_run "$alg" 1)
 			line="pk_s=$a pk_rread=$b pk_bpp=$c"
 			# The tier path of a fast algorithm's device: its cold
@@ -316,7 +319,7 @@ if [ -e $Z/writeback_compressed ]; then
 			fi
 			echo "BENCH alg=$alg $line"
 		fi
-		if [[ " $parts " == *" vd "* ]]; then
+		if want vd; then
 			read -r a b c < <(wb_run "$alg" 1 /dev/vda)
 			echo "BENCH alg=$alg vpk_s=$a vpk_rread=$b vpk_bpp=$c"
 		fi
