@@ -189,8 +189,11 @@ guest_load_module() {
 # debug kernel): its memory blocks are added through memory/probe at the
 # address the host computed (HOTMEM=ADDRESS:MIB), offline as
 # memhp_default_state says, as ACPI adds them at boot elsewhere.  Before
-# the kmemleak baseline: the memory map of a hot-added section is found
-# only through an encoded pointer, which kmemleak takes for a leak.
+# the kmemleak baseline, as a part of booting.  (The section's memory map
+# is in the virtual memmap: the classic sparse one, a kvmalloc reached
+# only through an encoded pointer, made a kmemleak report at the end of a
+# run whenever a stale copy of the pointer hid it from the baseline;
+# scripts/kconfig/base.config.)
 guest_hotmem_probe() {
 	local probe=/sys/devices/system/memory/probe bs a end
 
@@ -227,10 +230,9 @@ guest_kmemleak_scan2() {
 }
 
 # Forget what boot leaked: two scans report every unreferenced object
-# allocated before the baseline began (the hot-added DIMM's memory map
-# too, probed just before: in CI it was younger than kmemleak's 5 s when
-# both scans began, escaped the clear, and the end-of-run check reported
-# it); "clear" paints the reported ones grey (never reported again).
+# allocated before the baseline began (the second begins when the last of
+# them is older than kmemleak's 5 s); "clear" paints the reported ones
+# grey (never reported again).
 # kmemleak's own thread (a scan a minute after boot, then every ten
 # minutes, 6 s of CPU each in an idle debug guest) is stopped: the scans
 # here are the ones judged, and the lanes are CPU-bound.
