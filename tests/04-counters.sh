@@ -17,9 +17,6 @@
 
 z=$(zdev 0)
 mm() { zcol 0 mm_stat "$1"; }
-dio_write() {	# dio_write FILE SEEK_PAGES
-	dd if="$1" of=/dev/zram0 bs=4096 seek="$2" oflag=direct status=none
-}
 
 zram_setup 0 64M
 N=10 B=6 W=4 K=7

@@ -20,24 +20,12 @@ dbg=$DEBUGFS
 bs=$dbg/zram/zram0/block_state
 
 uptime_s() { cut -d. -f1 /proc/uptime; }
-dio_write() {	# dio_write FILE SEEK_PAGES
-	dd if="$1" of=/dev/zram0 bs=4096 seek="$2" iflag=fullblock \
-		oflag=direct status=none
-}
-dio_read() {	# dio_read SKIP_PAGES COUNT
+dio_touch() {	# dio_touch SKIP_PAGES COUNT: read them (to /dev/null)
 	dd if=/dev/zram0 of=/dev/null bs=4096 skip="$1" count="$2" \
 		iflag=direct status=none
 }
 stored_pages() { echo $(($(zcol 0 mm_stat 1) / PAGE)); }
-# Indices (one line, ascending) of the block_state lines whose flags
-# match the awk regex $1, or all of them.
-bs_indices() { awk -v re="${1:-.}" '$3 ~ re {print $1}' "$bs" | xargs; }
-# The four flags s w h i (6.12's zram prints two more after them).
-bs_flags() { awk -v i="$1" '$1 == i {print substr($3, 1, 4)}' "$bs"; }
 bs_time() { awk -v i="$1" '$1 == i {split($2, t, "."); print t[1]}' "$bs"; }
-seq_list() { seq "$1" "$2" | xargs; }
-# Everything in list $1 that is not in list $2 (both ascending).
-minus() { comm -23 <(tr ' ' '\n' <<<"$1" | sort) <(tr ' ' '\n' <<<"$2" | sort) | sort -n | xargs; }
 
 check "debugfs holds zram/zram0/block_state" test -f "$bs"
 check_eq "idle is write-only for root" 200 "$(stat -c %a "$z/idle")"
@@ -87,8 +75,8 @@ stock_differs "6.12's zram leaves same-filled pages alone"
 check_eq "zero page: same, idle" "s..i" "$(bs_flags 40)"
 check_eq "random page: huge, idle" "..hi" "$(bs_flags 41)"
 check_eq "block_state line count unchanged" 18 "$(wc -l <"$bs")"
-check "read pages 10-11" dio_read 10 2
-check "read page 40" dio_read 40 1
+check "read pages 10-11" dio_touch 10 2
+check "read page 40" dio_touch 40 1
 check_eq "exactly the pages read lost the idle mark" \
 	"$(minus "$all" "10 11 40")" "$(bs_indices i)"
 check_eq "zero page read: same, not idle" "s..." "$(bs_flags 40)"
@@ -123,7 +111,7 @@ while [ "$(uptime_s)" -lt $((newest + 5)) ] && [ "$(uptime_s)" -lt "$deadline" ]
 done
 check "clock is 5 s past the newest access ($newest)" \
 	test "$(uptime_s)" -ge $((newest + 5))
-check "read pages 100-101" dio_read 100 2
+check "read pages 100-101" dio_touch 100 2
 check "overwrite page 102" dio_write <(head -c "$PAGE" "$SCRATCH/rand") 102
 expect_errno "echo 3 > idle" OK "$z/idle" 3
 stock_differs "6.12's zram leaves same-filled pages alone"

@@ -41,8 +41,8 @@ wb() { expect "$1" "$2" "$z/writeback" "$3"; }
 mm() { zcol 0 mm_stat "$1"; }
 bd() { zcol 0 bd_stat "$1"; }
 # The kernel's three columns (ours add more at the end: tests/15).
-bd_all() { awk '{print $1, $2, $3}' "$z/bd_stat"; }
-mm_all() { xargs <"$z/mm_stat"; }
+bd_all() { local a b c; read -r a b c _ <"$z/bd_stat"; echo "$a $b $c"; }
+mm_all() { local a; read -ra a <"$z/mm_stat"; echo "${a[*]}"; }
 
 # Exclusive open (O_EXCL on a block device = a holder claim): OK or ERRNO.
 excl_open() { zblk excl "$1"; }
@@ -51,31 +51,12 @@ excl_open() { zblk excl "$1"; }
 # different (seed and page number in every line).
 gen_text() { text_pages writeback "$@"; }
 
-dio_write() {	# dio_write FILE SEEK_PAGES
-	dd if="$1" of=/dev/zram0 bs=4096 seek="$2" oflag=direct status=none
-}
-dio_read() {	# dio_read SKIP_PAGES COUNT  (to stdout)
-	dd if=/dev/zram0 bs=4096 skip="$1" count="$2" iflag=direct status=none
-}
-# same_data SKIP COUNT FILE: pages SKIP.. of zram0 equal FILE.
-same_data() { dio_read "$1" "$2" | cmp - "$3"; }
 zeros() { head -c $(($1 * PAGE)) /dev/zero; }
 # discard_pages FIRST COUNT: BLKDISCARD on zram0 (blkdiscard(8) would probe
 # the device for signatures first, reading pages through the page cache).
 discard_pages() { zblk discard /dev/zram0 "$1" "$2"; }
 
-# block_state: indices (ascending, one line) whose flags match the regex.
-bs_indices() { awk -v re="${1:-.}" '$3 ~ re {print $1}' "$bs" | xargs; }
-bs_flags() { awk -v i="$1" '$1 == i {print substr($3, 1, 4)}' "$bs"; }
 wlist() { bs_indices '^.w'; }
-seq_list() { seq "$1" "$2" | xargs; }
-# Sorted unions and differences of index lists.
-union() { printf '%s\n' "$@" | tr ' ' '\n' | grep . | sort -nu | xargs; }
-minus() {
-	comm -23 <(tr ' ' '\n' <<<"$1" | grep . | sort) \
-		<(tr ' ' '\n' <<<"$2" | grep . | sort) | sort -n | xargs
-}
-count() { wc -w <<<"$1" | tr -d ' '; }
 
 # New loop device over a file of SIZE in $SCRATCH; prints its path.
 new_loop() {

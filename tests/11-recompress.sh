@@ -115,14 +115,6 @@ alg_list() {
 }
 recomp_line() { echo "#$1: $(alg_list "$2")"; }
 
-dio_write() {	# dio_write FILE SEEK_PAGES
-	dd if="$1" of=/dev/zram0 bs=4096 seek="$2" iflag=fullblock \
-		oflag=direct status=none
-}
-dio_read() {	# dio_read SKIP_PAGES COUNT  (to stdout)
-	dd if=/dev/zram0 bs=4096 skip="$1" count="$2" iflag=direct status=none
-}
-same_data() { dio_read "$1" "$2" | cmp - "$3"; }
 pages_of() { echo $(($(stat -c %s "$1") / PAGE)); }
 # Pad FILE with zeros to whole pages.
 pad() { truncate -s $((($(stat -c %s "$1") + PAGE - 1) / PAGE * PAGE)) "$1"; }
@@ -138,16 +130,7 @@ gen_hex() {
 }
 # gen_text COUNT SEED OUT: compressible text, every page different.
 gen_text() { text_pages recompression "$@"; }
-# block_state indices (one line) whose flags match the awk regex.
-bs_indices() { awk -v re="${1:-.}" '$3 ~ re {print $1}' "$bs" | xargs; }
 bs_huge() { bs_indices '^..h'; }
-seq_list() { seq "$1" "$2" | xargs; }
-count() { wc -w <<<"$1" | tr -d ' '; }
-# Indices of list $1 that are not in list $2.
-minus() {
-	comm -23 <(tr ' ' '\n' <<<"$1" | grep . | sort) \
-		<(tr ' ' '\n' <<<"$2" | grep . | sort) | sort -n | xargs
-}
 # setup PRIMARY [RECOMP_SPEC...]: reset, primary, recompression algorithms
 # (each "algo=X priority=N"), disksize.
 setup() {

@@ -42,21 +42,14 @@ command -v dmsetup >/dev/null && dmsetup version >/dev/null 2>&1 || have_dm=0
 expect() { expect_errno "$@"; }
 wb() { expect "$1" "$2" "$z/writeback" "$3"; }
 bd() { zcol 0 bd_stat "$1"; }
-bd_all() { xargs <"$z/bd_stat"; }
+bd_all() { local a; read -ra a <"$z/bd_stat"; echo "${a[*]}"; }
 mm() { zcol 0 mm_stat "$1"; }
 chained() { awk '$1 == "chained_reads" {print $2}' "$dbg/backing"; }
 inflight() { awk '$1 == "inflight" {print $2}' "$dbg/backing"; }
 inflight_is() { [ "$(inflight)" = "$1" ]; }
 discarded() { awk '$1 == "discarded" {print $2}' "$dbg/backing"; }
 unpacked_here() { awk '$1 == "completion_unpacks" {print $2}' "$dbg/backing"; }
-wlist() { awk '$3 ~ /^.w/ {print $1}' "$bs" | xargs; }
-bs_flags() { awk -v i="$1" '$1 == i {print substr($3, 1, 4)}' "$bs"; }
-seq_list() { seq "$1" "$2" | xargs; }
-count() { wc -w <<<"$1" | tr -d ' '; }
-minus() {	# minus A B: the indexes of list A not in list B
-	comm -23 <(tr ' ' '\n' <<<"$1" | grep . | sort) \
-		<(tr ' ' '\n' <<<"$2" | grep . | sort) | sort -n | xargs
-}
+wlist() { bs_indices '^.w'; }
 
 # wbmap CMD [ARGS]: questions to debugfs wb_map ("index pos len" per
 # written-back page) and bd_stat.
@@ -150,9 +143,6 @@ gen() {
 }
 # page FILE I OUT: page I of FILE.
 page() { dd if="$1" of="$3" bs=4096 skip="$2" count=1 status=none; }
-dio_write() { dd if="$1" of=/dev/zram0 bs=4096 seek="$2" oflag=direct status=none; }
-dio_read() { dd if=/dev/zram0 bs=4096 skip="$1" count="$2" iflag=direct status=none; }
-same_data() { dio_read "$1" "$2" | cmp - "$3"; }
 zeros() { head -c $(($1 * 4096)) /dev/zero; }
 discard_pages() {	# discard_pages FIRST COUNT (BLKDISCARD)
 	discard_list $(seq "$1" $(($1 + $2 - 1)))

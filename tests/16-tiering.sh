@@ -48,10 +48,6 @@ mm() { zcol 0 mm_stat "$1"; }
 pool_pages() { echo $(($(mm 3) / PAGE)); }
 # debug_stat columns 3 and 4: pages recompression tried and stored smaller.
 dstat() { awk -v c="$1" 'NR == 2 {print $c}' "$z/debug_stat"; }
-# block_state: indices (one line) whose flags (s w h i r n) match the regex.
-bs_indices() { awk -v re="$1" '$3 ~ re {print $1}' "$bs" | xargs; }
-seq_list() { seq "$1" "$2" | xargs; }
-count() { wc -w <<<"$1" | tr -d ' '; }
 
 # gen_words COUNT SEED OUT: COUNT pages of words drawn (fixed seed) from
 # 64: lz4 keeps about half a page of each, zstd far less.

@@ -34,7 +34,6 @@ ud() { expect_errno "$1" "$2" "$z/use_dedup" "$3"; }
 dd_stat() { local a; read -ra a <"$z/dedup_stat"; echo "${a[*]:0:2}"; }
 dcol() { zcol 0 dedup_stat "$1"; }
 mm() { zcol 0 mm_stat "$1"; }
-bs_indices() { awk -v re="$1" '$3 ~ re {print $1}' "$bs" | xargs; }
 
 # Pages in $SCRATCH: text-like pages (about 2:1 with lz4), each name
 # its own content: A, B, C0..C9 (all different), R (random: stored raw).

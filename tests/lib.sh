@@ -82,6 +82,68 @@ zblk() {
 	"$b" "$@"
 }
 
+# Direct I/O on zram0, a page at a time in units of 4 KiB.
+# dio_write FILE SEEK_PAGES: FILE onto zram0 from page SEEK_PAGES.
+dio_write() {
+	dd if="$1" of=/dev/zram0 bs=4096 seek="$2" iflag=fullblock \
+		oflag=direct status=none
+}
+# dio_read SKIP_PAGES COUNT: COUNT pages of zram0 to stdout.
+dio_read() {
+	dd if=/dev/zram0 bs=4096 skip="$1" count="$2" iflag=direct status=none
+}
+# same_data SKIP COUNT FILE: pages SKIP.. of zram0 equal FILE.
+same_data() { dio_read "$1" "$2" | cmp - "$3"; }
+
+# Lists of page indexes as the tests keep them: one line, ascending, one
+# space apart ("3 4 7").  Bash builtins only, but for one awk over
+# block_state (which can have a line per page of the disk): in the debug
+# guest every process costs 140-290 ms.  $bs is the path of the device's
+# debugfs block_state, set by the files that ask it.
+# bs_indices [REGEX]: indexes of the lines whose flags match the awk
+# REGEX (every line without one).
+# shellcheck disable=SC2154 # $bs: set by the test file
+bs_indices() {
+	awk -v re="${1:-.}" '$3 ~ re {printf "%s%s", n++ ? " " : "", $1}
+		END {print ""}' "$bs"
+}
+# bs_flags I: page I's first four flags (s w h i; 6.12 prints more).
+# shellcheck disable=SC2154
+bs_flags() { awk -v i="$1" '$1 == i {print substr($3, 1, 4)}' "$bs"; }
+# seq_list A B: A..B (empty when A > B).
+seq_list() {
+	local -a l=()
+
+	[ "$1" -le "$2" ] && eval "l=({$(($1))..$(($2))})"
+	echo "${l[*]}"
+}
+# union LIST...: the indexes of every LIST, each once.
+union() {
+	local -a s=()
+	local l i
+
+	for l in "$@"; do
+		for i in $l; do s[i]=1; done
+	done
+	echo "${!s[*]}"
+}
+# minus A B: the indexes of list A not in list B.
+minus() {
+	local -a s=()
+	local i
+
+	for i in $1; do s[i]=1; done
+	for i in $2; do unset "s[$i]"; done
+	echo "${!s[*]}"
+}
+# count LIST: how many indexes.
+count() {
+	local -a l
+
+	read -ra l <<<"$1"
+	echo "${#l[@]}"
+}
+
 # test_input KIND DIR: tests/inputs.py KIND's files into DIR, from
 # $ZRAM_TEST_INPUTS/KIND.tar when the harness made them on the host (one
 # file over 9p instead of hundreds), else made here.
