@@ -191,18 +191,22 @@ side() {
 }
 
 # Every readable attribute (mode bits), read in one cat per device.
-mapfile -t READABLE < <(cd /sys/block/zram0 && for f in *; do
-	[ -f "$f" ] && [ "$(($(stat -c '0%a' "$f") & 0444))" != 0 ] && echo "$f"; done)
+mapfile -t READABLE < <(cd /sys/block/zram0 && stat -L -c '0%a %n %F' -- * |
+	while read -r m f t; do
+		[ "$t" = "regular file" ] && [ $((m & 0444)) != 0 ] && echo "$f"
+	done)
+check_ge "zram0's readable attributes found (${#READABLE[@]}: ${READABLE[*]:0:3} ...)" \
+	20 "${#READABLE[@]}"
 # timed NAME CMD...: run CMD, log its time in ms to $SCRATCH/times.
 timed() {
 	local name=$1 a b rc
 
 	shift
-	a=$(date +%s%N)
+	a=${EPOCHREALTIME/./}
 	"$@" >/dev/null
 	rc=$?
-	b=$(date +%s%N)
-	echo "$name $(((b - a) / 1000000))" >>"$SCRATCH/times"
+	b=${EPOCHREALTIME/./}
+	echo "$name $(((b - a) / 1000))" >>"$SCRATCH/times"
 	return "$rc"
 }
 attr_round() {
@@ -246,9 +250,9 @@ direct_range() {
 timed_wb() {
 	local a e
 
-	a=$(date +%s%N)
+	a=${EPOCHREALTIME/./}
 	e=$(write_errno /sys/block/zram"$1"/writeback "$2")
-	echo "writeback $((($(date +%s%N) - a) / 1000000))" >>"$SCRATCH/times"
+	echo "writeback $(((${EPOCHREALTIME/./} - a) / 1000))" >>"$SCRATCH/times"
 	case $e in
 	OK|ENOSPC) ;;
 	*) echo "writeback zram$1 $2: $e"; return 1 ;;
@@ -346,7 +350,7 @@ check "prefill the direct regions of zram0 and zram1 ($((3 * S)) MiB each)" \
 	--bs=64k --size=$((3 * S))m --buffer_compress_percentage=50 \
 	--buffer_compress_chunk=4096 --refill_buffers=1 \
 	--name=p0 --filename=/dev/zram0 --name=p1 --filename=/dev/zram1
-t0=$(date +%s)
+t0=$EPOCHSECONDS
 fio --output="$SCRATCH/fio.out" "$SCRATCH/load.fio" &
 fpid=$!
 side attrs $((400 * S)) attr_round &
@@ -369,7 +373,7 @@ frc=$?
 touch "$STOP"
 # shellcheck disable=SC2086
 wait $pids
-t1=$(date +%s)
+t1=$EPOCHSECONDS
 check_eq "fio with verify=crc32c on zram0 and zram1 exits 0" 0 "$frc"
 [ "$frc" = 0 ] || sed -n '1,40p' "$SCRATCH/fio.out" | sed 's/^/#   /'
 verr=$(grep -c 'verify:\|bad magic\|crc32c: verify failed' "$SCRATCH/fio.out")
@@ -409,7 +413,7 @@ check "both devices read end to end after the load" \
 
 # ================================================================ 2. swap storm
 
-diag "load: $(($(date +%s) - t0)) s"; t0=$(date +%s)
+diag "load: $((EPOCHSECONDS - t0)) s"; t0=$EPOCHSECONDS
 
 hog=${ZRAM_TEST_HOG:-}
 if [ -z "$hog" ] || [ ! -x "$hog" ]; then
@@ -502,7 +506,7 @@ packed 0 0
 
 # ================================================================ 3./4. faults
 
-diag "swap storm: $(($(date +%s) - t0)) s"; t0=$(date +%s)
+diag "swap storm: $((EPOCHSECONDS - t0)) s"; t0=$EPOCHSECONDS
 
 # The helper: one process doing page-sized direct I/O on zram1 and
 # attribute writes, keeping the generation each page last had written
@@ -746,7 +750,7 @@ diag "fail_make_request: not in any of our kernels (debug.config has no FAIL_MAK
 
 # ================================================================ 5. hostile input
 
-diag "faults: $(($(date +%s) - t0)) s"; t0=$(date +%s)
+diag "faults: $((EPOCHSECONDS - t0)) s"; t0=$EPOCHSECONDS
 
 LOOP2=$(new_loop back2 8M)
 at_exit "losetup -d $LOOP2"
@@ -778,7 +782,7 @@ check_eq "fuzzer left zram0 and zram1 only" "zram0 zram1" "$(zram_devs)"
 
 # ================================================================ 6. lifecycle
 
-diag "fuzzer: $(($(date +%s) - t0)) s"; t0=$(date +%s)
+diag "fuzzer: $((EPOCHSECONDS - t0)) s"; t0=$EPOCHSECONDS
 
 NLIFE=$((5 * S))
 [ "$S" = 1 ] && NLIFE=2
@@ -822,7 +826,7 @@ swapoff -a 2>/dev/null
 [ -d /sys/module/zram ] || zram_load $ZRAM_TEST_PARAMS
 check_eq "$NLIFE x load, configure, use, rmmod refused while in use, unload" 0 "$life_bad"
 figure lifecycles $((n - life_bad))
-diag "lifecycle: $(($(date +%s) - t0)) s"
+diag "lifecycle: $((EPOCHSECONDS - t0)) s"
 check "module loaded again for the harness" test -d /sys/module/zram
 
 done_testing
