@@ -266,8 +266,8 @@ hot_round() {
 	echo 4M >/sys/block/zram"$id"/disksize || { echo "disksize zram$id"; return 1; }
 	head -c 1M /dev/urandom >"$SCRATCH/hot.in"
 	dd if="$SCRATCH/hot.in" of=/dev/zram"$id" bs=64k oflag=direct status=none &&
-		cmp <(dd if=/dev/zram"$id" bs=64k count=16 iflag=direct status=none) \
-			"$SCRATCH/hot.in" || { echo "zram$id data"; return 1; }
+		zblk same /dev/zram"$id" 0 256 "$SCRATCH/hot.in" ||
+			{ echo "zram$id data"; return 1; }
 	echo "$id" >"$CTL"/hot_remove || { echo "hot_remove zram$id"; return 1; }
 	[ ! -e /sys/block/zram"$id" ] || { echo "zram$id still there"; return 1; }
 }
@@ -310,8 +310,8 @@ zero_round() {
 
 	head -c $((n * 4096)) /dev/urandom >"$SCRATCH/z$d.in"
 	dd if="$SCRATCH/z$d.in" of=/dev/zram"$d" bs=4096 seek="$pg" oflag=direct status=none &&
-		cmp <(dd if=/dev/zram"$d" bs=4096 skip="$pg" count="$n" iflag=direct status=none) \
-			"$SCRATCH/z$d.in" || { echo "zram$d pattern at $pg+$n"; return 1; }
+		zblk same /dev/zram"$d" "$pg" "$n" "$SCRATCH/z$d.in" ||
+			{ echo "zram$d pattern at $pg+$n"; return 1; }
 	blkdiscard -z -o $((pg * 4096)) -l $((n * 4096)) /dev/zram"$d" ||
 		{ echo "blkdiscard -z zram$d"; return 1; }
 	cmp <(dd if=/dev/zram"$d" bs=4096 skip="$pg" count="$n" iflag=direct status=none) \
@@ -333,8 +333,8 @@ dup_round() {
 
 	for i in $(seq "$n"); do cat "$SCRATCH/dup$((RANDOM % 4))"; done >"$SCRATCH/dup.in"
 	dd if="$SCRATCH/dup.in" of=/dev/zram1 bs=4096 seek=$((DUP_BASE + pg)) oflag=direct status=none &&
-		cmp <(dd if=/dev/zram1 bs=4096 skip=$((DUP_BASE + pg)) count="$n" iflag=direct status=none) \
-			"$SCRATCH/dup.in" || { echo "zram1 copies at $pg+$n"; return 1; }
+		zblk same /dev/zram1 $((DUP_BASE + pg)) "$n" "$SCRATCH/dup.in" ||
+			{ echo "zram1 copies at $pg+$n"; return 1; }
 	dd if="$SCRATCH/dup.in" of="$SCRATCH/dup.shadow" bs=4096 seek="$pg" conv=notrunc status=none
 	shared=$(zcol 1 dedup_stat 1)
 	[ "$shared" -le "$(cat "$SCRATCH/dup.max")" ] || echo "$shared" >"$SCRATCH/dup.max"
@@ -401,8 +401,7 @@ check "zram1: blocks were written packed during the load" test "$(zcol 1 bd_stat
 check "zram1: tiering passes ran during the load" test "$(zcol 1 tiering_stat 1)" -gt 0
 check "zram1: pages shared an object during the load" test "$(cat "$SCRATCH/dup.max")" -gt 0
 check "zram1: the copies' area reads back as written" \
-	cmp <(dd if=/dev/zram1 bs=4096 skip=$DUP_BASE count=$DUP_PAGES iflag=direct status=none) \
-		"$SCRATCH/dup.shadow"
+	zblk same /dev/zram1 $DUP_BASE $DUP_PAGES "$SCRATCH/dup.shadow"
 figure wb_packed_blocks "$(zcol 1 bd_stat 3)"
 figure tier_passes "$(zcol 1 tiering_stat 1)"
 check_eq "no third device left over" "zram0 zram1" "$(zram_devs)"

@@ -55,8 +55,8 @@ rp() {
 	local i
 
 	for ((i = $2; i < $2 + $3; i++)); do
-		dd if=/dev/zram0 bs=4096 skip="$i" count=1 iflag=direct \
-			status=none | cmp -s - "$SCRATCH/$1" || return 1
+		zblk same /dev/zram0 "$i" 1 "$SCRATCH/$1" 2>/dev/null ||
+			return 1
 	done
 }
 # blkop discard|zeroout FIRST COUNT: BLKDISCARD or BLKZEROOUT on pages

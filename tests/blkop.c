@@ -29,6 +29,11 @@
  *                bytes (generator seeded by SEED * 100003 + i), then zeros
  *        blkop same-pages FILE   how many of FILE's whole pages are one
  *                                repeated 8-byte word (same-filled)
+ *        blkop same DEV FIRST COUNT FILE
+ *                exit 0 when COUNT pages of DEV from page FIRST, read with
+ *                O_DIRECT, equal FILE (COUNT pages long), else 1 and the
+ *                first differing byte on stderr (what dd | cmp tells, in
+ *                one process instead of two)
  * The hash is 64-bit FNV-1a, in 16 hex digits: it compares data written
  * with data read, nothing adversarial.
  * A page is 4096 bytes.  Exit 0 when every request succeeded, 1 when one
@@ -59,7 +64,8 @@ static int bad_usage(void)
 	      "       blkop hash\n"
 	      "       blkop text PREFIX WORDS SEED...\n"
 	      "       blkop pages NRAND SEED COUNT\n"
-	      "       blkop same-pages FILE\n", stderr);
+	      "       blkop same-pages FILE\n"
+	      "       blkop same DEV FIRST COUNT FILE\n", stderr);
 	return 2;
 }
 
@@ -253,6 +259,67 @@ static int same_pages(const char *path)
 	return 0;
 }
 
+/* Does a stretch of the device read back as FILE? */
+static int same(char **argv)
+{
+	uint64_t first, n, done = 0, k, i;
+	static unsigned char file[64 * PG];
+	unsigned char *dev;
+	int fd, rc = 1;
+	ssize_t got;
+	size_t fgot;
+	FILE *f;
+
+	if (page_arg(argv[3], &first) || page_arg(argv[4], &n))
+		return bad_usage();
+	if (posix_memalign((void **)&dev, PG, sizeof(file))) {
+		fputs("blkop: out of memory\n", stderr);
+		return 1;
+	}
+	f = fopen(argv[5], "rb");
+	fd = open(argv[2], O_RDONLY | O_DIRECT);
+	if (!f || fd < 0) {
+		fprintf(stderr, "blkop: %s: %s\n", f ? argv[2] : argv[5],
+			strerror(errno));
+		goto out;
+	}
+	for (; done < n; done += k) {
+		k = n - done < 64 ? n - done : 64;
+		got = pread(fd, dev, k * PG, (first + done) * PG);
+		if (got != (ssize_t)(k * PG)) {
+			fprintf(stderr, "blkop: read of pages %llu+%llu: %s\n",
+				(unsigned long long)(first + done),
+				(unsigned long long)k,
+				got < 0 ? strerror(errno) : "short");
+			goto out;
+		}
+		fgot = fread(file, 1, k * PG, f);
+		for (i = 0; i < fgot && dev[i] == file[i]; i++)
+			;
+		if (i < k * PG) {
+			fprintf(stderr, "blkop: %s pages %llu+%llu differ from %s at byte %llu%s\n",
+				argv[2], (unsigned long long)first,
+				(unsigned long long)n, argv[5],
+				(unsigned long long)(done * PG + i),
+				i == fgot ? " (end of the file)" : "");
+			goto out;
+		}
+	}
+	if (fgetc(f) != EOF) {
+		fprintf(stderr, "blkop: %s is longer than %llu pages\n",
+			argv[5], (unsigned long long)n);
+		goto out;
+	}
+	rc = 0;
+out:
+	if (fd >= 0)
+		close(fd);
+	if (f)
+		fclose(f);
+	free(dev);
+	return rc;
+}
+
 int main(int argc, char **argv)
 {
 	uint64_t first, count;
@@ -269,6 +336,8 @@ int main(int argc, char **argv)
 		return pages(argv);
 	if (argc == 3 && !strcmp(argv[1], "same-pages"))
 		return same_pages(argv[2]);
+	if (argc == 6 && !strcmp(argv[1], "same"))
+		return same(argv);
 	if (argc < 3)
 		return bad_usage();
 	if (!strcmp(argv[1], "excl")) {

@@ -93,7 +93,7 @@ dio_read() {
 	dd if=/dev/zram0 bs=4096 skip="$1" count="$2" iflag=direct status=none
 }
 # same_data SKIP COUNT FILE: pages SKIP.. of zram0 equal FILE.
-same_data() { dio_read "$1" "$2" | cmp - "$3"; }
+same_data() { zblk same /dev/zram0 "$1" "$2" "$3"; }
 
 # Lists of page indexes as the tests keep them: one line, ascending, one
 # space apart ("3 4 7").  Bash builtins only, but for one awk over
