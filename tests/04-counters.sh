@@ -37,8 +37,7 @@ check_eq "compr_data_size == one page per huge page" $((K * PAGE)) "$(mm 2)"
 check "mem_used_total > 0" test "$(mm 3)" -gt 0
 check_eq "pages_compacted starts at 0" 0 "$(mm 7)"
 check_eq "io_stat all zero so far" "0 0 0 0" "$(xargs <"$z/io_stat")"
-check "random pages read back" bash -c \
-	"dd if=/dev/zram0 bs=4096 skip=100 count=$K iflag=direct status=none | cmp - '$SCRATCH/rand'"
+check "random pages read back" same_data 100 $K "$SCRATCH/rand"
 check "same-filled pages read back" bash -c \
 	"dd if=/dev/zram0 bs=4096 count=$S iflag=direct status=none |
 	 cmp - <(cat '$SCRATCH/zero' '$SCRATCH/byte' '$SCRATCH/word')"
@@ -69,8 +68,7 @@ check_eq "notify_free grew by 5" $((N + 5)) "$(zcol 0 io_stat 4)"
 check "discarded range reads as zeros" bash -c \
 	"dd if=/dev/zram0 bs=4096 skip=300 count=5 iflag=direct status=none |
 	 cmp - <(head -c $((5 * PAGE)) /dev/zero)"
-check "byte pages after the discarded range intact" bash -c \
-	"dd if=/dev/zram0 bs=4096 skip=$N count=$B iflag=direct status=none | cmp - '$SCRATCH/byte'"
+check "byte pages after the discarded range intact" same_data $N $B "$SCRATCH/byte"
 
 # beyond the end (the block layer refuses these before the driver sees them,
 # so invalid_io is not asserted)
@@ -130,8 +128,8 @@ check_ge "compact freed at least 1/4 of the pool's pages" \
 	$((used1 / PAGE / 4)) $((pc2 - pc1))
 check_eq "mem_used_total fell by exactly pages_compacted's growth" \
 	$(((pc2 - pc1) * PAGE)) $((used1 - used2))
-check "the kept pages read back intact, the discarded ones as zeros" bash -c \
-	"dd if=/dev/zram0 bs=4096 count=$F iflag=direct status=none | cmp - '$SCRATCH/even'"
+check "the kept pages read back intact, the discarded ones as zeros" \
+	same_data 0 $F "$SCRATCH/even"
 expect_errno "compact again" OK "$z/compact" 1
 check_eq "nothing left to compact" "$pc2" "$(mm 7)"
 zram_reset 0
@@ -172,8 +170,7 @@ diag "slot $slot bytes, $ppz1 pages per zspage"
 check "the class has zspages of several pages" test "${ppz1:-0}" -gt 1
 check_eq "after each write: pages = ceil(k * slot / 4096), mem_used_total too" \
 	"" "$bad"
-check "the eight pages read back" bash -c \
-	"dd if=/dev/zram0 bs=4096 count=8 iflag=direct status=none | cmp - '$SCRATCH/kib'"
+check "the eight pages read back" same_data 0 8 "$SCRATCH/kib"
 zram_reset 0
 fi
 

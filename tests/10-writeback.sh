@@ -756,9 +756,8 @@ else
 	check_eq "c: page 2 stayed in memory, not idle" "...." "$(bs_flags 2)"
 	check "c: the page did reach the backing device" img_holds "$OVI" "$SCRATCH/ov_a2"
 	check_eq "c: bd_stat 0 0 0" "0 0 0" "$(bd_all)"
-	check "c: pages 0 and 2 read back" bash -c \
-		"cmp <(dd if=/dev/zram0 bs=4096 count=1 iflag=direct status=none) '$SCRATCH/ov_b' &&
-		 cmp <(dd if=/dev/zram0 bs=4096 skip=2 count=1 iflag=direct status=none) '$SCRATCH/ov_a2'"
+	check "c: pages 0 and 2 read back" eval \
+		"same_data 0 1 '$SCRATCH/ov_b' && same_data 2 1 '$SCRATCH/ov_a2'"
 
 	check_eq "3 accesses overlapped an in-flight writeback" 3 "$overlaps"
 
@@ -769,9 +768,8 @@ else
 	wb "idle writeback of 4 pages to 4 blocks" OK idle
 	check_eq "bd_stat 4 0 4" "4 0 4" "$(bd_all)"
 	check_eq "pages 0 2 3 4 written back" "0 2 3 4" "$(wlist)"
-	check "... and read back" bash -c \
-		"cmp <(dd if=/dev/zram0 bs=4096 count=1 iflag=direct status=none) '$SCRATCH/ov_b' &&
-		 cmp <(dd if=/dev/zram0 bs=4096 skip=3 count=2 iflag=direct status=none) '$SCRATCH/ov_c'"
+	check "... and read back" eval \
+		"same_data 0 1 '$SCRATCH/ov_b' && same_data 3 2 '$SCRATCH/ov_c'"
 	zram_reset 0
 	check "dmsetup remove zov" dmsetup --noudevsync remove zov
 fi

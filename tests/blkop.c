@@ -31,9 +31,9 @@
  *                                repeated 8-byte word (same-filled)
  *        blkop same DEV FIRST COUNT FILE
  *                exit 0 when COUNT pages of DEV from page FIRST, read with
- *                O_DIRECT, equal FILE (COUNT pages long), else 1 and the
- *                first differing byte on stderr (what dd | cmp tells, in
- *                one process instead of two)
+ *                O_DIRECT a page per request, equal FILE (COUNT pages
+ *                long), else 1 and the first differing byte on stderr
+ *                (what dd bs=4096 | cmp tells, in one process, not two)
  * The hash is 64-bit FNV-1a, in 16 hex digits: it compares data written
  * with data read, nothing adversarial.
  * A page is 4096 bytes.  Exit 0 when every request succeeded, 1 when one
@@ -259,20 +259,22 @@ static int same_pages(const char *path)
 	return 0;
 }
 
-/* Does a stretch of the device read back as FILE? */
+/*
+ * Does a stretch of the device read back as FILE?  One page per O_DIRECT
+ * request, as the dd bs=4096 it replaces: a single-page bio each.
+ */
 static int same(char **argv)
 {
-	uint64_t first, n, done = 0, k, i;
-	static unsigned char file[64 * PG];
-	unsigned char *dev;
+	uint64_t first, n, p;
+	unsigned char file[PG], *dev;
 	int fd, rc = 1;
 	ssize_t got;
-	size_t fgot;
+	size_t fgot, i;
 	FILE *f;
 
 	if (page_arg(argv[3], &first) || page_arg(argv[4], &n))
 		return bad_usage();
-	if (posix_memalign((void **)&dev, PG, sizeof(file))) {
+	if (posix_memalign((void **)&dev, PG, PG)) {
 		fputs("blkop: out of memory\n", stderr);
 		return 1;
 	}
@@ -283,24 +285,22 @@ static int same(char **argv)
 			strerror(errno));
 		goto out;
 	}
-	for (; done < n; done += k) {
-		k = n - done < 64 ? n - done : 64;
-		got = pread(fd, dev, k * PG, (first + done) * PG);
-		if (got != (ssize_t)(k * PG)) {
-			fprintf(stderr, "blkop: read of pages %llu+%llu: %s\n",
-				(unsigned long long)(first + done),
-				(unsigned long long)k,
+	for (p = 0; p < n; p++) {
+		got = pread(fd, dev, PG, (first + p) * PG);
+		if (got != (ssize_t)PG) {
+			fprintf(stderr, "blkop: read of page %llu: %s\n",
+				(unsigned long long)(first + p),
 				got < 0 ? strerror(errno) : "short");
 			goto out;
 		}
-		fgot = fread(file, 1, k * PG, f);
+		fgot = fread(file, 1, PG, f);
 		for (i = 0; i < fgot && dev[i] == file[i]; i++)
 			;
-		if (i < k * PG) {
+		if (i < PG) {
 			fprintf(stderr, "blkop: %s pages %llu+%llu differ from %s at byte %llu%s\n",
 				argv[2], (unsigned long long)first,
 				(unsigned long long)n, argv[5],
-				(unsigned long long)(done * PG + i),
+				(unsigned long long)(p * PG + i),
 				i == fgot ? " (end of the file)" : "");
 			goto out;
 		}
